@@ -1,0 +1,165 @@
+"""Wiring: the PTB Application with the core and every feature registered."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes
+from telegram.request import BaseRequest
+
+from bot import groups
+from bot.config import Settings
+from bot.core.callbacks import STALE_BUTTON
+from bot.core.db import create_engine, make_sessionmaker
+from bot.core.i18n import LANGUAGES, N_, TELEGRAM_CODES, menu, translator
+from bot.core.messenger import Messenger
+from bot.core.runtime import RUNTIME_KEY, BotContext, Runtime, runtime_of
+from bot.core.scheduler import Scheduler, prune_processed_updates
+
+log = logging.getLogger(__name__)
+
+# every kind of update the features use; Telegram keeps the last list when none is given
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MESSAGE_REACTION,
+    Update.MESSAGE_REACTION_COUNT,
+    Update.POLL,
+    Update.POLL_ANSWER,
+    Update.CHAT_MEMBER,
+    Update.MY_CHAT_MEMBER,
+]
+
+APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
+
+MingaApp = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+def file_url(api_url: str) -> str:
+    """`https://api.telegram.org/bot` → `https://api.telegram.org/file/bot`."""
+    return api_url.removesuffix("/bot") + "/file/bot"
+
+
+def build_application(
+    settings: Settings,
+    request: BaseRequest | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    rate_limiter: bool = True,
+) -> MingaApp:
+    """The bot, ready to run. `request` replaces the HTTP client (tests pass the Telegram
+    double); `engine` replaces the engine made from `DATABASE_URL`."""
+    if settings.bot_token is None:
+        raise ValueError("BOT_TOKEN is not set")
+    builder = (
+        Application.builder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(file_url(settings.telegram_api_url))
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limiter:
+        # Telegram's limits per chat and overall; flood errors are retried by the messenger
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+    application = builder.build()
+
+    engine = engine or create_engine(settings.database_url)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        messenger=Messenger(application.bot),
+        scheduler=Scheduler(),
+    )
+    application.bot_data[RUNTIME_KEY] = runtime
+    runtime.scheduler.add("core:prune-updates", prune_processed_updates)
+
+    groups.register(application)
+
+    # last in group 0: a button no feature claims (an old bot version's) gets a toast
+    application.add_handler(CallbackQueryHandler(_stale_button))
+    application.add_error_handler(_on_error)
+    return application
+
+
+async def publish_menus(application: MingaApp) -> None:
+    """Command menus per language and scope; a failure is logged, never fatal."""
+    runtime = runtime_of(application)
+    specs = runtime.commands
+    targets: list[tuple[str | None, str]] = [(TELEGRAM_CODES[lang], lang) for lang in LANGUAGES]
+    targets.append((None, runtime.settings.default_language))
+    for code, lang in targets:
+        tr = translator(lang)
+        scopes = [
+            (BotCommandScopeAllPrivateChats(), menu(specs, tr, private=True, coordinator=True)),
+            (BotCommandScopeAllGroupChats(), menu(specs, tr, private=False, coordinator=False)),
+            (
+                BotCommandScopeAllChatAdministrators(),
+                menu(specs, tr, private=False, coordinator=True),
+            ),
+        ]
+        for scope, items in scopes:
+            try:
+                await application.bot.set_my_commands(
+                    [BotCommand(command, text) for command, text in items],
+                    scope=scope,
+                    language_code=code,
+                )
+            except TelegramError as exc:
+                log.warning("could not publish the %s menu for %s: %s", lang, scope.type, exc)
+
+
+async def _post_init(application: MingaApp) -> None:
+    await publish_menus(application)
+    runtime = runtime_of(application)
+    if application.job_queue is not None:
+        runtime.scheduler.start(application.job_queue, runtime, runtime.settings.tick_seconds)
+
+
+async def _post_shutdown(application: MingaApp) -> None:
+    await runtime_of(application).engine.dispose()
+
+
+async def _stale_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    tr = translator(query.from_user.language_code, context.runtime.settings.default_language)
+    await context.runtime.messenger.answer(query.id, tr.gettext(STALE_BUTTON))
+
+
+async def _on_error(update: object, context: BotContext) -> None:
+    """Log what failed with the update; tell the person briefly, never with a traceback."""
+    log.error("error while handling %s", update, exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    runtime = context.runtime
+    user = update.effective_user
+    tr = translator(user.language_code if user else None, runtime.settings.default_language)
+    try:
+        if update.callback_query is not None:
+            await runtime.messenger.answer(update.callback_query.id, tr.gettext(APOLOGY))
+        elif (message := update.effective_message) is not None and (message.text or "").startswith(
+            "/"
+        ):
+            await runtime.messenger.send(
+                message.chat.id,
+                tr.gettext(APOLOGY),
+                thread_id=message.message_thread_id if message.is_topic_message else None,
+            )
+    except TelegramError:
+        log.exception("could not apologise for the failed update")

@@ -1,0 +1,118 @@
+"""`minga run` and `minga migrate`. Every failure a person can fix is one line and a status."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings
+
+EXIT_CONFIG = 2  # a setting is missing or wrong
+EXIT_UNREACHABLE = 1  # the database or Telegram cannot be reached
+
+log = logging.getLogger("minga")
+
+
+def fail(message: str, status: int) -> int:
+    print(f"minga: {message}", file=sys.stderr)
+    return status
+
+
+def load_settings() -> Settings:
+    return Settings()
+
+
+def describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    cause = (error.get("ctx") or {}).get("error")
+    if cause is not None:
+        return str(cause)
+    field = ".".join(str(part) for part in error.get("loc", ())).upper()
+    return f"{field}: {error.get('msg')}"
+
+
+def safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def migrate(settings: Settings) -> int | None:
+    from bot.migrate import upgrade
+
+    try:
+        upgrade(settings.database_url)
+    except Exception as exc:  # any driver's "cannot connect" is a one-line answer
+        log.debug("migration failed", exc_info=True)
+        return fail(
+            f"cannot use the database at {safe_url(settings.database_url)}: {one_line(exc)}",
+            EXIT_UNREACHABLE,
+        )
+    return None
+
+
+def run(settings: Settings) -> int:
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        return fail(
+            "BOT_TOKEN is not set. Get a token from @BotFather, then: BOT_TOKEN=123456:ABC-xyz "
+            "minga run",
+            EXIT_CONFIG,
+        )
+    status = migrate(settings)
+    if status is not None:
+        return status
+
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    application = build_application(settings)
+    log.info("Minga starts polling (database %s)", safe_url(settings.database_url))
+    try:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    except InvalidToken:
+        return fail(
+            "Telegram does not accept this BOT_TOKEN. Check it with @BotFather.", EXIT_CONFIG
+        )
+    except NetworkError as exc:
+        return fail(
+            f"cannot reach the Bot API at {settings.telegram_api_url}: {one_line(exc)}",
+            EXIT_UNREACHABLE,
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="minga", description="Minga: a Telegram bot that turns a group chat into a council."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="apply migrations, then run the bot (long polling)")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        return fail(describe(exc), EXIT_CONFIG)
+
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+    if args.command == "migrate":
+        status = migrate(settings)
+        if status is None:
+            print("minga: the database is up to date")
+        return status or 0
+    return run(settings)

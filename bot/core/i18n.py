@@ -1,0 +1,113 @@
+"""Translations from the gettext catalogs in `locales/`, read straight from the `.po` files.
+
+Source strings are English. Code marks them with `_()` / `gettext()` / `ngettext()` /
+`pgettext()` on a `Translator`, or with `N_()` where the text is translated later (command
+descriptions, error messages). Named `{placeholders}` are filled after translation.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LANGUAGES = ("es", "pt_BR", "en")
+DOMAIN = "minga"
+# what Telegram calls each language in `language_code` (menus, users' settings)
+TELEGRAM_CODES = {"es": "es", "pt_BR": "pt", "en": "en"}
+LANGUAGE_NAMES = {"es": "Español", "pt_BR": "Português (Brasil)", "en": "English"}
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it is translated later."""
+    return message
+
+
+def normalize_language(code: str | None) -> str | None:
+    """`es-AR`, `pt`, `pt-br`, `PT_BR`, `en-US` → one of LANGUAGES; anything else → None."""
+    if not code:
+        return None
+    base = code.strip().replace("-", "_").lower().split("_")[0]
+    return {"es": "es", "pt": "pt_BR", "en": "en"}.get(base)
+
+
+def locales_dir() -> Path:
+    """The catalogs: `bot.locales` when installed, which is `locales/` in the repository."""
+    return Path(str(resources.files("bot.locales")))
+
+
+def catalog_path(lang: str) -> Path:
+    return locales_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def _load(lang: str) -> _gettext.NullTranslations:
+    path = catalog_path(lang)
+    if not path.exists():
+        return _gettext.NullTranslations()
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The strings of one language. Keyword arguments fill `{placeholders}` after translation."""
+
+    lang: str
+
+    @property
+    def _t(self) -> _gettext.NullTranslations:
+        return _load(self.lang)
+
+    def gettext(self, message: str, **kwargs: Any) -> str:
+        text = self._t.gettext(message)
+        return text.format(**kwargs) if kwargs else text
+
+    __call__ = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int, **kwargs: Any) -> str:
+        text = self._t.ngettext(singular, plural, n)
+        return text.format(n=n, **kwargs)
+
+    def pgettext(self, context: str, message: str, **kwargs: Any) -> str:
+        text = self._t.pgettext(context, message)
+        return text.format(**kwargs) if kwargs else text
+
+
+def translator(lang: str | None, default: str = "es") -> Translator:
+    return Translator(normalize_language(lang) or normalize_language(default) or "es")
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command as users see it in /help and in Telegram's command menu."""
+
+    command: str
+    description: str  # marked with N_(), translated per language
+    coordinator: bool = False  # only coordinators may use it
+    in_groups: bool = True
+    in_private: bool = False
+
+
+def menu(
+    specs: Iterable[CommandSpec], tr: Translator, *, private: bool, coordinator: bool
+) -> list[tuple[str, str]]:
+    """(command, translated description) for one scope, in registration order."""
+    return [
+        (spec.command, tr.gettext(spec.description))
+        for spec in specs
+        if (spec.in_private if private else spec.in_groups)
+        and (coordinator or not spec.coordinator)
+    ]

@@ -1,0 +1,248 @@
+"""The one way out to Telegram.
+
+Every message the bot sends, edits, pins or answers goes through `Messenger`, which
+- sends HTML and splits a text longer than Telegram allows on line boundaries;
+- waits out flood control (`RetryAfter`) and tries again, a bounded number of times;
+- follows a group that became a supergroup (`ChatMigrated`) and tells the hooks;
+- treats `Forbidden` (the bot was removed or blocked) as "this chat is gone": hooks are told, the
+  call returns None, nothing is raised;
+- treats "message is not modified" as success.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from telegram import (
+    Bot,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+ChatHook = Callable[[int], Awaitable[None]]
+MigrationHook = Callable[[int, int], Awaitable[None]]
+
+TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
+CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)  # 1024
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units: an emoji outside the BMP counts twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut `text` into pieces of at most `limit` UTF-16 units, between lines where possible.
+
+    Renderers keep each HTML tag within one line, so a cut between lines never breaks markup.
+    A single line longer than the limit is cut at its last space before the limit.
+    """
+    if utf16_len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if utf16_len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        while utf16_len(line) > limit:
+            head = _cut(line, limit)
+            pieces.append(head.rstrip())
+            line = line[len(head) :].lstrip()
+        current = line
+    if current.strip():
+        pieces.append(current)
+    return [p for p in pieces if p.strip()]
+
+
+def _cut(line: str, limit: int) -> str:
+    end = len(line)
+    while utf16_len(line[:end]) > limit:
+        end -= 1
+    space = line.rfind(" ", 0, end)
+    return line[: space + 1] if space > end // 2 else line[:end]
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _not_modified(exc: BadRequest) -> bool:
+    return "message is not modified" in exc.message.lower()
+
+
+@dataclass
+class Messenger:
+    bot: Bot
+    max_retries: int = 3
+    # awaited with the seconds Telegram asked to wait; tests replace it to record the delay
+    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
+    forbidden_hooks: list[ChatHook] = field(default_factory=list)
+    migration_hooks: list[MigrationHook] = field(default_factory=list)
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> list[Message] | None:
+        """Send `text` (HTML); a long text goes as several messages, the buttons on the last.
+
+        Returns the messages sent, or None when the chat is gone (the bot was removed).
+        """
+        pieces = split_text(text)
+        sent: list[Message] = []
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+
+            async def call(chat: int, piece: str = piece, last: bool = last) -> Message:
+                return await self.bot.send_message(
+                    chat,
+                    piece,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=thread_id,
+                    reply_parameters=(
+                        ReplyParameters(reply_to, allow_sending_without_reply=True)
+                        if reply_to and not sent
+                        else None
+                    ),
+                    reply_markup=markup if last else None,
+                    link_preview_options=NO_PREVIEW,
+                )
+
+            message = await self._call(chat_id, call)
+            if message is None:
+                return None
+            sent.append(message)
+            chat_id = message.chat_id
+        return sent
+
+    async def edit(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        *,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> bool:
+        """Edit a message in place. Unchanged content counts as success; a gone chat as False."""
+        text = split_text(text)[0]
+
+        async def call(chat: int) -> Any:
+            return await self.bot.edit_message_text(
+                text,
+                chat_id=chat,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )
+
+        return await self._call(chat_id, call) is not None
+
+    async def edit_markup(
+        self, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None
+    ) -> bool:
+        async def call(chat: int) -> Any:
+            return await self.bot.edit_message_reply_markup(
+                chat_id=chat, message_id=message_id, reply_markup=markup
+            )
+
+        return await self._call(chat_id, call) is not None
+
+    async def answer(self, callback_query_id: str, text: str | None = None, *, alert: bool = False):
+        """A toast for a button press (not rate limited, posts nothing in the chat)."""
+        try:
+            await self.bot.answer_callback_query(callback_query_id, text=text, show_alert=alert)
+        except BadRequest as exc:  # answered already or too old: the user sees nothing new
+            log.info("callback query %s not answered: %s", callback_query_id, exc.message)
+
+    async def pin(self, chat_id: int, message_id: int) -> bool:
+        """Pin quietly. False when the bot has no right to pin (the caller may explain)."""
+
+        async def call(chat: int) -> Any:
+            return await self.bot.pin_chat_message(chat, message_id, disable_notification=True)
+
+        try:
+            return await self._call(chat_id, call) is not None
+        except BadRequest as exc:
+            log.info("cannot pin in %s: %s", chat_id, exc.message)
+            return False
+
+    async def send_document(
+        self,
+        chat_id: int,
+        document: bytes,
+        filename: str,
+        *,
+        caption: str | None = None,
+        thread_id: int | None = None,
+    ) -> Message | None:
+        async def call(chat: int) -> Message:
+            return await self.bot.send_document(
+                chat,
+                InputFile(document, filename=filename),
+                caption=split_text(caption, CAPTION_LIMIT)[0] if caption else None,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread_id,
+            )
+
+        return await self._call(chat_id, call)
+
+    async def _call(self, chat_id: int, call: Callable[[int], Awaitable[T]]) -> T | None:
+        attempt = 0
+        while True:
+            try:
+                return await call(chat_id)
+            except RetryAfter as exc:
+                attempt += 1
+                if attempt > self.max_retries:
+                    raise
+                delay = retry_seconds(exc)
+                log.warning("flood control in chat %s: waiting %.0f s", chat_id, delay)
+                await self.sleep(delay)
+            except ChatMigrated as exc:
+                new_chat_id = int(exc.new_chat_id)
+                log.info("chat %s is now supergroup %s", chat_id, new_chat_id)
+                await self._run_hooks(self.migration_hooks, chat_id, new_chat_id)
+                chat_id = new_chat_id
+            except Forbidden as exc:
+                log.info("chat %s is gone for the bot: %s", chat_id, exc.message)
+                await self._run_hooks(self.forbidden_hooks, chat_id)
+                return None
+            except BadRequest as exc:
+                if _not_modified(exc):
+                    return True  # type: ignore[return-value]
+                raise
+
+    @staticmethod
+    async def _run_hooks(hooks: Sequence[Callable[..., Awaitable[None]]], *args: int) -> None:
+        for hook in hooks:
+            try:
+                await hook(*args)
+            except Exception:
+                log.exception("messenger hook %r failed", hook)

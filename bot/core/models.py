@@ -1,0 +1,44 @@
+"""Tables the core itself needs: handled updates, work claims and the admin-list cache."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.core.db import Base, utcnow
+
+
+class ProcessedUpdate(Base):
+    """An update whose state change is committed: a redelivered copy changes and sends nothing."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WorkClaim(Base):
+    """One piece of scheduled work (`key`) claimed by one process at a time, done once.
+
+    A claim that was taken but never completed (the process died) can be taken again after its
+    lease runs out, so work missed by a crash is caught up rather than lost.
+    """
+
+    __tablename__ = "work_claims"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class AdminCache(Base):
+    """The Telegram administrators of a chat as last fetched; refreshed when it grows stale."""
+
+    __tablename__ = "admin_cache"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_ids: Mapped[list[int]] = mapped_column(JSON)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,74 @@
+"""Who is a coordinator: the group's Telegram administrators plus members given the role.
+
+Telegram's admin list is cached in the database (`admin_cache`) for
+`ADMIN_CACHE_SECONDS`, and dropped when a membership change may have altered it, so a
+promotion or demotion counts at once. An anonymous admin posting as the group itself counts
+as an administrator. In a private chat each person is the coordinator of their own settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Chat, User
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.core.db import as_utc, insert_for, utcnow
+from bot.core.models import AdminCache
+from bot.core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# Telegram's "Group" user that signs messages of anonymous administrators
+ANONYMOUS_ADMIN_ID = 1087968824
+
+
+async def invalidate_admins(session: AsyncSession, chat_id: int) -> None:
+    await session.execute(delete(AdminCache).where(AdminCache.chat_id == chat_id))
+
+
+async def telegram_admin_ids(runtime: Runtime, chat_id: int) -> set[int]:
+    """The chat's administrators (creator included), from the cache or fresh from Telegram."""
+    async with runtime.db() as session:
+        cached = await session.get(AdminCache, chat_id)
+        fresh_after = utcnow() - timedelta(seconds=runtime.settings.admin_cache_seconds)
+        if cached is not None and as_utc(cached.fetched_at) > fresh_after:
+            return set(cached.user_ids)
+    try:
+        admins = await runtime.messenger.bot.get_chat_administrators(chat_id)
+    except TelegramError as exc:
+        log.warning("cannot read the administrators of %s: %s", chat_id, exc)
+        return set(cached.user_ids) if cached is not None else set()
+    ids = sorted(admin.user.id for admin in admins)
+    async with runtime.db() as session:
+        stmt = insert_for(session, AdminCache).values(chat_id=chat_id, user_ids=ids)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[AdminCache.chat_id],
+            set_={"user_ids": ids, "fetched_at": utcnow()},
+        )
+        await session.execute(stmt)
+    return set(ids)
+
+
+def is_anonymous_admin(chat: Chat, sender_chat: Chat | None) -> bool:
+    return sender_chat is not None and sender_chat.id == chat.id
+
+
+async def is_coordinator(
+    runtime: Runtime, chat: Chat, user: User | None, sender_chat: Chat | None = None
+) -> bool:
+    if chat.type == ChatType.PRIVATE:
+        return True
+    if is_anonymous_admin(chat, sender_chat):
+        return True
+    if user is None or user.is_bot:
+        return False
+    async with runtime.db() as session:
+        for has_role in runtime.role_checks:
+            if await has_role(session, chat.id, user.id):
+                return True
+    return user.id in await telegram_admin_ids(runtime, chat.id)

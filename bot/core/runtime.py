@@ -1,0 +1,88 @@
+"""What the application is wired with: settings, database, messenger, scheduler, hooks.
+
+A `Runtime` holds machinery only — no domain state. It lives on `application.bot_data` under
+`RUNTIME_KEY` and is reached as `context.runtime` through `BotContext`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.core.db import session_scope
+from bot.core.i18n import CommandSpec
+
+if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
+    from telegram import Update
+
+    from bot.core.messenger import Messenger
+    from bot.core.scheduler import Scheduler
+
+RUNTIME_KEY = "minga"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who and where an update is, as the database knows it after registering them."""
+
+    group_id: int | None  # the group's row id (None in a private chat)
+    language: str
+    timezone: str
+
+
+# (session, update, settings) -> Identity; the groups feature registers the real one
+IdentifyFn = Callable[[AsyncSession, "Update", Settings], Awaitable[Identity]]
+# (session, chat_id, user_id) -> has a Minga role that makes them a coordinator
+RoleCheck = Callable[[AsyncSession, int, int], Awaitable[bool]]
+
+
+async def identify_nobody(session: AsyncSession, update: Update, settings: Settings) -> Identity:
+    from bot.core.i18n import normalize_language
+
+    user = update.effective_user
+    lang = normalize_language(user.language_code if user else None) or settings.default_language
+    return Identity(group_id=None, language=lang, timezone=settings.default_timezone)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    messenger: Messenger
+    scheduler: Scheduler
+    commands: list[CommandSpec] = field(default_factory=list)
+    role_checks: list[RoleCheck] = field(default_factory=list)
+    identify: IdentifyFn = identify_nobody
+    # names this process in work claims, so two processes on one database can be told apart
+    instance: str = field(
+        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    )
+
+    def db(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return session_scope(self.sessions)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The typed context every handler gets: `context.runtime`, `context.db()`."""
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.application.bot_data[RUNTIME_KEY]
+
+    def db(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return self.runtime.db()
+
+
+def runtime_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Runtime:
+    return application.bot_data[RUNTIME_KEY]

@@ -1,0 +1,154 @@
+"""The tick: one repeating JobQueue job that runs every feature's due work.
+
+Due work is a function of a `Tick`. It finds what is due from the database and claims each
+piece before doing it, so that a piece runs once — also after a restart (what was missed is
+still due) and with two processes on one PostgreSQL database (the claim is one atomic
+statement). `run_once` is the usual way: claim a key, do the work outside any transaction,
+mark it done; if the work fails the claim is released and a later tick tries again, and if the
+process dies mid-way the claim's lease runs out and another tick takes it over.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.db import insert_for, utcnow
+from bot.core.models import ProcessedUpdate, WorkClaim
+
+if TYPE_CHECKING:
+    from telegram.ext import JobQueue
+
+    from bot.core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+TICK_JOB_NAME = "minga-tick"
+DEFAULT_LEASE = timedelta(minutes=10)
+CLAIM_RETENTION = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Tick:
+    runtime: Runtime
+    now: datetime
+
+
+DueWork = Callable[[Tick], Awaitable[None]]
+
+
+async def claim(
+    session: AsyncSession,
+    key: str,
+    owner: str,
+    now: datetime,
+    lease: timedelta = DEFAULT_LEASE,
+) -> bool:
+    """Take `key` for `owner`: True for exactly one caller until the work is done or released.
+
+    A claim left undone past its lease (its process died) can be taken over.
+    """
+    stmt = insert_for(session, WorkClaim).values(key=key, owner=owner, claimed_at=now)
+    result = await session.execute(stmt.on_conflict_do_nothing(index_elements=[WorkClaim.key]))
+    if result.rowcount == 1:
+        return True
+    stolen = await session.execute(
+        update(WorkClaim)
+        .where(
+            WorkClaim.key == key,
+            WorkClaim.done_at.is_(None),
+            WorkClaim.claimed_at < now - lease,
+        )
+        .values(owner=owner, claimed_at=now)
+    )
+    return stolen.rowcount == 1
+
+
+async def complete(session: AsyncSession, key: str, now: datetime) -> None:
+    await session.execute(update(WorkClaim).where(WorkClaim.key == key).values(done_at=now))
+
+
+async def release(session: AsyncSession, key: str, owner: str) -> None:
+    await session.execute(
+        delete(WorkClaim).where(
+            WorkClaim.key == key, WorkClaim.owner == owner, WorkClaim.done_at.is_(None)
+        )
+    )
+
+
+async def run_once(
+    tick: Tick, key: str, work: Callable[[], Awaitable[T]], lease: timedelta = DEFAULT_LEASE
+) -> tuple[bool, T | None]:
+    """Run `work` once for `key` across restarts and processes. Returns (ran, result)."""
+    runtime = tick.runtime
+    async with runtime.db() as session:
+        if not await claim(session, key, runtime.instance, tick.now, lease):
+            return False, None
+    try:
+        result = await work()
+    except BaseException:
+        async with runtime.db() as session:
+            await release(session, key, runtime.instance)
+        raise
+    async with runtime.db() as session:
+        await complete(session, key, utcnow())
+    return True, result
+
+
+@dataclass
+class Scheduler:
+    works: dict[str, DueWork] = field(default_factory=dict)
+
+    def add(self, name: str, work: DueWork) -> None:
+        if name in self.works:
+            raise ValueError(f"due work {name!r} is registered twice")
+        self.works[name] = work
+
+    async def tick(self, runtime: Runtime, now: datetime | None = None) -> None:
+        """Run every due work once; one failing does not stop the others."""
+        current = Tick(runtime=runtime, now=now or utcnow())
+        for name, work in self.works.items():
+            try:
+                await work(current)
+            except Exception:
+                log.exception("due work %s failed; the next tick tries again", name)
+
+    def start(self, job_queue: JobQueue[Any], runtime: Runtime, interval: float) -> None:
+        async def _job(_context: Any) -> None:
+            await self.tick(runtime)
+
+        job_queue.run_repeating(
+            _job,
+            interval=interval,
+            first=1,
+            name=TICK_JOB_NAME,
+            # a stalled loop must not silently skip ticks: late ticks still run, merged into one
+            job_kwargs={"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1},
+        )
+
+
+async def prune_processed_updates(tick: Tick) -> None:
+    """Once a day: forget handled update ids older than the retention, and old done claims."""
+    runtime = tick.runtime
+    keep = timedelta(days=runtime.settings.update_retention_days)
+
+    async def prune() -> int:
+        async with runtime.db() as session:
+            result = await session.execute(
+                delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < tick.now - keep)
+            )
+            await session.execute(
+                delete(WorkClaim).where(WorkClaim.done_at < tick.now - CLAIM_RETENTION)
+            )
+            return result.rowcount
+
+    ran, pruned = await run_once(tick, f"core:prune-updates:{tick.now.date().isoformat()}", prune)
+    if ran:
+        log.info("pruned %s handled update ids", pruned)

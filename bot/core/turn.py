@@ -1,0 +1,260 @@
+"""One handled update: a transaction, then what the bot says.
+
+A feature handler is `async def f(turn: Turn) -> None`, wrapped with `@handler(...)`. The
+wrapper
+1. checks where the command may be used and, for coordinator commands, who sent it;
+2. opens one transaction that records the update id (a redelivered update stops here and
+   changes and sends nothing), registers the chat and the sender, and runs the handler;
+3. commits, and only then sends what the handler queued (`turn.reply`, `turn.toast`, …).
+A `DomainError` rolls the handler's changes back and answers with its one short sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatType
+from telegram.ext import CommandHandler, filters
+
+from bot.core.db import insert_for
+from bot.core.errors import DomainError
+from bot.core.i18n import N_, Translator, translator
+from bot.core.messenger import Messenger
+from bot.core.models import ProcessedUpdate
+from bot.core.permissions import is_coordinator
+from bot.core.runtime import BotContext, Identity, Runtime, identify_nobody
+
+log = logging.getLogger(__name__)
+
+Action = Callable[[Messenger], Awaitable[Any]]
+
+NOT_COORDINATOR = N_(
+    "Only coordinators can do that. A group admin can make you one with /coordinator add."
+)
+GROUPS_ONLY = N_("That command works in a group. Add me to your group and try it there.")
+
+
+async def claim_update(session: AsyncSession, update_id: int) -> bool:
+    """Record `update_id` as handled in this transaction; False if it was handled already."""
+    stmt = insert_for(session, ProcessedUpdate).values(update_id=update_id)
+    result = await session.execute(
+        stmt.on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+    )
+    return result.rowcount == 1
+
+
+@dataclass
+class Turn:
+    update: Update
+    context: BotContext
+    session: AsyncSession
+    identity: Identity
+    tr: Translator
+    actions: list[Action] = field(default_factory=list)
+    answered: bool = False
+
+    # -- where and who ------------------------------------------------------------------
+    @property
+    def runtime(self) -> Runtime:
+        return self.context.runtime
+
+    @property
+    def chat(self) -> Chat:
+        chat = self.update.effective_chat
+        assert chat is not None
+        return chat
+
+    @property
+    def user(self) -> User | None:
+        return self.update.effective_user
+
+    @property
+    def message(self) -> Message | None:
+        return self.update.effective_message
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat.type == ChatType.PRIVATE
+
+    @property
+    def group_id(self) -> int:
+        """The group's row id; only for handlers that run in groups."""
+        assert self.identity.group_id is not None
+        return self.identity.group_id
+
+    @property
+    def args(self) -> list[str]:
+        return list(self.context.args or [])
+
+    @property
+    def thread_id(self) -> int | None:
+        """The forum topic the update came from, so that replies land in it."""
+        message = self.message
+        if message is not None and message.is_topic_message:
+            return message.message_thread_id
+        return None
+
+    def _(self, message: str, **kwargs: Any) -> str:
+        return self.tr.gettext(message, **kwargs)
+
+    # -- what to say, after the commit -----------------------------------------------
+    def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Answer in the chat (and topic) the update came from, quoting a command message."""
+        chat_id, thread_id = self.chat.id, self.thread_id
+        quote = self.message.message_id if self.message and not self.update.callback_query else None
+
+        async def send(messenger: Messenger) -> Any:
+            return await messenger.send(
+                chat_id, text, thread_id=thread_id, reply_to=quote, markup=markup
+            )
+
+        self.actions.append(send)
+
+    def send(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        thread_id: int | None = None,
+    ) -> None:
+        async def send(messenger: Messenger) -> Any:
+            return await messenger.send(chat_id, text, thread_id=thread_id, markup=markup)
+
+        self.actions.append(send)
+
+    def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Edit the message whose button was pressed."""
+        query = self.update.callback_query
+        assert query is not None and query.message is not None
+        chat_id, message_id = query.message.chat.id, query.message.message_id
+
+        async def edit(messenger: Messenger) -> Any:
+            return await messenger.edit(chat_id, message_id, text, markup=markup)
+
+        self.actions.append(edit)
+
+    def toast(self, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer the pressed button with a short notice (nothing is posted in the chat)."""
+        query = self.update.callback_query
+        if query is None:
+            if text:
+                self.reply(text)
+            return
+        self.answered = True
+        query_id = query.id
+
+        async def answer(messenger: Messenger) -> Any:
+            return await messenger.answer(query_id, text, alert=alert)
+
+        self.actions.append(answer)
+
+    def then(self, action: Action) -> None:
+        """Any other call to Telegram, made after the commit."""
+        self.actions.append(action)
+
+    def fail(self, error: DomainError) -> None:
+        """Replace everything queued with the error's one sentence (toast or reply)."""
+        self.actions.clear()
+        self.answered = False
+        self.toast(error.render(self.tr), alert=False)
+
+    async def flush(self) -> None:
+        if self.update.callback_query is not None and not self.answered:
+            self.toast()
+        messenger = self.runtime.messenger
+        for action in self.actions:
+            await action(messenger)
+
+
+TurnHandler = Callable[[Turn], Awaitable[None]]
+
+
+# True, or a test of the command's arguments: `lambda args: bool(args)` = "to change, not to look"
+CoordinatorRule = bool | Callable[[list[str]], bool]
+
+
+def handler(
+    *, coordinator: CoordinatorRule = False, groups_only: bool = False, register: bool = True
+) -> Callable[[TurnHandler], Callable[[Update, BotContext], Awaitable[None]]]:
+    """Wrap a feature handler in the transaction, permission and delivery rules above.
+
+    The permission is checked before the transaction opens: it may ask Telegram for the
+    group's admins, and no Telegram call happens inside a transaction. `register=False` skips
+    registering the chat and sender (for service messages about the chat itself).
+    """
+
+    def wrap(fn: TurnHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
+        @functools.wraps(fn)
+        async def run(update: Update, context: BotContext) -> None:
+            await handle(
+                update,
+                context,
+                fn,
+                coordinator=coordinator,
+                groups_only=groups_only,
+                register=register,
+            )
+
+        return run
+
+    return wrap
+
+
+async def handle(
+    update: Update,
+    context: BotContext,
+    fn: TurnHandler,
+    *,
+    coordinator: CoordinatorRule = False,
+    groups_only: bool = False,
+    register: bool = True,
+) -> None:
+    runtime = context.runtime
+    chat = update.effective_chat
+    if chat is None:
+        return
+    needs_coordinator = (
+        coordinator(list(context.args or [])) if callable(coordinator) else coordinator
+    )
+    refusal: DomainError | None = None
+    if groups_only and chat.type == ChatType.PRIVATE:
+        refusal = DomainError(GROUPS_ONLY)
+    elif needs_coordinator:
+        message = update.effective_message
+        sender_chat = message.sender_chat if message and not update.callback_query else None
+        if not await is_coordinator(runtime, chat, update.effective_user, sender_chat):
+            refusal = DomainError(NOT_COORDINATOR)
+
+    turn: Turn | None = None
+    try:
+        async with runtime.db() as session:
+            if not await claim_update(session, update.update_id):
+                log.info("update %s was handled already", update.update_id)
+                return
+            identify = runtime.identify if register else identify_nobody
+            identity = await identify(session, update, runtime.settings)
+            turn = Turn(update, context, session, identity, translator(identity.language))
+            if refusal is not None:
+                raise refusal
+            await fn(turn)
+    except DomainError as error:
+        # the handler's changes are rolled back; the update still counts as handled
+        async with runtime.db() as session:
+            if not await claim_update(session, update.update_id):
+                return
+        if turn is None:  # pragma: no cover - identify itself refused
+            raise
+        turn.fail(error)
+    assert turn is not None
+    await turn.flush()
+
+
+def command(name: str, callback: Callable[[Update, BotContext], Awaitable[None]]) -> CommandHandler:
+    """A command handler for new messages only: an edited command is not run a second time."""
+    return CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE)

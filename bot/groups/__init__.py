@@ -1,0 +1,63 @@
+"""Groups, people, memberships, roles and per-group settings (language, time zone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.core.i18n import N_, CommandSpec
+from bot.core.runtime import runtime_of
+from bot.core.turn import command
+from bot.groups import handlers, service
+from bot.groups.callbacks import SetLanguage
+
+COMMANDS = [
+    CommandSpec("start", N_("What Minga is and how to begin"), in_private=True),
+    CommandSpec("help", N_("The commands you can use"), in_private=True),
+    CommandSpec(
+        "language", N_("Choose the language: es, pt or en"), coordinator=True, in_private=True
+    ),
+    CommandSpec("timezone", N_("Set the group's time zone"), coordinator=True),
+    CommandSpec("coordinator", N_("See, add or remove coordinators"), coordinator=True),
+]
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    runtime = runtime_of(application)
+    runtime.commands.extend(COMMANDS)
+    runtime.identify = handlers.identify
+    runtime.role_checks.append(service.has_coordinator_role)
+
+    async def chat_gone(chat_id: int) -> None:
+        async with runtime.db() as session:
+            await service.deactivate(session, chat_id)
+
+    async def chat_moved(old_chat_id: int, new_chat_id: int) -> None:
+        async with runtime.db() as session:
+            await service.migrate(session, old_chat_id, new_chat_id)
+
+    runtime.messenger.forbidden_hooks.append(chat_gone)
+    runtime.messenger.migration_hooks.append(chat_moved)
+
+    application.add_handlers(
+        [
+            ChatMemberHandler(handlers.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+            ChatMemberHandler(handlers.member_update, ChatMemberHandler.CHAT_MEMBER),
+            MessageHandler(filters.StatusUpdate.MIGRATE, handlers.chat_migrated),
+            MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, handlers.members_joined),
+            MessageHandler(filters.StatusUpdate.LEFT_CHAT_MEMBER, handlers.member_left),
+            command("start", handlers.start),
+            command("help", handlers.help_command),
+            command("language", handlers.language),
+            command("timezone", handlers.timezone),
+            command("coordinator", handlers.coordinator),
+            CallbackQueryHandler(handlers.language_button, pattern=SetLanguage.pattern()),
+        ]
+    )

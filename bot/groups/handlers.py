@@ -1,0 +1,290 @@
+"""Telegram updates of the groups feature: membership, /start, /help, settings, roles."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Chat, ChatMember, MessageEntity, Update, User
+from telegram.constants import ChatMemberStatus
+
+from bot.config import Settings
+from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.errors import DomainError
+from bot.core.i18n import N_, normalize_language, translator
+from bot.core.models import AdminCache
+from bot.core.permissions import ANONYMOUS_ADMIN_ID, invalidate_admins
+from bot.core.runtime import Identity
+from bot.core.turn import Turn, handler
+from bot.groups import render, service
+from bot.groups.callbacks import SetLanguage
+from bot.groups.models import COORDINATOR, MEMBER
+
+PRESENT = {
+    ChatMemberStatus.MEMBER,
+    ChatMemberStatus.ADMINISTRATOR,
+    ChatMemberStatus.OWNER,
+    ChatMemberStatus.RESTRICTED,
+}
+ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+
+
+def chat_info(chat: Chat) -> service.ChatInfo:
+    return service.ChatInfo(chat_id=chat.id, type=chat.type, title=chat.title)
+
+
+def person_info(user: User) -> service.PersonInfo:
+    return service.PersonInfo(
+        id=user.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+def is_person(user: User | None) -> bool:
+    return user is not None and not user.is_bot and user.id != ANONYMOUS_ADMIN_ID
+
+
+async def identify(session: AsyncSession, update: Update, settings: Settings) -> Identity:
+    """Register the chat and the sender of any handled update; resolve the chat's language.
+
+    A group speaks its own language; a private chat the person's chosen language, else their
+    Telegram language, else the default.
+    """
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    person = person_info(user) if is_person(user) else None
+    group, chosen = await service.register(
+        session,
+        chat_info(chat),
+        person,
+        default_language=settings.default_language,
+        default_timezone=settings.default_timezone,
+    )
+    if group is not None:
+        return Identity(group_id=group.id, language=group.language, timezone=group.timezone)
+    language = (
+        chosen
+        or normalize_language(user.language_code if user else None)
+        or settings.default_language
+    )
+    return Identity(group_id=None, language=language, timezone=settings.default_timezone)
+
+
+def is_present(member: ChatMember) -> bool:
+    if member.status == ChatMemberStatus.RESTRICTED:
+        return bool(getattr(member, "is_member", True))
+    return member.status in PRESENT
+
+
+# -- the bot's own membership -------------------------------------------------------------
+
+
+@handler()
+async def bot_membership(turn: Turn) -> None:
+    """Added to a group: greet once. Removed: mark the group inactive and say nothing."""
+    change = turn.update.my_chat_member
+    assert change is not None
+    if turn.is_private:
+        return
+    was, now = is_present(change.old_chat_member), is_present(change.new_chat_member)
+    await invalidate_admins(turn.session, turn.chat.id)
+    if now and not was:
+        turn.send(turn.chat.id, render.greeting(turn.tr, turn.chat.title))
+    elif was and not now:
+        await service.deactivate(turn.session, turn.chat.id)
+
+
+# -- other people's membership ------------------------------------------------------------
+
+
+@handler()
+async def member_update(turn: Turn) -> None:
+    change = turn.update.chat_member
+    assert change is not None
+    old, new = change.old_chat_member, change.new_chat_member
+    if old.status in ADMINS or new.status in ADMINS:
+        await invalidate_admins(turn.session, turn.chat.id)
+    if not is_person(new.user):
+        return
+    if is_present(new):
+        await service.upsert_membership(
+            turn.session, turn.group_id, await _register_person(turn, new.user)
+        )
+    else:
+        await service.member_left(turn.session, turn.chat.id, new.user.id)
+
+
+@handler()
+async def members_joined(turn: Turn) -> None:
+    """`new_chat_members` service message: seen even when the bot is not admin."""
+    message = turn.message
+    assert message is not None
+    for user in message.new_chat_members:
+        if is_person(user):
+            await service.upsert_membership(
+                turn.session, turn.group_id, await _register_person(turn, user)
+            )
+
+
+@handler()
+async def member_left(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None and message.left_chat_member is not None
+    if is_person(message.left_chat_member):
+        await service.member_left(turn.session, turn.chat.id, message.left_chat_member.id)
+
+
+async def _register_person(turn: Turn, user: User) -> int:
+    await service.upsert_person(turn.session, person_info(user))
+    return user.id
+
+
+@handler(register=False)
+async def chat_migrated(turn: Turn) -> None:
+    """A group became a supergroup: its data moves to the new chat id."""
+    message = turn.message
+    assert message is not None
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    else:
+        old, new = int(message.migrate_from_chat_id or 0), message.chat.id
+    await service.migrate(turn.session, old, new)
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+@handler()
+async def start(turn: Turn) -> None:
+    specs = turn.runtime.commands
+    if turn.is_private:
+        name = turn.user.first_name if turn.user else ""
+        turn.reply(render.start_private(turn.tr, name, specs))
+    else:
+        turn.reply(render.help_text(turn.tr, specs, private=False))
+
+
+@handler()
+async def help_command(turn: Turn) -> None:
+    turn.reply(render.help_text(turn.tr, turn.runtime.commands, private=turn.is_private))
+
+
+@handler(coordinator=True)
+async def language(turn: Turn) -> None:
+    if not turn.args:
+        text, markup = render.language_prompt(turn.tr, turn.identity.language)
+        turn.reply(text, markup)
+        return
+    lang = await _set_language(turn, " ".join(turn.args))
+    turn.reply(render.language_set(translator(lang), lang, private=turn.is_private))
+
+
+@handler(coordinator=True)
+async def language_button(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None
+    try:
+        choice = SetLanguage.parse(query.data)
+    except StaleButton as exc:
+        raise DomainError(STALE_BUTTON) from exc
+    lang = await _set_language(turn, choice.lang)
+    tr = translator(lang)
+    turn.edit(render.language_set(tr, lang, private=turn.is_private))
+    turn.toast(tr.gettext("Saved."))
+
+
+async def _set_language(turn: Turn, raw: str) -> str:
+    if turn.is_private:
+        assert turn.user is not None
+        return await service.set_person_language(turn.session, turn.user.id, raw)
+    return await service.set_group_language(turn.session, turn.group_id, raw)
+
+
+@handler(coordinator=True, groups_only=True)
+async def timezone(turn: Turn) -> None:
+    if not turn.args:
+        zone = turn.identity.timezone
+        turn.reply(
+            render.timezone_current(
+                turn.tr, zone, service.local_now(zone), service.TIMEZONE_EXAMPLE
+            )
+        )
+        return
+    zone = await service.set_group_timezone(turn.session, turn.group_id, turn.args[0])
+    turn.reply(render.timezone_set(turn.tr, zone, service.local_now(zone)))
+
+
+def _changes_roles(args: list[str]) -> bool:
+    return bool(args) and args[0].lower() in {"add", "remove"}
+
+
+COORDINATOR_USAGE = N_(
+    "Reply to a message of the person with /coordinator add (or remove), "
+    "or name them: /coordinator add @ana"
+)
+
+
+@handler(coordinator=_changes_roles, groups_only=True)
+async def coordinator(turn: Turn) -> None:
+    args = turn.args
+    if not args:
+        people = await service.coordinators(turn.session, turn.group_id)
+        turn.reply(
+            render.coordinators_list(
+                turn.tr, [render.mention(p.id, p.first_name, p.last_name) for p in people]
+            )
+        )
+        return
+    action = args[0].lower()
+    if action not in {"add", "remove"}:
+        raise DomainError(COORDINATOR_USAGE)
+    target = await _target_person(turn)
+    who = render.mention(target.id, target.first_name, target.last_name)
+    if action == "add":
+        changed = await service.set_role(turn.session, turn.group_id, target.id, COORDINATOR)
+        turn.reply(
+            (render.coordinator_added if changed else render.coordinator_already)(turn.tr, who)
+        )
+        return
+    changed = await service.set_role(turn.session, turn.group_id, target.id, MEMBER)
+    cache = await turn.session.get(AdminCache, turn.chat.id)
+    if cache is not None and target.id in cache.user_ids:
+        turn.reply(render.coordinator_is_admin(turn.tr, who))
+    else:
+        turn.reply(
+            (render.coordinator_removed if changed else render.coordinator_not)(turn.tr, who)
+        )
+
+
+async def _target_person(turn: Turn) -> service.PersonInfo:
+    """Whom a role command is about: the author of the replied message, or the one named."""
+    message = turn.message
+    assert message is not None
+    replied = message.reply_to_message
+    # in a forum topic every message "replies" to the topic's first message: not a choice
+    if replied is not None and replied.forum_topic_created is None and replied.sender_chat is None:
+        user = replied.from_user
+        if user is not None and is_person(user):
+            await _register_person(turn, user)
+            return person_info(user)
+    for entity in message.entities:
+        if entity.type == MessageEntity.TEXT_MENTION and is_person(entity.user):
+            assert entity.user is not None
+            await _register_person(turn, entity.user)
+            return person_info(entity.user)
+        if entity.type == MessageEntity.MENTION:
+            username = message.parse_entity(entity)
+            known = await service.find_person_by_username(turn.session, username)
+            if known is None:
+                raise DomainError(
+                    N_(
+                        "I don't know {username} yet. Ask them to write in the group, then "
+                        "reply to their message with /coordinator add"
+                    ),
+                    username=username,
+                )
+            return service.PersonInfo(
+                id=known.id, first_name=known.first_name, last_name=known.last_name
+            )
+    raise DomainError(COORDINATOR_USAGE)

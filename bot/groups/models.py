@@ -1,0 +1,62 @@
+"""Groups, people and memberships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.core.db import Base, utcnow
+
+# BigInteger ids everywhere, but SQLite only auto-increments an INTEGER PRIMARY KEY
+RowId = BigInteger().with_variant(Integer(), "sqlite")
+
+MEMBER = "member"
+COORDINATOR = "coordinator"
+
+
+class Group(Base):
+    """A Telegram group the bot is in (or was in: `active` is False once it was removed)."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    # the Telegram chat id; changes once when a group becomes a supergroup
+    chat_id: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[str | None] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    left_at: Mapped[datetime | None]
+
+
+class Person(Base):
+    """A Telegram user Minga has seen. `language` is their own choice for private chats."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # Telegram user id
+    first_name: Mapped[str] = mapped_column(String(255))
+    last_name: Mapped[str | None] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    language_code: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Membership(Base):
+    """A person in a group: their Minga role and whether they are still there."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("group_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=MEMBER)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    left_at: Mapped[datetime | None]

@@ -1,0 +1,141 @@
+"""What the groups feature says: HTML text and buttons, in the chat's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.helpers import mention_html
+
+from bot.core.i18n import LANGUAGE_NAMES, LANGUAGES, CommandSpec, Translator, menu
+from bot.groups.callbacks import SetLanguage
+
+
+def person_name(first_name: str, last_name: str | None = None) -> str:
+    return f"{first_name} {last_name}" if last_name else first_name
+
+
+def mention(user_id: int, first_name: str, last_name: str | None = None) -> str:
+    return mention_html(user_id, person_name(first_name, last_name))
+
+
+def greeting(tr: Translator, title: str | None) -> str:
+    return "\n".join(
+        [
+            tr.gettext("👋 Hello, {group}!", group=f"<b>{escape(title or '')}</b>")
+            if title
+            else tr.gettext("👋 Hello!"),
+            tr.gettext(
+                "I am Minga. I help this group work as a council: chat rules, open votes, "
+                "positions, meetings, commitments and reviews, all kept in one place."
+            ),
+            tr.gettext("Start with /help. To see reactions and pin the rules I need to be admin."),
+        ]
+    )
+
+
+def help_text(tr: Translator, specs: Sequence[CommandSpec], *, private: bool) -> str:
+    lines = [tr.gettext("<b>Minga</b> — what you can ask me")]
+    if private:
+        own = menu(specs, tr, private=True, coordinator=True)
+        lines += ["", tr.gettext("<b>Here, in private</b>")]
+        lines += [f"/{command} — {escape(text)}" for command, text in own]
+    members = menu(specs, tr, private=False, coordinator=False)
+    coordinators = [
+        item for item in menu(specs, tr, private=False, coordinator=True) if item not in members
+    ]
+    lines += ["", tr.gettext("<b>In the group, for everyone</b>")]
+    lines += [f"/{command} — {escape(text)}" for command, text in members]
+    if coordinators:
+        lines += ["", tr.gettext("<b>In the group, for coordinators</b>")]
+        lines += [f"/{command} — {escape(text)}" for command, text in coordinators]
+    return "\n".join(lines)
+
+
+def start_private(tr: Translator, first_name: str, specs: Sequence[CommandSpec]) -> str:
+    intro = tr.gettext(
+        "Hi, {name}! I am Minga: I help a coalition's group chat work as a council. "
+        "Add me to your group to begin.",
+        name=escape(first_name),
+    )
+    return intro + "\n\n" + help_text(tr, specs, private=True)
+
+
+def language_set(tr: Translator, lang: str, *, private: bool) -> str:
+    name = LANGUAGE_NAMES[lang]
+    if private:
+        return tr.gettext("Done: I will write to you in {language}.", language=name)
+    return tr.gettext("Done: this group's language is now {language}.", language=name)
+
+
+def language_prompt(tr: Translator, current: str) -> tuple[str, InlineKeyboardMarkup]:
+    text = tr.gettext(
+        "The language now is {language}. Choose another one, or type it: /language pt",
+        language=LANGUAGE_NAMES[current],
+    )
+    buttons = [
+        InlineKeyboardButton(
+            ("✓ " if lang == current else "") + LANGUAGE_NAMES[lang],
+            callback_data=SetLanguage(lang=lang).pack(),
+        )
+        for lang in LANGUAGES
+    ]
+    return text, InlineKeyboardMarkup([buttons])
+
+
+def timezone_set(tr: Translator, zone: str, local: datetime) -> str:
+    return tr.gettext(
+        "Done: this group's time zone is now {zone} (it is {time} there).",
+        zone=escape(zone),
+        time=local.strftime("%H:%M"),
+    )
+
+
+def timezone_current(tr: Translator, zone: str, local: datetime, example: str) -> str:
+    return tr.gettext(
+        "This group's time zone is {zone} (it is {time} there). To change it: /timezone {example}",
+        zone=escape(zone),
+        time=local.strftime("%H:%M"),
+        example=example,
+    )
+
+
+def coordinator_added(tr: Translator, who: str) -> str:
+    return tr.gettext("{person} is now a coordinator of this group.", person=who)
+
+
+def coordinator_already(tr: Translator, who: str) -> str:
+    return tr.gettext("{person} is already a coordinator.", person=who)
+
+
+def coordinator_removed(tr: Translator, who: str) -> str:
+    return tr.gettext("{person} is no longer a coordinator.", person=who)
+
+
+def coordinator_not(tr: Translator, who: str) -> str:
+    return tr.gettext("{person} was not a coordinator.", person=who)
+
+
+def coordinator_is_admin(tr: Translator, who: str) -> str:
+    return tr.gettext(
+        "{person} is a group admin, so they stay a coordinator while they are admin.",
+        person=who,
+    )
+
+
+def coordinators_list(tr: Translator, people: Sequence[str]) -> str:
+    lines = [tr.gettext("<b>Coordinators</b>: the group's admins, and")]
+    if people:
+        lines += [f"• {who}" for who in people]
+    else:
+        lines.append(tr.gettext("nobody else yet."))
+    lines += [
+        "",
+        tr.gettext(
+            "To add one, reply to their message with /coordinator add, or: {example}",
+            example="/coordinator add @ana",
+        ),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,287 @@
+"""Groups, people and memberships: registration on sight, settings, roles.
+
+Plain async functions of an `AsyncSession` and plain values; nothing here knows Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.db import insert_for, utcnow
+from bot.core.errors import DomainError
+from bot.core.i18n import N_, normalize_language
+from bot.groups.models import COORDINATOR, MEMBER, Group, Membership, Person
+
+TIMEZONE_EXAMPLE = "America/Bogota"
+
+
+@dataclass(frozen=True)
+class ChatInfo:
+    chat_id: int
+    type: str
+    title: str | None
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupSettings:
+    id: int
+    language: str
+    timezone: str
+    active: bool
+
+
+async def upsert_group(
+    session: AsyncSession, chat: ChatInfo, language: str, timezone: str
+) -> GroupSettings:
+    """Register the group, or refresh its title; a group that speaks to us is active."""
+    stmt = insert_for(session, Group).values(
+        chat_id=chat.chat_id,
+        title=chat.title,
+        type=chat.type,
+        language=language,
+        timezone=timezone,
+        active=True,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Group.chat_id],
+        set_={"title": chat.title, "type": chat.type, "active": True, "left_at": None},
+    ).returning(Group.id, Group.language, Group.timezone, Group.active)
+    row = (await session.execute(stmt)).one()
+    return GroupSettings(id=row.id, language=row.language, timezone=row.timezone, active=True)
+
+
+async def upsert_person(session: AsyncSession, person: PersonInfo) -> str | None:
+    """Register or refresh a person; returns their chosen language, if any."""
+    now = utcnow()
+    values = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "username": person.username,
+        "language_code": person.language_code,
+        "updated_at": now,
+    }
+    stmt = insert_for(session, Person).values(id=person.id, created_at=now, **values)
+    stmt = stmt.on_conflict_do_update(index_elements=[Person.id], set_=values).returning(
+        Person.language
+    )
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def upsert_membership(session: AsyncSession, group_id: int, person_id: int) -> None:
+    """The person is in the group (again, if they had left)."""
+    stmt = insert_for(session, Membership).values(
+        group_id=group_id, person_id=person_id, role=MEMBER, joined_at=utcnow()
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Membership.group_id, Membership.person_id],
+        set_={"left_at": None, "joined_at": utcnow()},
+        where=Membership.left_at.is_not(None),
+    )
+    await session.execute(stmt)
+
+
+async def register(
+    session: AsyncSession,
+    chat: ChatInfo,
+    person: PersonInfo | None,
+    *,
+    default_language: str,
+    default_timezone: str,
+) -> tuple[GroupSettings | None, str | None]:
+    """Everything seen in one update: (the group's settings, the person's chosen language)."""
+    chosen = await upsert_person(session, person) if person is not None else None
+    if chat.type not in ("group", "supergroup"):
+        return None, chosen
+    # a new group starts in the language of the first person we meet there
+    language = normalize_language(person.language_code if person else None) or default_language
+    group = await upsert_group(session, chat, language, default_timezone)
+    if person is not None:
+        await upsert_membership(session, group.id, person.id)
+    return group, chosen
+
+
+async def member_left(session: AsyncSession, chat_id: int, person_id: int) -> None:
+    group_id = select(Group.id).where(Group.chat_id == chat_id).scalar_subquery()
+    await session.execute(
+        update(Membership)
+        .where(
+            Membership.group_id == group_id,
+            Membership.person_id == person_id,
+            Membership.left_at.is_(None),
+        )
+        .values(left_at=utcnow())
+    )
+
+
+async def deactivate(session: AsyncSession, chat_id: int) -> bool:
+    """The bot was removed: nothing more is sent there. True if it was active."""
+    result = await session.execute(
+        update(Group)
+        .where(Group.chat_id == chat_id, Group.active.is_(True))
+        .values(active=False, left_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+async def migrate(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> bool:
+    """A group became a supergroup: its data follows it to the new chat id.
+
+    If the new chat was registered in the seconds before the migration notice arrived, that
+    young duplicate is dropped so the group's history stays whole.
+    """
+    old = await session.scalar(select(Group).where(Group.chat_id == old_chat_id))
+    if old is None:
+        return False
+    young = await session.scalar(select(Group).where(Group.chat_id == new_chat_id))
+    if young is not None:
+        await session.delete(young)
+        await session.flush()
+    old.chat_id = new_chat_id
+    old.type = "supergroup"
+    await session.flush()
+    return True
+
+
+async def get_group(session: AsyncSession, group_id: int) -> Group:
+    group = await session.get(Group, group_id)
+    assert group is not None
+    return group
+
+
+async def set_group_language(session: AsyncSession, group_id: int, raw: str) -> str:
+    lang = parse_language(raw)
+    group = await get_group(session, group_id)
+    group.language = lang
+    return lang
+
+
+async def set_person_language(session: AsyncSession, person_id: int, raw: str) -> str:
+    lang = parse_language(raw)
+    await session.execute(update(Person).where(Person.id == person_id).values(language=lang))
+    return lang
+
+
+def parse_language(raw: str) -> str:
+    lang = normalize_language(_language_aliases().get(raw.strip().lower(), raw))
+    if lang is None:
+        raise DomainError(
+            N_("I don't know the language “{value}”. Use es, pt or en, for example: /language pt"),
+            value=raw,
+        )
+    return lang
+
+
+def _language_aliases() -> dict[str, str]:
+    return {
+        "español": "es",
+        "espanol": "es",
+        "spanish": "es",
+        "castellano": "es",
+        "português": "pt",
+        "portugues": "pt",
+        "portuguese": "pt",
+        "english": "en",
+        "inglés": "en",
+        "ingles": "en",
+        "inglês": "en",
+    }
+
+
+@cache
+def _zones() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
+def parse_timezone(raw: str) -> str:
+    name = _zones().get(raw.strip().lower())
+    if name is not None:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+        else:
+            return name
+    raise DomainError(
+        N_("I don't know the time zone “{value}”. Use a name like this: /timezone {example}"),
+        value=raw,
+        example=TIMEZONE_EXAMPLE,
+    )
+
+
+async def set_group_timezone(session: AsyncSession, group_id: int, raw: str) -> str:
+    zone = parse_timezone(raw)
+    group = await get_group(session, group_id)
+    group.timezone = zone
+    return zone
+
+
+async def find_person_by_username(session: AsyncSession, username: str) -> Person | None:
+    name = username.lstrip("@").lower()
+    return await session.scalar(
+        select(Person)
+        .where(func.lower(Person.username) == name)
+        .order_by(Person.updated_at.desc())
+        .limit(1)
+    )
+
+
+async def set_role(session: AsyncSession, group_id: int, person_id: int, role: str) -> bool:
+    """Give `role` to a member (registering the membership if needed). True if it changed."""
+    await upsert_membership(session, group_id, person_id)
+    result = await session.execute(
+        update(Membership)
+        .where(
+            Membership.group_id == group_id,
+            Membership.person_id == person_id,
+            Membership.role != role,
+        )
+        .values(role=role)
+    )
+    return result.rowcount == 1
+
+
+async def has_coordinator_role(session: AsyncSession, chat_id: int, user_id: int) -> bool:
+    found = await session.scalar(
+        select(Membership.id)
+        .join(Group, Group.id == Membership.group_id)
+        .where(
+            Group.chat_id == chat_id,
+            Membership.person_id == user_id,
+            Membership.role == COORDINATOR,
+            Membership.left_at.is_(None),
+        )
+    )
+    return found is not None
+
+
+async def coordinators(session: AsyncSession, group_id: int) -> list[Person]:
+    result = await session.scalars(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Membership.group_id == group_id,
+            Membership.role == COORDINATOR,
+            Membership.left_at.is_(None),
+        )
+        .order_by(Person.first_name, Person.id)
+    )
+    return list(result)
+
+
+def local_now(timezone: str, now: datetime | None = None) -> datetime:
+    return (now or utcnow()).astimezone(ZoneInfo(timezone))

@@ -1,0 +1,179 @@
+"""Fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL is `TEST_DATABASE_URL`. Unset, the PostgreSQL half is skipped; set but unreachable,
+the whole run stops with an error — a CI that silently skips PostgreSQL proves nothing.
+Each PostgreSQL test gets a schema of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import MingaApp, build_application
+from bot.config import Settings, normalize_database_url
+from bot.core.db import create_engine, session_scope
+from bot.core.runtime import Runtime, runtime_of
+from bot.models import metadata
+from tests.telegram_double import Chat, TelegramDouble
+from tests.updates import TChat, TUser, Updates
+
+TOKEN = "123456:TEST-token-for-the-double"
+PG_ENV = "TEST_DATABASE_URL"
+
+
+def pg_url() -> str | None:
+    raw = os.environ.get(PG_ENV)
+    return normalize_database_url(raw) if raw else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    url = pg_url()
+    if url is None:
+        return
+
+    async def probe() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("select 1"))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(probe())
+    except Exception as exc:
+        raise pytest.UsageError(
+            f"{PG_ENV} is set but PostgreSQL cannot be reached ({exc}); "
+            "start it or unset the variable"
+        ) from exc
+
+
+def backends() -> list[Any]:
+    return [
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param(
+            "postgresql",
+            id="postgresql",
+            marks=pytest.mark.skipif(pg_url() is None, reason=f"{PG_ENV} is not set"),
+        ),
+    ]
+
+
+@dataclass
+class Database:
+    """A clean database for one test: its URL, and how to reach it."""
+
+    backend: str
+    url: str
+    schema: str | None  # PostgreSQL: the test's own schema
+
+    def engine(self, **kwargs: Any) -> AsyncEngine:
+        if self.schema:
+            kwargs.setdefault("connect_args", {"server_settings": {"search_path": self.schema}})
+        return create_engine(self.url, **kwargs)
+
+
+@pytest.fixture(params=backends())
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    if request.param == "sqlite":
+        yield Database("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'minga.db'}", None)
+        return
+    url = pg_url()
+    assert url is not None
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'create schema "{schema}"'))
+    try:
+        yield Database("postgresql", url, schema)
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'drop schema "{schema}" cascade'))
+        await admin.dispose()
+
+
+@pytest.fixture
+async def engine(database: Database) -> AsyncIterator[AsyncEngine]:
+    engine = database.engine()
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+@dataclass
+class Bot:
+    """The real Application wired to the Telegram double and a test database."""
+
+    app: MingaApp
+    tg: TelegramDouble
+    u: Updates
+    engine: AsyncEngine
+
+    @property
+    def runtime(self) -> Runtime:
+        return runtime_of(self.app)
+
+    async def feed(self, *updates: dict[str, Any]) -> None:
+        from telegram import Update
+
+        for data in updates:
+            await self.app.process_update(Update.de_json(data, self.app.bot))
+
+    def db(self) -> Any:
+        return session_scope(self.runtime.sessions)
+
+    async def scalar(self, statement: Any) -> Any:
+        async with self.db() as session:
+            return await session.scalar(statement)
+
+    async def scalars(self, statement: Any) -> list[Any]:
+        async with self.db() as session:
+            return list(await session.scalars(statement))
+
+    def group(self, chat: TChat) -> TChat:
+        """Let the double know the chat (title, type), so its answers describe it."""
+        self.tg.add_chat(Chat(chat.id, chat.type, chat.title, chat.is_forum))
+        return chat
+
+
+def make_settings(url: str, **overrides: Any) -> Settings:
+    return Settings(bot_token=TOKEN, database_url=url, _env_file=None, **overrides)
+
+
+async def start_bot(engine: AsyncEngine, url: str, **overrides: Any) -> Bot:
+    tg = TelegramDouble()
+    app = build_application(make_settings(url, **overrides), request=tg, engine=engine)
+    await app.initialize()
+    return Bot(app=app, tg=tg, u=Updates(), engine=engine)
+
+
+@pytest.fixture
+async def bot(engine: AsyncEngine, database: Database) -> AsyncIterator[Bot]:
+    harness = await start_bot(engine, database.url)
+    yield harness
+    await harness.app.shutdown()
+
+
+# -- people and places -------------------------------------------------------------------
+
+ANA = TUser(101, "Ana", "ana_barrio", "es")
+LUIS = TUser(102, "Luis", "luis_o", "es")
+JOAO = TUser(103, "João", "joao_sp", "pt-br")
+MARY = TUser(104, "Mary", None, "en")
+NORTE = TChat(-1001000000001, "supergroup", "Vecinos del Barrio Norte")
+
+
+@pytest.fixture
+def people() -> Iterator[tuple[TUser, TUser, TUser, TUser]]:
+    yield ANA, LUIS, JOAO, MARY
