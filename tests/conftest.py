@@ -177,3 +177,13 @@ NORTE = TChat(-1001000000001, "supergroup", "Vecinos del Barrio Norte")
 @pytest.fixture
 def people() -> Iterator[tuple[TUser, TUser, TUser, TUser]]:
     yield ANA, LUIS, JOAO, MARY
+
+
+async def add_bot(bot: Bot, chat: TChat = NORTE, by: TUser = ANA, status: str = "member") -> None:
+    """The bot is added to `chat` by `by`, and the double knows the chat."""
+    bot.group(chat)
+    await bot.feed(bot.u.my_chat_member(chat, by, "left", status))
+
+
+async def make_admins(bot: Bot, chat: TChat, *admins: tuple[TUser, str]) -> None:
+    bot.tg.set_admins(chat.id, *admins)

@@ -6,7 +6,9 @@ wrapper
 2. opens one transaction that records the update id (a redelivered update stops here and
    changes and sends nothing), registers the chat and the sender, and runs the handler;
 3. commits, and only then sends what the handler queued (`turn.reply`, `turn.toast`, …).
-A `DomainError` rolls the handler's changes back and answers with its one short sentence.
+A `DomainError` rolls the handler's changes back (to a savepoint) and answers with its one
+short sentence instead; any other exception rolls everything back and reaches the error
+handler, so a redelivery of that update is tried again.
 """
 
 from __future__ import annotations
@@ -231,27 +233,23 @@ async def handle(
         if not await is_coordinator(runtime, chat, update.effective_user, sender_chat):
             refusal = DomainError(NOT_COORDINATOR)
 
-    turn: Turn | None = None
-    try:
-        async with runtime.db() as session:
-            if not await claim_update(session, update.update_id):
-                log.info("update %s was handled already", update.update_id)
-                return
-            identify = runtime.identify if register else identify_nobody
-            identity = await identify(session, update, runtime.settings)
-            turn = Turn(update, context, session, identity, translator(identity.language))
-            if refusal is not None:
-                raise refusal
-            await fn(turn)
-    except DomainError as error:
-        # the handler's changes are rolled back; the update still counts as handled
-        async with runtime.db() as session:
-            if not await claim_update(session, update.update_id):
-                return
-        if turn is None:  # pragma: no cover - identify itself refused
-            raise
-        turn.fail(error)
-    assert turn is not None
+    async with runtime.db() as session:
+        if not await claim_update(session, update.update_id):
+            log.info("update %s was handled already", update.update_id)
+            return
+        identify = runtime.identify if register else identify_nobody
+        identity = await identify(session, update, runtime.settings)
+        turn = Turn(update, context, session, identity, translator(identity.language))
+        if refusal is not None:
+            turn.fail(refusal)
+        else:
+            try:
+                # a savepoint: a DomainError undoes the handler's changes, not the update's
+                # record nor the registration of the chat and the sender
+                async with session.begin_nested():
+                    await fn(turn)
+            except DomainError as error:
+                turn.fail(error)
     await turn.flush()
 
 

@@ -18,6 +18,8 @@ from bot.core.turn import command
 from bot.groups import handlers, service
 from bot.groups.callbacks import SetLanguage
 
+SEEN_GROUP = 10
+
 COMMANDS = [
     CommandSpec("start", N_("What Minga is and how to begin"), in_private=True),
     CommandSpec("help", N_("The commands you can use"), in_private=True),
@@ -60,4 +62,15 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("coordinator", handlers.coordinator),
             CallbackQueryHandler(handlers.language_button, pattern=SetLanguage.pattern()),
         ]
+    )
+    # after every feature: whoever writes in a group is known (for @mentions, participation)
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS
+            & filters.UpdateType.MESSAGE
+            & ~filters.COMMAND
+            & ~filters.StatusUpdate.ALL,
+            handlers.seen,
+        ),
+        group=SEEN_GROUP,
     )
