@@ -1,0 +1,156 @@
+"""The tick: due work runs once — across restarts and across two processes on one database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.core.models import ProcessedUpdate, WorkClaim
+from bot.core.scheduler import TICK_JOB_NAME, Tick, claim, run_once
+from tests.conftest import Bot, Database, start_bot
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+async def two_processes(database: Database) -> tuple[Bot, Bot]:
+    """Two bots with engines of their own on one database, as two processes would be."""
+    first = await start_bot(database.engine(), database.url)
+    second = await start_bot(database.engine(), database.url)
+    assert first.runtime.instance != second.runtime.instance
+    return first, second
+
+
+async def stop(*bots: Bot) -> None:
+    for bot in bots:
+        await bot.app.shutdown()
+        await bot.engine.dispose()
+
+
+async def test_two_processes_racing_run_each_piece_of_work_once(engine, database) -> None:
+    first, second = await two_processes(database)
+    done: list[tuple[str, str]] = []
+
+    def work_for(bot: Bot):
+        async def reminders(tick: Tick) -> None:
+            for n in range(15):
+
+                async def send(n: int = n) -> None:
+                    await asyncio.sleep(0.001)
+                    done.append((f"reminder-{n}", tick.runtime.instance))
+
+                await run_once(tick, f"test:reminder-{n}", send)
+
+        return reminders
+
+    try:
+        first.runtime.scheduler.add("test:reminders", work_for(first))
+        second.runtime.scheduler.add("test:reminders", work_for(second))
+        await asyncio.gather(
+            first.runtime.scheduler.tick(first.runtime, NOW),
+            second.runtime.scheduler.tick(second.runtime, NOW),
+            second.runtime.scheduler.tick(second.runtime, NOW),
+        )
+        assert sorted(name for name, _ in done) == sorted(f"reminder-{n}" for n in range(15))
+        # and after a "restart", nothing runs again
+        await first.runtime.scheduler.tick(first.runtime, NOW + timedelta(minutes=1))
+        assert len(done) == 15
+    finally:
+        await stop(first, second)
+
+
+async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(bot: Bot) -> None:
+    async with bot.db() as session:
+        assert await claim(session, "digest:1:2026-W48", "dead-process", NOW - timedelta(hours=1))
+    runs: list[int] = []
+
+    async def send() -> int:
+        runs.append(1)
+        return 1
+
+    tick = Tick(bot.runtime, NOW)
+    ran, _ = await run_once(tick, "digest:1:2026-W48", send, lease=timedelta(hours=2))
+    assert not ran  # still within the dead process's lease
+    ran, result = await run_once(tick, "digest:1:2026-W48", send, lease=timedelta(minutes=10))
+    assert ran and result == 1 and runs == [1]
+    claim_row = await bot.scalar(select(WorkClaim))
+    assert claim_row.owner == bot.runtime.instance and claim_row.done_at is not None
+
+
+async def test_failed_work_is_released_and_tried_again(bot: Bot) -> None:
+    attempts: list[str] = []
+
+    async def flaky() -> None:
+        attempts.append("try")
+        if len(attempts) == 1:
+            raise RuntimeError("Telegram is down")
+
+    async def due(tick: Tick) -> None:
+        await run_once(tick, "test:flaky", flaky)
+
+    bot.runtime.scheduler.add("test:flaky", due)
+    await bot.runtime.scheduler.tick(bot.runtime, NOW)  # fails, logged, released
+    await bot.runtime.scheduler.tick(bot.runtime, NOW)  # runs
+    await bot.runtime.scheduler.tick(bot.runtime, NOW)  # done already
+    assert attempts == ["try", "try"]
+
+
+async def test_one_failing_work_does_not_stop_the_others(bot: Bot, caplog) -> None:
+    seen: list[str] = []
+
+    async def broken(tick: Tick) -> None:
+        raise RuntimeError("boom")
+
+    async def fine(tick: Tick) -> None:
+        seen.append("fine")
+
+    bot.runtime.scheduler.add("test:broken", broken)
+    bot.runtime.scheduler.add("test:fine", fine)
+    await bot.runtime.scheduler.tick(bot.runtime, NOW)
+    assert seen == ["fine"]
+    assert "due work test:broken failed" in caplog.text
+
+
+async def test_handled_update_ids_are_pruned_once_a_day(bot: Bot) -> None:
+    async with bot.db() as session:
+        session.add_all(
+            [
+                ProcessedUpdate(update_id=1, processed_at=NOW - timedelta(days=5)),
+                ProcessedUpdate(update_id=2, processed_at=NOW - timedelta(days=4)),
+                ProcessedUpdate(update_id=3, processed_at=NOW - timedelta(hours=2)),
+            ]
+        )
+    await bot.runtime.scheduler.tick(bot.runtime, NOW)
+    assert await bot.scalars(select(ProcessedUpdate.update_id)) == [3]
+
+    async with bot.db() as session:
+        session.add(ProcessedUpdate(update_id=4, processed_at=NOW - timedelta(days=9)))
+    await bot.runtime.scheduler.tick(bot.runtime, NOW + timedelta(hours=1))  # same day: done
+    assert sorted(await bot.scalars(select(ProcessedUpdate.update_id))) == [3, 4]
+    await bot.runtime.scheduler.tick(bot.runtime, NOW + timedelta(days=1))  # next day
+    assert await bot.scalars(select(ProcessedUpdate.update_id)) == [3]
+
+
+async def test_the_tick_is_scheduled_with_a_generous_misfire_grace(bot: Bot) -> None:
+    await bot.app.post_init(bot.app)
+    [job] = bot.app.job_queue.get_jobs_by_name(TICK_JOB_NAME)
+    assert job.job.misfire_grace_time >= 600
+    assert job.job.coalesce is True
+    assert job.job.trigger.interval == timedelta(seconds=30)
+
+
+async def test_a_redelivered_update_changes_and_sends_nothing(bot: Bot) -> None:
+    from tests.conftest import ANA, NORTE, add_bot
+
+    await add_bot(bot)
+    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+    command = bot.u.command(NORTE, ANA, "/timezone America/Lima")
+    await asyncio.gather(bot.feed(command), bot.feed(command))
+    await bot.feed(command)
+    replies = [m for m in bot.tg.sent(NORTE.id) if "America/Lima" in m.text]
+    assert len(replies) == 1
+    count = await bot.scalar(
+        select(func.count()).where(ProcessedUpdate.update_id == command["update_id"])
+    )
+    assert count == 1
