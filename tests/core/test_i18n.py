@@ -1,4 +1,4 @@
-"""The catalogs: every message in the code is translated in es, pt_BR and en, placeholders intact."""
+"""Every message in the code is translated in es, pt_BR and en, placeholders intact."""
 
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ def test_every_message_in_the_code_is_translated(lang: str) -> None:
     for key in sorted(code_messages()):
         context, _, msgid = key.rpartition("\x04")
         message = cat.get(msgid, context=context or None)
-        if message is None or not message.string or "fuzzy" in message.flags or (isinstance(message.string, tuple) and not all(message.string)):
+        strings = () if message is None else message.string
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        if message is None or "fuzzy" in message.flags or not all(strings):
             missing.append(msgid)
     assert missing == [], f"{lang} lacks translations for: {missing}"
 

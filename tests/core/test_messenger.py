@@ -102,7 +102,7 @@ async def test_an_edit_that_changes_nothing_is_fine(bot: Bot) -> None:
 async def test_other_bad_requests_are_raised(bot: Bot) -> None:
     bot.group(NORTE)
     bot.tg.fail_next("sendMessage", bad_request("chat not found"))
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.runtime.messenger.send(NORTE.id, "hola")
 
 
@@ -156,8 +156,8 @@ async def test_the_double_rejects_what_telegram_rejects(bot: Bot) -> None:
     bot.group(NORTE)
     messenger = bot.runtime.messenger
     for bad in ("<script>x</script>", "a < b", "<b>unclosed", "Tom & Jerry"):
-        with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+        with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
             await messenger.send(NORTE.id, bad)
     too_long = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="y" * 65)]])
-    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
         await messenger.send(NORTE.id, "hola", markup=too_long)
