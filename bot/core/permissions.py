@@ -31,13 +31,17 @@ async def invalidate_admins(session: AsyncSession, chat_id: int) -> None:
     await session.execute(delete(AdminCache).where(AdminCache.chat_id == chat_id))
 
 
-async def telegram_admin_ids(runtime: Runtime, chat_id: int) -> set[int]:
-    """The chat's administrators (creator included), from the cache or fresh from Telegram."""
-    async with runtime.db() as session:
-        cached = await session.get(AdminCache, chat_id)
-        fresh_after = utcnow() - timedelta(seconds=runtime.settings.admin_cache_seconds)
-        if cached is not None and as_utc(cached.fetched_at) > fresh_after:
-            return set(cached.user_ids)
+async def _cached_admins(
+    session: AsyncSession, runtime: Runtime, chat_id: int
+) -> tuple[AdminCache | None, bool]:
+    """(the cached row, whether it is still fresh)."""
+    cached = await session.get(AdminCache, chat_id)
+    fresh_after = utcnow() - timedelta(seconds=runtime.settings.admin_cache_seconds)
+    return cached, cached is not None and as_utc(cached.fetched_at) > fresh_after
+
+
+async def _fetch_admins(runtime: Runtime, chat_id: int, cached: AdminCache | None) -> set[int]:
+    """Ask Telegram (outside any transaction), then store the answer."""
     try:
         admins = await runtime.messenger.bot.get_chat_administrators(chat_id)
     except TelegramError as exc:
@@ -54,6 +58,16 @@ async def telegram_admin_ids(runtime: Runtime, chat_id: int) -> set[int]:
     return set(ids)
 
 
+async def telegram_admin_ids(runtime: Runtime, chat_id: int) -> set[int]:
+    """The chat's administrators (creator included), from the cache or fresh from Telegram."""
+    async with runtime.db() as session:
+        cached, fresh = await _cached_admins(session, runtime, chat_id)
+    if fresh:
+        assert cached is not None
+        return set(cached.user_ids)
+    return await _fetch_admins(runtime, chat_id, cached)
+
+
 def is_anonymous_admin(chat: Chat, sender_chat: Chat | None) -> bool:
     return sender_chat is not None and sender_chat.id == chat.id
 
@@ -67,8 +81,12 @@ async def is_coordinator(
         return True
     if user is None or user.is_bot:
         return False
-    async with runtime.db() as session:
+    async with runtime.db() as session:  # one short read: roles and the cached admin list
         for has_role in runtime.role_checks:
             if await has_role(session, chat.id, user.id):
                 return True
-    return user.id in await telegram_admin_ids(runtime, chat.id)
+        cached, fresh = await _cached_admins(session, runtime, chat.id)
+    if fresh:
+        assert cached is not None
+        return user.id in cached.user_ids
+    return user.id in await _fetch_admins(runtime, chat.id, cached)
