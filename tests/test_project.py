@@ -28,3 +28,31 @@ def test_ci_never_skips_postgresql() -> None:
     assert "export TEST_DATABASE_URL=" in ci
     assert "pg_ctlcluster --skip-systemctl-redirect" in ci
     assert "exit 1" in ci
+
+
+def test_an_unreachable_postgresql_fails_the_run_instead_of_skipping() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {"TEST_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_project.py",
+            "-k",
+            "readme_run_command",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "PostgreSQL cannot be reached" in result.stdout + result.stderr

@@ -126,11 +126,17 @@ def coordinator_is_admin(tr: Translator, who: str) -> str:
 
 
 def coordinators_list(tr: Translator, people: Sequence[str]) -> str:
-    lines = [tr.gettext("<b>Coordinators</b>: the group's admins, and")]
     if people:
+        lines = [
+            tr.ngettext(
+                "<b>Coordinators</b>: the group's admins and {n} member:",
+                "<b>Coordinators</b>: the group's admins and {n} members:",
+                len(people),
+            )
+        ]
         lines += [f"• {who}" for who in people]
     else:
-        lines.append(tr.gettext("nobody else yet."))
+        lines = [tr.gettext("<b>Coordinators</b>: the group's admins, nobody else yet.")]
     lines += [
         "",
         tr.gettext(

@@ -148,3 +148,35 @@ async def test_when_telegram_cannot_list_admins_members_are_still_refused(bot: B
     await bot.feed(bot.u.command(NORTE, LUIS, "/timezone America/Lima"))
     assert await timezone(bot) == "America/Bogota"
     assert bot.tg.last(NORTE.id).text.startswith(COORD_ONLY)
+
+
+async def test_the_list_counts_coordinators_with_plural_forms(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/coordinator"))
+    assert bot.tg.last(NORTE.id).text.startswith(
+        "Coordinación: quienes administran el grupo, nadie más por ahora."
+    )
+    for person in (LUIS, MARY):
+        said = bot.u.message_json(NORTE, person, "hola")
+        await bot.feed(bot.u.command(NORTE, ANA, "/coordinator add", reply_to=said))
+        await bot.feed(bot.u.command(NORTE, LUIS, "/coordinator"))
+        listing = bot.tg.last(NORTE.id).text
+        if person is LUIS:
+            assert listing.startswith("Coordinación: quienes administran el grupo y 1 integrante:")
+        else:
+            assert listing.startswith("Coordinación: quienes administran el grupo y 2 integrantes:")
+            assert "• Luis\n• Mary" in listing
+
+
+def test_portuguese_counts_zero_and_one_as_singular() -> None:
+    from bot.core.i18n import translator
+    from bot.groups.render import coordinators_list
+
+    pt = translator("pt_BR")
+    assert "e 1 integrante:" in coordinators_list(pt, ["Luis"])
+    assert "e 2 integrantes:" in coordinators_list(pt, ["Luis", "Mary"])
+    assert pt.ngettext(
+        "<b>Coordinators</b>: the group's admins and {n} member:",
+        "<b>Coordinators</b>: the group's admins and {n} members:",
+        0,
+    ).endswith("e 0 integrante:")
