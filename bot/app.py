@@ -43,6 +43,8 @@ ALLOWED_UPDATES = [
 
 APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 
+CONCURRENT_UPDATES = 16
+
 MingaApp = Application[Any, BotContext, Any, Any, Any, Any]
 
 
@@ -70,6 +72,9 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        # a flood wait in one group must not hold up every other group: updates are handled
+        # concurrently; each is one short transaction, and uniqueness lives in the database
+        .concurrent_updates(CONCURRENT_UPDATES)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

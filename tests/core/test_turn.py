@@ -1,0 +1,47 @@
+"""The handling of one update: its transaction, its replay, its company."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from bot.core.models import ProcessedUpdate
+from bot.groups.models import Membership, Person
+from tests.conftest import ANA, NORTE, Bot, add_bot
+from tests.telegram_double import retry_after
+from tests.updates import TUser
+
+
+async def test_many_members_at_once_are_all_answered_and_registered(bot: Bot) -> None:
+    # 15, not more: past about 20 messages a minute to one group the rate limiter makes the
+    # replies wait, as Telegram would
+    await add_bot(bot)
+    crowd = [TUser(2000 + n, f"Vecino {n}", f"vecino_{n}", "es") for n in range(15)]
+    await asyncio.gather(*(bot.feed(bot.u.command(NORTE, who, "/help")) for who in crowd))
+    replies = [m for m in bot.tg.sent(NORTE.id) if "lo que puedes pedirme" in m.text]
+    assert len(replies) == 15
+    assert await bot.scalar(select(func.count()).select_from(Membership)) == 16  # + Ana
+    assert await bot.scalar(select(func.count()).select_from(ProcessedUpdate)) == 16
+
+
+async def test_a_reply_under_flood_control_waits_and_is_delivered(bot: Bot) -> None:
+    await add_bot(bot)
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    bot.runtime.messenger.sleep = sleep
+    bot.tg.fail_next("sendMessage", retry_after(3))
+    await bot.feed(bot.u.command(NORTE, ANA, "/help"))
+    assert waits == [3.0]
+    assert "lo que puedes pedirme" in bot.tg.last(NORTE.id).text
+
+
+async def test_a_refused_command_still_registers_who_sent_it(bot: Bot) -> None:
+    await add_bot(bot)
+    newcomer = TUser(2500, "Rosa", "rosa_h", "pt-br")
+    await bot.feed(bot.u.command(NORTE, newcomer, "/timezone America/Lima"))
+    assert await bot.scalar(select(Person.username).where(Person.id == newcomer.id)) == "rosa_h"
+    assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación")  # the group's language
