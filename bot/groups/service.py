@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.db import insert_for, utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language
+from bot.core.quiet import QuietHours
 from bot.groups.models import COORDINATOR, MEMBER, Group, Membership, Person
 
 TIMEZONE_EXAMPLE = "America/Bogota"
@@ -228,6 +229,24 @@ async def set_group_timezone(session: AsyncSession, group_id: int, raw: str) -> 
     group = await get_group(session, group_id)
     group.timezone = zone
     return zone
+
+
+async def quiet_hours(session: AsyncSession, group_id: int) -> tuple[QuietHours | None, str]:
+    """The group's quiet hours (None if it has none) and its time zone."""
+    row = (
+        await session.execute(
+            select(Group.quiet_start, Group.quiet_end, Group.timezone).where(Group.id == group_id)
+        )
+    ).one()
+    return QuietHours.of(row.quiet_start, row.quiet_end), row.timezone
+
+
+async def set_quiet_hours(session: AsyncSession, group_id: int, quiet: QuietHours | None) -> None:
+    await session.execute(
+        update(Group)
+        .where(Group.id == group_id)
+        .values(quiet_start=quiet.start if quiet else None, quiet_end=quiet.end if quiet else None)
+    )
 
 
 async def find_person_by_username(session: AsyncSession, username: str) -> Person | None:

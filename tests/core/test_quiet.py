@@ -1,0 +1,50 @@
+"""Quiet hours as plain values: parsing, and when a due message may go out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.core.quiet import BadQuietRange, QuietHours, release_time
+
+BOGOTA = "America/Bogota"  # UTC-5, no daylight saving
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [("22:00-08:00", 1320, 480), ("22-8", 1320, 480), ("13:30 a 15:00", 810, 900), ("0-6", 0, 360)],
+)
+def test_ranges_people_type(text: str, start: int, end: int) -> None:
+    assert QuietHours.parse(text) == QuietHours(start, end)
+
+
+@pytest.mark.parametrize("text", ["25:00-08:00", "22:00-08:61", "22:00", "noche", "8-8", ""])
+def test_bad_ranges(text: str) -> None:
+    with pytest.raises(BadQuietRange):
+        QuietHours.parse(text)
+
+
+def test_a_message_due_at_23_goes_out_at_8_the_next_morning() -> None:
+    quiet = QuietHours.parse("22:00-08:00")
+    due = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)  # 23:00 in Bogotá on 30 November
+    assert release_time(due, quiet, BOGOTA) == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)  # 08:00
+
+
+def test_after_midnight_it_waits_until_8_the_same_morning() -> None:
+    quiet = QuietHours.parse("22:00-08:00")
+    due = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)  # 02:30 in Bogotá
+    assert release_time(due, quiet, BOGOTA) == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
+
+
+def test_outside_quiet_hours_or_without_them_it_goes_at_once() -> None:
+    due = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 10:00 in Bogotá
+    assert release_time(due, QuietHours.parse("22:00-08:00"), BOGOTA) == due
+    assert release_time(due, None, BOGOTA) == due
+
+
+def test_a_daytime_range() -> None:
+    quiet = QuietHours.parse("13:00-15:00")
+    due = datetime(2026, 12, 1, 18, 30, tzinfo=UTC)  # 13:30 in Bogotá
+    assert release_time(due, quiet, BOGOTA) == datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+    assert quiet.label() == "13:00-15:00"
