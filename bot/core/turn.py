@@ -42,11 +42,13 @@ NOT_COORDINATOR = N_(
 GROUPS_ONLY = N_("That command works in a group. Add me to your group and try it there.")
 
 
-async def claim_update(session: AsyncSession, update_id: int) -> bool:
-    """Record `update_id` as handled in this transaction; False if it was handled already."""
-    stmt = insert_for(session, ProcessedUpdate).values(update_id=update_id)
+async def claim_update(session: AsyncSession, update_id: int, handler: str = "") -> bool:
+    """Record `update_id` as handled by `handler` in this transaction; False if it was already."""
+    stmt = insert_for(session, ProcessedUpdate).values(update_id=update_id, handler=handler)
     result = await session.execute(
-        stmt.on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+        stmt.on_conflict_do_nothing(
+            index_elements=[ProcessedUpdate.update_id, ProcessedUpdate.handler]
+        )
     )
     return result.rowcount == 1
 
@@ -177,6 +179,12 @@ class Turn:
 TurnHandler = Callable[[Turn], Awaitable[None]]
 
 
+def handler_key(fn: TurnHandler) -> str:
+    """`groups.bot_membership` for bot.groups.handlers.bot_membership: short and stable."""
+    module = fn.__module__.removeprefix("bot.").removesuffix(".handlers")
+    return f"{module}.{fn.__qualname__}"[-80:]
+
+
 # True, or a test of the command's arguments: `lambda args: bool(args)` = "to change, not to look"
 CoordinatorRule = bool | Callable[[list[str]], bool]
 
@@ -234,8 +242,8 @@ async def handle(
             refusal = DomainError(NOT_COORDINATOR)
 
     async with runtime.db() as session:
-        if not await claim_update(session, update.update_id):
-            log.info("update %s was handled already", update.update_id)
+        if not await claim_update(session, update.update_id, handler_key(fn)):
+            log.info("update %s was handled already by %s", update.update_id, handler_key(fn))
             return
         identify = runtime.identify if register else identify_nobody
         identity = await identify(session, update, runtime.settings)
