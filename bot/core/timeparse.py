@@ -237,7 +237,7 @@ _DATE_FORMS = [
 _DAY_FORMS: list[tuple[str, Callable[[re.Match[str]], _Day | None]]] = [
     *((_LEADING_WEEKDAY + form, _from_date) for form in _DATE_FORMS),
     (
-        rf"(?P<rel>{_alternation(_RELATIVE_DAYS)})",
+        rf"(?<!la )(?P<rel>{_alternation(_RELATIVE_DAYS)})",  # "de la mañana" is not a day
         lambda m: _in_days(_RELATIVE_DAYS[m["rel"]]),
     ),
     (
