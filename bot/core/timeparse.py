@@ -9,10 +9,11 @@ with the usual little words around them (`el`, `na`, `a las`, `às`, `at`, `on`,
 Day
     ``hoy``/``hoje``/``today``; ``mañana``/``amanhã``/``tomorrow``;
     ``pasado mañana``/``depois de amanhã``/``day after tomorrow``;
-    a weekday (``viernes``, ``sexta``, ``sexta-feira``, ``friday``, ``fri``), also after
+    a weekday (``viernes``, ``vie``, ``sexta``, ``sexta-feira``, ``sáb``, ``friday``, ``fri``;
+    not ``mar``/``sex``, which read as other words), also after
     ``el``, ``este``, ``next``, ``el próximo``, ``na próxima``...;
     a date ``15/12``, ``15-12``, ``15/12/2026``, ``15/12/26``, ``15.12.2026``, ``2026-12-15``,
-    ``15 de diciembre [de 2026]``, ``15 dezembro``, ``Dec 15 [2026]``, ``15th Dec``,
+    ``15 de diciembre [de 2026]``, ``15 dezembro``, ``Dec 15 [2026]``, ``15th of Dec``,
     optionally led by ``el día``/``dia`` or by its weekday (``sábado 5/12``: the weekday
     must then be right).
 Time
@@ -34,6 +35,10 @@ Rules
     - An explicit day (``hoy 08:00``, ``15/12/2020``) is returned as read even if it is in the
       past: it was read correctly, and the caller decides what a past moment means.
     - Day first, as in Latin America: ``05/12`` is 5 December; month-first is never read.
+      ``15.12`` is a time (15:12), like ``18.30``; a dotted date needs its year.
+    - Parts of the day: mañana/manhã/morning 1-12 (12 is noon), madrugada 1-6 (and 12 = 0),
+      tarde/afternoon 1-12 (→ 13-23, 12 is noon), noche/noite/evening/night 5-11 (→ 17-23).
+      ``12am`` is 00:00 and ``12pm`` 12:00.
     - A local time that does not exist (clocks jump forward) becomes the first valid instant
       after the jump; an ambiguous one (clocks go back) is the first of the two (``fold=0``).
 
@@ -70,13 +75,13 @@ class BadTime(ValueError):
 # --- words ---------------------------------------------------------------------------------
 
 _WEEKDAYS = {
-    **dict.fromkeys(["lunes", "segunda", "monday", "mon"], 0),
-    **dict.fromkeys(["martes", "terca", "tuesday", "tue", "tues"], 1),
-    **dict.fromkeys(["miercoles", "quarta", "wednesday", "wed"], 2),
-    **dict.fromkeys(["jueves", "quinta", "thursday", "thu", "thur", "thurs"], 3),
-    **dict.fromkeys(["viernes", "sexta", "friday", "fri"], 4),
-    **dict.fromkeys(["sabado", "saturday", "sat"], 5),
-    **dict.fromkeys(["domingo", "sunday", "sun"], 6),
+    **dict.fromkeys(["lunes", "lun", "segunda", "seg", "monday", "mon"], 0),
+    **dict.fromkeys(["martes", "terca", "ter", "tuesday", "tue", "tues"], 1),
+    **dict.fromkeys(["miercoles", "mie", "quarta", "qua", "wednesday", "wed"], 2),
+    **dict.fromkeys(["jueves", "jue", "quinta", "qui", "thursday", "thu", "thur", "thurs"], 3),
+    **dict.fromkeys(["viernes", "vie", "sexta", "friday", "fri"], 4),
+    **dict.fromkeys(["sabado", "sab", "saturday", "sat"], 5),
+    **dict.fromkeys(["domingo", "dom", "sunday", "sun"], 6),
 }
 _MONTHS = {
     **dict.fromkeys(["enero", "janeiro", "january", "jan", "ene"], 1),
@@ -231,7 +236,7 @@ _DATE_FORMS = [
     r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?",
     r"(?P<d>\d{1,2})-(?P<m>\d{1,2})(?:-(?P<y>\d{4}|\d{2}))?",
     r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})",
-    rf"(?P<d>\d{{1,2}}){_ORDINAL}(?:\s+de)?\s+(?P<mon>{_MONTH})(?:\s+(?:de\s+)?(?P<y>\d{{4}}))?",
+    rf"(?P<d>\d{{1,2}}){_ORDINAL}(?:\s+(?:de|of))?\s+(?P<mon>{_MONTH})(?:\s+(?:de\s+)?(?P<y>\d{{4}}))?",
     rf"(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORDINAL}(?:\s+(?P<y>\d{{4}}))?",
 ]
 _DAY_FORMS: list[tuple[str, Callable[[re.Match[str]], _Day | None]]] = [
@@ -404,7 +409,9 @@ _PROBE_NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def looks_like_time(text: str) -> bool:
-    """Whether `parse_deadline` reads `text` (its success never depends on the zone or now)."""
+    """Whether `parse_deadline` would read `text`. Its success does not depend on the zone or
+    `now`, with one exception: a weekday written with a yearless date (`sábado 5/12`) is only
+    right in some years; it is checked here against 2026."""
     try:
         parse_deadline(text, tz="UTC", now=_PROBE_NOW)
     except BadTime:

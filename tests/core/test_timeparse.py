@@ -69,6 +69,9 @@ SPANISH = [
     ("31/12 23:59", (2026, 12, 31, 23, 59)),
     ("1/1 0:00", (2027, 1, 1, 0, 0)),
     ("mañana 10 de la mañana", (2026, 12, 3, 10, 0)),
+    ("vie 18:00", (2026, 12, 4, 18, 0)),
+    ("sáb 10hs.", (2026, 12, 5, 10, 0)),
+    ("viernes, 18:00", (2026, 12, 4, 18, 0)),
 ]
 PORTUGUESE = [
     ("sexta 19h", (2026, 12, 4, 19, 0)),
@@ -91,6 +94,8 @@ PORTUGUESE = [
     ("dia 20/12 às 9h", (2026, 12, 20, 9, 0)),
     ("às 16h", (2026, 12, 2, 16, 0)),
     ("1º de janeiro", (2027, 1, 1, 9, 0)),
+    ("qui 19h", (2026, 12, 3, 19, 0)),
+    ("dom 8h", (2026, 12, 6, 8, 0)),
 ]
 ENGLISH = [
     ("next friday 7pm", (2026, 12, 4, 19, 0)),
@@ -100,6 +105,7 @@ ENGLISH = [
     ("today 8pm", (2026, 12, 2, 20, 0)),
     ("Dec 15 10am", (2026, 12, 15, 10, 0)),
     ("15th dec 10:00", (2026, 12, 15, 10, 0)),
+    ("15th of December 10am", (2026, 12, 15, 10, 0)),
     ("December 24, 2026 6 PM", (2026, 12, 24, 18, 0)),
     ("noon", (2026, 12, 3, 12, 0)),
     ("at 4pm", (2026, 12, 2, 16, 0)),
@@ -297,6 +303,7 @@ def test_today_if_ahead_across_a_gap() -> None:
         ("en 2 días", timedelta(days=2)),
         ("em 3 dias", timedelta(days=3)),
         ("in 2 weeks", timedelta(days=14)),
+        ("dentro de 2 horas", timedelta(hours=2)),
         ("365d", timedelta(days=365)),
         ("52 semanas", timedelta(days=364)),
         ("1 Día", timedelta(days=1)),
