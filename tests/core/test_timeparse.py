@@ -6,6 +6,7 @@ Tue 8, Wed 9, Tue 15, Thu 24, Thu 31. 1 January 2027 is a Friday. Bogotá is UTC
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -374,3 +375,68 @@ def test_a_deadline_is_a_duration_from_now_or_a_moment() -> None:
 )
 def test_looks_like_time(text: str, expected: bool) -> None:
     assert looks_like_time(text) is expected
+
+
+def test_a_whole_day_skipped_moves_to_the_next_day() -> None:
+    # Samoa skipped 30 December 2011: 10:00 that day became 00:00 on the 31st (UTC+14)
+    assert when("30/12/2011 10:00", datetime(2011, 12, 1, tzinfo=UTC), "Pacific/Apia") == (
+        datetime(2011, 12, 30, 10, 0, tzinfo=UTC)
+    )
+
+
+def test_jumbled_words_only_ever_raise_bad_time() -> None:
+    words = [
+        "viernes",
+        "sexta",
+        "mañana",
+        "amanhã",
+        "de",
+        "la",
+        "da",
+        "manhã",
+        "noche",
+        "18",
+        "18:00",
+        "25:99",
+        "10hs",
+        "7pm",
+        "12am",
+        "0",
+        "31/02",
+        "29/02",
+        "15/12",
+        "2026-02-29",
+        "2999-12-31",
+        "dic",
+        "15th",
+        "of",
+        "el",
+        "a",
+        "las",
+        "às",
+        "next",
+        "hoy",
+        "1h30",
+        "48h",
+        "0h",
+        "9999",
+        "23:59",
+        ".",
+        "-",
+        "/",
+        "meio-dia",
+        "13",
+        "1º",
+        "15.12.2026",
+        "99/99/99",
+    ]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
+        zone = rng.choice([BOGOTA, MADRID, SAO_PAULO, "Pacific/Kiritimati", "Pacific/Apia"])
+        now = datetime(rng.choice([2011, 2018, 2026, 2999]), 12, rng.randint(1, 31), tzinfo=UTC)
+        try:
+            result = parse_deadline(text, tz=zone, now=now)
+        except BadTime:
+            continue
+        assert result.tzinfo is UTC
