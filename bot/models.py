@@ -6,7 +6,14 @@ from bot.charter import models as charter_models
 from bot.core import models as core_models
 from bot.core.db import Base
 from bot.groups import models as groups_models
+from bot.meetings import models as meetings_models
 
 metadata = Base.metadata
 
-__all__ = ["charter_models", "core_models", "groups_models", "metadata"]
+__all__ = [
+    "charter_models",
+    "core_models",
+    "groups_models",
+    "meetings_models",
+    "metadata",
+]
