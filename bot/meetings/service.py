@@ -266,8 +266,7 @@ async def latest_held(session: AsyncSession, group_id: int, now: datetime) -> Me
         select(Meeting)
         .where(
             Meeting.group_id == group_id,
-            Meeting.status.in_((CONFIRMED, HELD)),
-            Meeting.starts_at <= now,
+            or_(Meeting.status == HELD, (Meeting.status == CONFIRMED) & (Meeting.starts_at <= now)),
         )
         .order_by(Meeting.starts_at.desc())
         .limit(1)
