@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.actors import models as actors_models
 from bot.charter import models as charter_models
 from bot.core import models as core_models
 from bot.core.db import Base
@@ -11,6 +12,7 @@ from bot.meetings import models as meetings_models
 metadata = Base.metadata
 
 __all__ = [
+    "actors_models",
     "charter_models",
     "core_models",
     "groups_models",

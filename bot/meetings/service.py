@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import timeparse
@@ -303,6 +303,19 @@ async def attendees(session: AsyncSession, meeting_id: int) -> list[Person]:
         .order_by(Person.first_name, Person.id)
     )
     return list(rows)
+
+
+async def attendance_counts(
+    session: AsyncSession, group_id: int, since: datetime
+) -> dict[int, int]:
+    """Meetings attended per person in the group since `since` (one query)."""
+    rows = await session.execute(
+        select(Attendance.person_id, func.count())
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Meeting.group_id == group_id, Meeting.starts_at >= since)
+        .group_by(Attendance.person_id)
+    )
+    return dict(rows.tuples().all())
 
 
 def split_minutes(text: str) -> tuple[list[str], list[str]]:
