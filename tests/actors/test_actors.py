@@ -154,9 +154,9 @@ async def test_the_actor_map_of_a_group(bot: Bot) -> None:
     assert "• Academia (1): João" in shown
     assert "• Comunidad / vecinos (1): Luis" in shown
     assert (
-        "⚠️ Nadie de: Estado / oficina pública, Empresa privada, Organización de la sociedad civil, Movimiento social"
-        in shown
-    )
+        "⚠️ Nadie de: Estado / oficina pública, Empresa privada, "
+        "Organización de la sociedad civil, Movimiento social — ¿a quién podríamos invitar?"
+    ) in shown
     assert "2 integrantes todavía no tienen perfil: /profile" in shown
     assert "Organizaciones\nJunta Vecinal, Universidade" in shown
     assert "• Materiales · Luis: Un galpón" in shown
