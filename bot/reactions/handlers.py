@@ -269,8 +269,10 @@ async def _notice_status(turn: Turn) -> None:
         found = await service.latest_notice(turn.session, turn.group_id)
         if found is None:
             raise DomainError(
-                N_("There are no notices here yet. Post one like this: {example}"),
-                example="/notice The assembly moves to Saturday 10:00",
+                N_(
+                    "There are no notices here yet. Post one like this: "
+                    "/notice The assembly moves to Saturday at 10:00"
+                )
             )
     status = await service.notice_status(turn.session, found)
     turn.reply(render.notice_status(turn.tr, status))

@@ -283,8 +283,10 @@ async def create_notice(
     text = text.strip()
     if not text:
         raise DomainError(
-            N_("Write the notice after the command, for example: {example}"),
-            example="/notice The assembly moves to Saturday 10:00",
+            N_(
+                "Write the notice after the command, for example: "
+                "/notice The assembly moves to Saturday at 10:00"
+            )
         )
     if len(text) > MAX_NOTICE_CHARS:
         raise DomainError(
