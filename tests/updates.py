@@ -93,6 +93,8 @@ def member_json(user: TUser, status: str) -> dict[str, Any]:
             "can_invite_users": True,
             "can_pin_messages": False,
             "can_manage_topics": False,
+            "can_edit_tag": False,
+            "can_react_to_messages": True,
             "until_date": 0,
         }
     elif status == "kicked":
