@@ -278,3 +278,18 @@ async def test_a_reminder_to_a_group_that_removed_the_bot_is_not_retried(bot: Bo
     await tick(bot, created + timedelta(hours=26))
     assert len([c for c in bot.tg.calls_of("sendMessage") if "🔔" in c.params["text"]]) == 1
     assert await bot.scalar(select(WorkClaim.done_at)) is not None
+
+
+async def test_in_a_forum_topic_the_notice_and_its_reminder_stay_in_the_topic(bot: Bot) -> None:
+    forum = bot.group(TChat(-1001000000003, "supergroup", "Coalición Centro", is_forum=True))
+    await add_bot(bot, forum, status="administrator")
+    bot.tg.set_admins(forum.id, (ANA, "creator"))
+    await bot.feed(bot.u.message(forum, LUIS, "hola", thread_id=12))
+    await bot.feed(bot.u.command(forum, ANA, f"/notice {TEXT}", thread_id=12))
+    posted = bot.tg.last(forum.id)
+    assert posted.thread_id == 12 and posted.text.startswith("📢 Aviso")
+    created = as_utc(await bot.scalar(select(Notice.created_at)))
+    await tick(bot, created + timedelta(hours=25))
+    reminder = bot.tg.last(forum.id)
+    assert reminder.text.startswith("🔔") and reminder.thread_id == 12
+    assert reminder.text.endswith("Luis")
