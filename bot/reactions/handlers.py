@@ -70,6 +70,7 @@ async def reaction_changed(turn: Turn) -> None:
     else:
         return
     tokens = [reaction_token(r) for r in change.new_reaction]
+    await service.reactions_arrive(turn.session, turn.group_id)
     await service.record_reaction(
         turn.session,
         turn.group_id,
@@ -92,6 +93,7 @@ async def reaction_counted(turn: Turn) -> None:
     assert change is not None
     if turn.identity.group_id is None:
         return
+    await service.reactions_arrive(turn.session, turn.group_id)
     counts: dict[str, int] = {}
     for item in change.reactions:
         token = reaction_token(item.type)

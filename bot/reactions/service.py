@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import as_utc, insert_for, utcnow
@@ -250,6 +250,20 @@ async def note_bot_rights(
         .values(admin_hint_at=now)
     )
     return told.rowcount == 1 and not already_told
+
+
+async def reactions_arrive(session: AsyncSession, group_id: int) -> None:
+    """Telegram only sends reactions to admin bots: one arriving proves the bot is admin
+    (a lost `my_chat_member` update must not leave the tallies flagged as incomplete)."""
+    await _ensure_settings(session, group_id)
+    await session.execute(
+        update(ReactionSettings)
+        .where(
+            ReactionSettings.group_id == group_id,
+            or_(ReactionSettings.bot_admin.is_(None), ReactionSettings.bot_admin.is_(False)),
+        )
+        .values(bot_admin=True, bot_checked_at=utcnow(), admin_hint_at=None)
+    )
 
 
 # -- notices ----------------------------------------------------------------------------

@@ -146,6 +146,17 @@ async def test_added_without_admin_rights_the_tally_says_it_may_be_incomplete(bo
     assert INCOMPLETE not in bot.tg.last(NORTE.id).text
 
 
+async def test_a_reaction_arriving_proves_the_bot_is_admin(bot: Bot) -> None:
+    said = await setup_group(bot, status="member")
+    # promoted, but that my_chat_member update never arrived; reactions do (admins get them)
+    await bot.feed(bot.u.reaction(NORTE, JOAO, said["message_id"], ["👍"]))
+    await bot.feed(bot.u.command(NORTE, ANA, "/positions", reply_to=said))
+    tally = bot.tg.last(NORTE.id).text
+    assert INCOMPLETE not in tally and "👍 De acuerdo: 1 — João" in tally
+    row = await bot.scalar(select(ReactionSettings))
+    assert row.bot_admin is True and row.admin_hint_at is None
+
+
 async def test_losing_admin_rights_tells_the_coordinators_once(bot: Bot) -> None:
     await setup_group(bot)
     demoted = bot.u.my_chat_member(NORTE, ANA, "administrator", "member")
