@@ -214,7 +214,6 @@ class TelegramDouble(BaseRequest):
         self.admins: dict[int, list[dict[str, Any]]] = {}
         # the bot's own status per chat (administrator unless a test says otherwise)
         self.bot_status: dict[int, str] = {}
-        self.members: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
         self.gone: set[int] = set()
         self.cannot_pin: set[int] = set()
         self.answered: set[str] = set()
@@ -271,9 +270,6 @@ class TelegramDouble(BaseRequest):
     def set_bot_status(self, chat_id: int, status: str) -> None:
         """The bot's status in the chat: "administrator" (the default) or "member"."""
         self.bot_status[chat_id] = status
-
-    def set_member(self, chat_id: int, user: TUser, status: str) -> None:
-        self.members[chat_id][user.id] = member_json(user, status)
 
     def remove_bot(self, chat_id: int) -> None:
         self.gone.add(chat_id)
@@ -347,9 +343,7 @@ class TelegramDouble(BaseRequest):
         for admin in self.admins.get(chat_id, []):
             if admin["user"]["id"] == user_id:
                 return admin
-        if user_id in self.members[chat_id]:
-            return self.members[chat_id][user_id]
-        # a person the test never put in this chat: refused, so a test must say who is there
+        # a person the double knows nothing of: refused rather than guessed
         raise bad_request("member not found")
 
     def _bot_is_admin(self, chat_id: int) -> bool:
