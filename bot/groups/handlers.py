@@ -60,6 +60,9 @@ async def identify(session: AsyncSession, update: Update, settings: Settings) ->
         person,
         default_language=settings.default_language,
         default_timezone=settings.default_timezone,
+        # membership changes are the membership handlers' to record: someone leaving is the
+        # sender of their own leaving, and must not be registered back by it
+        member=not _about_membership(update),
     )
     if group is not None:
         return Identity(group_id=group.id, language=group.language, timezone=group.timezone)
@@ -69,6 +72,13 @@ async def identify(session: AsyncSession, update: Update, settings: Settings) ->
         or settings.default_language
     )
     return Identity(group_id=None, language=language, timezone=settings.default_timezone)
+
+
+def _about_membership(update: Update) -> bool:
+    message = update.message
+    return update.chat_member is not None or (
+        message is not None and message.left_chat_member is not None
+    )
 
 
 async def seen(update: Update, context: BotContext) -> None:

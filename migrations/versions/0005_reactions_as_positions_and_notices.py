@@ -1,7 +1,7 @@
 """reactions as positions and notices
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0006
 Create Date: 2026-11-29 07:02:50.006626
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0005'
-down_revision: str | None = '0002'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

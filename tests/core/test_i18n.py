@@ -108,3 +108,16 @@ def test_translation_happens_before_placeholders_are_filled() -> None:
         "Pronto: vou escrever para você em {x}."
     )
     assert translator("xx").lang == "es"
+
+
+def test_no_translation_hides_inside_an_f_string() -> None:
+    """Extraction cannot see `{tr.gettext('…')}` inside an f-string; such a string would
+    never be translated."""
+    hidden = re.compile(r"""f(["']).*\{[^}]*\b(gettext|ngettext|pgettext|_)\(""")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in (ROOT / "bot").rglob("*.py")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert offenders == []
