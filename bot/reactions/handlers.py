@@ -29,7 +29,7 @@ from bot.groups import service as groups_service
 from bot.reactions import render, service
 from bot.reactions.callbacks import SeenNotice
 from bot.reactions.models import CHAT
-from bot.reactions.positions import normalize_emoji, parse_map, seen_emoji
+from bot.reactions.positions import is_delay, normalize_emoji, parse_map, seen_emoji
 
 log = logging.getLogger(__name__)
 
@@ -226,12 +226,14 @@ async def notice(turn: Turn) -> None:
     if first == "status" and len(args) == 1:
         await _notice_status(turn)
         return
-    if first == "remind" and len(args) <= 2:
-        if len(args) == 1:
+    rest = " ".join(args[1:])
+    # `/notice remind 12h`, `/notice remind 2 días`; "remind everyone to…" is a notice
+    if first == "remind" and (len(args) <= 2 or is_delay(rest)):
+        if not rest:
             delay = await service.remind_delay(turn.session, turn.group_id)
             turn.reply(render.remind_current(turn.tr, delay))
         else:
-            delay = await service.set_remind_delay(turn.session, turn.group_id, args[1])
+            delay = await service.set_remind_delay(turn.session, turn.group_id, rest)
             turn.reply(render.remind_set(turn.tr, delay))
         return
     await _post_notice(turn)

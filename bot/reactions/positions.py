@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.timeparse import BadTime, parse_duration
 
 # The emoji Telegram allows as reactions (Bot API, ReactionTypeEmoji.emoji), as the docs
 # write them; compared without variation selectors (U+FE0F), which clients may add or drop.
@@ -134,32 +135,31 @@ def seen_emoji(pairs: Sequence[tuple[str, str]]) -> list[str]:
     return [emoji for emoji, meaning in pairs if meaning == SEEN] or [DEFAULT_SEEN_EMOJI]
 
 
-_DELAY = re.compile(
-    r"^(\d{1,4})\s*(m|min|mins|minutes?|minutos?|h|hs|hrs?|hours?|horas?|d|days?|d[ií]as?)$"
-)
-
-
 def parse_delay(raw: str) -> timedelta:
-    """`12h`, `90m`, `2d`, `3 días` → a delay between 10 minutes and 14 days."""
-    match = _DELAY.match(raw.strip().lower())
-    if match is None:
+    """`12h`, `90 min`, `3 días`, `1 semana` → a delay between 10 minutes and 14 days."""
+    try:
+        delay = parse_duration(raw)
+    except BadTime as exc:
         raise DomainError(
             N_("I can't read “{value}” as a delay. Use hours or days, for example: {example}"),
             value=raw,
             example="/notice remind 12h",
-        )
-    amount, unit = int(match.group(1)), match.group(2)[0]
-    delay = {
-        "m": timedelta(minutes=amount),
-        "h": timedelta(hours=amount),
-        "d": timedelta(days=amount),
-    }[unit]
+        ) from exc
     if not MIN_REMIND <= delay <= MAX_REMIND:
         raise DomainError(
             N_("The reminder can wait from 10 minutes to 14 days, for example: {example}"),
             example="/notice remind 12h",
         )
     return delay
+
+
+def is_delay(text: str) -> bool:
+    """Whether `text` reads as a duration at all (`2 días`), within bounds or not."""
+    try:
+        parse_duration(text)
+    except BadTime:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

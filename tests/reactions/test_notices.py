@@ -258,12 +258,17 @@ async def test_the_delay_is_a_group_setting(bot: Bot) -> None:
     }.items():
         await bot.feed(bot.u.command(NORTE, ANA, bad))
         assert bot.tg.last(NORTE.id).text.startswith(answer), bad
+    await bot.feed(bot.u.command(NORTE, ANA, "/notice remind 2 días"))
+    assert bot.tg.last(NORTE.id).text.endswith("después de 2 días.")
+    await bot.feed(bot.u.command(NORTE, ANA, "/notice remind 12h"))
     await bot.feed(bot.u.command(NORTE, LUIS, "/notice remind 1h"))
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación")
     assert await bot.scalar(select(ReactionSettings.remind_after_minutes)) == 720
 
     before = utcnow()
-    await post_notice(bot)
+    # "remind" followed by words that are not a delay is a notice like any other
+    posted = await post_notice(bot, "remind everyone to bring chairs")
+    assert "remind everyone to bring chairs" in posted.text
     notice = await bot.scalar(select(Notice))
     wait = as_utc(notice.remind_at) - before
     assert timedelta(hours=12) <= wait < timedelta(hours=12, minutes=1)

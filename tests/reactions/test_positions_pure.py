@@ -54,8 +54,9 @@ def test_delays() -> None:
     assert parse_delay("12h") == timedelta(hours=12)
     assert parse_delay("90 min") == timedelta(minutes=90)
     assert parse_delay("3 días") == timedelta(days=3)
-    assert parse_delay("2D") == timedelta(days=2)
-    for bad in ("", "mañana", "5m", "15d", "-3h", "3 semanas"):
+    assert parse_delay("1 semana") == timedelta(days=7)
+    assert parse_delay("1h30") == timedelta(minutes=90)
+    for bad in ("", "mañana", "5m", "15d", "-3h", "3 semanas", "12"):
         with pytest.raises(DomainError):
             parse_delay(bad)
 
