@@ -8,6 +8,7 @@ from bot.core import models as core_models
 from bot.core.db import Base
 from bot.groups import models as groups_models
 from bot.meetings import models as meetings_models
+from bot.reactions import models as reactions_models
 
 metadata = Base.metadata
 
@@ -18,4 +19,5 @@ __all__ = [
     "groups_models",
     "meetings_models",
     "metadata",
+    "reactions_models",
 ]

@@ -1,7 +1,7 @@
 """actors: profiles, resources, forms, activity
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0005
 Create Date: 2026-11-29 07:15:06.070999
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0010'
-down_revision: str | None = '0006'
+down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
