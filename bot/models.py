@@ -8,6 +8,7 @@ from bot.core import models as core_models
 from bot.core.db import Base
 from bot.groups import models as groups_models
 from bot.meetings import models as meetings_models
+from bot.monitoring import models as monitoring_models
 from bot.reactions import models as reactions_models
 
 metadata = Base.metadata
@@ -19,5 +20,6 @@ __all__ = [
     "groups_models",
     "meetings_models",
     "metadata",
+    "monitoring_models",
     "reactions_models",
 ]
