@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.charter import models as charter_models
+from bot.commitments import models as commitments_models
 from bot.core import models as core_models
 from bot.core.db import Base
 from bot.groups import models as groups_models
 
 metadata = Base.metadata
 
-__all__ = ["charter_models", "core_models", "groups_models", "metadata"]
+__all__ = ["charter_models", "commitments_models", "core_models", "groups_models", "metadata"]

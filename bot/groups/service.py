@@ -83,6 +83,16 @@ async def upsert_person(session: AsyncSession, person: PersonInfo) -> str | None
     return (await session.execute(stmt)).scalar_one()
 
 
+async def set_private_chat(session: AsyncSession, person_id: int, value: bool = True) -> None:
+    """Whether the person has a private chat with the bot (sent /start there; False once they
+    block it)."""
+    await session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.has_private_chat.is_not(value))
+        .values(has_private_chat=value)
+    )
+
+
 async def upsert_membership(session: AsyncSession, group_id: int, person_id: int) -> None:
     """The person is in the group (again, if they had left)."""
     stmt = insert_for(session, Membership).values(
