@@ -810,8 +810,16 @@ async def set_owners(
         )
     }
     wanted = {spec.person_id: spec for spec in owners}
-    if set(current) == set(wanted):
+    # a coordinator naming someone who was only asked makes them an owner
+    confirmed = [
+        row
+        for pid, row in current.items()
+        if row.accepted_at is None and pid in wanted and wanted[pid].accepted
+    ]
+    if set(current) == set(wanted) and not confirmed:
         return False
+    for row in confirmed:
+        row.accepted_at = now
     old_people = await _people(session, list(current))
     for pid, row in current.items():
         if pid not in wanted:
