@@ -489,9 +489,10 @@ async def set_progress(turn: Turn, coordinator: bool) -> None:
     turn.toast(turn.tr.gettext("Progress: {percent}%", percent=found.progress))
 
 
-@with_role
-async def back(turn: Turn, coordinator: bool) -> None:
-    _, found = await _pressed(turn, Back, coordinator, change=False)
+@handler(groups_only=True)
+async def back(turn: Turn) -> None:
+    """Leave the progress buttons unchanged: anyone may, it changes nothing."""
+    _, found = await _pressed(turn, Back, False, change=False)
     await _refresh(turn, found)
 
 
@@ -524,9 +525,10 @@ async def ask_help(turn: Turn, coordinator: bool) -> None:
     turn.toast(turn.tr.gettext("I asked the group for help."))
 
 
-@with_role
-async def accept(turn: Turn, coordinator: bool) -> None:
-    _, found = await _pressed(turn, Accept, coordinator, change=False)
+@handler(groups_only=True)
+async def accept(turn: Turn) -> None:
+    """Only a person who was asked can accept (no coordinator check needed)."""
+    _, found = await _pressed(turn, Accept, False, change=False)
     sender = _sender_id(turn)
     result = (
         await service.accept(turn.session, found, sender, utcnow())

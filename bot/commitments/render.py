@@ -28,6 +28,7 @@ from bot.core.messenger import utf16_len
 PAGE_ITEMS = 25
 PAGE_BUDGET = 3500  # UTF-16 units of lines per page: the headers and footer fit in the rest
 TEXT_SHORT = 70
+MINE_LIMIT = 30  # lines of /mine: one message, the most urgent first
 ACTIVE = ("open", "blocked")
 
 
@@ -123,7 +124,8 @@ def resources_text(tr: Translator, resources: Sequence[ResourceView]) -> str:
     """`material: 500 volantes, cinta · human: 3 voluntarios`."""
     by_type: dict[str, list[str]] = {}
     for r in resources:
-        item = f"{r.quantity} {escape(r.description)}" if r.quantity else escape(r.description)
+        text = escape(short(r.description, 60))
+        item = f"{r.quantity} {text}" if r.quantity else text
         by_type.setdefault(r.type, []).append(item)
     return " · ".join(
         f"{resource_type(tr, kind)}: {', '.join(items)}" for kind, items in by_type.items()
@@ -324,12 +326,14 @@ def mine_text(
         )
     lines = [tr.gettext("<b>Your open commitments</b>")]
     group = None
-    for item in items:
+    for item in items[:MINE_LIMIT]:
         if private and item.group_title != group:
             group = item.group_title
             lines.append(f"🏘 <b>{escape(group or '')}</b>")
         mark = "⌛ " if item.due_at is not None and item.due_at < now else "• "
         lines.append(mark + _line(tr, item, timezone, owners=False))
+    if len(items) > MINE_LIMIT:
+        lines.append(tr.ngettext("… and {n} more.", "… and {n} more.", len(items) - MINE_LIMIT))
     return "\n".join(lines)
 
 

@@ -148,3 +148,18 @@ async def test_a_board_of_200_is_paged_under_the_limit(bot: Bot) -> None:
     assert "• #200 " in last.text
     assert "más: /commitments" not in last.text
     assert utf16_len(last.text) <= 4096
+
+
+async def test_mine_stays_one_message(bot: Bot) -> None:
+    await setup_group(bot)
+    gid = await group_id(bot)
+    async with bot.db() as session:
+        for i in range(35):
+            await service.create_commitment(
+                session, gid, f"Tarea {i + 1}", [LUIS.id], None, [], ANA.id
+            )
+    await bot.feed(bot.u.command(NORTE, LUIS, "/mine"))
+    lines = bot.tg.last(NORTE.id).text.splitlines()
+    assert len(lines) == 32
+    assert lines[-2] == "• #30 Tarea 30"
+    assert lines[-1] == "… y 5 más."
