@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot.commitments import render, service
 from bot.commitments.callbacks import (
@@ -578,7 +579,10 @@ async def _reason(turn: Turn) -> None:
     chat_id = turn.chat.id
 
     async def edit(messenger: Messenger) -> None:
-        await messenger.edit(chat_id, card_id, text, markup=markup)
+        try:
+            await messenger.edit(chat_id, card_id, text, markup=markup)
+        except BadRequest as exc:  # the card was deleted: the reason is stored all the same
+            log.info("card %s in %s not edited: %s", card_id, chat_id, exc.message)
 
     turn.then(edit)
 

@@ -12,7 +12,8 @@ message's entities and passed in as markers):
   `3d`). A day without a time means the end of that day (23:59). After `by` an unreadable date
   is an error; after `para`/`até`, which are everyday words, the words stay in the text unless
   they start with a digit (then it is meant as a date, and an error). A past date is an error.
-- `needs` (also `necesita`, `precisa`, `necessita`): the *last* such word starts the resources:
+- `needs` (also `necesita`, `precisa`, `necessita`): the *last* such word starts the resources
+  (a `by <date>` may also come after them):
   groups separated by `;`, each optionally led by its type and a colon — `material:`,
   `symbolic:`/`simbólico:`, `human:`/`humano:`/`humanos:` (untyped: material) — items separated
   by `,`, each optionally led by a quantity (`500 volantes`).
@@ -116,27 +117,36 @@ def parse_commit(body: str, names: Sequence[str], *, tz: str, now: datetime) -> 
     """Read `/commit`'s text (mentions replaced by `marker(i)`, `names[i]` their display)."""
     resources: list[ResourceSpec] = []
     needs = list(_NEEDS.finditer(body))
+    tail = None
     if needs:
         last = needs[-1]
-        resources = parse_resources(_unmark(body[last.end() :], names))
-        body = body[: last.start()]
-    due_at = None
-    by = list(_BY.finditer(body))
-    if by:
-        last = by[-1]
-        phrase = _MARKER.sub(" ", body[last.end() :]).strip()
-        strict = last.group(1).lower() == "by" or phrase[:1].isdigit()
-        try:
-            due_at = read_due(phrase, tz=tz, now=now)
-        except DomainError:
-            if strict:
-                raise
-        else:
-            body = body[: last.start()]
+        body, tail = body[: last.start()], body[last.end() :]
+    body, due_at = _take_due(body, tz=tz, now=now)
+    if tail is not None:
+        if due_at is None:  # `needs ... by <date>` is read too
+            tail, due_at = _take_due(tail, tz=tz, now=now)
+        resources = parse_resources(_unmark(tail, names))
     # mentions at the end of the text are owners only; inside it they are also words
     body = re.sub(r"(\s|" + MARK + r"\d+" + MARK + r")+$", "", body)
     text = " ".join(_unmark(body, names).split())
     return Draft(text=clean_text(text), due_at=due_at, resources=resources)
+
+
+def _take_due(text: str, *, tz: str, now: datetime) -> tuple[str, datetime | None]:
+    """Split `<text> by <date>` at the last by-word: (text, due), or (text, None)."""
+    found = list(_BY.finditer(text))
+    if not found:
+        return text, None
+    last = found[-1]
+    phrase = _MARKER.sub(" ", text[last.end() :]).strip()
+    strict = last.group(1).lower() == "by" or phrase[:1].isdigit()
+    try:
+        due = read_due(phrase, tz=tz, now=now)
+    except DomainError:
+        if strict:
+            raise
+        return text, None
+    return text[: last.start()], due
 
 
 def _unmark(text: str, names: Sequence[str]) -> str:

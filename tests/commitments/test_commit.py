@@ -9,7 +9,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.commitments.models import Commitment, CommitmentEvent, CommitmentResource
+from bot.commitments.models import (
+    Commitment,
+    CommitmentCard,
+    CommitmentEvent,
+    CommitmentResource,
+)
 from bot.core.db import as_utc
 from tests.commitments.helpers import (
     commit,
@@ -21,6 +26,7 @@ from tests.commitments.helpers import (
     the_commitment,
 )
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot
+from tests.telegram_double import bad_request, forbidden
 from tests.updates import TChat, TUser
 
 EXAMPLE = (
@@ -322,3 +328,26 @@ async def test_the_card_in_portuguese(bot: Bot) -> None:
     assert lines[3] == "🧰 Precisa de humanos: 2 pessoas"
     assert lines[4] == "🟢 Em andamento · 0%"
     assert [label for row in card.buttons for label, _ in row][:2] == ["✅ Feito", "📈 Progresso"]
+
+
+async def test_telegram_errors_lose_nothing(bot: Bot) -> None:
+    await setup_group(bot)
+    card = await commit(bot, LUIS, "/commit Pedir permiso a la alcaldía")
+    await press(bot, LUIS, card, "cmt:block")
+    as_json = bot.tg.message_json(NORTE.id, card.message_id)
+    # the card was deleted meanwhile: the reason is kept all the same
+    bot.tg.fail_next("editMessageText", bad_request("message to edit not found"))
+    await bot.feed(bot.u.message(NORTE, LUIS, "No atienden hasta enero", reply_to=as_json))
+    assert (await the_commitment(bot)).blocked_reason == "No atienden hasta enero"
+    # the bot was removed before the card of a new commitment went out: it is stored
+    bot.tg.fail_next("sendMessage", forbidden())
+    await commit(bot, LUIS, "/commit Llamar a la radio")
+    assert (await the_commitment(bot, 2)).text == "Llamar a la radio"
+    assert (
+        await bot.scalar(
+            select(CommitmentCard.id).where(
+                CommitmentCard.commitment_id == (await the_commitment(bot, 2)).id
+            )
+        )
+        is None
+    )

@@ -54,6 +54,17 @@ def test_para_and_ate_as_everyday_words_stay_in_the_text() -> None:
     )
 
 
+def test_the_date_may_come_after_the_resources() -> None:
+    draft = parse(" Olla común needs human: 3 voluntarios by sábado")
+    assert draft.text == "Olla común"
+    assert draft.resources == [ResourceSpec("human", "voluntarios", 3)]
+    assert draft.due_at == datetime(2026, 12, 6, 4, 59, tzinfo=UTC)
+    # "para" inside a resource is a word
+    assert parse(" Pintar needs material: pintura para la fachada").resources == [
+        ResourceSpec("material", "pintura para la fachada")
+    ]
+
+
 def test_a_duration_and_no_date() -> None:
     assert parse(" Llamar a la alcaldía by 3d").due_at == datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
     assert parse(" Llamar a la alcaldía").due_at is None
