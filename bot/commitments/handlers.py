@@ -36,7 +36,7 @@ from bot.core.messenger import Messenger
 from bot.core.permissions import is_coordinator
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import BotContext, Runtime
-from bot.core.scheduler import Tick, run_once
+from bot.core.scheduler import Tick, claim, complete, release
 from bot.core.turn import Turn, handle, handler
 from bot.groups import service as groups
 from bot.groups.handlers import is_person, person_info
@@ -295,6 +295,8 @@ async def mine(turn: Turn) -> None:
     if user is None or not is_person(user):
         raise DomainError(N_("Write /mine from your own account to see your commitments."))
     private = turn.is_private
+    if private:  # writing to the bot in private opens the chat for private reminders
+        await groups.set_private_chat(turn.session, user.id)
     rows = await service.for_person(turn.session, user.id, None if private else turn.group_id)
     items = await _lines(turn.session, [(c, g) for c, g in rows])
     turn.reply(render.mine_text(turn.tr, items, turn.identity.timezone, utcnow(), private=private))
@@ -592,70 +594,111 @@ async def _reason(turn: Turn) -> None:
 
 async def due_reminders(tick: Tick) -> None:
     """24 h before the due date and once overdue, to the owners who accepted, outside the
-    group's quiet hours; exactly once each (claimed with `run_once`)."""
+    group's quiet hours; exactly once each. A group's reminders of one tick share one
+    message, so that many commitments due together do not flood the chat."""
     async with tick.runtime.db() as session:
         due = await service.due_reminders(session, tick.now)
+    by_group: dict[int, list[service.DueReminder]] = {}
     for reminder in due:
+        by_group.setdefault(reminder.group_id, []).append(reminder)
+    for group_id, reminders in by_group.items():
         try:
-            await _remind(tick, reminder)
+            await remind_group(tick, group_id, reminders)
         except Exception:
-            log.exception("reminder %s failed; the next tick tries again", reminder)
+            log.exception("reminders of group %s failed; the next tick tries again", group_id)
 
 
-async def _remind(tick: Tick, reminder: service.DueReminder) -> None:
+def _claim_key(reminder: service.DueReminder) -> str:
+    stamp = int(reminder.due_at.timestamp())
+    return f"cmt:remind:{reminder.commitment_id}:{reminder.kind}:{stamp}"
+
+
+async def remind_group(tick: Tick, group_id: int, reminders: list[service.DueReminder]) -> None:
+    """Claim the group's reminders that are out of quiet hours (each key once, across ticks,
+    restarts and processes), send them, then mark them done — or release them on failure."""
     runtime = tick.runtime
     async with runtime.db() as session:
-        group = await session.get(Group, reminder.group_id)
+        group = await session.get(Group, group_id)
         if group is None or not group.active:
             return
         quiet = QuietHours.of(group.quiet_start, group.quiet_end)
-    if release_time(reminder.at, quiet, group.timezone) > tick.now:
+        ready = [r for r in reminders if release_time(r.at, quiet, group.timezone) <= tick.now]
+        claimed = [
+            r for r in ready if await claim(session, _claim_key(r), runtime.instance, tick.now)
+        ]
+    if not claimed:
         return
-    key = f"cmt:remind:{reminder.commitment_id}:{reminder.kind}:{int(reminder.due_at.timestamp())}"
-    await run_once(tick, key, lambda: send_reminder(runtime, reminder, tick.now))
-
-
-async def send_reminder(runtime: Runtime, reminder: service.DueReminder, now: datetime) -> str:
-    """Private messages to owners who started the bot; a mention in the group for the rest
-    (and for those who blocked the bot), skipping owners who left the group."""
+    try:
+        await send_reminders(runtime, group_id, claimed, tick.now)
+    except BaseException:
+        async with runtime.db() as session:
+            for reminder in claimed:
+                await release(session, _claim_key(reminder), runtime.instance)
+        raise
     async with runtime.db() as session:
-        found = await service.still_due(session, reminder)
-        if found is None:
-            return "none"
-        group = await session.get(Group, found.group_id)
+        for reminder in claimed:
+            await complete(session, _claim_key(reminder), utcnow())
+
+
+async def send_reminders(
+    runtime: Runtime, group_id: int, reminders: list[service.DueReminder], now: datetime
+) -> None:
+    """Private messages to owners who started the bot; one message in the group mentioning
+    the rest (and those who blocked the bot), skipping owners who left the group."""
+    async with runtime.db() as session:
+        group = await session.get(Group, group_id)
         assert group is not None
-        view = await load_view(session, found, group.title)
-        owners = [o for o in (await service.owners_of(session, [found.id]))[found.id] if o.accepted]
-    private_ok, in_group = 0, []
-    for owner in owners:
-        person = owner.person
-        if person.has_private_chat:
-            lang = person.language or normalize_language(person.language_code) or group.language
-            text = render.reminder_text(
-                translator(lang), view, reminder.kind, group.timezone, private=True
-            )
-            if await runtime.messenger.send(person.id, text):
-                private_ok += 1
+        batch = []
+        for reminder in reminders:
+            found = await service.still_due(session, reminder)
+            if found is None:
                 continue
-            async with runtime.db() as session:  # blocked the bot: the group it is
-                await groups.set_private_chat(session, person.id, False)
-        if owner.present:
-            in_group.append(_owner_view(owner))
-    channel = "private" if private_ok else "none"
-    if in_group:
-        text = render.reminder_text(
-            translator(group.language),
-            _with_owners(view, in_group),
-            reminder.kind,
-            group.timezone,
-            private=False,
+            view = await load_view(session, found, group.title)
+            owners = (await service.owners_of(session, [found.id]))[found.id]
+            batch.append((reminder, view, [o for o in owners if o.accepted]))
+    blocked: set[int] = set()
+    lines: list[tuple[render.CardView, str]] = []
+    channels: dict[int, str] = {}
+    for reminder, view, owners in batch:
+        private_ok, in_group = 0, []
+        for owner in owners:
+            person = owner.person
+            if person.has_private_chat and person.id not in blocked:
+                lang = person.language or normalize_language(person.language_code)
+                text = render.reminder_text(
+                    translator(lang or group.language),
+                    view,
+                    reminder.kind,
+                    group.timezone,
+                    private=True,
+                )
+                if await runtime.messenger.send(person.id, text):
+                    private_ok += 1
+                    continue
+                blocked.add(person.id)  # they blocked the bot: the group it is
+                async with runtime.db() as session:
+                    await groups.set_private_chat(session, person.id, False)
+            if owner.present:
+                in_group.append(_owner_view(owner))
+        if in_group:
+            lines.append((_with_owners(view, in_group), reminder.kind))
+        channels[reminder.commitment_id] = (
+            ("mixed" if private_ok else "group")
+            if in_group
+            else ("private" if private_ok else "none")
         )
-        sent = await runtime.messenger.send(group.chat_id, text)
-        if sent:
-            channel = "mixed" if private_ok else "group"
+    if lines:
+        text = render.group_reminders(translator(group.language), lines, group.timezone)
+        if not await runtime.messenger.send(group.chat_id, text):
+            channels = {
+                cid: (
+                    "private" if channel == "mixed" else "none" if channel == "group" else channel
+                )
+                for cid, channel in channels.items()
+            }
     async with runtime.db() as session:
-        await service.reminder_sent(session, reminder, channel, now)
-    return channel
+        for reminder, _, _ in batch:
+            await service.reminder_sent(session, reminder, channels[reminder.commitment_id], now)
 
 
 def _with_owners(view: render.CardView, owners: list[render.OwnerView]) -> render.CardView:

@@ -464,3 +464,14 @@ def reminder_text(
         return f"🏘 {escape(view.group_title or '')}\n{text}"
     mentions = ", ".join(mention_html(o.id, o.name) for o in view.owners)
     return f"{mentions}: {text}"
+
+
+def group_reminders(
+    tr: Translator, reminders: Sequence[tuple[CardView, str]], timezone: str
+) -> str:
+    """The group's reminders of one moment in one message: (view with the owners to
+    mention, kind)."""
+    texts = [reminder_text(tr, view, kind, timezone, private=False) for view, kind in reminders]
+    if len(texts) == 1:
+        return texts[0]
+    return "\n".join(f"• {text}" for text in texts)

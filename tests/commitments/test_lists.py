@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from bot.commitments import service
 from bot.commitments.models import Commitment
-from bot.groups.models import Group
+from bot.groups.models import Group, Person
 from tests.commitments.helpers import commit, press, setup_group
 from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot
 from tests.telegram_double import utf16_len
@@ -62,6 +62,7 @@ async def test_mine_in_private_covers_every_group(bot: Bot) -> None:
     await make(bot, "Pintar el mural", [LUIS.id], None)
     await make(bot, "Limpiar la cancha", [LUIS.id], datetime.now(UTC) + timedelta(days=3), SUR)
     await bot.feed(bot.u.command(private_chat(LUIS), LUIS, "/mine"))
+    assert await bot.scalar(select(Person.has_private_chat).where(Person.id == LUIS.id))
     text = bot.tg.last(LUIS.id).text
     assert text.splitlines() == [
         "Tus compromisos abiertos",

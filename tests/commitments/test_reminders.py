@@ -13,6 +13,7 @@ from bot.commitments.models import Commitment, Reminder
 from bot.groups.models import Group, Person
 from tests.commitments.helpers import setup_group
 from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, start_bot
+from tests.telegram_double import bad_request
 from tests.updates import private_chat
 
 DUE = datetime(2030, 3, 15, 23, 0, tzinfo=UTC)  # Friday 15 March 2030, 18:00 in Bogotá
@@ -159,3 +160,31 @@ async def test_a_commitment_made_the_day_before_gets_only_the_overdue_reminder(b
     assert len(bot.tg.sent(NORTE.id)) == before
     await tick(bot, now + timedelta(hours=6))
     assert bot.tg.last(NORTE.id).text.startswith("Luis: ⌛ #1")
+
+
+async def test_reminders_due_together_share_one_group_message(bot: Bot) -> None:
+    await setup_group(bot)
+    await make(bot, [LUIS.id])
+    await make(bot, [JOAO.id, LUIS.id])
+    before = len(bot.tg.sent(NORTE.id))
+    await tick(bot, SOON)
+    [message] = bot.tg.sent(NORTE.id)[before:]
+    assert message.text.splitlines() == [
+        "• Luis: ⏰ Recordatorio: #1 “Repartir volantes” vence vie 15/03 18:00.",
+        "• João, Luis: ⏰ Recordatorio: #2 “Repartir volantes” vence vie 15/03 18:00.",
+    ]
+    assert await channels(bot) == [("soon", "group"), ("soon", "group")]
+
+
+async def test_a_failed_send_is_tried_again_at_the_next_tick(bot: Bot) -> None:
+    await setup_group(bot)
+    await make(bot, [LUIS.id])
+    before = len(bot.tg.sent(NORTE.id))
+    bot.tg.fail_next("sendMessage", bad_request("chat not found"))
+    await tick(bot, SOON)
+    assert len(bot.tg.sent(NORTE.id)) == before
+    assert await channels(bot) == []
+    await tick(bot, SOON + timedelta(minutes=1))
+    assert len(bot.tg.sent(NORTE.id)) == before + 1
+    await tick(bot, SOON + timedelta(minutes=2))
+    assert len(bot.tg.sent(NORTE.id)) == before + 1
