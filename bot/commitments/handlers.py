@@ -335,7 +335,9 @@ async def _board(
         turn.identity.timezone,
     )
     page = min(page, len(pages))
-    text = render.board_text(turn.tr, pages, page, len(entries), person)
+    shown_before = sum(len(p) for p in pages[: page - 1])
+    example = entries[shown_before][1].number if entries else 1
+    text = render.board_text(turn.tr, pages, page, len(entries), person, example)
     return text, render.board_markup(turn.tr, page, len(pages), person_id)
 
 

@@ -369,8 +369,9 @@ def board_text(
     page: int,
     total: int,
     person: str | None,
+    example: int = 1,
 ) -> str:
-    """Page `page` (from 1) of the board."""
+    """Page `page` (from 1) of the board; `example`: a number shown, for the footer."""
     if total == 0:
         if person:
             return tr.gettext("{person} has no commitments on the board.", person=escape(person))
@@ -402,7 +403,7 @@ def board_text(
                 next=page + 1,
             )
         )
-    lines += ["", tr.gettext("Details and history: /commitment 3")]
+    lines += ["", tr.gettext("Details and history: /commitment {number}", number=example)]
     return "\n".join(lines)
 
 

@@ -95,6 +95,7 @@ async def test_the_board_has_sections_with_owners_and_a_filter(bot: Bot) -> None
     assert lines[9].startswith("• #3 Más adelante · João · ")
     assert lines[11] == "✅ Hechos en los últimos 7 días"
     assert lines[12].startswith("• #4 Hecho hoy · Luis · hecho ")
+    assert lines[-1] == "Detalle e historial: /commitment 1"
     assert board.buttons == []
 
     await bot.feed(bot.u.command(NORTE, ANA, "/commitments @joao_sp"))
@@ -141,6 +142,7 @@ async def test_a_board_of_200_is_paged_under_the_limit(bot: Bot) -> None:
     assert f"Página 2 de {total_pages}" in second.text
     assert f"• #{len(shown) + 1} Tarea número {len(shown) + 1} " in second.text
     assert second.button_data == ["cmt:page:1:0", "cmt:page:3:0"]
+    assert second.text.endswith(f"Detalle e historial: /commitment {len(shown) + 1}")
 
     # or typed; a page past the end shows the last one
     await bot.feed(bot.u.command(NORTE, LUIS, f"/commitments {total_pages + 5}"))
