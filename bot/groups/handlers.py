@@ -12,7 +12,7 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.models import AdminCache
 from bot.core.permissions import ANONYMOUS_ADMIN_ID, invalidate_admins
-from bot.core.runtime import BotContext, Identity
+from bot.core.runtime import Identity
 from bot.core.turn import Turn, handler
 from bot.groups import render, service
 from bot.groups.callbacks import SetLanguage
@@ -81,11 +81,12 @@ def _about_membership(update: Update) -> bool:
     )
 
 
-async def seen(update: Update, context: BotContext) -> None:
-    """Any other message in a group: its sender is registered as a member (idempotent, so
-    no update id is recorded; a feature that handled the message has done this already)."""
-    async with context.db() as session:
-        await identify(session, update, context.runtime.settings)
+@handler()
+async def seen(turn: Turn) -> None:
+    """Any other message in a group: its sender is registered (by the turn itself), and the
+    features that watch messages (counts, never text) are told."""
+    for hook in turn.runtime.message_hooks:
+        await hook(turn)
 
 
 def is_present(member: ChatMember) -> bool:

@@ -1,7 +1,7 @@
 """commitments: ledger, owners, resources, history, cards, reminders; persons.has_private_chat
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0010
 Create Date: 2026-11-29 07:16:25.113529
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0007'
-down_revision: str | None = '0003'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
