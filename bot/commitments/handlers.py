@@ -295,8 +295,6 @@ async def mine(turn: Turn) -> None:
     if user is None or not is_person(user):
         raise DomainError(N_("Write /mine from your own account to see your commitments."))
     private = turn.is_private
-    if private:  # writing to the bot in private opens the chat for private reminders
-        await groups.set_private_chat(turn.session, user.id)
     rows = await service.for_person(turn.session, user.id, None if private else turn.group_id)
     items = await _lines(turn.session, [(c, g) for c, g in rows])
     turn.reply(render.mine_text(turn.tr, items, turn.identity.timezone, utcnow(), private=private))

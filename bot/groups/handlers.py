@@ -177,8 +177,6 @@ async def chat_migrated(turn: Turn) -> None:
 async def start(turn: Turn) -> None:
     specs = turn.runtime.commands
     if turn.is_private:
-        if turn.user is not None:
-            await service.set_private_chat(turn.session, turn.user.id)
         name = turn.user.first_name if turn.user else ""
         turn.reply(render.start_private(turn.tr, name, specs))
     else:

@@ -55,7 +55,7 @@ class Person(Base):
     username: Mapped[str | None] = mapped_column(String(64), index=True)
     language_code: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(8))
-    # they sent /start in private, so the bot may write to them there (reminders)
+    # they wrote to the bot in private (/start...), so it may write to them there (reminders)
     has_private_chat: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

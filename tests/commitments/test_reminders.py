@@ -188,3 +188,17 @@ async def test_a_failed_send_is_tried_again_at_the_next_tick(bot: Bot) -> None:
     assert len(bot.tg.sent(NORTE.id)) == before + 1
     await tick(bot, SOON + timedelta(minutes=2))
     assert len(bot.tg.sent(NORTE.id)) == before + 1
+
+
+async def test_any_private_update_opens_private_reminders(bot: Bot) -> None:
+    await setup_group(bot)
+
+    async def flag(user) -> bool:
+        return await bot.scalar(select(Person.has_private_chat).where(Person.id == user.id))
+
+    assert not await flag(LUIS)  # writing in the group is not enough
+    # the profile deep link is handled before /start, and counts all the same
+    await bot.feed(bot.u.command(private_chat(LUIS), LUIS, "/start profile"))
+    assert await flag(LUIS)
+    await bot.feed(bot.u.command(private_chat(JOAO), JOAO, "/help"))
+    assert await flag(JOAO)
