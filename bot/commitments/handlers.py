@@ -388,7 +388,8 @@ async def commitment(turn: Turn, coordinator: bool) -> None:
     await service.check_can_change(turn.session, found, sender, coordinator)
     rest = _rest(turn, 2)
     if sub == "due":
-        due = service.read_due(rest, tz=turn.identity.timezone, now=now)
+        example = f"/commitment {found.number} due viernes 18:00"
+        due = service.read_due(rest, tz=turn.identity.timezone, now=now, example=example)
         await service.set_due(turn.session, found, due, sender, now)
     elif sub == "owner":
         message = turn.message

@@ -169,13 +169,12 @@ def clean_text(text: str) -> str:
     return text
 
 
-def read_due(phrase: str, *, tz: str, now: datetime) -> datetime:
-    """A due date typed by a person; a day without a time is the end of that day."""
+def read_due(phrase: str, *, tz: str, now: datetime, example: str = DUE_EXAMPLE) -> datetime:
+    """A due date typed by a person; a day without a time is the end of that day. `example`
+    is shown in errors: how to write it where it was typed."""
     phrase = phrase.strip()
     if not phrase:
-        raise DomainError(
-            N_("Write the date after “by”, for example: {example}"), example=DUE_EXAMPLE
-        )
+        raise DomainError(N_("Write the date, for example: {example}"), example=example)
     try:
         due = parse_deadline(f"{phrase} 23:59", tz=tz, now=now)
     except BadTime:
@@ -185,12 +184,12 @@ def read_due(phrase: str, *, tz: str, now: datetime) -> datetime:
             raise DomainError(
                 N_("I could not read the date “{value}”. Write it like this: {example}"),
                 value=phrase,
-                example=DUE_EXAMPLE,
+                example=example,
             ) from exc
     if due <= now:
         raise DomainError(
             N_("That date has already passed. Give one ahead, for example: {example}"),
-            example=DUE_EXAMPLE,
+            example=example,
         )
     return due
 

@@ -93,7 +93,7 @@ def test_several_resource_types() -> None:
         ("", "Write what you will do after the command"),
         (f" {marker(0)} by viernes", "Write what you will do after the command"),
         (" Pintar by el día del arquero", "I could not read the date “el día del arquero”"),
-        (" Pintar by", "Write the date after “by”"),
+        (" Pintar by", "Write the date, for example: by viernes 18:00"),
         (" Pintar para 32/13", "I could not read the date “32/13”"),
         (" Pintar by 01/01/2020", "That date has already passed"),
         (" Pintar by hoy 08:00", "That date has already passed"),
