@@ -351,3 +351,14 @@ async def test_telegram_errors_lose_nothing(bot: Bot) -> None:
         )
         is None
     )
+
+
+async def test_an_anonymous_admin_assigns_but_owns_nothing(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.anonymous_admin_command(NORTE, "/commit Pintar el mural"))
+    assert bot.tg.last(NORTE.id).text == (
+        "Di quién lo hará, por ejemplo: /commit Pintar el mural @ana by sábado"
+    )
+    await bot.feed(bot.u.anonymous_admin_command(NORTE, "/commit Pintar el mural @luis_o"))
+    assert await owners(bot) == {LUIS.id: True}
+    assert (await the_commitment(bot)).created_by is None
