@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.actors import models as actors_models
 from bot.charter import models as charter_models
+from bot.commitments import models as commitments_models
 from bot.core import models as core_models
 from bot.core.db import Base
 from bot.groups import models as groups_models
@@ -16,6 +17,7 @@ metadata = Base.metadata
 __all__ = [
     "actors_models",
     "charter_models",
+    "commitments_models",
     "core_models",
     "groups_models",
     "meetings_models",
