@@ -384,6 +384,30 @@ class TelegramDouble(BaseRequest):
             }
         }
 
+    def api_sendPhoto(self, params: dict[str, Any], files: Any = None) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        self._check_present(chat_id)
+        caption = params.get("caption") or ""
+        text = self._text(caption, params.get("parse_mode"), CAPTION_LIMIT, allow_empty=True)
+        photo = None
+        for value in (files or {}).values():
+            content = value[1]
+            photo = (value[0], content if isinstance(content, bytes) else content.read())
+        if photo is None or not photo[1]:
+            raise bad_request("there is no photo in the request")
+        sent = self._store(chat_id, caption, text, None, params.get("message_thread_id"), None)
+        sent.document = photo
+        return self._message_json(sent) | {
+            "photo": [
+                {
+                    "file_id": f"photo{sent.message_id}",
+                    "file_unique_id": f"p{sent.message_id}",
+                    "width": 600,
+                    "height": 320,
+                }
+            ]
+        }
+
     def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         sent = self._editable(params)
         raw = params["text"]

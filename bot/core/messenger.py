@@ -213,6 +213,25 @@ class Messenger:
 
         return await self._call(chat_id, call)
 
+    async def send_photo(
+        self,
+        chat_id: int,
+        photo: bytes,
+        *,
+        caption: str | None = None,
+        thread_id: int | None = None,
+    ) -> Message | None:
+        async def call(chat: int) -> Message:
+            return await self.bot.send_photo(
+                chat,
+                InputFile(photo, filename="chart.png"),
+                caption=split_text(caption, CAPTION_LIMIT)[0] if caption else None,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread_id,
+            )
+
+        return await self._call(chat_id, call)
+
     async def _call(self, chat_id: int, call: Callable[[int], Awaitable[T]]) -> T | None:
         attempt = 0
         while True:

@@ -13,6 +13,7 @@ from bot.monitoring import handlers
 
 COMMANDS = [
     CommandSpec("recognize", N_("Thank someone in the next digest: /recognize @ana why")),
+    CommandSpec("status", N_("The figures now: commitments, next meeting, completion")),
     CommandSpec("digest", N_("The weekly digest: when, off, or now"), coordinator=True),
 ]
 
@@ -25,5 +26,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         [
             command("digest", handlers.digest),
             command("recognize", handlers.recognize),
+            command("status", handlers.status),
         ]
     )

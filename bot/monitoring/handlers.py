@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram.error import RetryAfter
 
 from bot.actors.labels import SECTOR_LABELS
+from bot.commitments.service import completion_rate
 from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
+from bot.core.messenger import Messenger
 from bot.core.quiet import release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick, claim, complete, release
@@ -18,7 +20,7 @@ from bot.core.turn import Turn, handler
 from bot.groups.handlers import is_person, target_person
 from bot.groups.models import Person
 from bot.groups.render import mention
-from bot.monitoring import render, service
+from bot.monitoring import chart, render, service
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,14 @@ def _who(person: Person) -> str:
     return mention(person.id, person.first_name, person.last_name)
 
 
-def digest_text(tr: Translator, facts: service.Facts, timezone: str, *, late: bool = False) -> str:
+def digest_text(
+    tr: Translator,
+    facts: service.Facts,
+    timezone: str,
+    *,
+    late: bool = False,
+    now: datetime | None = None,
+) -> str:
     return render.digest(
         tr,
         timezone=timezone,
@@ -50,7 +59,15 @@ def digest_text(tr: Translator, facts: service.Facts, timezone: str, *, late: bo
         new_actors=facts.new_actors,
         missing_sectors=[tr.gettext(SECTOR_LABELS[s]) for s in facts.missing_sectors],
         quiet=facts.quiet(),
+        completed=[_commitment(c) for c in facts.completed],
+        overdue=[_commitment(c) for c in facts.overdue],
+        due_next=[_commitment(c) for c in facts.due_next],
+        now=now or utcnow(),
     )
+
+
+def _commitment(fact: service.CommitmentFact) -> tuple[int, str, str, datetime]:
+    return fact.number, fact.text, ", ".join(_who(p) for p in fact.owners), fact.moment
 
 
 @handler(coordinator=lambda args: bool(args), groups_only=True)
@@ -69,7 +86,15 @@ async def digest(turn: Turn) -> None:
         facts = (await service.collect(turn.session, [turn.group_id], now - service.WEEK, now))[
             turn.group_id
         ]
-        turn.reply(digest_text(turn.tr, facts, turn.identity.timezone))
+        turn.reply(digest_text(turn.tr, facts, turn.identity.timezone, now=now))
+        if settings.chart:
+            bars = await service.chart_weeks(turn.session, turn.group_id, now)
+            chat_id, thread_id, tr = turn.chat.id, turn.thread_id, turn.tr
+
+            async def chart(messenger: Messenger) -> None:
+                await _send_chart(messenger, chat_id, tr, bars, thread_id)
+
+            turn.then(chart)
         return
     if args[0] == "off":
         await service.save_settings(turn.session, turn.group_id, enabled=False)
@@ -113,6 +138,45 @@ async def recognize(turn: Turn) -> None:
     turn.reply(render.recognized(turn.tr, mention(target.id, target.first_name, target.last_name)))
 
 
+@handler(groups_only=True)
+async def status(turn: Turn) -> None:
+    now = utcnow()
+    facts = (await service.collect(turn.session, [turn.group_id], now - service.WEEK, now))[
+        turn.group_id
+    ]
+    completion = await completion_rate(turn.session, turn.group_id, now - timedelta(days=30), now)
+    turn.reply(
+        render.status(
+            turn.tr,
+            timezone=turn.identity.timezone,
+            overdue=len(facts.overdue),
+            due_soon=len(facts.due_next),
+            next_meeting=facts.meetings_coming[0] if facts.meetings_coming else None,
+            completion=completion,
+        )
+    )
+
+
+async def _send_chart(
+    messenger: Messenger,
+    chat_id: int,
+    tr: Translator,
+    bars: list[service.WeekBar],
+    thread_id: int | None = None,
+) -> None:
+    """The chart goes after the digest when there is anything to draw; a chart that fails is
+    logged and the digest stands."""
+    if not any(b.done or b.open or b.overdue for b in bars):
+        return
+    labels = render.chart_labels(tr)
+    try:
+        png = chart.commitments_png([(b.done, b.open, b.overdue) for b in bars], labels)
+    except Exception:
+        log.exception("the digest chart could not be drawn")
+        return
+    await messenger.send_photo(chat_id, png, caption=labels["title"], thread_id=thread_id)
+
+
 # -- the weekly digest, by the scheduler ------------------------------------------------------
 
 
@@ -138,11 +202,14 @@ async def _send_batch(runtime: Runtime, batch: list[service.DueDigest], now: dat
         facts = await service.collect(session, [d.group_id for d in mine], now - service.WEEK, now)
     for item in mine:
         late = now - item.due_at > service.LATE_AFTER
-        text = digest_text(
-            translator(item.language), facts[item.group_id], item.timezone, late=late
-        )
+        tr = translator(item.language)
+        text = digest_text(tr, facts[item.group_id], item.timezone, late=late, now=now)
         try:
-            await runtime.messenger.send(item.chat_id, text)
+            sent = await runtime.messenger.send(item.chat_id, text)
+            if sent and item.chart:
+                async with runtime.db() as session:
+                    bars = await service.chart_weeks(session, item.group_id, now)
+                await _send_chart(runtime.messenger, item.chat_id, tr, bars)
         except RetryAfter:
             # flood control outlasted the messenger's patience: a later tick tries again
             log.warning("digest for group %s delayed by flood control", item.group_id)

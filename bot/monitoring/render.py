@@ -29,6 +29,10 @@ def digest(
     new_actors: int,
     missing_sectors: Sequence[str],
     quiet: bool,
+    completed: Sequence[tuple[int, str, str, datetime]] = (),
+    overdue: Sequence[tuple[int, str, str, datetime]] = (),
+    due_next: Sequence[tuple[int, str, str, datetime]] = (),
+    now: datetime | None = None,
 ) -> str:
     """The digest: one line per fact, sections with nothing to say left out."""
     lines = [tr.gettext("🗞 <b>Weekly digest</b>")]
@@ -36,6 +40,27 @@ def digest(
         lines[0] += " " + tr.gettext("(late: I was offline when it was due)")
     if quiet:
         lines.append(tr.gettext("A quiet week: no meetings, notices or news to report."))
+    if completed:
+        lines += ["", "<b>" + tr.gettext("✅ Commitments done") + "</b>"]
+        lines += [
+            f"• #{n} {escape(_short(text))} — {owners}"
+            for n, text, owners, _ in completed[:MAX_LINES]
+        ]
+        lines += _more(tr, len(completed))
+    if overdue:
+        lines += ["", "<b>" + tr.gettext("⏰ Overdue") + "</b>"]
+        for n, text, owners, due in overdue[:MAX_LINES]:
+            days = max(1, ((now or due) - due).days)
+            late = tr.ngettext("{n} day late", "{n} days late", days)
+            lines.append(f"• #{n} {escape(_short(text))} — {owners} · {late}")
+        lines += _more(tr, len(overdue))
+    if due_next:
+        lines += ["", "<b>" + tr.gettext("📌 Due in the coming week") + "</b>"]
+        lines += [
+            f"• #{n} {escape(_short(text))} — {owners} · {when(tr, due, timezone)}"
+            for n, text, owners, due in due_next[:MAX_LINES]
+        ]
+        lines += _more(tr, len(due_next))
     if meetings_held:
         lines += ["", "<b>" + tr.gettext("📅 Meetings held") + "</b>"]
         for title, starts_at, attended in meetings_held:
@@ -89,6 +114,25 @@ def digest(
     return "\n".join(lines)
 
 
+MAX_LINES = 10
+
+
+def _more(tr: Translator, count: int) -> list[str]:
+    if count <= MAX_LINES:
+        return []
+    return [tr.ngettext("…and {n} more", "…and {n} more", count - MAX_LINES)]
+
+
+def chart_labels(tr: Translator) -> dict[str, str]:
+    return {
+        "title": tr.gettext("Commitments, last 8 weeks"),
+        "done": tr.gettext("done"),
+        "open": tr.gettext("open"),
+        "overdue": tr.gettext("overdue"),
+        "week": tr.gettext("weeks ago"),
+    }
+
+
 def schedule(tr: Translator, enabled: bool, weekday: int, minute: int, chart: bool) -> str:
     if not enabled:
         return tr.gettext("The weekly digest is off. To turn it on: /digest weekly monday 09:00")
@@ -103,3 +147,38 @@ def schedule(tr: Translator, enabled: bool, weekday: int, minute: int, chart: bo
 
 def recognized(tr: Translator, who: str) -> str:
     return tr.gettext("🙌 Noted: the group will thank {person} in the next digest.", person=who)
+
+
+def status(
+    tr: Translator,
+    *,
+    timezone: str,
+    overdue: int,
+    due_soon: int,
+    next_meeting: tuple[str, datetime] | None,
+    completion: float | None,
+    open_votes: int | None = None,
+) -> str:
+    lines = [tr.gettext("📊 <b>Status now</b>")]
+    if open_votes is not None:
+        lines.append(tr.ngettext("🗳 {n} open vote", "🗳 {n} open votes", open_votes))
+    lines.append(
+        tr.gettext("⏰ Overdue commitments: {overdue} · 📌 due in 7 days: {soon}",
+                   overdue=overdue, soon=due_soon)
+    )  # fmt: skip
+    if next_meeting is None:
+        lines.append(tr.gettext("📅 No meeting scheduled."))
+    else:
+        title, starts_at = next_meeting
+        lines.append(
+            tr.gettext("📅 Next meeting: {title} — {when}", title=escape(title),
+                       when=when(tr, starts_at, timezone))
+        )  # fmt: skip
+    if completion is None:
+        lines.append(tr.gettext("✅ No commitment fell due in the last 30 days."))
+    else:
+        lines.append(
+            tr.gettext("✅ Done on the last 30 days' due dates: {percent}%",
+                       percent=round(completion * 100))
+        )  # fmt: skip
+    return "\n".join(lines)

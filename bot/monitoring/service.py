@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.actors.models import SECTORS, Profile
 from bot.charter.models import CharterAcceptance, CharterVersion
+from bot.commitments.models import ACTIVE, DONE, DROPPED, Commitment, CommitmentOwner
 from bot.core.db import as_utc, insert_for, utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
@@ -202,6 +203,14 @@ async def recognize(
 # -- facts ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CommitmentFact:
+    number: int
+    text: str
+    owners: tuple[Person, ...]
+    moment: datetime  # done at, or due at
+
+
 @dataclass
 class Facts:
     """What a digest (or /status) says about one group, as plain values."""
@@ -215,10 +224,17 @@ class Facts:
     thanked: dict[int, Person] = field(default_factory=dict)  # attended, voted, delivered
     new_actors: int = 0
     missing_sectors: list[str] = field(default_factory=list)
+    # commitments: (number, text, owners, due or done moment)
+    completed: list[CommitmentFact] = field(default_factory=list)
+    overdue: list[CommitmentFact] = field(default_factory=list)
+    due_next: list[CommitmentFact] = field(default_factory=list)
 
     def quiet(self) -> bool:
         return not (
-            self.meetings_held
+            self.completed
+            or self.overdue
+            or self.due_next
+            or self.meetings_held
             or self.meetings_coming
             or self.notices_pending
             or self.recognitions
@@ -373,4 +389,100 @@ async def collect(
             sectors[gid].add(sector)
     for gid in profiled:  # only groups that use profiles get the nudge
         facts[gid].missing_sectors = [s for s in SECTORS if s != "other" and s not in sectors[gid]]
+
+    # 10. commitments done in the period, overdue now, due in the coming week; 11. their owners
+    rows = (
+        (
+            await session.execute(
+                select(
+                    Commitment.id,
+                    Commitment.group_id,
+                    Commitment.number,
+                    Commitment.text,
+                    Commitment.status,
+                    Commitment.due_at,
+                    Commitment.done_at,
+                )
+                .where(
+                    Commitment.group_id.in_(ids),
+                    or_(
+                        and_(
+                            Commitment.status == DONE,
+                            Commitment.done_at >= start,
+                            Commitment.done_at < now,
+                        ),
+                        and_(Commitment.status.in_(ACTIVE), Commitment.due_at < now + WEEK),
+                    ),
+                )
+                .order_by(Commitment.due_at, Commitment.number)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    owners: dict[int, list[Person]] = defaultdict(list)
+    if rows:
+        for commitment_id, person in (
+            await session.execute(
+                select(CommitmentOwner.commitment_id, Person)
+                .join(Person, Person.id == CommitmentOwner.person_id)
+                .where(CommitmentOwner.commitment_id.in_([r[0] for r in rows]))
+                .order_by(CommitmentOwner.id)
+            )
+        ).tuples():
+            owners[commitment_id].append(person)
+    for cid, gid, number, text, status, due_at, done_at in rows:
+        fact = CommitmentFact(number, text, tuple(owners[cid]), as_utc(done_at or due_at) or now)
+        if status == DONE:
+            facts[gid].completed.append(fact)
+            for person in fact.owners:
+                facts[gid].thanked.setdefault(person.id, person)
+        elif (as_utc(due_at) or now) < now:
+            facts[gid].overdue.append(fact)
+        else:
+            facts[gid].due_next.append(fact)
     return facts
+
+
+@dataclass(frozen=True)
+class WeekBar:
+    done: int
+    open: int
+    overdue: int
+
+
+async def chart_weeks(
+    session: AsyncSession, group_id: int, now: datetime, weeks: int = 8
+) -> list[WeekBar]:
+    """Commitments done / open / overdue at the end of each of the last `weeks` weeks (one
+    query; the counting is done here)."""
+    rows = (
+        (
+            await session.execute(
+                select(
+                    Commitment.created_at, Commitment.due_at, Commitment.done_at, Commitment.status
+                ).where(Commitment.group_id == group_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    bars = []
+    for back in range(weeks - 1, -1, -1):
+        end = now - WEEK * back
+        begin = end - WEEK
+        done = opened = late = 0
+        for created_at, due_at, done_at, status in rows:
+            created, due, finished = as_utc(created_at), as_utc(due_at), as_utc(done_at)
+            if created is None or created >= end or status == DROPPED:
+                continue
+            if finished is not None and finished < end:
+                if finished >= begin:
+                    done += 1
+                continue
+            if due is not None and due < end:
+                late += 1
+            else:
+                opened += 1
+        bars.append(WeekBar(done, opened, late))
+    return bars

@@ -331,3 +331,82 @@ async def test_the_facts_take_a_fixed_number_of_queries(bot: Bot) -> None:
         await bot.feed(bot.u.command(NORTE, ANA, f"/notice Aviso {text}"))
     await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @vecina_3 por todo"))
     assert await queries_for_digest() == small
+
+
+# -- commitments in the digest, the chart and /status ----------------------------------------
+
+
+async def commitments_week(bot: Bot) -> datetime:
+    from bot.commitments.service import create_commitment, mark_done
+    from bot.groups.models import Group
+
+    due = await schedule_soon(bot)
+    now = datetime.now(UTC)
+    async with bot.db() as session:
+        group_id = await session.scalar(select(Group.id))
+        done = await create_commitment(
+            session,
+            group_id,
+            "Pintar el mural",
+            [LUIS.id, JOAO.id],
+            now + timedelta(hours=1),
+            [],
+            ANA.id,
+        )
+        await mark_done(session, done, LUIS.id, now + timedelta(minutes=5))
+        await create_commitment(
+            session, group_id, "Pedir luminarias", [MARY.id], now - timedelta(days=3, hours=1), [], ANA.id,
+            now=now - timedelta(days=10),
+        )  # fmt: skip
+        await create_commitment(
+            session, group_id, "Comprar semillas", [JOAO.id], now + timedelta(days=4), [], ANA.id
+        )
+    return due
+
+
+async def test_commitments_in_the_digest_with_a_chart(bot: Bot) -> None:
+    import io
+
+    from matplotlib.image import imread
+
+    await setup_group(bot)
+    due = await commitments_week(bot)
+    await tick(bot, due)
+    [sent] = digests(bot)
+    assert "✅ Compromisos cumplidos\n• #1 Pintar el mural — Luis, João" in sent.text
+    assert "⏰ Vencidos\n• #2 Pedir luminarias — Mary · 3 días de atraso" in sent.text
+    assert "📌 Vencen en la semana que viene\n• #3 Comprar semillas — João · " in sent.text
+    assert "• Por estar y hacer: Luis, João" in sent.text
+    chart = bot.tg.last(NORTE.id)
+    assert chart.text == "Compromisos, últimas 8 semanas"
+    filename, png = chart.document
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = imread(io.BytesIO(png), format="png")
+    assert image.shape[0] > 100 and image.shape[1] > 100
+
+
+async def test_no_chart_when_the_group_turned_it_off_or_has_nothing(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
+    assert bot.tg.calls_of("sendPhoto") == []  # nothing to draw
+    await commitments_week(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest chart off"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
+    assert bot.tg.calls_of("sendPhoto") == []
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest chart on"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
+    assert len(bot.tg.calls_of("sendPhoto")) == 1
+
+
+async def test_status_now(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
+    assert bot.tg.last(NORTE.id).text == (
+        "📊 Situación hoy\n⏰ Compromisos vencidos: 0 · 📌 vencen en 7 días: 0\n"
+        "📅 No hay reuniones programadas.\n✅ Ningún compromiso vencía en los últimos 30 días."
+    )
+    await commitments_week(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
+    shown = bot.tg.last(NORTE.id).text
+    assert "⏰ Compromisos vencidos: 1 · 📌 vencen en 7 días: 1" in shown
+    assert "✅ Cumplido de lo que vencía en los últimos 30 días: 0%" in shown
