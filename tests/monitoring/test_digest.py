@@ -354,8 +354,9 @@ async def commitments_week(bot: Bot) -> datetime:
             ANA.id,
         )
         await mark_done(session, done, LUIS.id, now + timedelta(minutes=5))
+        late = now - timedelta(days=3, hours=1)
         await create_commitment(
-            session, group_id, "Pedir luminarias", [MARY.id], now - timedelta(days=3, hours=1), [], ANA.id,
+            session, group_id, "Pedir luminarias", [MARY.id], late, [], ANA.id,
             now=now - timedelta(days=10),
         )  # fmt: skip
         await create_commitment(
