@@ -380,7 +380,7 @@ async def test_commitments_in_the_digest_with_a_chart(bot: Bot) -> None:
     assert "• Por estar y hacer: Luis, João" in sent.text
     chart = bot.tg.last(NORTE.id)
     assert chart.text == "Compromisos, últimas 8 semanas"
-    filename, png = chart.document
+    _, png = chart.document
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     image = imread(io.BytesIO(png), format="png")
     assert image.shape[0] > 100 and image.shape[1] > 100
