@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import actors, charter, commitments, groups, meetings, monitoring, reactions
+from bot import actors, charter, commitments, groups, meetings, monitoring, reactions, reviews
 from bot.config import Settings
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import create_engine, make_sessionmaker
@@ -100,6 +100,7 @@ def build_application(
     actors.register(application)
     reactions.register(application)
     commitments.register(application)
+    reviews.register(application)
     monitoring.register(application)
 
     # last in group 0: a button no feature claims (an old bot version's) gets a toast

@@ -11,6 +11,7 @@ from bot.groups import models as groups_models
 from bot.meetings import models as meetings_models
 from bot.monitoring import models as monitoring_models
 from bot.reactions import models as reactions_models
+from bot.reviews import models as reviews_models
 
 metadata = Base.metadata
 
@@ -24,4 +25,5 @@ __all__ = [
     "metadata",
     "monitoring_models",
     "reactions_models",
+    "reviews_models",
 ]

@@ -146,6 +146,13 @@ class Updates:
         return message
 
     def message(self, chat: TChat, user: TUser, text: str, **kwargs: Any) -> dict[str, Any]:
+        """A text message; @usernames in it get `mention` entities, as Telegram sends them."""
+        if "entities" not in kwargs:
+            mentions = [
+                {"type": "mention", "offset": utf16(text[: m.start()]), "length": len(m[0])}
+                for m in re.finditer(r"@[A-Za-z0-9_]{5,32}", text)
+            ]
+            kwargs["entities"] = mentions or None
         return self._update(message=self.message_json(chat, user, text, **kwargs))
 
     def command(

@@ -49,7 +49,7 @@ def message_link(chat_id: int, message_id: int | None) -> str | None:
     return f"https://t.me/c/{text[4:]}/{message_id}"
 
 
-async def _views(session: AsyncSession, meeting_id: int) -> list[render.SlotView]:
+async def slot_views(session: AsyncSession, meeting_id: int) -> list[render.SlotView]:
     return [_view(tally.slot, tally) for tally in await service.tallies(session, meeting_id)]
 
 
@@ -99,13 +99,13 @@ async def propose(turn: Turn) -> None:
     created = await service.create(
         turn.session, turn.group_id, title, slots, creator, turn.thread_id
     )
-    views = await _views(turn.session, created.id)
+    views = await slot_views(turn.session, created.id)
     text = render.poll_text(turn.tr, title, views, turn.identity.timezone, None)
     markup = render.poll_keyboard(views)
-    await _send_and_remember(turn, text, markup, created.id, "poll_message_id")
+    await send_and_remember(turn, text, markup, created.id, "poll_message_id")
 
 
-async def _send_and_remember(
+async def send_and_remember(
     turn: Turn, text: str, markup: InlineKeyboardMarkup, meeting_id: int, column: str
 ) -> None:
     runtime, chat_id, thread_id = turn.runtime, turn.chat.id, turn.thread_id
@@ -312,7 +312,7 @@ async def answer(turn: Turn) -> None:
             "Saved: {mark} for option {n}.", mark=render.MARKS[choice.answer], n=slot.position
         )
     )
-    views = await _views(turn.session, found.id)
+    views = await slot_views(turn.session, found.id)
     turn.edit(
         render.poll_text(turn.tr, found.title, views, turn.identity.timezone, _best(views)),
         render.poll_keyboard(views),

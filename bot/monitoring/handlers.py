@@ -63,6 +63,7 @@ def digest_text(
         overdue=[_commitment(c) for c in facts.overdue],
         due_next=[_commitment(c) for c in facts.due_next],
         now=now or utcnow(),
+        reviews=(facts.reviews_opened, facts.reviews_closed),
     )
 
 

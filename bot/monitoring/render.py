@@ -33,6 +33,7 @@ def digest(
     overdue: Sequence[tuple[int, str, str, datetime]] = (),
     due_next: Sequence[tuple[int, str, str, datetime]] = (),
     now: datetime | None = None,
+    reviews: tuple[int, int] = (0, 0),
 ) -> str:
     """The digest: one line per fact, sections with nothing to say left out."""
     lines = [tr.gettext("🗞 <b>Weekly digest</b>")]
@@ -98,6 +99,15 @@ def digest(
             lines.append(
                 tr.gettext("🗺 Still nobody from: {sectors}.", sectors=", ".join(missing_sectors))
             )
+    if any(reviews):
+        lines += [
+            "",
+            tr.gettext(
+                "🔁 Reviews: {opened} opened, {closed} closed. Learnings: /lessons",
+                opened=reviews[0],
+                closed=reviews[1],
+            ),
+        ]
     if recognitions or thanked:
         lines += ["", "<b>" + tr.gettext("🙌 Thank you") + "</b>"]
         for to, by, reason in recognitions:

@@ -34,6 +34,7 @@ from bot.monitoring.models import (
     Recognition,
 )
 from bot.reactions.models import Acknowledgement, Notice
+from bot.reviews.service import counts_between as review_counts
 
 CATCH_UP = timedelta(days=1)  # a digest missed while the bot was down is still sent this late
 LATE_AFTER = timedelta(minutes=15)
@@ -228,10 +229,14 @@ class Facts:
     completed: list[CommitmentFact] = field(default_factory=list)
     overdue: list[CommitmentFact] = field(default_factory=list)
     due_next: list[CommitmentFact] = field(default_factory=list)
+    reviews_opened: int = 0
+    reviews_closed: int = 0
 
     def quiet(self) -> bool:
         return not (
-            self.completed
+            self.reviews_opened
+            or self.reviews_closed
+            or self.completed
             or self.overdue
             or self.due_next
             or self.meetings_held
@@ -441,6 +446,10 @@ async def collect(
             facts[gid].overdue.append(fact)
         else:
             facts[gid].due_next.append(fact)
+
+    # 12. reviews opened and closed in the period
+    for gid, (opened, closed) in (await review_counts(session, ids, start, now)).items():
+        facts[gid].reviews_opened, facts[gid].reviews_closed = opened, closed
     return facts
 
 

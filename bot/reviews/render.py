@@ -1,0 +1,148 @@
+"""What reviews say: the facts without blame, the three questions, the learnings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.i18n import Translator, when
+from bot.reviews.callbacks import TryAgain
+
+
+def _moment(tr: Translator, iso: str | None, timezone: str) -> str:
+    return when(tr, datetime.fromisoformat(iso), timezone) if iso else "—"
+
+
+def subject_line(tr: Translator, kind: str, facts: dict[str, Any], timezone: str) -> str:
+    if kind == "commitment":
+        head = (
+            f"📌 #{facts['number']} {escape(facts['text'])} — {escape(', '.join(facts['owners']))}"
+        )
+        why = facts.get("why")
+        if why == "dropped":
+            tail = tr.gettext("Dropped: {reason}", reason=escape(facts.get("reason") or "—"))
+        elif why == "blocked":
+            tail = tr.gettext(
+                "Blocked for a while: {reason}", reason=escape(facts.get("reason") or "—")
+            )
+        elif facts.get("days_late"):
+            tail = tr.ngettext(
+                "Due {when}; {n} day late.",
+                "Due {when}; {n} days late.",
+                facts["days_late"],
+                when=_moment(tr, facts.get("due_at"), timezone),
+            )
+        else:
+            tail = tr.gettext("Due {when}.", when=_moment(tr, facts.get("due_at"), timezone))
+        return f"{head}. {tail}"
+    if kind == "meeting":
+        line = tr.gettext(
+            "📅 {title} — {when}: {came} of the {yes} who said yes came.",
+            title=escape(facts["title"]),
+            when=_moment(tr, facts.get("starts_at"), timezone),
+            came=facts["came"],
+            yes=facts["yes"],
+        )
+        if facts.get("absent"):
+            line += " " + tr.gettext(
+                "Did not come: {names}.", names=escape(", ".join(facts["absent"]))
+            )
+        return line
+    return escape(str(facts))
+
+
+def questions(tr: Translator) -> list[str]:
+    return [
+        tr.gettext("1. What got in the way?"),
+        tr.gettext("2. What do we change?"),
+        tr.gettext("3. Do we try again?"),
+    ]
+
+
+def review_text(tr: Translator, *, periodic: bool, lines: Sequence[str]) -> str:
+    head = (
+        tr.gettext("🔁 <b>Review of the period</b>: what did not go as planned, without blame.")
+        if periodic
+        else tr.gettext("🔁 <b>Let's review</b> what did not go as planned, without blame.")
+    )
+    return "\n".join(
+        [
+            head,
+            "",
+            *lines,
+            "",
+            *questions(tr),
+            "",
+            tr.gettext(
+                "Answer by replying to this message; start with 1, 2 or 3 to pick a question."
+            ),
+        ]
+    )
+
+
+def try_again_keyboard(
+    tr: Translator, subjects: Sequence[tuple[int, str, dict[str, Any]]]
+) -> InlineKeyboardMarkup | None:
+    rows = []
+    for subject_id, kind, facts in subjects:
+        if kind == "commitment":
+            label = tr.gettext("🔁 Re-plan #{number}", number=facts["number"])
+        elif kind == "meeting":
+            label = tr.gettext("🔁 New date for {title}", title=facts["title"][:30])
+        else:
+            continue
+        rows.append([InlineKeyboardButton(label, callback_data=TryAgain(subject_id).pack())])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def replan_prompt(tr: Translator, kind: str, facts: dict[str, Any]) -> str:
+    if kind == "commitment":
+        return tr.gettext(
+            "🔁 Re-plan #{number}: reply to this message with the new date, and @names if the "
+            "owners change. Example: viernes 18:00 @ana",
+            number=facts["number"],
+        )
+    return tr.gettext(
+        "🔁 New date for {title}: reply to this message with the options. "
+        "Example: jueves 19:00 @ Club | sábado 10hs",
+        title=escape(facts["title"]),
+    )
+
+
+def replanned(tr: Translator, attempt: int, number: int) -> str:
+    return tr.gettext(
+        "🔁 Try number {attempt}: commitment #{number}.", attempt=attempt, number=number
+    )
+
+
+def learnings_text(
+    tr: Translator,
+    summary: str,
+    subjects: Sequence[str],
+    answers: dict[int, Sequence[tuple[str, str, bool]]],
+) -> str:
+    lines = [tr.gettext("📚 <b>What we learnt</b>"), escape(summary), ""]
+    lines += subjects
+    for number, question in zip((1, 2, 3), questions(tr), strict=True):
+        given = answers.get(number) or []
+        if not given:
+            continue
+        lines += ["", f"<b>{escape(question)}</b>"]
+        for who, text, late in given:
+            mark = " " + tr.gettext("(after closing)") if late else ""
+            lines.append(f"• {who}: {escape(text)}{mark}")
+    return "\n".join(lines)
+
+
+def lessons_text(tr: Translator, rows: Sequence[tuple[datetime, str, int]], timezone: str) -> str:
+    if not rows:
+        return tr.gettext("No closed reviews yet. When one closes, its learnings are kept here.")
+    lines = [tr.gettext("📚 <b>Lessons</b>")]
+    for closed_at, summary, answers in rows:
+        count = tr.ngettext("{n} answer", "{n} answers", answers)
+        lines.append(f"• {when(tr, closed_at, timezone)} — {escape(summary)} ({count})")
+    return "\n".join(lines)

@@ -1,0 +1,572 @@
+""" "Try again" reviews: find what went wrong, gather it, ask, learn, re-plan.
+
+A *subject* is one thing that went wrong (a commitment overdue, dropped or blocked for long; a
+meeting few came to; later, a vote without quorum), found once per trigger. Automatic subjects
+wait until the group's daily review message gathers them; a coordinator's `/review` posts one
+at once. Members answer the three questions by replying; a coordinator closes with a summary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commitments.models import (
+    BLOCKED,
+    DROPPED,
+    OPEN,
+    Commitment,
+    CommitmentEvent,
+    CommitmentOwner,
+)
+from bot.core.db import as_utc, insert_for, utcnow
+from bot.core.errors import DomainError
+from bot.core.i18n import N_
+from bot.groups.models import Group, Person
+from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
+from bot.reviews.models import (
+    AUTOMATIC,
+    MANUAL,
+    PERIODIC,
+    Attempt,
+    Review,
+    ReviewAnswer,
+    ReviewSettings,
+    ReviewSubject,
+)
+
+DAILY = timedelta(days=1)  # at most one automatic review message per group per day
+ATTENDANCE_WAIT = timedelta(days=1)  # attendance is judged a day after the meeting ended
+LOOK_BACK = timedelta(days=30)
+MAX_SUMMARY = 2000
+QUESTION_PREFIX = re.compile(r"^\s*([123])\s*[.):\-]\s*")
+
+
+# -- settings -----------------------------------------------------------------------------
+
+
+async def settings_of(session: AsyncSession, group_id: int) -> ReviewSettings:
+    found = await session.get(ReviewSettings, group_id, populate_existing=True)
+    return found or ReviewSettings(
+        group_id=group_id, overdue_days=7, attendance_percent=30, periodic_days=30
+    )
+
+
+# -- finding subjects -------------------------------------------------------------------------
+
+
+def _names(people: list[Person]) -> list[str]:
+    return [p.first_name + (f" {p.last_name}" if p.last_name else "") for p in people]
+
+
+async def _owners(session: AsyncSession, ids: list[int]) -> dict[int, list[Person]]:
+    owners: dict[int, list[Person]] = defaultdict(list)
+    if ids:
+        rows = await session.execute(
+            select(CommitmentOwner.commitment_id, Person)
+            .join(Person, Person.id == CommitmentOwner.person_id)
+            .where(CommitmentOwner.commitment_id.in_(ids))
+            .order_by(CommitmentOwner.id)
+        )
+        for cid, person in rows.tuples():
+            owners[cid].append(person)
+    return owners
+
+
+def commitment_facts(commitment: Commitment, owners: list[Person], now: datetime) -> dict[str, Any]:
+    due = as_utc(commitment.due_at)
+    return {
+        "number": commitment.number,
+        "text": commitment.text,
+        "owners": _names(owners),
+        "due_at": due.isoformat() if due else None,
+        "days_late": max(0, (now - due).days) if due else 0,
+        "status": commitment.status,
+        "reason": commitment.blocked_reason,
+    }
+
+
+async def find_subjects(session: AsyncSession, now: datetime) -> int:
+    """Record every new subject of every active group (a fixed number of queries). Returns how
+    many were new; a trigger that fires again finds its subject already there."""
+    settings = {s.group_id: s for s in await session.scalars(select(ReviewSettings))}
+
+    def days(group_id: int) -> int:
+        return settings[group_id].overdue_days if group_id in settings else 7
+
+    def percent(group_id: int) -> int:
+        return settings[group_id].attendance_percent if group_id in settings else 30
+
+    active = select(Group.id).where(Group.active.is_(True))
+    found: list[tuple[int, str, str, int, dict[str, Any]]] = []
+
+    # commitments overdue, dropped or blocked (the shortest threshold of any group, then per group)
+    rows = (
+        await session.scalars(
+            select(Commitment).where(
+                Commitment.group_id.in_(active),
+                Commitment.updated_at >= now - LOOK_BACK * 3,
+                (
+                    and_(Commitment.status == OPEN, Commitment.due_at < now - timedelta(days=1))
+                    | (Commitment.status == DROPPED)
+                    | (Commitment.status == BLOCKED)
+                ),
+            )
+        )
+    ).all()
+    reasons = dict(
+        (
+            await session.execute(
+                select(CommitmentEvent.commitment_id, func.max(CommitmentEvent.reason))
+                .where(
+                    CommitmentEvent.commitment_id.in_([c.id for c in rows if c.status == DROPPED]),
+                    CommitmentEvent.new == DROPPED,
+                )
+                .group_by(CommitmentEvent.commitment_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    owners = await _owners(session, [c.id for c in rows])
+    for c in rows:
+        limit = timedelta(days=days(c.group_id))
+        due, updated = as_utc(c.due_at), as_utc(c.updated_at) or now
+        if c.status == OPEN and due is not None and due < now - limit:
+            kind = "overdue"
+        elif c.status == DROPPED and updated >= now - LOOK_BACK:
+            kind = "dropped"
+        elif c.status == BLOCKED and updated < now - limit:
+            kind = "blocked"
+        else:
+            continue
+        facts = commitment_facts(c, owners[c.id], now) | {"why": kind}
+        if kind == "dropped":
+            facts["reason"] = reasons.get(c.id)
+        found.append((c.group_id, f"commitment:{c.id}:{kind}", "commitment", c.id, facts))
+
+    # meetings held with few of those who said yes
+    meetings = (
+        await session.scalars(
+            select(Meeting).where(
+                Meeting.group_id.in_(active),
+                Meeting.status == HELD,
+                Meeting.ends_at < now - ATTENDANCE_WAIT,
+                Meeting.ends_at >= now - LOOK_BACK,
+            )
+        )
+    ).all()
+    if meetings:
+        said_yes: dict[int, list[Person]] = defaultdict(list)
+        for meeting_id, person in (
+            await session.execute(
+                select(Meeting.id, Person)
+                .join(SlotAnswer, SlotAnswer.slot_id == Meeting.confirmed_slot_id)
+                .join(Person, Person.id == SlotAnswer.person_id)
+                .where(Meeting.id.in_([m.id for m in meetings]), SlotAnswer.answer == "y")
+            )
+        ).tuples():
+            said_yes[meeting_id].append(person)
+        came: dict[int, set[int]] = defaultdict(set)
+        for meeting_id, person_id in (
+            await session.execute(
+                select(Attendance.meeting_id, Attendance.person_id).where(
+                    Attendance.meeting_id.in_([m.id for m in meetings])
+                )
+            )
+        ).tuples():
+            came[meeting_id].add(person_id)
+        for m in meetings:
+            yes = said_yes[m.id]
+            if not yes or len(came[m.id]) * 100 >= percent(m.group_id) * len(yes):
+                continue
+            absent = [p for p in yes if p.id not in came[m.id]]
+            facts = {
+                "title": m.title,
+                "starts_at": (as_utc(m.starts_at) or now).isoformat(),
+                "yes": len(yes),
+                "came": len(came[m.id]),
+                "absent": _names(absent),
+                "why": "attendance",
+            }
+            found.append((m.group_id, f"meeting:{m.id}:attendance", "meeting", m.id, facts))
+
+    new = 0
+    for group_id, trigger, kind, subject_id, facts in found:
+        new += await add_subject(session, group_id, trigger, kind, subject_id, facts, now)
+    return new
+
+
+async def add_subject(
+    session: AsyncSession,
+    group_id: int,
+    trigger: str,
+    kind: str,
+    subject_id: int,
+    facts: dict[str, Any],
+    now: datetime,
+    review_id: int | None = None,
+) -> int:
+    stmt = insert_for(session, ReviewSubject).values(
+        group_id=group_id,
+        trigger=trigger,
+        subject_kind=kind,
+        subject_id=subject_id,
+        facts=facts,
+        found_at=now,
+        review_id=review_id,
+    )
+    result = await session.execute(
+        stmt.on_conflict_do_nothing(index_elements=[ReviewSubject.group_id, ReviewSubject.trigger])
+    )
+    return result.rowcount
+
+
+async def groups_waiting(session: AsyncSession) -> list[int]:
+    rows = await session.scalars(
+        select(ReviewSubject.group_id).where(ReviewSubject.review_id.is_(None)).distinct()
+    )
+    return list(rows)
+
+
+async def gather(
+    session: AsyncSession, group_id: int, now: datetime
+) -> tuple[Review, list[ReviewSubject]] | None:
+    """The group's daily automatic review: every waiting subject, unless one went out in the
+    last day. The subjects are claimed with one UPDATE, so two processes never both post."""
+    last = await session.scalar(
+        select(func.max(Review.opened_at)).where(
+            Review.group_id == group_id, Review.kind == AUTOMATIC
+        )
+    )
+    if last is not None and as_utc(last) > now - DAILY:
+        return None
+    review = Review(group_id=group_id, kind=AUTOMATIC, opened_at=now)
+    session.add(review)
+    await session.flush()
+    claimed = list(
+        await session.scalars(
+            update(ReviewSubject)
+            .where(ReviewSubject.group_id == group_id, ReviewSubject.review_id.is_(None))
+            .values(review_id=review.id)
+            .returning(ReviewSubject.id)
+        )
+    )
+    if not claimed:
+        await session.delete(review)
+        return None
+    subjects = list(
+        await session.scalars(
+            select(ReviewSubject).where(ReviewSubject.id.in_(claimed)).order_by(ReviewSubject.id)
+        )
+    )
+    return review, subjects
+
+
+async def open_manual(
+    session: AsyncSession,
+    group_id: int,
+    kind: str,
+    subject_id: int,
+    facts: dict[str, Any],
+    opened_by: int | None,
+    now: datetime,
+) -> tuple[Review, ReviewSubject]:
+    review = Review(group_id=group_id, kind=MANUAL, opened_by=opened_by, opened_at=now)
+    session.add(review)
+    await session.flush()
+    subject = ReviewSubject(
+        group_id=group_id,
+        review_id=review.id,
+        trigger=f"manual:{review.id}",
+        subject_kind=kind,
+        subject_id=subject_id,
+        facts=facts,
+        found_at=now,
+    )
+    session.add(subject)
+    await session.flush()
+    return review, subject
+
+
+async def meeting_facts(session: AsyncSession, meeting: Meeting, now: datetime) -> dict[str, Any]:
+    yes = list(
+        await session.scalars(
+            select(Person)
+            .join(SlotAnswer, SlotAnswer.person_id == Person.id)
+            .where(SlotAnswer.slot_id == (meeting.confirmed_slot_id or 0), SlotAnswer.answer == "y")
+        )
+    )
+    came = set(
+        await session.scalars(
+            select(Attendance.person_id).where(Attendance.meeting_id == meeting.id)
+        )
+    )
+    starts = as_utc(meeting.starts_at)
+    if starts is None:  # still choosing a date: the first option
+        first = await session.scalar(
+            select(func.min(MeetingSlot.starts_at)).where(MeetingSlot.meeting_id == meeting.id)
+        )
+        starts = as_utc(first)
+    return {
+        "title": meeting.title,
+        "starts_at": starts.isoformat() if starts else None,
+        "yes": len(yes),
+        "came": len(came),
+        "absent": _names([p for p in yes if p.id not in came]),
+        "why": "manual",
+    }
+
+
+async def set_message(
+    session: AsyncSession, review_id: int, message_id: int, thread_id: int | None
+) -> None:
+    await session.execute(
+        update(Review)
+        .where(Review.id == review_id)
+        .values(message_id=message_id, thread_id=thread_id)
+    )
+
+
+async def by_message(session: AsyncSession, group_id: int, message_id: int) -> Review | None:
+    return await session.scalar(
+        select(Review).where(Review.group_id == group_id, Review.message_id == message_id)
+    )
+
+
+async def latest_open(session: AsyncSession, group_id: int) -> Review | None:
+    return await session.scalar(
+        select(Review)
+        .where(
+            Review.group_id == group_id, Review.closed_at.is_(None), Review.message_id.is_not(None)
+        )
+        .order_by(Review.opened_at.desc())
+        .limit(1)
+    )
+
+
+async def answer(
+    session: AsyncSession, review: Review, person_id: int, text: str, now: datetime
+) -> int:
+    """Store a member's answer; `1. …`, `2) …`, `3: …` choose the question, else the member's
+    next unanswered one (the last one once all three are answered). Returns the question."""
+    match = QUESTION_PREFIX.match(text)
+    if match:
+        question, text = int(match.group(1)), text[match.end() :]
+    else:
+        answered = set(
+            await session.scalars(
+                select(ReviewAnswer.question).where(
+                    ReviewAnswer.review_id == review.id, ReviewAnswer.person_id == person_id
+                )
+            )
+        )
+        question = next((q for q in (1, 2, 3) if q not in answered), 3)
+    session.add(
+        ReviewAnswer(
+            review_id=review.id,
+            person_id=person_id,
+            question=question,
+            text=text.strip()[:2000],
+            late=review.closed_at is not None,
+            at=now,
+        )
+    )
+    await session.flush()
+    return question
+
+
+async def close(session: AsyncSession, review: Review, summary: str, now: datetime) -> None:
+    summary = summary.strip()
+    if not summary:
+        raise DomainError(
+            N_("Close it with what the group learnt: {example}"),
+            example="/review close Necesitamos confirmar el lugar dos días antes",
+        )
+    if review.closed_at is not None:
+        raise DomainError(N_("That review is already closed. See /lessons"))
+    result = await session.execute(
+        update(Review)
+        .where(Review.id == review.id, Review.closed_at.is_(None))
+        .values(closed_at=now, summary=summary[:MAX_SUMMARY])
+    )
+    if result.rowcount != 1:
+        raise DomainError(N_("That review is already closed. See /lessons"))
+
+
+@dataclass(frozen=True)
+class Learnings:
+    review: Review
+    subjects: list[ReviewSubject]
+    answers: dict[int, list[tuple[Person, str, bool]]]  # question → (who, text, late)
+
+
+async def learnings(session: AsyncSession, review: Review) -> Learnings:
+    subjects = list(
+        await session.scalars(
+            select(ReviewSubject)
+            .where(ReviewSubject.review_id == review.id)
+            .order_by(ReviewSubject.id)
+        )
+    )
+    answers: dict[int, list[tuple[Person, str, bool]]] = defaultdict(list)
+    for question, person, text, late in (
+        await session.execute(
+            select(ReviewAnswer.question, Person, ReviewAnswer.text, ReviewAnswer.late)
+            .join(Person, Person.id == ReviewAnswer.person_id)
+            .where(ReviewAnswer.review_id == review.id)
+            .order_by(ReviewAnswer.at, ReviewAnswer.id)
+        )
+    ).tuples():
+        answers[question].append((person, text, late))
+    return Learnings(review, subjects, dict(answers))
+
+
+async def closed_reviews(session: AsyncSession, group_id: int, limit: int = 10) -> list[Review]:
+    rows = await session.scalars(
+        select(Review)
+        .where(Review.group_id == group_id, Review.closed_at.is_not(None))
+        .order_by(Review.closed_at.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def subject(session: AsyncSession, group_id: int, subject_id: int) -> ReviewSubject | None:
+    found = await session.get(ReviewSubject, subject_id)
+    return found if found is not None and found.group_id == group_id else None
+
+
+async def record_attempt(
+    session: AsyncSession, kind: str, original_id: int, new_id: int, review_id: int | None
+) -> int:
+    """Link a re-plan to what it tries again; returns its attempt number (2 for the first)."""
+    previous = await session.scalar(
+        select(Attempt.attempt).where(Attempt.subject_kind == kind, Attempt.new_id == original_id)
+    )
+    attempt = (previous or 1) + 1
+    session.add(
+        Attempt(
+            subject_kind=kind,
+            original_id=original_id,
+            new_id=new_id,
+            attempt=attempt,
+            review_id=review_id,
+            created_at=utcnow(),
+        )
+    )
+    await session.flush()
+    return attempt
+
+
+async def periodic_due(
+    session: AsyncSession, now: datetime
+) -> list[tuple[int, list[ReviewSubject]]]:
+    """Groups whose periodic review is due, with the subjects found in their period."""
+    groups = (
+        (
+            await session.execute(
+                select(Group.id, ReviewSettings)
+                .outerjoin(ReviewSettings, ReviewSettings.group_id == Group.id)
+                .where(Group.active.is_(True))
+            )
+        )
+        .tuples()
+        .all()
+    )
+    due = []
+    for group_id, settings in groups:
+        every = settings.periodic_days if settings else 30
+        if every is None:
+            continue
+        last = as_utc(settings.last_periodic_at) if settings else None
+        if last is None:
+            due.append((group_id, []))  # the first period starts now
+            continue
+        if now - last < timedelta(days=every):
+            continue
+        since = last
+        subjects = list(
+            await session.scalars(
+                select(ReviewSubject)
+                .where(ReviewSubject.group_id == group_id, ReviewSubject.found_at >= since)
+                .order_by(ReviewSubject.id)
+            )
+        )
+        due.append((group_id, subjects))
+    return due
+
+
+async def mark_periodic(session: AsyncSession, group_id: int, now: datetime) -> bool:
+    """Claim the group's periodic review for now: True for exactly one caller."""
+    stmt = insert_for(session, ReviewSettings).values(
+        group_id=group_id,
+        overdue_days=7,
+        attendance_percent=30,
+        periodic_days=30,
+        last_periodic_at=None,
+    )
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=[ReviewSettings.group_id]))
+    settings = await settings_of(session, group_id)
+    every = timedelta(days=settings.periodic_days or 30)
+    result = await session.execute(
+        update(ReviewSettings)
+        .where(
+            ReviewSettings.group_id == group_id,
+            (ReviewSettings.last_periodic_at.is_(None))
+            | (ReviewSettings.last_periodic_at <= now - every),
+        )
+        .values(last_periodic_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def open_periodic(session: AsyncSession, group_id: int, now: datetime) -> Review:
+    review = Review(group_id=group_id, kind=PERIODIC, opened_at=now)
+    session.add(review)
+    await session.flush()
+    return review
+
+
+async def counts_between(
+    session: AsyncSession, group_ids: list[int], start: datetime, end: datetime
+) -> dict[int, tuple[int, int]]:
+    """(opened, closed) reviews per group in [start, end), for the digest."""
+    opened = dict(
+        (
+            await session.execute(
+                select(Review.group_id, func.count())
+                .where(
+                    Review.group_id.in_(group_ids),
+                    Review.opened_at >= start,
+                    Review.opened_at < end,
+                )
+                .group_by(Review.group_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    closed = dict(
+        (
+            await session.execute(
+                select(Review.group_id, func.count())
+                .where(
+                    Review.group_id.in_(group_ids),
+                    Review.closed_at >= start,
+                    Review.closed_at < end,
+                )
+                .group_by(Review.group_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return {g: (opened.get(g, 0), closed.get(g, 0)) for g in group_ids}
