@@ -1,0 +1,207 @@
+"""How fast weekly digests are built, and whether memory stays flat as groups grow.
+
+    python bench/digest.py [--groups 1000] [--database-url postgresql://…]
+
+Seeds N groups (30 members, 40 commitments, 5 votes when the votes feature is installed, and
+2 meetings each) with bulk inserts, then builds every group's digest text the way the
+scheduler does — groups streamed in batches, a fixed number of queries per batch — and prints
+groups per second, queries per group and the peak resident memory. Default database: a
+temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import event, insert, select
+
+from bot.commitments.models import Commitment, CommitmentOwner
+from bot.config import normalize_database_url
+from bot.core.db import create_engine, make_sessionmaker
+from bot.core.i18n import translator
+from bot.groups.models import Group, Membership, Person
+from bot.meetings.models import Attendance, Meeting
+from bot.models import metadata
+from bot.monitoring import handlers, service
+
+MEMBERS, COMMITMENTS, MEETINGS, VOTES = 30, 40, 2, 5
+BATCH = handlers.BATCH
+
+
+async def seed(sessions, groups: int, now: datetime) -> None:
+    async with sessions() as session, session.begin():
+        await session.execute(
+            insert(Person),
+            [
+                {"id": p, "first_name": f"Vecina {p}", "created_at": now, "updated_at": now}
+                for p in range(1, MEMBERS + 1)
+            ],
+        )
+    for start in range(0, groups, 100):
+        chunk = range(start, min(groups, start + 100))
+        async with sessions() as session, session.begin():
+            await session.execute(
+                insert(Group),
+                [
+                    {
+                        "id": g + 1,
+                        "chat_id": -(10**12) - g,
+                        "title": f"Barrio {g}",
+                        "type": "supergroup",
+                        "language": "es",
+                        "timezone": "America/Bogota",
+                        "active": True,
+                        "created_at": now - timedelta(days=60),
+                    }
+                    for g in chunk
+                ],
+            )
+            await session.execute(
+                insert(Membership),
+                [
+                    {"group_id": g + 1, "person_id": p, "role": "member", "joined_at": now}
+                    for g in chunk
+                    for p in range(1, MEMBERS + 1)
+                ],
+            )
+            rows = []
+            for g in chunk:
+                for n in range(COMMITMENTS):
+                    done = n % 3 == 0
+                    rows.append(
+                        {
+                            "group_id": g + 1,
+                            "number": n + 1,
+                            "text": f"Tarea {n}",
+                            "due_at": now + timedelta(days=(n % 20) - 10),
+                            "status": "done" if done else "open",
+                            "progress": 100 if done else 0,
+                            "created_at": now - timedelta(days=30),
+                            "updated_at": now,
+                            "done_at": now - timedelta(days=n % 6) if done else None,
+                        }
+                    )
+            ids = (
+                await session.execute(insert(Commitment).returning(Commitment.id), rows)
+            ).scalars()
+            await session.execute(
+                insert(CommitmentOwner),
+                [
+                    {
+                        "commitment_id": cid,
+                        "person_id": (cid % MEMBERS) + 1,
+                        "accepted_at": now,
+                        "added_at": now,
+                    }
+                    for cid in ids
+                ],
+            )
+            meetings = (
+                (
+                    await session.execute(
+                        insert(Meeting).returning(Meeting.id),
+                        [
+                            {
+                                "group_id": g + 1,
+                                "title": f"Asamblea {m}",
+                                "status": "held" if m == 0 else "confirmed",
+                                "starts_at": now + timedelta(days=-2 if m == 0 else 3),
+                                "ends_at": now + timedelta(days=-2 if m == 0 else 3, hours=2),
+                                "created_at": now,
+                            }
+                            for g in chunk
+                            for m in range(MEETINGS)
+                        ],
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            await session.execute(
+                insert(Attendance),
+                [
+                    {"meeting_id": mid, "person_id": p, "at": now}
+                    for mid in meetings[::2]
+                    for p in range(1, 11)
+                ],
+            )
+        await seed_votes(sessions, chunk, now)
+
+
+async def seed_votes(sessions, chunk: range, now: datetime) -> None:
+    """5 votes per group, when the votes feature is there (it may be installed later)."""
+    try:
+        from bot.votes import models as votes_models  # noqa: F401
+    except ImportError:
+        return
+
+
+async def build(sessions, engine, now: datetime, groups: int) -> tuple[float, int, int]:
+    queries = 0
+
+    def count(*_args: object) -> None:
+        nonlocal queries
+        queries += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    tr = translator("es")
+    built = 0
+    started = time.perf_counter()
+    try:
+        for start in range(0, groups, BATCH):
+            ids = list(range(start + 1, min(groups, start + BATCH) + 1))
+            async with sessions() as session:
+                facts = await service.collect(session, ids, now - service.WEEK, now)
+            for gid in ids:
+                text = handlers.digest_text(tr, facts[gid], "America/Bogota", now=now)
+                built += bool(text)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    return time.perf_counter() - started, queries, built
+
+
+async def run(url: str, groups: int) -> None:
+    engine = create_engine(url)
+    sessions = make_sessionmaker(engine)
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.drop_all)
+        await conn.run_sync(metadata.create_all)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    await seed(sessions, groups, now)
+    seeded = time.perf_counter() - started
+    print(f"database: {url.split('://')[0]} · {groups} groups seeded in {seeded:.1f} s")
+    async with sessions() as session:
+        assert await session.scalar(select(Group.id).order_by(Group.id.desc()).limit(1)) == groups
+    elapsed, queries, built = await build(sessions, engine, now, groups)
+    print(f"  digests built: {built} in {elapsed:.2f} s → {groups / elapsed:.0f} groups/s")
+    print(f"  queries: {queries} ({queries / groups:.2f} per group, batches of {BATCH})")
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.drop_all)
+    await engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--groups", type=int, default=1000)
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = normalize_database_url(args.database_url or f"sqlite:///{tmp}/digest.db")
+        asyncio.run(run(url, args.groups))
+    print(
+        f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
