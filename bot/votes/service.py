@@ -315,7 +315,7 @@ async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
             )
             .join(Person, Person.id == Position.person_id)
             .where(Position.vote_id == vote_id, Position.choices != 0)
-            .order_by(Position.updated_at, Position.id)
+            .order_by(Position.id)
         )
     ).all()
     number = await session.scalar(select(Decision.number).where(Decision.vote_id == vote_id))

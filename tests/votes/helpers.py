@@ -47,3 +47,10 @@ class Clock:
         now = utcnow() + self.offset
         await bot.runtime.scheduler.tick(bot.runtime, now)
         return now
+
+
+def reply_to(bot: Bot, message: Sent, user: TUser, text: str) -> dict:
+    """`user` answers the bot's `message` with `text` (a reply, as Telegram sends it)."""
+    return bot.u.message(
+        NORTE, user, text, reply_to=bot.tg.message_json(NORTE.id, message.message_id)
+    )
