@@ -427,12 +427,18 @@ class TelegramDouble(BaseRequest):
         sent.poll = {
             "id": str(6_000_000_000 + len(self.order)),
             "question": question,
-            "options": [{"text": o, "voter_count": 0} for o in options],
+            # Bot API 9.6: every option has an id that survives options being added
+            "options": [
+                {"text": o, "voter_count": 0, "persistent_id": str(i)}
+                for i, o in enumerate(options)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": params.get("is_anonymous", True),
             "type": params.get("type", "regular"),
             "allows_multiple_answers": bool(params.get("allows_multiple_answers", False)),
+            "allows_revoting": True,
+            "members_only": False,
         }
         return self._message_json(sent)
 

@@ -203,7 +203,13 @@ class Updates:
     def poll_answer(self, poll_id: str, user: TUser, option_ids: list[int]) -> dict[str, Any]:
         """A vote on a non-anonymous poll; no options is a retracted vote."""
         return self._update(
-            poll_answer={"poll_id": poll_id, "user": user.json(), "option_ids": option_ids}
+            poll_answer={
+                "poll_id": poll_id,
+                "user": user.json(),
+                "option_ids": option_ids,
+                # the double gives option i the persistent id "i"
+                "option_persistent_ids": [str(i) for i in option_ids],
+            }
         )
 
     def my_chat_member(

@@ -78,7 +78,7 @@ async def test_after_a_restart_the_pending_edit_still_happens(bot: Bot, database
 async def test_a_deleted_vote_message_does_not_crash_or_loop(bot: Bot, caplog) -> None:
     await setup_group(bot, LUIS)
     clock = Clock()
-    vote, message = await open_vote(bot, "/propose Pintar")
+    _vote, message = await open_vote(bot, "/propose Pintar")
     shown = bot.tg.message_json(NORTE.id, message.message_id)
     del bot.tg.messages[(NORTE.id, message.message_id)]  # an admin deleted it
     bot.tg.order.remove((NORTE.id, message.message_id))
@@ -99,7 +99,7 @@ async def test_a_deleted_vote_message_does_not_crash_or_loop(bot: Bot, caplog) -
 
 async def test_the_same_callback_twice_changes_and_answers_once(bot: Bot) -> None:
     await setup_group(bot, LUIS)
-    vote, message = await open_vote(bot, "/poll multi Q | a | b")
+    _vote, message = await open_vote(bot, "/poll multi Q | a | b")
     click = bot.u.callback(
         LUIS, bot.tg.message_json(NORTE.id, message.message_id), message.button_data[0]
     )
@@ -112,7 +112,7 @@ async def test_the_same_callback_twice_changes_and_answers_once(bot: Bot) -> Non
 async def test_two_members_clicking_at_the_same_moment_both_count(bot: Bot) -> None:
     people = [TUser(400 + i, f"Vecino {i}", None, "es") for i in range(8)]
     await setup_group(bot, *people)
-    vote, message = await open_vote(bot, "/propose Pintar")
+    _vote, message = await open_vote(bot, "/propose Pintar")
     shown = bot.tg.message_json(NORTE.id, message.message_id)
     await asyncio.gather(
         *(
@@ -156,7 +156,7 @@ async def test_forged_and_foreign_buttons_get_a_toast(bot: Bot) -> None:
 
 async def test_a_reason_from_someone_without_a_position_is_ignored(bot: Bot) -> None:
     await setup_group(bot, LUIS)
-    vote, message = await open_vote(bot, "/propose Pintar")
+    _vote, message = await open_vote(bot, "/propose Pintar")
     await bot.feed(
         bot.u.message(
             NORTE, LUIS, "yo opino", reply_to=bot.tg.message_json(NORTE.id, message.message_id)

@@ -13,7 +13,7 @@ from tests.votes.helpers import Clock, open_vote, press, setup_group
 async def test_a_single_choice_poll_with_a_winner(bot: Bot) -> None:
     await setup_group(bot, LUIS, JOAO, MARY)
     clock = Clock()
-    vote, message = await open_vote(
+    _vote, message = await open_vote(
         bot, "/poll ¿Dónde hacemos la feria? | Plaza | Escuela | Parque"
     )
     assert message.text.startswith("📊 Encuesta\n¿Dónde hacemos la feria?")
@@ -38,7 +38,7 @@ async def test_a_single_choice_poll_with_a_winner(bot: Bot) -> None:
 
 async def test_a_multiple_choice_poll_toggles_options_and_can_tie(bot: Bot) -> None:
     await setup_group(bot, LUIS, JOAO)
-    vote, message = await open_vote(bot, "/poll multi ¿Qué traemos? | Pan | Mate | Torta")
+    _vote, message = await open_vote(bot, "/poll multi ¿Qué traemos? | Pan | Mate | Torta")
     assert "(puedes elegir varias)" in message.text
     await press(bot, LUIS, message, "Pan")
     await press(bot, LUIS, message, "Mate")

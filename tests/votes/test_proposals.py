@@ -126,7 +126,7 @@ async def test_a_stale_button_on_a_closed_vote_answers_with_a_toast(bot: Bot) ->
 
 async def test_only_coordinators_close_and_only_as_a_reply(bot: Bot) -> None:
     await setup_group(bot, LUIS)
-    vote, message = await open_vote(bot, "/propose Pintar")
+    _vote, message = await open_vote(bot, "/propose Pintar")
     as_reply = bot.tg.message_json(NORTE.id, message.message_id)
     await bot.feed(bot.u.command(NORTE, LUIS, "/close", reply_to=as_reply))
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación puede hacer eso.")
