@@ -19,10 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.db import Base, utcnow
 from bot.groups.models import RowId
+from bot.votes.rules import NATIVE, POLL, PROPOSAL
 
-PROPOSAL = "proposal"
-POLL = "poll"
-NATIVE = "native"
+__all__ = ["NATIVE", "POLL", "PROPOSAL", "Decision", "Position", "Vote"]
 
 
 class Vote(Base):

@@ -13,7 +13,7 @@ from telegram.helpers import mention_html
 from bot.core.i18n import Translator
 from bot.votes import rules
 from bot.votes.callbacks import Choose
-from bot.votes.service import DecisionLine, Voter, VoteView
+from bot.votes.views import DecisionLine, Voter, VoteView
 
 NAMES_SHOWN = 12  # per option in the vote message; the rest is "+N"
 REASONS_SHOWN = 20  # in the posted result; /decision shows all

@@ -19,6 +19,11 @@ from datetime import datetime, timedelta
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 
+# kinds of vote
+PROPOSAL = "proposal"
+POLL = "poll"
+NATIVE = "native"  # a Telegram poll
+
 AGREE, ABSTAIN, DISAGREE, BLOCK = range(4)
 PROPOSAL_OPTIONS = 4
 

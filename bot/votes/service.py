@@ -18,6 +18,7 @@ from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
 from bot.votes import rules
 from bot.votes.models import NATIVE, POLL, PROPOSAL, Decision, Position, Vote
+from bot.votes.views import DecisionLine, Voter, VoteView, n_options
 
 # the vote message is edited at most once per this interval (Telegram: ~20 edits/min/group)
 EDIT_INTERVAL = timedelta(seconds=3)
@@ -122,10 +123,6 @@ class Cast:
     choices: int  # the member's position now
     changed: bool
     rendered_at: datetime | None
-
-
-def n_options(kind: str, options: list[str]) -> int:
-    return rules.PROPOSAL_OPTIONS if kind == PROPOSAL else len(options)
 
 
 async def cast(
@@ -245,47 +242,6 @@ async def record_native_answer(
 
 
 # -- what the vote message shows ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Voter:
-    person_id: int
-    first_name: str
-    last_name: str | None
-    choices: int
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class VoteView:
-    id: int
-    kind: str
-    question: str
-    options: tuple[str, ...]
-    multi: bool
-    anonymous: bool
-    quorum: int | None
-    opened_at: datetime
-    closes_at: datetime
-    closed_at: datetime | None
-    outcome: str | None
-    chat_id: int
-    message_id: int | None
-    thread_id: int | None
-    language: str
-    timezone: str
-    group_active: bool
-    members: int
-    voters: tuple[Voter, ...]
-    decision_number: int | None = None
-
-    @property
-    def n_options(self) -> int:
-        return n_options(self.kind, list(self.options))
-
-    @property
-    def stances(self) -> list[rules.Stance]:
-        return [rules.Stance(v.choices, bool(v.reason)) for v in self.voters]
 
 
 async def member_count(session: AsyncSession, group_id: int) -> int:
@@ -478,18 +434,6 @@ async def mark_announced(session: AsyncSession, vote_id: int, now: datetime) -> 
         .where(Vote.id == vote_id)
         .values(announced_at=now, dirty=False, rendered_at=now)
     )
-
-
-@dataclass(frozen=True)
-class DecisionLine:
-    number: int
-    question: str
-    kind: str
-    outcome: str
-    winners: tuple[str, ...]
-    decided_at: datetime
-    chat_id: int
-    message_id: int | None
 
 
 async def decisions(session: AsyncSession, group_id: int, limit: int = 20) -> list[DecisionLine]:
