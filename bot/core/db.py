@@ -7,6 +7,8 @@ way with "database is locked", and the busy timeout makes a second writer wait i
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -62,6 +64,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
+    _SQLITE_TURNS[engine.sync_engine] = asyncio.Lock()
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # take over BEGIN from the driver, so that "begin" below decides how it starts
@@ -82,12 +86,28 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
+# SQLite has one writer at a time, and every transaction here starts with BEGIN IMMEDIATE. When
+# concurrent updates of this process contend for the lock, SQLite's busy handler makes the losers
+# sleep and retry with growing pauses: throughput falls and an unlucky update can starve. So in
+# one process the transactions on a SQLite engine queue, in order, on an asyncio lock; the busy
+# timeout still arbitrates between processes.
+_SQLITE_TURNS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
 @asynccontextmanager
 async def session_scope(
     sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
-    """A session whose work is committed once at the end, or rolled back on any error."""
-    async with sessions() as session, session.begin():
+    """A session whose work is committed once at the end, or rolled back on any error.
+
+    Do not open a second one inside it on a SQLite engine: they run one at a time."""
+    bind = sessions.kw.get("bind")
+    turn = _SQLITE_TURNS.get(bind.sync_engine) if bind is not None else None
+    if turn is None:
+        async with sessions() as session, session.begin():
+            yield session
+        return
+    async with turn, sessions() as session, session.begin():
         yield session
 
 

@@ -19,16 +19,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler, filters
 
-from bot.core.db import insert_for
+from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
-from bot.core.models import ProcessedUpdate
 from bot.core.permissions import is_coordinator
 from bot.core.runtime import BotContext, Identity, Runtime, identify_nobody
 
@@ -42,11 +42,19 @@ NOT_COORDINATOR = N_(
 GROUPS_ONLY = N_("That command works in a group. Add me to your group and try it there.")
 
 
+# The same text on SQLite and PostgreSQL. Written as text because SQLAlchemy 2.0 compiles a
+# dialect INSERT … ON CONFLICT anew on every execution (it is not cacheable), and this runs on
+# every update.
+_CLAIM_UPDATE = text(
+    "INSERT INTO processed_updates (update_id, processed_at) VALUES (:update_id, :processed_at) "
+    "ON CONFLICT (update_id) DO NOTHING"
+).bindparams(bindparam("processed_at", type_=DateTime(timezone=True)))
+
+
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
     """Record `update_id` as handled in this transaction; False if it was handled already."""
-    stmt = insert_for(session, ProcessedUpdate).values(update_id=update_id)
     result = await session.execute(
-        stmt.on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+        _CLAIM_UPDATE, {"update_id": update_id, "processed_at": utcnow()}
     )
     return result.rowcount == 1
 

@@ -111,7 +111,13 @@ async def choose(turn: Turn) -> None:
     if turn.identity.group_id is None or turn.user is None:
         raise DomainError(STALE_BUTTON)
     result = await service.cast(
-        turn.session, turn.group_id, pressed.vote, turn.user.id, pressed.option, utcnow()
+        turn.session,
+        turn.group_id,
+        pressed.vote,
+        turn.user.id,
+        pressed.option,
+        utcnow(),
+        turn.update.update_id,
     )
     turn.toast(
         render.chosen_toast(turn.tr, result.kind, result.options, result.choices, result.changed)
@@ -186,7 +192,12 @@ async def poll_answer(update: Update, context: BotContext) -> None:
             return
         await groups.upsert_person(session, person_info(answer.user))
         group_id = await service.record_native_answer(
-            session, answer.poll_id, answer.user.id, list(answer.option_ids), utcnow()
+            session,
+            answer.poll_id,
+            answer.user.id,
+            list(answer.option_ids),
+            utcnow(),
+            update.update_id,
         )
         if group_id is not None:
             await groups.upsert_membership(session, group_id, answer.user.id)

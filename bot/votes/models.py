@@ -74,6 +74,8 @@ class Position(Base):
     choices: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the Telegram update that set `choices`: an older click handled late does not overwrite
+    update_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Decision(Base):

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import DateTime, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import as_utc, insert_for
+from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
@@ -125,8 +125,41 @@ class Cast:
     rendered_at: datetime | None
 
 
+# Upserts as text, the same on SQLite and PostgreSQL: SQLAlchemy 2.0 cannot cache a dialect
+# INSERT … ON CONFLICT and would compile it on every click. A single choice is taken only from a
+# newer update than the one that set the position (Telegram's update ids grow), so two clicks
+# handled out of order still leave the latest; toggles of a multi-choice poll commute.
+_UPSERT = (
+    "INSERT INTO positions (vote_id, person_id, choices, updated_at, update_id) "
+    "VALUES (:vote_id, :person_id, :choices, :updated_at, :update_id) "
+    "ON CONFLICT (vote_id, person_id) DO UPDATE SET {set}, "
+    "updated_at = excluded.updated_at, update_id = excluded.update_id "
+    "{where} RETURNING choices"
+)
+_CHOOSE = text(
+    _UPSERT.format(
+        set="choices = excluded.choices",
+        where="WHERE positions.choices != excluded.choices AND (positions.update_id IS NULL "
+        "OR positions.update_id < excluded.update_id)",
+    )
+).bindparams(bindparam("updated_at", type_=DateTime(timezone=True)))
+_TOGGLE = text(
+    _UPSERT.format(
+        set="choices = (positions.choices | excluded.choices) "
+        "- (positions.choices & excluded.choices)",
+        where="",
+    )
+).bindparams(bindparam("updated_at", type_=DateTime(timezone=True)))
+
+
 async def cast(
-    session: AsyncSession, group_id: int, vote_id: int, person_id: int, option: int, now: datetime
+    session: AsyncSession,
+    group_id: int,
+    vote_id: int,
+    person_id: int,
+    option: int,
+    now: datetime,
+    update_id: int,
 ) -> Cast:
     """Take `option` as the member's position (a multi-choice poll toggles it)."""
     row = (
@@ -142,31 +175,25 @@ async def cast(
         raise DomainError(VOTE_CLOSED)
     if not 0 <= option < n_options(row.kind, row.options):
         raise DomainError(STALE_BUTTON)
-    bit = 1 << option
-    stmt = insert_for(session, Position).values(
-        vote_id=vote_id, person_id=person_id, choices=bit, updated_at=now
-    )
-    if row.multi:
-        # toggle atomically: a XOR b = (a | b) - (a & b), on both databases
-        toggled = (Position.choices.op("|")(bit)) - (Position.choices.op("&")(bit))
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[Position.vote_id, Position.person_id],
-            set_={"choices": toggled, "updated_at": now},
+    result = (
+        await session.execute(
+            _TOGGLE if row.multi else _CHOOSE,
+            {
+                "vote_id": vote_id,
+                "person_id": person_id,
+                "choices": 1 << option,
+                "updated_at": now,
+                "update_id": update_id,
+            },
         )
-    else:
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[Position.vote_id, Position.person_id],
-            set_={"choices": bit, "updated_at": now},
-            where=Position.choices != bit,
-        )
-    result = (await session.execute(stmt.returning(Position.choices))).first()
+    ).first()
     changed = result is not None
     if changed:
         await mark_dirty(session, vote_id)
     return Cast(
         kind=row.kind,
         options=tuple(row.options),
-        choices=result.choices if result is not None else bit,
+        choices=result.choices if result is not None else 1 << option,
         changed=changed,
         rendered_at=as_utc(row.rendered_at),
     )
@@ -212,7 +239,12 @@ async def set_reason(
 
 
 async def record_native_answer(
-    session: AsyncSession, poll_id: str, person_id: int, option_ids: list[int], now: datetime
+    session: AsyncSession,
+    poll_id: str,
+    person_id: int,
+    option_ids: list[int],
+    now: datetime,
+    update_id: int,
 ) -> int | None:
     """A `poll_answer`: the member's options (empty = retracted). The vote's group id, or None
     when the poll is not an open vote of ours."""
@@ -229,14 +261,15 @@ async def record_native_answer(
     for option in option_ids:
         if 0 <= option < len(row.options):
             choices |= 1 << option
-    stmt = insert_for(session, Position).values(
-        vote_id=row.id, person_id=person_id, choices=choices, updated_at=now
-    )
     await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[Position.vote_id, Position.person_id],
-            set_={"choices": choices, "updated_at": now},
-        )
+        _CHOOSE,
+        {
+            "vote_id": row.id,
+            "person_id": person_id,
+            "choices": choices,
+            "updated_at": now,
+            "update_id": update_id,
+        },
     )
     return row.group_id
 

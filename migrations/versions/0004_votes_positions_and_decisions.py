@@ -75,6 +75,7 @@ def upgrade() -> None:
     sa.Column('choices', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('update_id', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_positions_person_id_persons'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['vote_id'], ['votes.id'], name=op.f('fk_positions_vote_id_votes'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_positions')),
