@@ -117,6 +117,11 @@ async def forget_message(session: AsyncSession, vote_id: int) -> None:
 
 
 @dataclass(frozen=True)
+class _Stored:
+    choices: int
+
+
+@dataclass(frozen=True)
 class Cast:
     kind: str
     options: tuple[str, ...]
@@ -188,12 +193,19 @@ async def cast(
         )
     ).first()
     changed = result is not None
+    if result is None:  # the same again, or an older click handled late: show what counts
+        stored = await session.scalar(
+            select(Position.choices).where(
+                Position.vote_id == vote_id, Position.person_id == person_id
+            )
+        )
+        result = _Stored(stored if stored is not None else 1 << option)
     if changed:
         await mark_dirty(session, vote_id)
     return Cast(
         kind=row.kind,
         options=tuple(row.options),
-        choices=result.choices if result is not None else 1 << option,
+        choices=result.choices,
         changed=changed,
         rendered_at=as_utc(row.rendered_at),
     )

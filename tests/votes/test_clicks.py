@@ -164,3 +164,14 @@ async def test_a_reason_from_someone_without_a_position_is_ignored(bot: Bot) -> 
     )
     assert await bot.scalar(select(func.count()).select_from(Position)) == 0
     assert await bot.scalar(select(Vote.dirty)) is False
+
+
+async def test_an_older_click_handled_late_does_not_overwrite_a_newer_one(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    _, message = await open_vote(bot, "/propose Pintar")
+    shown = bot.tg.message_json(NORTE.id, message.message_id)
+    older = bot.u.callback(LUIS, shown, message.button_data[0])
+    newer = bot.u.callback(LUIS, shown, message.button_data[2])
+    await bot.feed(newer, older)  # handled out of order (concurrent handling can do that)
+    assert await bot.scalar(select(Position.choices)) == 1 << 2
+    assert bot.tg.toasts()[-1] == "Ya elegiste: 👎 En desacuerdo"
