@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import groups, votes
+from bot import actors, charter, groups, meetings, reactions, votes
 from bot.config import Settings
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import create_engine, make_sessionmaker
@@ -95,6 +95,10 @@ def build_application(
     runtime.scheduler.add("core:prune-updates", prune_processed_updates)
 
     groups.register(application)
+    charter.register(application)
+    meetings.register(application)
+    actors.register(application)
+    reactions.register(application)
     votes.register(application)
 
     # last in group 0: a button no feature claims (an old bot version's) gets a toast

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 
 from pydantic import ValidationError
@@ -45,6 +46,16 @@ def one_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+def _quiet_threads() -> None:
+    """After a failed connection aiosqlite's worker thread may still raise while the
+    interpreter exits ("Event loop is closed"): the one-line answer is all a person needs."""
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        log.debug("background thread ended with %s", args.exc_type.__name__)
+
+    threading.excepthook = hook
+
+
 def migrate(settings: Settings) -> int | None:
     from bot.migrate import upgrade
 
@@ -52,6 +63,7 @@ def migrate(settings: Settings) -> int | None:
         upgrade(settings.database_url)
     except Exception as exc:  # any driver's "cannot connect" is a one-line answer
         log.debug("migration failed", exc_info=True)
+        _quiet_threads()
         return fail(
             f"cannot use the database at {safe_url(settings.database_url)}: {one_line(exc)}",
             EXIT_UNREACHABLE,

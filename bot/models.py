@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from bot.actors import models as actors_models
+from bot.charter import models as charter_models
 from bot.core import models as core_models
 from bot.core.db import Base
 from bot.groups import models as groups_models
+from bot.meetings import models as meetings_models
+from bot.reactions import models as reactions_models
 from bot.votes import models as votes_models
 
 metadata = Base.metadata
 
-__all__ = ["core_models", "groups_models", "metadata", "votes_models"]
+__all__ = [
+    "actors_models",
+    "charter_models",
+    "core_models",
+    "groups_models",
+    "meetings_models",
+    "metadata",
+    "reactions_models",
+    "votes_models",
+]

@@ -216,6 +216,8 @@ class TelegramDouble(BaseRequest):
         self.order: list[tuple[int, int]] = []
         self.chats: dict[int, Chat] = {}
         self.admins: dict[int, list[dict[str, Any]]] = {}
+        # the bot's own status per chat (administrator unless a test says otherwise)
+        self.bot_status: dict[int, str] = {}
         self.gone: set[int] = set()
         self.cannot_pin: set[int] = set()
         self.answered: set[str] = set()
@@ -268,6 +270,10 @@ class TelegramDouble(BaseRequest):
     def set_admins(self, chat_id: int, *admins: tuple[TUser, str]) -> None:
         """The chat's administrators: (user, "creator" | "administrator"); the bot is added."""
         self.admins[chat_id] = [member_json(user, status) for user, status in admins]
+
+    def set_bot_status(self, chat_id: int, status: str) -> None:
+        """The bot's status in the chat: "administrator" (the default) or "member"."""
+        self.bot_status[chat_id] = status
 
     def remove_bot(self, chat_id: int) -> None:
         self.gone.add(chat_id)
@@ -328,7 +334,24 @@ class TelegramDouble(BaseRequest):
     def api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         chat_id = int(params["chat_id"])
         self._check_present(chat_id)
-        return [member_json(BOT_USER, "administrator"), *self.admins.get(chat_id, [])]
+        bot = [member_json(BOT_USER, "administrator")] if self._bot_is_admin(chat_id) else []
+        return [*bot, *self.admins.get(chat_id, [])]
+
+    def api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        self._check_present(chat_id)
+        if user_id == BOT_USER.id:
+            return member_json(BOT_USER, self.bot_status.get(chat_id, "administrator"))
+        if chat_id > 0 and chat_id != user_id:
+            raise bad_request("member not found")
+        for admin in self.admins.get(chat_id, []):
+            if admin["user"]["id"] == user_id:
+                return admin
+        # a person the double knows nothing of: refused rather than guessed
+        raise bad_request("member not found")
+
+    def _bot_is_admin(self, chat_id: int) -> bool:
+        return self.bot_status.get(chat_id, "administrator") in {"administrator", "creator"}
 
     def api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])

@@ -93,6 +93,8 @@ def member_json(user: TUser, status: str) -> dict[str, Any]:
             "can_invite_users": True,
             "can_pin_messages": False,
             "can_manage_topics": False,
+            "can_edit_tag": False,
+            "can_react_to_messages": True,
             "until_date": 0,
         }
     elif status == "kicked":
@@ -233,6 +235,44 @@ class Updates:
             "new_chat_member": member_json(user, new),
         }
 
+    def reaction(
+        self,
+        chat: TChat,
+        user: TUser | None,
+        message_id: int,
+        new: list[str | dict[str, Any]],
+        old: list[str | dict[str, Any]] | None = None,
+        *,
+        actor_chat: TChat | None = None,
+    ) -> dict[str, Any]:
+        """`message_reaction`: a person (or, anonymously, `actor_chat`) changed their reactions
+        on a message. Reactions are emoji strings or `custom_emoji(...)` / `paid()` dicts."""
+        change: dict[str, Any] = {
+            "chat": chat.json(),
+            "message_id": message_id,
+            "date": int(time.time()),
+            "old_reaction": [reaction_type(r) for r in old or []],
+            "new_reaction": [reaction_type(r) for r in new],
+        }
+        if user is not None:
+            change["user"] = user.json()
+        if actor_chat is not None:
+            change["actor_chat"] = actor_chat.json()
+        return self._update(message_reaction=change)
+
+    def reaction_count(
+        self, chat: TChat, message_id: int, counts: list[tuple[str | dict[str, Any], int]]
+    ) -> dict[str, Any]:
+        """`message_reaction_count`: anonymous totals on a message, e.g. a channel post."""
+        return self._update(
+            message_reaction_count={
+                "chat": chat.json(),
+                "message_id": message_id,
+                "date": int(time.time()),
+                "reactions": [{"type": reaction_type(r), "total_count": n} for r, n in counts],
+            }
+        )
+
     def new_members(self, chat: TChat, by: TUser, *users: TUser) -> dict[str, Any]:
         return self._update(
             message=self.message_json(
@@ -252,6 +292,21 @@ class Updates:
             self._update(message=self.message_json(old, by, migrate_to_chat_id=new.id)),
             self._update(message=self.message_json(new, by, migrate_from_chat_id=old.id)),
         ]
+
+
+def custom_emoji(custom_emoji_id: str = "5368324170671202286") -> dict[str, Any]:
+    return {"type": "custom_emoji", "custom_emoji_id": custom_emoji_id}
+
+
+def paid() -> dict[str, Any]:
+    return {"type": "paid"}
+
+
+def reaction_type(reaction: str | dict[str, Any]) -> dict[str, Any]:
+    """A ReactionType: an emoji string becomes ReactionTypeEmoji; dicts are used as they are."""
+    if isinstance(reaction, dict):
+        return reaction
+    return {"type": "emoji", "emoji": reaction}
 
 
 def utf16(text: str) -> int:

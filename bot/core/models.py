@@ -11,11 +11,16 @@ from bot.core.db import Base, utcnow
 
 
 class ProcessedUpdate(Base):
-    """An update whose state change is committed: a redelivered copy changes and sends nothing."""
+    """An update whose state change is committed: a redelivered copy changes and sends nothing.
+
+    Keyed by the handler too, so that two features may each act once on the same update (the
+    groups feature registers a newcomer, the charter feature welcomes them).
+    """
 
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    handler: Mapped[str] = mapped_column(String(80), primary_key=True, default="")
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

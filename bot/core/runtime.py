@@ -64,6 +64,8 @@ class Runtime:
     commands: list[CommandSpec] = field(default_factory=list)
     role_checks: list[RoleCheck] = field(default_factory=list)
     identify: IdentifyFn = identify_nobody
+    # called with the Turn of every plain (non-command) group message, inside its transaction
+    message_hooks: list[Callable[[Any], Awaitable[None]]] = field(default_factory=list)
     # names this process in work claims, so two processes on one database can be told apart
     instance: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

@@ -46,15 +46,15 @@ GROUPS_ONLY = N_("That command works in a group. Add me to your group and try it
 # dialect INSERT … ON CONFLICT anew on every execution (it is not cacheable), and this runs on
 # every update.
 _CLAIM_UPDATE = text(
-    "INSERT INTO processed_updates (update_id, processed_at) VALUES (:update_id, :processed_at) "
-    "ON CONFLICT (update_id) DO NOTHING"
+    "INSERT INTO processed_updates (update_id, handler, processed_at) "
+    "VALUES (:update_id, :handler, :processed_at) ON CONFLICT (update_id, handler) DO NOTHING"
 ).bindparams(bindparam("processed_at", type_=DateTime(timezone=True)))
 
 
-async def claim_update(session: AsyncSession, update_id: int) -> bool:
-    """Record `update_id` as handled in this transaction; False if it was handled already."""
+async def claim_update(session: AsyncSession, update_id: int, handler: str = "") -> bool:
+    """Record `update_id` as handled by `handler` in this transaction; False if it was already."""
     result = await session.execute(
-        _CLAIM_UPDATE, {"update_id": update_id, "processed_at": utcnow()}
+        _CLAIM_UPDATE, {"update_id": update_id, "handler": handler, "processed_at": utcnow()}
     )
     return result.rowcount == 1
 
@@ -185,6 +185,12 @@ class Turn:
 TurnHandler = Callable[[Turn], Awaitable[None]]
 
 
+def handler_key(fn: TurnHandler) -> str:
+    """`groups.bot_membership` for bot.groups.handlers.bot_membership: short and stable."""
+    module = fn.__module__.removeprefix("bot.").removesuffix(".handlers")
+    return f"{module}.{fn.__qualname__}"[-80:]
+
+
 # True, or a test of the command's arguments: `lambda args: bool(args)` = "to change, not to look"
 CoordinatorRule = bool | Callable[[list[str]], bool]
 
@@ -242,8 +248,8 @@ async def handle(
             refusal = DomainError(NOT_COORDINATOR)
 
     async with runtime.db() as session:
-        if not await claim_update(session, update.update_id):
-            log.info("update %s was handled already", update.update_id)
+        if not await claim_update(session, update.update_id, handler_key(fn)):
+            log.info("update %s was handled already by %s", update.update_id, handler_key(fn))
             return
         identify = runtime.identify if register else identify_nobody
         identity = await identify(session, update, runtime.settings)

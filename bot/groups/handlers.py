@@ -12,7 +12,7 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.models import AdminCache
 from bot.core.permissions import ANONYMOUS_ADMIN_ID, invalidate_admins
-from bot.core.runtime import BotContext, Identity
+from bot.core.runtime import Identity
 from bot.core.turn import Turn, handler
 from bot.groups import render, service
 from bot.groups.callbacks import SetLanguage
@@ -60,6 +60,9 @@ async def identify(session: AsyncSession, update: Update, settings: Settings) ->
         person,
         default_language=settings.default_language,
         default_timezone=settings.default_timezone,
+        # membership changes are the membership handlers' to record: someone leaving is the
+        # sender of their own leaving, and must not be registered back by it
+        member=not _about_membership(update),
     )
     if group is not None:
         return Identity(group_id=group.id, language=group.language, timezone=group.timezone)
@@ -71,11 +74,19 @@ async def identify(session: AsyncSession, update: Update, settings: Settings) ->
     return Identity(group_id=None, language=language, timezone=settings.default_timezone)
 
 
-async def seen(update: Update, context: BotContext) -> None:
-    """Any other message in a group: its sender is registered as a member (idempotent, so
-    no update id is recorded; a feature that handled the message has done this already)."""
-    async with context.db() as session:
-        await identify(session, update, context.runtime.settings)
+def _about_membership(update: Update) -> bool:
+    message = update.message
+    return update.chat_member is not None or (
+        message is not None and message.left_chat_member is not None
+    )
+
+
+@handler()
+async def seen(turn: Turn) -> None:
+    """Any other message in a group: its sender is registered (by the turn itself), and the
+    features that watch messages (counts, never text) are told."""
+    for hook in turn.runtime.message_hooks:
+        await hook(turn)
 
 
 def is_present(member: ChatMember) -> bool:

@@ -103,6 +103,7 @@ async def register(
     *,
     default_language: str,
     default_timezone: str,
+    member: bool = True,
 ) -> tuple[GroupSettings | None, str | None]:
     """Everything seen in one update: (the group's settings, the person's chosen language)."""
     if person is not None and chat.type in ("group", "supergroup"):
@@ -115,7 +116,7 @@ async def register(
     # a new group starts in the language of the first person we meet there
     language = normalize_language(person.language_code if person else None) or default_language
     group = await upsert_group(session, chat, language, default_timezone)
-    if person is not None:
+    if person is not None and member:
         await upsert_membership(session, group.id, person.id)
     return group, chosen
 

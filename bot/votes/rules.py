@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core import timeparse
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 
@@ -281,31 +282,16 @@ def poll_outcome(
 
 DEFAULT_DURATION_HOURS = 72
 MAX_DURATION_DAYS = 90
-_DURATION = re.compile(r"^(\d{1,4})\s*(m|min|h|hs|d)$")
-
-
-def parse_closing(phrase: str, *, tz: str, now: datetime) -> datetime:
-    """The closing time of `closes <phrase>` (aware UTC). Until `bot.core.timeparse` lands this
-    reads only durations (`48h`, `3d`, `90m`); this one function is what changes then."""
-    match = _DURATION.match(phrase.strip().lower())
-    if match is None:
-        raise BadTime(phrase)
-    amount, unit = int(match.group(1)), match.group(2)
-    minutes = {"m": 1, "min": 1, "h": 60, "hs": 60, "d": 1440}[unit]
-    return now + timedelta(minutes=amount * minutes)
-
-
-class BadTime(ValueError):
-    """A closing time that cannot be read."""
 
 
 def closing_time(phrase: str | None, *, tz: str, now: datetime) -> datetime:
-    """When a vote closes: the phrase read in the group's time zone, or 72 h from now."""
+    """When a vote closes: `48h`, `3 días`, `viernes 18:00`, `sexta 19h`, `next friday 7pm`… read
+    in the group's time zone (`bot.core.timeparse`), or 72 h from now."""
     if phrase is None:
         return now + timedelta(hours=DEFAULT_DURATION_HOURS)
     try:
-        when = parse_closing(phrase, tz=tz, now=now)
-    except BadTime as exc:
+        when = timeparse.parse_deadline(phrase, tz=tz, now=now)
+    except timeparse.BadTime as exc:
         raise DomainError(BAD_CLOSING, value=phrase, example="closes 48h") from exc
     if when <= now:
         raise DomainError(

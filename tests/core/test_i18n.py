@@ -83,7 +83,12 @@ def test_translations_keep_the_html_tags(lang: str) -> None:
 def test_no_catalog_has_messages_the_code_no_longer_uses() -> None:
     used = code_messages()
     for lang in LANGUAGES:
-        ids = [m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog(lang) if m.id]
+        ids = [
+            (f"{m.context}\x04" if m.context else "")
+            + (m.id[0] if isinstance(m.id, tuple) else m.id)
+            for m in catalog(lang)
+            if m.id
+        ]
         stale = [msgid for msgid in ids if msgid not in used]
         assert stale == [], f"{lang} keeps messages no longer in the code: {stale}"
 
@@ -103,3 +108,16 @@ def test_translation_happens_before_placeholders_are_filled() -> None:
         "Pronto: vou escrever para você em {x}."
     )
     assert translator("xx").lang == "es"
+
+
+def test_no_translation_hides_inside_an_f_string() -> None:
+    """Extraction cannot see `{tr.gettext('…')}` inside an f-string; such a string would
+    never be translated."""
+    hidden = re.compile(r"""f(["']).*\{[^}]*\b(gettext|ngettext|pgettext|_)\(""")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in (ROOT / "bot").rglob("*.py")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert offenders == []

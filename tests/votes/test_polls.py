@@ -109,7 +109,10 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
             "/propose Pintar closes cuando sea",
             "No entiendo la hora de cierre “cuando sea”. Escríbela así: closes 48h",
         ),
-        ("/propose Pintar closes 0h", "La hora de cierre “0h” ya pasó. Ejemplo: closes 48h"),
+        (
+            "/propose Pintar closes 15/12/2020 10:00",
+            "La hora de cierre “15/12/2020 10:00” ya pasó. Ejemplo: closes 48h",
+        ),
         (
             "/propose Pintar quorum 150%",
             "El quórum “150%” debe ser un porcentaje de 1% a 100%. Ejemplo: quorum 50%",

@@ -112,6 +112,19 @@ async def test_a_block_without_a_reason_counts_as_disagree(bot: Bot) -> None:
     assert "Un Bloqueo sin razón contó como En desacuerdo." in result
 
 
+async def test_a_closing_day_and_time_in_the_groups_time_zone(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    vote, message = await open_vote(bot, "/propose Pintar el mural closes viernes 18:00")
+    from zoneinfo import ZoneInfo
+
+    from bot.core.db import as_utc
+
+    local = as_utc(vote.closes_at).astimezone(ZoneInfo("America/Bogota"))
+    assert (local.weekday(), local.hour, local.minute) == (4, 18, 0)
+    assert vote.question == "Pintar el mural"
+    assert f"Cierra el {local:%d/%m} 18:00" in message.text
+
+
 async def test_a_stale_button_on_a_closed_vote_answers_with_a_toast(bot: Bot) -> None:
     await setup_group(bot, LUIS)
     vote, message = await open_vote(bot, "/propose Pintar")

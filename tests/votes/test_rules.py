@@ -106,6 +106,10 @@ def test_an_option_of_exactly_100_characters_is_fine() -> None:
         ("48h", NOW + timedelta(hours=48)),
         ("3d", NOW + timedelta(days=3)),
         ("90m", NOW + timedelta(minutes=90)),
+        ("2 días", NOW + timedelta(days=2)),
+        # in the group's time zone (Bogotá is UTC-5): Friday 4 December, 18:00 there
+        ("viernes 18:00", datetime(2026, 12, 4, 23, 0, tzinfo=UTC)),
+        ("sexta 19h", datetime(2026, 12, 5, 0, 0, tzinfo=UTC)),
     ],
 )
 def test_closing_times(phrase, expected) -> None:
@@ -116,7 +120,8 @@ def test_closing_times(phrase, expected) -> None:
     ("phrase", "complaint"),
     [
         ("cuando sea", "I can't read the closing time"),
-        ("0h", "has already passed"),
+        ("hoy 08:00", "has already passed"),
+        ("15/12/2020 10:00", "has already passed"),
         ("200d", "at most {days} days"),
     ],
 )

@@ -1,0 +1,352 @@
+"""Telegram updates of the charter: /rules and its subcommands, the accept button, welcomes."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes, JobQueue
+
+from bot.charter import render, service
+from bot.charter.callbacks import Accept
+from bot.charter.models import CharterVersion
+from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.db import as_utc, utcnow
+from bot.core.errors import DomainError
+from bot.core.i18n import N_, Translator, translator
+from bot.core.messenger import Messenger
+from bot.core.quiet import BadQuietRange, QuietHours, release_time
+from bot.core.runtime import Runtime
+from bot.core.scheduler import Tick
+from bot.core.turn import Turn, handler
+from bot.groups import service as groups
+from bot.groups.handlers import is_person, is_present
+from bot.groups.models import Group
+from bot.groups.render import mention, person_name
+
+log = logging.getLogger(__name__)
+
+EDITS = {"goals", "schedule", "methods", "add", "remove", "quiet", "pending"}
+WELCOME_JOB = "charter:welcome:{group_id}"
+
+
+def _coordinator_only(args: list[str]) -> bool:
+    return bool(args) and args[0].lower() in EDITS
+
+
+def view(version: CharterVersion) -> render.CharterView:
+    return render.CharterView(
+        id=version.id,
+        number=version.number,
+        goals=version.goals,
+        schedule=version.schedule,
+        rules=tuple(version.rules),
+        methods=version.methods,
+        created_at=as_utc(version.created_at) or utcnow(),
+    )
+
+
+async def _charter_messages(turn: Turn, version: CharterVersion) -> list[str]:
+    quiet, timezone = await groups.quiet_hours(turn.session, turn.group_id)
+    accepted = await service.accepted_count(turn.session, version.id)
+    members = await service.member_count(turn.session, turn.group_id)
+    blocks = render.charter_blocks(
+        turn.tr, view(version), timezone, accepted, members, quiet.label() if quiet else None
+    )
+    return render.pack(blocks)
+
+
+@handler(coordinator=_coordinator_only, groups_only=True)
+async def rules(turn: Turn) -> None:
+    args = turn.args
+    if not args:
+        await show(turn)
+        return
+    sub = args[0].lower()
+    if sub in service.SECTIONS:
+        await change(turn, sub, _rest(turn))
+    elif sub == "add":
+        await change(turn, service.RULE_ADDED, _rest(turn))
+    elif sub == "remove":
+        await change(turn, service.RULE_REMOVED, " ".join(args[1:]))
+    elif sub == "quiet":
+        await quiet(turn, " ".join(args[1:]))
+    elif sub == "history":
+        await history(turn)
+    elif sub == "pending":
+        await pending(turn)
+    else:
+        turn.reply(render.usage(turn.tr))
+
+
+def _rest(turn: Turn) -> str:
+    """The text after `/rules <sub>`, newlines kept; or the replied message's text."""
+    message = turn.message
+    assert message is not None and message.text is not None
+    parts = message.text.split(None, 2)
+    rest = parts[2] if len(parts) > 2 else ""
+    replied = message.reply_to_message
+    if not rest.strip() and replied is not None and replied.forum_topic_created is None:
+        rest = replied.text or replied.caption or ""
+    return rest
+
+
+async def show(turn: Turn) -> None:
+    version = await service.current(turn.session, turn.group_id)
+    if version is None:
+        turn.reply(render.no_charter(turn.tr))
+        return
+    messages = await _charter_messages(turn, version)
+    markup = render.accept_keyboard(turn.tr, version.id)
+    board = await service.board(turn.session, turn.group_id)
+    pin = board.pinned_version != version.number or board.pinned_message_id is None
+    runtime, group_id, chat_id, thread_id = (
+        turn.runtime,
+        turn.group_id,
+        turn.chat.id,
+        turn.thread_id,
+    )
+    tr, number = turn.tr, version.number
+
+    async def post(messenger: Messenger) -> None:
+        sent = []
+        for index, text in enumerate(messages):
+            last = index == len(messages) - 1
+            part = await messenger.send(
+                chat_id, text, thread_id=thread_id, markup=markup if last else None
+            )
+            if part is None:
+                return
+            sent.extend(part)
+        if pin:
+            await _pin(runtime, tr, group_id, chat_id, sent[0].message_id, number)
+
+    turn.then(post)
+
+
+async def _pin(
+    runtime: Runtime, tr: Translator, group_id: int, chat_id: int, message_id: int, number: int
+) -> None:
+    if await runtime.messenger.pin(chat_id, message_id):
+        async with runtime.db() as session:
+            await service.record_pin(session, group_id, message_id, number)
+        return
+    async with runtime.db() as session:
+        tell = await service.claim_pin_hint(session, group_id)
+    if tell:
+        await runtime.messenger.send(chat_id, render.pin_hint(tr))
+
+
+async def change(turn: Turn, what: str, value: str) -> None:
+    assert turn.user is not None
+    author_id = None if not is_person(turn.user) else turn.user.id
+    version = await service.amend(turn.session, turn.group_id, author_id, what, value)
+    author = (
+        mention(turn.user.id, turn.user.first_name, turn.user.last_name)
+        if author_id
+        else turn.tr.gettext("a coordinator")
+    )
+    turn.reply(
+        render.change_notice(turn.tr, version.number, what, version.change_detail, author),
+        render.accept_keyboard(turn.tr, version.id),
+    )
+    await refresh_pinned(turn, version)
+
+
+async def refresh_pinned(turn: Turn, version: CharterVersion) -> None:
+    """The pinned charter follows the new version, edited in place, when it fits one message."""
+    board = await service.board(turn.session, turn.group_id)
+    if board.pinned_message_id is None:
+        return
+    messages = await _charter_messages(turn, version)
+    if len(messages) != 1:
+        return
+    await service.record_pin(turn.session, turn.group_id, board.pinned_message_id, version.number)
+    chat_id, message_id = turn.chat.id, board.pinned_message_id
+    text, markup = messages[0], render.accept_keyboard(turn.tr, version.id)
+
+    async def edit(messenger: Messenger) -> None:
+        try:
+            await messenger.edit(chat_id, message_id, text, markup=markup)
+        except BadRequest as exc:  # the pinned message was deleted: /rules pins a new one
+            log.info("pinned charter %s in %s not edited: %s", message_id, chat_id, exc.message)
+
+    turn.then(edit)
+
+
+async def quiet(turn: Turn, value: str) -> None:
+    value = value.strip()
+    if value.lower() in {"off", "no", "none", "nada", "ninguna", "nenhuma", "desactivar"}:
+        await groups.set_quiet_hours(turn.session, turn.group_id, None)
+        turn.reply(render.quiet_off(turn.tr))
+        return
+    if not value:
+        current, _ = await groups.quiet_hours(turn.session, turn.group_id)
+        if current is None:
+            turn.reply(render.quiet_off(turn.tr) + "\n/rules quiet 22:00-08:00")
+        else:
+            turn.reply(render.quiet_set(turn.tr, current.label()))
+        return
+    try:
+        hours = QuietHours.parse(value)
+    except BadQuietRange as exc:
+        raise DomainError(
+            N_(
+                "I could not read “{value}”. "
+                "Write the quiet hours like this: /rules quiet 22:00-08:00"
+            ),
+            value=value,
+        ) from exc
+    await groups.set_quiet_hours(turn.session, turn.group_id, hours)
+    turn.reply(render.quiet_set(turn.tr, hours.label()))
+
+
+async def history(turn: Turn) -> None:
+    rows = await service.history(turn.session, turn.group_id)
+    if not rows:
+        turn.reply(render.no_charter(turn.tr))
+        return
+    timezone = turn.identity.timezone
+    turn.reply(
+        render.history_text(
+            turn.tr,
+            [
+                (
+                    v.number,
+                    as_utc(v.created_at) or utcnow(),
+                    v.change,
+                    v.change_detail,
+                    person_name(p.first_name, p.last_name) if p else None,
+                )
+                for v, p in rows
+            ],
+            timezone,
+        )
+    )
+
+
+async def pending(turn: Turn) -> None:
+    version = await service.current(turn.session, turn.group_id)
+    if version is None:
+        turn.reply(render.no_charter(turn.tr))
+        return
+    people = await service.pending_members(turn.session, turn.group_id)
+    names = [mention(p.id, p.first_name, p.last_name) for p in people]
+    turn.reply(render.pending_text(turn.tr, version.number, names))
+
+
+# -- the accept button --------------------------------------------------------------------
+
+
+@handler()
+async def accept(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None and turn.user is not None
+    try:
+        choice = Accept.parse(query.data)
+    except StaleButton as exc:
+        raise DomainError(STALE_BUTTON) from exc
+    if turn.identity.group_id is None:
+        raise DomainError(STALE_BUTTON)
+    result = await service.accept(turn.session, turn.group_id, choice.version_id, turn.user.id)
+    version = result.version
+    if result.status == "unknown" or version is None:
+        raise DomainError(STALE_BUTTON)
+    if result.status == "accepted":
+        turn.toast(
+            turn.tr.gettext("Thank you! You accepted version {number}.", number=version.number)
+        )
+    elif result.status == "already":
+        turn.toast(
+            turn.tr.gettext("You had already accepted version {number}.", number=version.number)
+        )
+    else:  # outdated: show the current version in place of the old one
+        turn.toast(
+            turn.tr.gettext(
+                "There is a newer version ({number}); this message now shows it. "
+                "Read it and accept it.",
+                number=version.number,
+            ),
+            alert=True,
+        )
+        messages = await _charter_messages(turn, version)
+        if len(messages) == 1:
+            turn.edit(messages[0], render.accept_keyboard(turn.tr, version.id))
+
+
+# -- newcomers ----------------------------------------------------------------------------
+
+
+@handler()
+async def member_joined(turn: Turn) -> None:
+    change = turn.update.chat_member
+    assert change is not None
+    old, new = change.old_chat_member, change.new_chat_member
+    if is_present(new) and not is_present(old) and is_person(new.user):
+        await _welcome_later(turn, [new.user.id])
+
+
+@handler()
+async def members_joined(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None
+    await _welcome_later(turn, [u.id for u in message.new_chat_members if is_person(u)])
+
+
+async def _welcome_later(turn: Turn, person_ids: list[int]) -> None:
+    if not await service.queue_welcome(turn.session, turn.group_id, person_ids):
+        return
+    job_queue, runtime, group_id = turn.context.job_queue, turn.runtime, turn.group_id
+
+    async def schedule(_messenger: Messenger) -> None:
+        schedule_welcome(job_queue, runtime, group_id)
+
+    turn.then(schedule)
+
+
+def schedule_welcome(job_queue: JobQueue[Any] | None, runtime: Runtime, group_id: int) -> None:
+    """One delayed job per group gathers everyone who joins meanwhile (the tick catches up
+    after a restart: the waiting newcomers are in the database, not in this job)."""
+    if job_queue is None:
+        return
+    name = WELCOME_JOB.format(group_id=group_id)
+    if job_queue.get_jobs_by_name(name):
+        return
+
+    async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        await send_welcomes(runtime, utcnow(), [group_id])
+
+    job_queue.run_once(run, when=service.WELCOME_DELAY.total_seconds() + 1, name=name)
+
+
+async def due_welcomes(tick: Tick) -> None:
+    await send_welcomes(tick.runtime, tick.now)
+
+
+async def send_welcomes(
+    runtime: Runtime, now: datetime, group_ids: list[int] | None = None
+) -> None:
+    """One welcome per group for everyone waiting, outside the group's quiet hours."""
+    if group_ids is None:
+        async with runtime.db() as session:
+            group_ids = await service.groups_with_due_welcomes(session, now)
+    for group_id in group_ids:
+        async with runtime.db() as session:
+            group = await session.get(Group, group_id)
+            if group is None or not group.active:
+                continue
+            hours = QuietHours.of(group.quiet_start, group.quiet_end)
+            if release_time(now, hours, group.timezone) > now:
+                continue  # quiet hours: a later tick welcomes them
+            version = await service.current(session, group_id)
+            people = await service.claim_welcomes(session, group_id, now)
+            if not people or version is None:
+                continue
+            tr = translator(group.language)
+            names = [mention(p.id, p.first_name, p.last_name) for p in people]
+            text = render.welcome_text(tr, names, view(version))
+            markup = render.accept_keyboard(tr, version.id)
+            chat_id = group.chat_id
+        await runtime.messenger.send(chat_id, text, markup=markup)

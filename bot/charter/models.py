@@ -1,0 +1,67 @@
+"""The group's charter: versions of its four sections, who accepted which, pins, welcomes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.core.db import Base, utcnow
+from bot.groups.models import RowId
+
+
+class CharterVersion(Base):
+    """One version of the charter: a full copy of the sections, and what changed from the last."""
+
+    __tablename__ = "charter_versions"
+    __table_args__ = (UniqueConstraint("group_id", "number"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    goals: Mapped[str] = mapped_column(Text, default="")
+    schedule: Mapped[str] = mapped_column(Text, default="")
+    rules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    methods: Mapped[str] = mapped_column(Text, default="")
+    # what changed: goals | schedule | methods | rule_added | rule_removed | amended
+    change: Mapped[str] = mapped_column(String(20))
+    change_detail: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CharterAcceptance(Base):
+    __tablename__ = "charter_acceptances"
+    __table_args__ = (UniqueConstraint("version_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("charter_versions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CharterBoard(Base):
+    """Per group: the pinned charter message, and whether we said how to allow pinning."""
+
+    __tablename__ = "charter_boards"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    pinned_message_id: Mapped[int | None]
+    pinned_version: Mapped[int | None] = mapped_column(Integer)
+    pin_hint_at: Mapped[datetime | None]
+
+
+class Welcome(Base):
+    """A newcomer waiting for the group's welcome; newcomers close in time share one message."""
+
+    __tablename__ = "charter_welcomes"
+    __table_args__ = (UniqueConstraint("group_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    welcomed_at: Mapped[datetime | None]

@@ -1,0 +1,221 @@
+"""What the charter feature says: the charter itself, notices, history, welcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.charter.callbacks import Accept
+from bot.core.i18n import Translator
+from bot.core.messenger import TEXT_LIMIT, split_text, utf16_len
+
+EXAMPLES = (
+    "/rules goals Recuperar la plaza del barrio",
+    "/rules schedule Reuniones los jueves 19:00; el chat, de 8 a 21",
+    "/rules add Respetamos los turnos para hablar",
+    "/rules remove 2",
+    "/rules methods Decidimos por consenso; si no hay, votamos",
+    "/rules quiet 22:00-08:00",
+)
+
+
+@dataclass(frozen=True)
+class CharterView:
+    """Plain values of one version, for rendering."""
+
+    id: int
+    number: int
+    goals: str
+    schedule: str
+    rules: Sequence[str]
+    methods: str
+    created_at: datetime
+
+
+def _date(tr: Translator, moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y")
+
+
+def _body(text: str, tr: Translator) -> str:
+    if text:
+        return escape(text)
+    return "<i>" + tr.gettext("(not written yet)") + "</i>"
+
+
+def _titles(tr: Translator) -> dict[str, str]:
+    """Section headings (gettext calls stay out of f-strings, where extraction misses them)."""
+    return {
+        "goals": tr.gettext("🎯 Goals"),
+        "schedule": tr.gettext("🗓 Schedule"),
+        "rules": tr.gettext("🤝 Coexistence rules"),
+        "methods": tr.gettext("⚙️ Working methods"),
+    }
+
+
+def charter_blocks(
+    tr: Translator,
+    charter: CharterView,
+    timezone: str,
+    accepted: int,
+    members: int,
+    quiet: str | None,
+) -> list[str]:
+    """The charter as blocks that each fit in a message: header, the four sections, footer."""
+    header = tr.gettext(
+        "📜 <b>Chat rules</b> · version {number} · {date}",
+        number=charter.number,
+        date=_date(tr, charter.created_at, timezone),
+    )
+    schedule = _body(charter.schedule, tr)
+    if quiet:
+        schedule += "\n" + tr.gettext("🌙 Quiet hours: {hours}", hours=quiet)
+    if charter.rules:
+        rules = "\n".join(f"{n}. {escape(rule)}" for n, rule in enumerate(charter.rules, 1))
+    else:
+        rules = _body("", tr)
+    footer = tr.ngettext(
+        "✅ {n} of {members} has accepted this version.",
+        "✅ {n} of {members} have accepted this version.",
+        accepted,
+        members=members,
+    )
+    title = _titles(tr)
+    return [
+        header,
+        f"<b>{title['goals']}</b>\n{_body(charter.goals, tr)}",
+        f"<b>{title['schedule']}</b>\n{schedule}",
+        f"<b>{title['rules']}</b>\n{rules}",
+        f"<b>{title['methods']}</b>\n{_body(charter.methods, tr)}",
+        footer,
+    ]
+
+
+def pack(blocks: Sequence[str], limit: int = TEXT_LIMIT) -> list[str]:
+    """Join blocks into as few messages as fit, cutting only between blocks."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if current and utf16_len(candidate) > limit:
+            messages.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+def accept_keyboard(tr: Translator, version_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(tr.gettext("✅ I accept"), callback_data=Accept(version_id).pack())]]
+    )
+
+
+def no_charter(tr: Translator) -> str:
+    return "\n".join(
+        [
+            tr.gettext("This group has no chat rules yet. Coordinators write them like this:"),
+            *EXAMPLES[:3],
+        ]
+    )
+
+
+def change_notice(tr: Translator, number: int, change: str, detail: str, author: str) -> str:
+    what = {
+        "goals": tr.gettext("the goals were rewritten"),
+        "schedule": tr.gettext("the schedule was rewritten"),
+        "methods": tr.gettext("the working methods were rewritten"),
+        "rule_added": tr.gettext("a rule was added: “{rule}”", rule=escape(_short(detail))),
+        "rule_removed": tr.gettext("a rule was removed: “{rule}”", rule=escape(_short(detail))),
+    }.get(change, tr.gettext("the charter was amended"))
+    return tr.gettext(
+        "📜 Chat rules, version {number}: {what} (by {author}). Read them with /rules and accept "
+        "them with the button.",
+        number=number,
+        what=what,
+        author=author,
+    )
+
+
+def _short(text: str, limit: int = 80) -> str:
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def history_text(
+    tr: Translator, rows: Sequence[tuple[int, datetime, str, str, str | None]], timezone: str
+) -> str:
+    """rows: (number, created_at, change, detail, author name)."""
+    lines = [tr.gettext("📜 <b>Versions of the chat rules</b>")]
+    for number, created_at, change, detail, author in rows:
+        what = {
+            "goals": tr.gettext("goals"),
+            "schedule": tr.gettext("schedule"),
+            "methods": tr.gettext("working methods"),
+            "rule_added": tr.gettext("rule added"),
+            "rule_removed": tr.gettext("rule removed"),
+        }.get(change, tr.gettext("amended"))
+        summary = f": {escape(_short(detail, 50))}" if change.startswith("rule") else ""
+        lines.append(
+            tr.gettext(
+                "v{number} · {date} · {what}{summary} · {author}",
+                number=number,
+                date=_date(tr, created_at, timezone),
+                what=what,
+                summary=summary,
+                author=escape(author) if author else "—",
+            )
+        )
+    return "\n".join(lines)
+
+
+def pending_text(tr: Translator, number: int, names: Sequence[str]) -> str:
+    if not names:
+        return tr.gettext("Everyone has accepted version {number} of the rules. 🎉", number=number)
+    head = tr.ngettext(
+        "{n} member has not accepted version {number} yet:",
+        "{n} members have not accepted version {number} yet:",
+        len(names),
+        number=number,
+    )
+    return "\n".join([head, *(f"• {name}" for name in names)])
+
+
+def welcome_text(tr: Translator, names: Sequence[str], charter: CharterView) -> str:
+    title = _titles(tr)
+    lines = [tr.gettext("👋 Welcome, {names}!", names=", ".join(names))]
+    if charter.goals:
+        lines += ["", f"<b>{title['goals']}</b>", escape(charter.goals)]
+    if charter.rules:
+        lines += ["", f"<b>{title['rules']}</b>"]
+        lines += [f"{n}. {escape(rule)}" for n, rule in enumerate(charter.rules, 1)]
+    lines += ["", tr.gettext("Please read them and accept them with the button. All of it: /rules")]
+    text = "\n".join(lines)
+    # a very long charter: the welcome keeps what fits, /rules has it all
+    return text if utf16_len(text) <= TEXT_LIMIT else split_text(text, TEXT_LIMIT - 10)[0] + "\n…"
+
+
+def pin_hint(tr: Translator) -> str:
+    return tr.gettext(
+        "I could not pin the rules. To let me, make me an admin with the right to pin messages."
+    )
+
+
+def quiet_set(tr: Translator, hours: str) -> str:
+    return tr.gettext(
+        "🌙 Quiet hours: {hours}. In that time I send nothing that can wait.", hours=hours
+    )
+
+
+def quiet_off(tr: Translator) -> str:
+    return tr.gettext("🌙 Quiet hours are off.")
+
+
+def usage(tr: Translator) -> str:
+    return "\n".join([tr.gettext("I did not understand. Try one of these:"), *EXAMPLES])

@@ -1,0 +1,283 @@
+"""The charter's rules: versions, acceptance, pending members, pins and welcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.charter.models import CharterAcceptance, CharterBoard, CharterVersion, Welcome
+from bot.core.db import insert_for, utcnow
+from bot.core.errors import DomainError
+from bot.core.i18n import N_
+from bot.groups.models import Group, Membership, Person
+
+SECTIONS = ("goals", "schedule", "methods")
+MAX_SECTION = 3000  # characters: a section always fits in one message with its heading
+MAX_RULE = 500
+MAX_RULES = 30
+WELCOME_DELAY = timedelta(seconds=10)  # newcomers this close together share one welcome
+
+REJOIN_AFTER = timedelta(hours=1)
+
+RULE_ADDED = "rule_added"
+RULE_REMOVED = "rule_removed"
+
+
+async def current(session: AsyncSession, group_id: int) -> CharterVersion | None:
+    return await session.scalar(
+        select(CharterVersion)
+        .where(CharterVersion.group_id == group_id)
+        .order_by(CharterVersion.number.desc())
+        .limit(1)
+    )
+
+
+def _clean(text: str, limit: int, example: str) -> str:
+    text = text.strip()
+    if not text:
+        raise DomainError(
+            N_("Write the text after the command, for example: {example}"), example=example
+        )
+    if len(text) > limit:
+        raise DomainError(
+            N_("That is {length} characters; the most is {limit}. Please shorten it."),
+            length=len(text),
+            limit=limit,
+        )
+    return text
+
+
+async def amend(
+    session: AsyncSession, group_id: int, author_id: int | None, change: str, value: str
+) -> CharterVersion:
+    """A new version: the last one with one change. `change` is a section name, `rule_added`
+    (value: the rule) or `rule_removed` (value: its number, from 1)."""
+    last = await current(session, group_id)
+    rules = list(last.rules) if last else []
+    version = CharterVersion(
+        group_id=group_id,
+        number=(last.number + 1) if last else 1,
+        goals=last.goals if last else "",
+        schedule=last.schedule if last else "",
+        rules=rules,
+        methods=last.methods if last else "",
+        change=change,
+        author_id=author_id,
+        created_at=utcnow(),
+    )
+    if change in SECTIONS:
+        text = _clean(value, MAX_SECTION, f"/rules {change} …")
+        setattr(version, change, text)
+        version.change_detail = text
+    elif change == RULE_ADDED:
+        if len(rules) >= MAX_RULES:
+            raise DomainError(
+                N_("The charter already has {limit} rules. Remove one first: /rules remove 3"),
+                limit=MAX_RULES,
+            )
+        text = _clean(value, MAX_RULE, "/rules add Respetamos los turnos para hablar")
+        version.rules = [*rules, text]
+        version.change_detail = text
+    elif change == RULE_REMOVED:
+        number = _rule_number(value, len(rules))
+        version.change_detail = rules[number - 1]
+        version.rules = rules[: number - 1] + rules[number:]
+    else:  # pragma: no cover - the handlers only pass the changes above
+        raise ValueError(change)
+    try:
+        async with session.begin_nested():
+            session.add(version)
+            await session.flush()
+    except IntegrityError as exc:  # another coordinator's change won the same number
+        raise DomainError(
+            N_("Someone changed the rules at the same moment. Look at /rules and try again.")
+        ) from exc
+    return version
+
+
+def _rule_number(value: str, count: int) -> int:
+    try:
+        number = int(value.strip().lstrip("#"))
+    except ValueError:
+        number = 0
+    if count == 0:
+        raise DomainError(N_("There are no rules to remove yet. Add one: /rules add …"))
+    if not 1 <= number <= count:
+        raise DomainError(
+            N_(
+                "There is no rule {value}. Choose a number from 1 to {count}: /rules remove {count}"
+            ),
+            value=value.strip() or "?",
+            count=count,
+        )
+    return number
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    status: str  # accepted | already | outdated | unknown
+    version: CharterVersion | None  # the version accepted, or the current one when outdated
+
+
+async def accept(
+    session: AsyncSession, group_id: int, version_id: int, person_id: int
+) -> Acceptance:
+    version = await session.get(CharterVersion, version_id)
+    if version is None or version.group_id != group_id:
+        return Acceptance("unknown", None)
+    latest = await current(session, group_id)
+    if latest is not None and latest.id != version.id:
+        return Acceptance("outdated", latest)
+    stmt = insert_for(session, CharterAcceptance).values(
+        version_id=version_id, person_id=person_id, accepted_at=utcnow()
+    )
+    result = await session.execute(
+        stmt.on_conflict_do_nothing(
+            index_elements=[CharterAcceptance.version_id, CharterAcceptance.person_id]
+        )
+    )
+    return Acceptance("accepted" if result.rowcount == 1 else "already", version)
+
+
+async def accepted_count(session: AsyncSession, version_id: int) -> int:
+    return await session.scalar(
+        select(func.count())
+        .select_from(CharterAcceptance)
+        .join(Membership, Membership.person_id == CharterAcceptance.person_id)
+        .join(CharterVersion, CharterVersion.id == CharterAcceptance.version_id)
+        .where(
+            CharterAcceptance.version_id == version_id,
+            Membership.group_id == CharterVersion.group_id,
+            Membership.left_at.is_(None),
+        )
+    )
+
+
+async def member_count(session: AsyncSession, group_id: int) -> int:
+    return await session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.group_id == group_id, Membership.left_at.is_(None))
+    )
+
+
+async def pending_members(session: AsyncSession, group_id: int) -> list[Person]:
+    """Members who have not accepted the current version (all members if there is none)."""
+    latest = await current(session, group_id)
+    query = (
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.group_id == group_id, Membership.left_at.is_(None))
+        .order_by(Person.first_name, Person.id)
+    )
+    if latest is not None:
+        accepted = exists().where(
+            CharterAcceptance.version_id == latest.id, CharterAcceptance.person_id == Person.id
+        )
+        query = query.where(~accepted)
+    return list(await session.scalars(query))
+
+
+async def history(
+    session: AsyncSession, group_id: int, limit: int = 15
+) -> list[tuple[CharterVersion, Person | None]]:
+    rows = await session.execute(
+        select(CharterVersion, Person)
+        .outerjoin(Person, Person.id == CharterVersion.author_id)
+        .where(CharterVersion.group_id == group_id)
+        .order_by(CharterVersion.number.desc())
+        .limit(limit)
+    )
+    return [(version, person) for version, person in rows.tuples()]
+
+
+async def person(session: AsyncSession, person_id: int | None) -> Person | None:
+    return None if person_id is None else await session.get(Person, person_id)
+
+
+# -- the pinned charter --------------------------------------------------------------------
+
+
+async def board(session: AsyncSession, group_id: int) -> CharterBoard:
+    stmt = insert_for(session, CharterBoard).values(group_id=group_id)
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=[CharterBoard.group_id]))
+    found = await session.get(CharterBoard, group_id)
+    assert found is not None
+    return found
+
+
+async def record_pin(session: AsyncSession, group_id: int, message_id: int, number: int) -> None:
+    await board(session, group_id)
+    await session.execute(
+        update(CharterBoard)
+        .where(CharterBoard.group_id == group_id)
+        .values(pinned_message_id=message_id, pinned_version=number)
+    )
+
+
+async def claim_pin_hint(session: AsyncSession, group_id: int) -> bool:
+    """True once per group: the first time the bot could not pin, it says how to allow it."""
+    await board(session, group_id)
+    result = await session.execute(
+        update(CharterBoard)
+        .where(CharterBoard.group_id == group_id, CharterBoard.pin_hint_at.is_(None))
+        .values(pin_hint_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+# -- welcomes -----------------------------------------------------------------------------
+
+
+async def queue_welcome(session: AsyncSession, group_id: int, person_ids: list[int]) -> bool:
+    """Newcomers wait for a welcome, if the group has a charter to show them."""
+    if not person_ids or await current(session, group_id) is None:
+        return False
+    now = utcnow()
+    for person_id in person_ids:
+        stmt = insert_for(session, Welcome).values(
+            group_id=group_id, person_id=person_id, joined_at=now
+        )
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[Welcome.group_id, Welcome.person_id],
+                set_={"joined_at": now, "welcomed_at": None},
+                # Telegram may tell of one arrival twice (chat_member and a service message):
+                # only a return after a while is a new arrival
+                where=Welcome.joined_at < now - REJOIN_AFTER,
+            )
+        )
+    return True
+
+
+async def groups_with_due_welcomes(session: AsyncSession, now: datetime) -> list[int]:
+    rows = await session.scalars(
+        select(Welcome.group_id)
+        .join(Group, Group.id == Welcome.group_id)
+        .where(
+            Welcome.welcomed_at.is_(None),
+            Welcome.joined_at <= now - WELCOME_DELAY,
+            Group.active.is_(True),
+        )
+        .distinct()
+    )
+    return list(rows)
+
+
+async def claim_welcomes(session: AsyncSession, group_id: int, now: datetime) -> list[Person]:
+    """Take every newcomer of the group still waiting: exactly one process gets each."""
+    claimed = await session.scalars(
+        update(Welcome)
+        .where(Welcome.group_id == group_id, Welcome.welcomed_at.is_(None))
+        .values(welcomed_at=now)
+        .returning(Welcome.person_id)
+    )
+    ids = list(claimed)
+    if not ids:
+        return []
+    people = await session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id))
+    return list(people)

@@ -1,0 +1,425 @@
+"""Telegram updates of the meetings feature, and its scheduled reminders and attendance."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+
+from bot.core import timeparse
+from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.db import as_utc, utcnow
+from bot.core.errors import DomainError
+from bot.core.i18n import N_, Translator, translator
+from bot.core.messenger import Messenger
+from bot.core.quiet import QuietHours, release_time
+from bot.core.runtime import Runtime
+from bot.core.scheduler import Tick, run_once
+from bot.core.turn import Turn, handler
+from bot.groups.handlers import is_person
+from bot.groups.models import Group
+from bot.groups.render import mention
+from bot.meetings import ics, render, service
+from bot.meetings.callbacks import Attended, SlotAnswer
+from bot.meetings.models import MAYBE, NO, POLLING, YES, Meeting, MeetingSlot
+
+log = logging.getLogger(__name__)
+
+COORDINATOR_SUBS = {"confirm", "cancel", "reminders"}
+REPLY_TO_MEETING = N_(
+    "Reply to the meeting's message with the command, for example: /meeting confirm 1"
+)
+MAX_REMINDERS = 3
+MAX_REMINDER_BEFORE = timedelta(days=7)
+
+
+def _coordinator_only(args: list[str]) -> bool:
+    return bool(args) and args[0].lower() in COORDINATOR_SUBS
+
+
+def message_link(chat_id: int, message_id: int | None) -> str | None:
+    """A t.me link to a message of a supergroup (basic groups have none)."""
+    text = str(chat_id)
+    if message_id is None or not text.startswith("-100"):
+        return None
+    return f"https://t.me/c/{text[4:]}/{message_id}"
+
+
+async def _views(session: AsyncSession, meeting_id: int) -> list[render.SlotView]:
+    return [_view(tally.slot, tally) for tally in await service.tallies(session, meeting_id)]
+
+
+def _view(slot: MeetingSlot, tally: service.SlotTally | None = None) -> render.SlotView:
+    def names(choice: str) -> list[str]:
+        people = tally.people[choice] if tally else []
+        return [mention(p.id, p.first_name, p.last_name) for p in people]
+
+    return render.SlotView(
+        id=slot.id,
+        position=slot.position,
+        starts_at=as_utc(slot.starts_at) or utcnow(),
+        place=slot.place,
+        yes=names(YES),
+        maybe=names(MAYBE),
+        no=tally.count(NO) if tally else 0,
+    )
+
+
+def _best(views: list[render.SlotView]) -> int | None:
+    return service.best_slot([(v.position, len(v.yes), len(v.maybe)) for v in views])
+
+
+@handler(coordinator=_coordinator_only, groups_only=True)
+async def meeting(turn: Turn) -> None:
+    args = turn.args
+    sub = args[0].lower() if args else ""
+    if sub == "confirm":
+        await confirm(turn, args[1:])
+    elif sub == "cancel":
+        await cancel(turn)
+    elif sub == "attendance":
+        await attendance(turn)
+    elif sub == "reminders":
+        await reminders(turn, args[1:])
+    else:
+        await propose(turn)
+
+
+async def propose(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None and message.text is not None
+    parts = message.text.split(None, 1)
+    text = parts[1] if len(parts) > 1 else ""
+    title, slots = service.parse_request(text, tz=turn.identity.timezone, now=utcnow())
+    creator = turn.user.id if is_person(turn.user) else None  # type: ignore[union-attr]
+    created = await service.create(
+        turn.session, turn.group_id, title, slots, creator, turn.thread_id
+    )
+    views = await _views(turn.session, created.id)
+    text = render.poll_text(turn.tr, title, views, turn.identity.timezone, None)
+    markup = render.poll_keyboard(views)
+    await _send_and_remember(turn, text, markup, created.id, "poll_message_id")
+
+
+async def _send_and_remember(
+    turn: Turn, text: str, markup: InlineKeyboardMarkup, meeting_id: int, column: str
+) -> None:
+    runtime, chat_id, thread_id = turn.runtime, turn.chat.id, turn.thread_id
+
+    async def post(messenger: Messenger) -> None:
+        sent = await messenger.send(chat_id, text, thread_id=thread_id, markup=markup)
+        if sent:
+            async with runtime.db() as session:
+                await service.set_message(session, meeting_id, **{column: sent[-1].message_id})
+
+    turn.then(post)
+
+
+async def _target(turn: Turn, *, statuses: tuple[str, ...] | None = None) -> Meeting:
+    """The meeting a command is about: the one whose message was replied to, or the only one
+    in the wanted state."""
+    message = turn.message
+    assert message is not None
+    replied = message.reply_to_message
+    if replied is not None and replied.forum_topic_created is None:
+        found = await service.by_message(turn.session, turn.group_id, replied.message_id)
+        if found is not None:
+            return found
+    if statuses is not None:
+        candidates = [
+            m
+            for m in await service.upcoming(turn.session, turn.group_id, utcnow())
+            if m.status in statuses
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+    raise DomainError(REPLY_TO_MEETING)
+
+
+async def confirm(turn: Turn, args: list[str]) -> None:
+    if not args or not args[0].isdigit():
+        raise DomainError(
+            N_("Say which option, as a reply to the meeting's message: /meeting confirm 2")
+        )
+    target = await _target(turn, statuses=(POLLING,))
+    slot = await service.confirm(turn.session, target, int(args[0]))
+    tz = turn.identity.timezone
+    view = _view(slot)
+    offsets = await service.reminder_minutes(turn.session, turn.group_id)
+    caption = render.announcement(
+        turn.tr, target.title, view, tz, [render.duration(turn.tr, m) for m in offsets]
+    )
+    closed = render.poll_closed(turn.tr, target.title, view, tz)
+    description = turn.tr.gettext("Meeting of {group}", group=turn.chat.title or "Minga")
+    calendar = ics.calendar(
+        uid=f"minga-meeting-{target.id}@minga",
+        title=target.title,
+        starts_at=view.starts_at,
+        ends_at=as_utc(slot.ends_at) or view.starts_at,
+        place=slot.place,
+        description=description,
+        now=utcnow(),
+    )
+    runtime, chat_id, thread_id = turn.runtime, turn.chat.id, target.thread_id
+    poll_id, meeting_id = target.poll_message_id, target.id
+
+    async def announce(messenger: Messenger) -> None:
+        if poll_id is not None:
+            await _edit_quietly(messenger, chat_id, poll_id, closed)
+        sent = await messenger.send_document(
+            chat_id, calendar, "meeting.ics", caption=caption, thread_id=thread_id
+        )
+        if sent is not None:
+            async with runtime.db() as session:
+                await service.set_message(session, meeting_id, announce_message_id=sent.message_id)
+
+    turn.then(announce)
+
+
+async def _edit_quietly(messenger: Messenger, chat_id: int, message_id: int, text: str) -> None:
+    try:
+        await messenger.edit(chat_id, message_id, text)
+    except BadRequest as exc:  # the message was deleted: nothing to update
+        log.info("meeting message %s in %s not edited: %s", message_id, chat_id, exc.message)
+
+
+async def cancel(turn: Turn) -> None:
+    target = await _target(turn, statuses=(POLLING, "confirmed"))
+    await service.cancel(turn.session, target)
+    turn.reply(render.cancelled(turn.tr, target.title))
+    if target.poll_message_id is not None and target.status == POLLING:
+        chat_id, message_id = turn.chat.id, target.poll_message_id
+        text = render.poll_closed(turn.tr, target.title, None, turn.identity.timezone)
+
+        async def close(messenger: Messenger) -> None:
+            await _edit_quietly(messenger, chat_id, message_id, text)
+
+        turn.then(close)
+
+
+async def attendance(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None
+    target: Meeting | None = None
+    if message.reply_to_message is not None:
+        target = await service.by_message(
+            turn.session, turn.group_id, message.reply_to_message.message_id
+        )
+    if target is None:
+        target = await service.latest_held(turn.session, turn.group_id, utcnow())
+    if target is None or target.confirmed_slot_id is None:
+        raise DomainError(N_("No meeting has taken place yet. Attendance is asked after it."))
+    people = await service.attendees(turn.session, target.id)
+    expected = await service.people_answering(turn.session, target.confirmed_slot_id, (YES, MAYBE))
+    names = [mention(p.id, p.first_name, p.last_name) for p in people]
+    turn.reply(render.attendance_list(turn.tr, target.title, names, len(expected)))
+
+
+async def reminders(turn: Turn, args: list[str]) -> None:
+    if args and args[0].lower() in {"off", "no", "ninguno", "nenhum"}:
+        minutes: list[int] = []
+    else:
+        if not args or len(args) > MAX_REMINDERS:
+            raise DomainError(
+                N_("Say when, up to three times before the meeting: /meeting reminders 24h 1h")
+            )
+        minutes = []
+        for raw in args:
+            try:
+                before = timeparse.parse_duration(raw)
+            except timeparse.BadTime as exc:
+                raise DomainError(
+                    N_("I could not read “{value}”. Example: /meeting reminders 24h 1h"),
+                    value=raw,
+                ) from exc
+            if before > MAX_REMINDER_BEFORE:
+                raise DomainError(N_("At most a week before: /meeting reminders 7d 1h"))
+            minutes.append(int(before.total_seconds() // 60))
+        minutes = sorted(set(minutes), reverse=True)
+    await service.set_reminder_minutes(turn.session, turn.group_id, minutes)
+    turn.reply(render.reminders_set(turn.tr, [render.duration(turn.tr, m) for m in minutes]))
+
+
+@handler(groups_only=True)
+async def meetings(turn: Turn) -> None:
+    rows = []
+    for item in await service.upcoming(turn.session, turn.group_id, utcnow()):
+        message_id = item.announce_message_id or item.poll_message_id
+        rows.append((item.title, as_utc(item.starts_at), message_link(turn.chat.id, message_id)))
+    turn.reply(render.meetings_list(turn.tr, rows, turn.identity.timezone))
+
+
+@handler(groups_only=True)
+async def minutes(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None and message.text is not None
+    target: Meeting | None = None
+    if message.reply_to_message is not None:
+        target = await service.by_message(
+            turn.session, turn.group_id, message.reply_to_message.message_id
+        )
+    if target is None:
+        target = await service.latest_held(turn.session, turn.group_id, utcnow())
+    if target is None:
+        raise DomainError(
+            N_("Reply to the meeting's announcement with /minutes and the text of the minutes.")
+        )
+    parts = message.text.split(None, 1)
+    author = turn.user.id if is_person(turn.user) else None  # type: ignore[union-attr]
+    saved = await service.save_minutes(
+        turn.session, target, author, parts[1] if len(parts) > 1 else ""
+    )
+    turn.reply(render.minutes_saved(turn.tr, target.title, len(saved.agreed), len(saved.todo)))
+
+
+# -- buttons ------------------------------------------------------------------------------
+
+
+@handler()
+async def answer(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None and turn.user is not None
+    try:
+        choice = SlotAnswer.parse(query.data)
+    except StaleButton as exc:
+        raise DomainError(STALE_BUTTON) from exc
+    slot = await turn.session.get(MeetingSlot, choice.slot_id)
+    found = await turn.session.get(Meeting, slot.meeting_id) if slot else None
+    if (
+        slot is None
+        or found is None
+        or turn.identity.group_id is None
+        or found.group_id != turn.group_id
+        or choice.answer not in (YES, MAYBE, NO)
+    ):
+        raise DomainError(STALE_BUTTON)
+    if found.status != POLLING:
+        turn.toast(turn.tr.gettext("This date poll is closed."))
+        return
+    changed = await service.answer(turn.session, slot.id, turn.user.id, choice.answer)
+    if not changed:
+        turn.toast(turn.tr.gettext("You had already answered that."))
+        return
+    turn.toast(
+        turn.tr.gettext(
+            "Saved: {mark} for option {n}.", mark=render.MARKS[choice.answer], n=slot.position
+        )
+    )
+    views = await _views(turn.session, found.id)
+    turn.edit(
+        render.poll_text(turn.tr, found.title, views, turn.identity.timezone, _best(views)),
+        render.poll_keyboard(views),
+    )
+
+
+@handler()
+async def attended(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None and turn.user is not None
+    try:
+        choice = Attended.parse(query.data)
+    except StaleButton as exc:
+        raise DomainError(STALE_BUTTON) from exc
+    found = await turn.session.get(Meeting, choice.meeting_id)
+    if found is None or turn.identity.group_id is None or found.group_id != turn.group_id:
+        raise DomainError(STALE_BUTTON)
+    if await service.attend(turn.session, found.id, turn.user.id):
+        turn.toast(turn.tr.gettext("Thank you for coming!"))
+    else:
+        turn.toast(turn.tr.gettext("You are already on the list."))
+
+
+# -- scheduled: reminders and the attendance prompt ------------------------------------------
+
+
+async def due_reminders(tick: Tick) -> None:
+    runtime, now = tick.runtime, tick.now
+    async with runtime.db() as session:
+        coming = await service.confirmed_between(session, now, now + MAX_REMINDER_BEFORE)
+        plans = []
+        for item in coming:
+            group = await session.get(Group, item.group_id)
+            if group is None or not group.active:
+                continue
+            offsets = await service.reminder_minutes(session, item.group_id)
+            plans.append((item, group, offsets))
+    for item, group, offsets in plans:
+        await _remind(tick, item, group, offsets)
+
+
+async def _remind(tick: Tick, item: Meeting, group: Group, offsets: list[int]) -> None:
+    """Send the latest reminder that is due; older ones missed while the bot was down are
+    marked done without being sent (one reminder, the most useful, not a burst)."""
+    runtime, now = tick.runtime, tick.now
+    starts_at = as_utc(item.starts_at)
+    assert starts_at is not None
+    due = sorted(m for m in offsets if starts_at - timedelta(minutes=m) <= now)
+    if not due:
+        return
+    closest, *older = due
+    quiet = QuietHours.of(group.quiet_start, group.quiet_end)
+    released = release_time(starts_at - timedelta(minutes=closest), quiet, group.timezone)
+    if released > now and released < starts_at:
+        return  # quiet hours: a later tick sends it
+
+    async def nothing() -> None:
+        return None
+
+    for minutes in older:
+        await run_once(tick, f"meetings:reminder:{item.id}:{minutes}", nothing)
+
+    async def send() -> None:
+        if released >= starts_at:
+            return  # the quiet hours last until the meeting: no point any more
+        async with runtime.db() as session:
+            people = await service.people_answering(
+                session, item.confirmed_slot_id or 0, (YES, MAYBE)
+            )
+            slot = await session.get(MeetingSlot, item.confirmed_slot_id or 0)
+        tr = translator(group.language)
+        names = [mention(p.id, p.first_name, p.last_name) for p in people]
+        text = render.reminder(
+            tr, item.title, starts_at, slot.place if slot else None, group.timezone, names
+        )
+        await runtime.messenger.send(group.chat_id, text, thread_id=item.thread_id)
+
+    await run_once(tick, f"meetings:reminder:{item.id}:{closest}", send)
+
+
+async def due_attendance(tick: Tick) -> None:
+    runtime, now = tick.runtime, tick.now
+    async with runtime.db() as session:
+        ended = await service.ended_unmarked(session, now)
+        plans = [(item, await session.get(Group, item.group_id)) for item in ended]
+    for item, group in plans:
+        if group is None:
+            continue
+        quiet = QuietHours.of(group.quiet_start, group.quiet_end)
+        if release_time(as_utc(item.ends_at) or now, quiet, group.timezone) > now:
+            continue
+        await run_once(tick, f"meetings:attendance:{item.id}", _prompt(runtime, item, group))
+
+
+def _prompt(runtime: Runtime, item: Meeting, group: Group) -> Callable[[], Awaitable[None]]:
+    async def send() -> None:
+        async with runtime.db() as session:
+            if not await service.mark_held(session, item.id):
+                return
+        if not group.active:
+            return
+        tr: Translator = translator(group.language)
+        text, markup = render.attendance_prompt(tr, item.title, item.id)
+        sent: list[Message] | None = await runtime.messenger.send(
+            group.chat_id, text, thread_id=item.thread_id, markup=markup
+        )
+        if sent:
+            async with runtime.db() as session:
+                await service.set_message(
+                    session, item.id, attendance_message_id=sent[-1].message_id
+                )
+
+    return send

@@ -1,0 +1,98 @@
+"""Meetings: slot polls, answers, confirmation, attendance and minutes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.core.db import Base, utcnow
+from bot.groups.models import RowId
+
+POLLING = "polling"
+CONFIRMED = "confirmed"
+HELD = "held"
+CANCELLED = "cancelled"
+
+YES = "y"
+MAYBE = "m"
+NO = "n"
+ANSWERS = (YES, MAYBE, NO)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(12), default=POLLING)
+    poll_message_id: Mapped[int | None]
+    announce_message_id: Mapped[int | None]
+    attendance_message_id: Mapped[int | None]
+    thread_id: Mapped[int | None]
+    confirmed_slot_id: Mapped[int | None]  # a meeting_slots id (no FK: the two refer to each other)
+    starts_at: Mapped[datetime | None] = mapped_column(index=True)  # of the confirmed slot
+    ends_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]
+
+
+class MeetingSlot(Base):
+    __tablename__ = "meeting_slots"
+    __table_args__ = (UniqueConstraint("meeting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, … as shown
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    place: Mapped[str | None] = mapped_column(String(200))
+
+
+class SlotAnswer(Base):
+    __tablename__ = "meeting_answers"
+    __table_args__ = (UniqueConstraint("slot_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    answer: Mapped[str] = mapped_column(String(1))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attendance(Base):
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Minutes(Base):
+    """What a meeting agreed. `Agreed:` lines become decisions, `Todo:` lines commitments."""
+
+    __tablename__ = "meeting_minutes"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    agreed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    todo: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetingSettings(Base):
+    """Per group: how long before a meeting the reminders go (minutes)."""
+
+    __tablename__ = "meeting_settings"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    reminder_minutes: Mapped[list[int]] = mapped_column(JSON, default=lambda: [24 * 60, 60])

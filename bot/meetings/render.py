@@ -1,0 +1,176 @@
+"""What the meetings feature says: the slot poll, the announcement, reminders, attendance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.i18n import Translator, when
+from bot.meetings.callbacks import Attended, SlotAnswer
+
+YES, MAYBE, NO = "y", "m", "n"
+MARKS = {YES: "✅", MAYBE: "🤔", NO: "❌"}
+
+
+@dataclass(frozen=True)
+class SlotView:
+    id: int
+    position: int
+    starts_at: datetime
+    place: str | None
+    yes: Sequence[str]  # names (escaped mentions)
+    maybe: Sequence[str]
+    no: int
+
+
+def slot_line(tr: Translator, slot: SlotView, timezone: str) -> str:
+    line = f"<b>{slot.position}.</b> {when(tr, slot.starts_at, timezone)}"
+    if slot.place:
+        line += f" · 📍 {escape(slot.place)}"
+    return line
+
+
+def poll_text(
+    tr: Translator, title: str, slots: Sequence[SlotView], timezone: str, best: int | None
+) -> str:
+    lines = [tr.gettext("📅 <b>{title}</b> — when can you come?", title=escape(title)), ""]
+    for slot in slots:
+        lines.append(slot_line(tr, slot, timezone))
+        counts = f"   ✅ {len(slot.yes)} · 🤔 {len(slot.maybe)} · ❌ {slot.no}"
+        names = ", ".join([*slot.yes, *(f"{n} (🤔)" for n in slot.maybe)])
+        lines.append(counts + (f" — {names}" if names else ""))
+    lines.append("")
+    if best is None:
+        lines.append(tr.gettext("Answer for each option: ✅ yes · 🤔 if need be · ❌ no"))
+    else:
+        lines.append(tr.gettext("⭐ Best so far: option {n}", n=best))
+    return "\n".join(lines)
+
+
+def poll_keyboard(slots: Sequence[SlotView]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{slot.position} {MARKS[answer]}",
+                    callback_data=SlotAnswer(slot.id, answer).pack(),
+                )
+                for answer in (YES, MAYBE, NO)
+            ]
+            for slot in slots
+        ]
+    )
+
+
+def poll_closed(tr: Translator, title: str, slot: SlotView | None, timezone: str) -> str:
+    if slot is None:
+        return tr.gettext("📅 <b>{title}</b> — cancelled.", title=escape(title))
+    return tr.gettext(
+        "📅 <b>{title}</b> — confirmed: {slot}",
+        title=escape(title),
+        slot=slot_line(tr, slot, timezone),
+    )
+
+
+def announcement(
+    tr: Translator, title: str, slot: SlotView, timezone: str, reminders: Sequence[str]
+) -> str:
+    lines = [
+        tr.gettext("📣 <b>{title}</b> is confirmed.", title=escape(title)),
+        f"🗓 {when(tr, slot.starts_at, timezone)}",
+    ]
+    if slot.place:
+        lines.append(f"📍 {escape(slot.place)}")
+    lines.append(tr.gettext("Open the file to add it to your calendar."))
+    if reminders:
+        lines.append(tr.gettext("I will remind you {times} before.", times=" · ".join(reminders)))
+    return "\n".join(lines)
+
+
+def duration(tr: Translator, minutes: int) -> str:
+    if minutes % (24 * 60) == 0:
+        return tr.ngettext("{n} day", "{n} days", minutes // (24 * 60))
+    if minutes % 60 == 0:
+        return tr.ngettext("{n} hour", "{n} hours", minutes // 60)
+    return tr.ngettext("{n} minute", "{n} minutes", minutes)
+
+
+def reminder(
+    tr: Translator,
+    title: str,
+    starts_at: datetime,
+    place: str | None,
+    timezone: str,
+    people: Sequence[str],
+) -> str:
+    lines = [
+        tr.gettext("⏰ Reminder: <b>{title}</b>", title=escape(title)),
+        f"🗓 {when(tr, starts_at, timezone)}",
+    ]
+    if place:
+        lines.append(f"📍 {escape(place)}")
+    if people:
+        lines.append(", ".join(people))
+    return "\n".join(lines)
+
+
+def attendance_prompt(
+    tr: Translator, title: str, meeting_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    text = tr.gettext(
+        "🙌 <b>{title}</b> is over. If you were there, tap the button.", title=escape(title)
+    )
+    button = InlineKeyboardButton(
+        tr.gettext("I attended"), callback_data=Attended(meeting_id).pack()
+    )
+    return text, InlineKeyboardMarkup([[button]])
+
+
+def attendance_list(tr: Translator, title: str, names: Sequence[str], expected: int) -> str:
+    head = tr.ngettext(
+        "🙌 <b>{title}</b>: {n} person attended (of {expected} who said yes or if need be).",
+        "🙌 <b>{title}</b>: {n} people attended (of {expected} who said yes or if need be).",
+        len(names),
+        title=escape(title),
+        expected=expected,
+    )
+    return "\n".join([head, *(f"• {name}" for name in names)])
+
+
+def minutes_saved(tr: Translator, title: str, agreed: int, todo: int) -> str:
+    return tr.gettext(
+        "📝 Minutes of <b>{title}</b> saved: {agreed} and {todo}.",
+        title=escape(title),
+        agreed=tr.ngettext("{n} agreement", "{n} agreements", agreed),
+        todo=tr.ngettext("{n} task", "{n} tasks", todo),
+    )
+
+
+def meetings_list(
+    tr: Translator, rows: Sequence[tuple[str, datetime | None, str | None]], timezone: str
+) -> str:
+    """rows: (title, confirmed start or None while polling, link or None)."""
+    if not rows:
+        return tr.gettext(
+            "No meetings coming. Propose one: {example}", example="/meeting Asamblea | jueves 19:00"
+        )
+    lines = [tr.gettext("📅 <b>Coming meetings</b>")]
+    for title, starts_at, link in rows:
+        name = f'<a href="{escape(link)}">{escape(title)}</a>' if link else escape(title)
+        status = when(tr, starts_at, timezone) if starts_at else tr.gettext("choosing a date")
+        lines.append(f"• {name} — {status}")
+    return "\n".join(lines)
+
+
+def cancelled(tr: Translator, title: str) -> str:
+    return tr.gettext("❌ <b>{title}</b> is cancelled. Its reminders are off.", title=escape(title))
+
+
+def reminders_set(tr: Translator, times: Sequence[str]) -> str:
+    if not times:
+        return tr.gettext("Meeting reminders are off.")
+    return tr.gettext("Meeting reminders: {times} before.", times=" · ".join(times))

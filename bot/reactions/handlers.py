@@ -1,0 +1,339 @@
+"""Telegram updates of the reactions feature: reactions, /positions, /notice, the seen button,
+the bot's own rights, and the notice reminders."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import (
+    ChatMember,
+    Message,
+    ReactionType,
+    ReactionTypeCustomEmoji,
+    ReactionTypeEmoji,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.db import utcnow
+from bot.core.errors import DomainError
+from bot.core.i18n import N_, translator
+from bot.core.quiet import release_time
+from bot.core.runtime import BotContext, Runtime
+from bot.core.scheduler import Tick, run_once
+from bot.core.turn import Turn, handler
+from bot.groups import service as groups_service
+from bot.reactions import render, service
+from bot.reactions.callbacks import SeenNotice
+from bot.reactions.models import CHAT
+from bot.reactions.positions import is_delay, normalize_emoji, parse_map, seen_emoji
+
+log = logging.getLogger(__name__)
+
+GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
+ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+PRESENT = ADMINS | {ChatMemberStatus.MEMBER, ChatMemberStatus.RESTRICTED}
+
+POSITIONS_USAGE = N_(
+    "Reply to a message with /positions to see the positions on it. "
+    "To see what each reaction means: /positions map"
+)
+
+
+def reaction_token(reaction: ReactionType) -> str:
+    """An emoji as itself; a custom emoji as `custom:<id>`; a paid reaction as `paid`."""
+    if isinstance(reaction, ReactionTypeEmoji):
+        return normalize_emoji(reaction.emoji)
+    if isinstance(reaction, ReactionTypeCustomEmoji):
+        return f"custom:{reaction.custom_emoji_id}"
+    return str(reaction.type)
+
+
+# -- reactions --------------------------------------------------------------------------
+
+
+@handler()
+async def reaction_changed(turn: Turn) -> None:
+    """`message_reaction`: an actor's new reaction set on a message replaces the old one."""
+    change = turn.update.message_reaction
+    assert change is not None
+    if turn.identity.group_id is None:
+        return
+    if change.user is not None:
+        actor = service.Actor(change.user.id)
+    elif change.actor_chat is not None:  # an anonymous admin (the group) or a channel
+        chat = change.actor_chat
+        actor = service.Actor(chat.id, CHAT, chat.title or chat.username)
+    else:
+        return
+    tokens = [reaction_token(r) for r in change.new_reaction]
+    await service.reactions_arrive(turn.session, turn.group_id)
+    await service.record_reaction(
+        turn.session,
+        turn.group_id,
+        change.message_id,
+        actor,
+        tokens,
+        update_id=turn.update.update_id,
+        at=change.date,
+    )
+    if change.user is not None and not change.user.is_bot:
+        await service.acknowledge_by_reaction(
+            turn.session, turn.group_id, change.message_id, change.user.id, tokens
+        )
+
+
+@handler()
+async def reaction_counted(turn: Turn) -> None:
+    """`message_reaction_count`: anonymous counts on a message, stored as the latest snapshot."""
+    change = turn.update.message_reaction_count
+    assert change is not None
+    if turn.identity.group_id is None:
+        return
+    await service.reactions_arrive(turn.session, turn.group_id)
+    counts: dict[str, int] = {}
+    for item in change.reactions:
+        token = reaction_token(item.type)
+        counts[token] = counts.get(token, 0) + item.total_count
+    await service.record_counts(
+        turn.session,
+        turn.group_id,
+        change.message_id,
+        counts,
+        update_id=turn.update.update_id,
+        at=change.date,
+    )
+
+
+# -- the bot's rights -------------------------------------------------------------------
+
+
+@handler(register=False)
+async def bot_rights_changed(turn: Turn) -> None:
+    """The bot's own membership changed: remember whether it is admin (it only receives
+    reactions then) and, when it is in the group without the rights, tell the coordinators
+    once. Runs after the groups feature's handler, which registers and greets the group."""
+    change = turn.update.my_chat_member
+    assert change is not None
+    if turn.chat.type not in GROUP_TYPES or not _present(change.new_chat_member):
+        return
+    group = await service.group_for_chat(turn.session, turn.chat.id)
+    if group is None:
+        return
+    is_admin = change.new_chat_member.status in ADMINS
+    # just added: the greeting already says the bot needs to be admin
+    just_added = not _present(change.old_chat_member)
+    if await service.note_bot_rights(turn.session, group.id, is_admin, already_told=just_added):
+        turn.send(turn.chat.id, render.admin_hint(translator(group.language)))
+
+
+def _present(member: ChatMember) -> bool:
+    if member.status == ChatMemberStatus.RESTRICTED:
+        return bool(getattr(member, "is_member", True))
+    return member.status in PRESENT
+
+
+async def refresh_bot_rights(runtime: Runtime, chat_id: int) -> None:
+    """Before a tally: if what we know of the bot's rights is unknown or old, ask Telegram
+    (outside any transaction) and store the answer."""
+    async with runtime.db() as session:
+        group = await service.group_for_chat(session, chat_id)
+        if group is None:
+            return
+        known, checked = await service.bot_rights(session, group.id)
+    fresh_after = utcnow() - timedelta(seconds=runtime.settings.admin_cache_seconds)
+    if known is not None and checked is not None and checked > fresh_after:
+        return
+    bot = runtime.messenger.bot
+    try:
+        member = await bot.get_chat_member(chat_id, bot.id)
+    except TelegramError as exc:
+        log.info("cannot read the bot's own rights in %s: %s", chat_id, exc)
+        return
+    async with runtime.db() as session:
+        # the tally itself then says what is missing and how to fix it
+        await service.note_bot_rights(session, group.id, member.status in ADMINS)
+
+
+# -- /positions -------------------------------------------------------------------------
+
+
+def _changes_map(args: list[str]) -> bool:
+    return len(args) > 1 and args[0].lower() == "map"
+
+
+async def positions(update: Update, context: BotContext) -> None:
+    args = [a.lower() for a in (context.args or [])]
+    if args and args[0] == "map":
+        await positions_map(update, context)
+        return
+    chat = update.effective_chat
+    if chat is not None and chat.type in GROUP_TYPES and _replied(update.effective_message):
+        await refresh_bot_rights(context.runtime, chat.id)
+    await positions_tally(update, context)
+
+
+def _replied(message: Message | None) -> Message | None:
+    """The message a command answers; in a forum topic every message "replies" to the
+    topic's first message, which is not a choice."""
+    if message is None or message.reply_to_message is None:
+        return None
+    replied = message.reply_to_message
+    if replied.forum_topic_created is not None:
+        return None
+    return replied
+
+
+@handler(groups_only=True)
+async def positions_tally(turn: Turn) -> None:
+    replied = _replied(turn.message)
+    if replied is None or turn.args:
+        raise DomainError(POSITIONS_USAGE)
+    result = await service.tally(turn.session, turn.group_id, replied.message_id)
+    turn.reply(render.tally(turn.tr, result))
+
+
+@handler(coordinator=_changes_map, groups_only=True)
+async def positions_map(turn: Turn) -> None:
+    args = turn.args[1:]
+    if not args:
+        pairs = await service.position_map(turn.session, turn.group_id)
+        turn.reply(render.position_map(turn.tr, pairs))
+        return
+    if len(args) == 1 and args[0].lower() in {"reset", "default"}:
+        pairs = await service.set_position_map(turn.session, turn.group_id, None)
+    else:
+        pairs = await service.set_position_map(
+            turn.session, turn.group_id, parse_map(" ".join(args))
+        )
+    turn.reply(render.position_map(turn.tr, pairs, saved=True))
+
+
+# -- /notice ----------------------------------------------------------------------------
+
+
+def _notice_needs_coordinator(args: list[str]) -> bool:
+    return not (len(args) == 1 and args[0].lower() == "status")
+
+
+@handler(coordinator=_notice_needs_coordinator, groups_only=True)
+async def notice(turn: Turn) -> None:
+    args = turn.args
+    first = args[0].lower() if args else ""
+    if first == "status" and len(args) == 1:
+        await _notice_status(turn)
+        return
+    rest = " ".join(args[1:])
+    # `/notice remind 12h`, `/notice remind 2 días`; "remind everyone to…" is a notice
+    if first == "remind" and (len(args) <= 2 or is_delay(rest)):
+        if not rest:
+            delay = await service.remind_delay(turn.session, turn.group_id)
+            turn.reply(render.remind_current(turn.tr, delay))
+        else:
+            delay = await service.set_remind_delay(turn.session, turn.group_id, rest)
+            turn.reply(render.remind_set(turn.tr, delay))
+        return
+    await _post_notice(turn)
+
+
+async def _post_notice(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None
+    parts = (message.text or "").split(None, 1)
+    body = parts[1] if len(parts) > 1 else ""
+    user = turn.user
+    author = user.id if user is not None and not user.is_bot else None  # None: anonymous admin
+    thread_id = turn.thread_id
+    notice = await service.create_notice(turn.session, turn.group_id, author, body, thread_id)
+    emoji = seen_emoji(await service.position_map(turn.session, turn.group_id))[0]
+    text, markup = render.notice(turn.tr, notice.id, notice.text, emoji)
+    notice_id, chat_id, runtime = notice.id, turn.chat.id, turn.runtime
+
+    async def post(messenger) -> None:
+        sent = await messenger.send(chat_id, text, thread_id=thread_id, markup=markup)
+        if sent:
+            async with runtime.db() as session:
+                await service.notice_posted(session, notice_id, sent[-1].message_id)
+
+    turn.then(post)
+
+
+async def _notice_status(turn: Turn) -> None:
+    replied = _replied(turn.message)
+    if replied is not None:
+        found = await service.notice_at(turn.session, turn.group_id, replied.message_id)
+        if found is None:
+            raise DomainError(
+                N_("That message is not a notice. Reply to a notice with: /notice status")
+            )
+    else:
+        found = await service.latest_notice(turn.session, turn.group_id)
+        if found is None:
+            raise DomainError(
+                N_(
+                    "There are no notices here yet. Post one like this: "
+                    "/notice The assembly moves to Saturday at 10:00"
+                )
+            )
+    status = await service.notice_status(turn.session, found)
+    turn.reply(render.notice_status(turn.tr, status))
+
+
+@handler(groups_only=True)
+async def seen_pressed(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None
+    try:
+        data = SeenNotice.parse(query.data)
+    except StaleButton as exc:
+        raise DomainError(STALE_BUTTON) from exc
+    found = await service.notice_in_group(turn.session, turn.group_id, data.notice_id)
+    user = turn.user
+    if found is None or user is None or user.is_bot:
+        raise DomainError(STALE_BUTTON)
+    first = await service.acknowledge(turn.session, found.id, user.id, "button")
+    turn.toast(render.acknowledged(turn.tr, first))
+
+
+# -- reminders (due work) ---------------------------------------------------------------
+
+
+async def send_reminders(tick: Tick) -> None:
+    """Once per notice, after its delay and outside quiet hours: remind who has not seen it
+    (nothing is sent when everyone has)."""
+    runtime = tick.runtime
+    ready: list[int] = []
+    async with runtime.db() as session:
+        for due in await service.due_reminders(session, tick.now):
+            quiet, zone = await groups_service.quiet_hours(session, due.group_id)
+            if release_time(due.remind_at, quiet, zone) <= tick.now:
+                ready.append(due.notice_id)
+    for notice_id in ready:
+        await run_once(
+            tick, f"reactions:notice-reminder:{notice_id}", _reminder_work(runtime, notice_id)
+        )
+
+
+def _reminder_work(runtime: Runtime, notice_id: int):
+    async def work() -> int:
+        async with runtime.db() as session:
+            data = await service.reminder(session, notice_id)
+        if data is None:
+            return 0
+        if data.pending:
+            text, markup = render.reminder(translator(data.language), notice_id, data)
+            await runtime.messenger.send(
+                data.chat_id,
+                text,
+                thread_id=data.thread_id,
+                reply_to=data.message_id,
+                markup=markup,
+            )
+        async with runtime.db() as session:
+            await service.mark_reminded(session, notice_id, len(data.pending))
+        return len(data.pending)
+
+    return work
