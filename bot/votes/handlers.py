@@ -188,7 +188,7 @@ async def poll_answer(update: Update, context: BotContext) -> None:
         return
     runtime = context.runtime
     async with runtime.db() as session:
-        if not await claim_update(session, update.update_id):
+        if not await claim_update(session, update.update_id, "votes.poll_answer"):
             return
         await groups.upsert_person(session, person_info(answer.user))
         group_id = await service.record_native_answer(
