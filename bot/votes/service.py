@@ -170,7 +170,13 @@ async def cast(
     row = (
         await session.execute(
             select(
-                Vote.group_id, Vote.kind, Vote.options, Vote.multi, Vote.closed_at, Vote.rendered_at
+                Vote.group_id,
+                Vote.kind,
+                Vote.options,
+                Vote.multi,
+                Vote.closed_at,
+                Vote.rendered_at,
+                Vote.dirty,
             ).where(Vote.id == vote_id)
         )
     ).first()
@@ -200,7 +206,11 @@ async def cast(
             )
         )
         result = _Stored(stored if stored is not None else 1 << option)
-    if changed:
+    # On SQLite a transaction holds the only write lock from its start (BEGIN IMMEDIATE), so a
+    # vote read as dirty here cannot be cleaned by a refresh before this commits: no need to
+    # mark it again. On PostgreSQL a refresh can commit in between; only the UPDATE (which
+    # waits for the refresh's row lock) is safe there.
+    if changed and not (row.dirty and session.get_bind().dialect.name == "sqlite"):
         await mark_dirty(session, vote_id)
     return Cast(
         kind=row.kind,
@@ -215,7 +225,8 @@ async def mark_dirty(session: AsyncSession, vote_id: int) -> None:
     """The message shows less than the database holds. Written only when it was clean, so a
     burst of clicks does not queue on the vote's row."""
     await session.execute(
-        update(Vote).where(Vote.id == vote_id, Vote.dirty.is_(False)).values(dirty=True)
+        update(Vote).where(Vote.id == vote_id, Vote.dirty.is_(False)).values(dirty=True),
+        execution_options={"synchronize_session": False},  # no ORM bookkeeping: it is hot
     )
 
 
