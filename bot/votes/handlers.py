@@ -262,7 +262,10 @@ async def close(turn: Turn) -> None:
     runtime, vote_id = turn.runtime, vote.id
 
     async def announce_now(_messenger: Messenger) -> None:
-        await announce(runtime, vote_id)
+        try:
+            await announce(runtime, vote_id)
+        except Exception:  # the vote is closed and logged; the tick's sweep posts the result
+            log.exception("vote %s: result not posted yet; the next tick tries again", vote_id)
 
     turn.then(announce_now)
 

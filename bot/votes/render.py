@@ -126,10 +126,6 @@ def vote_message(tr: Translator, v: VoteView) -> tuple[str, InlineKeyboardMarkup
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def native_intro(tr: Translator, v: VoteView) -> str:
-    return _rules_line(tr, v)
-
-
 def outcome_text(
     tr: Translator, kind: str, outcome: str, options: Sequence[str], winners: Sequence[int]
 ) -> str:

@@ -171,3 +171,18 @@ async def test_the_service_closes_a_vote_once(bot: Bot) -> None:
     async with bot.db() as session:
         assert await service.close_vote(session, vote.id, as_utc(vote.closes_at)) is True
         assert await service.close_vote(session, vote.id, as_utc(vote.closes_at)) is False
+
+
+async def test_a_close_whose_result_cannot_be_posted_now_is_posted_by_the_tick(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    _, message = await open_vote(bot, "/propose Pintar")
+    bot.tg.fail_next("sendMessage", bad_request("chat not found"))
+    await bot.feed(
+        bot.u.command(
+            NORTE, ANA, "/close", reply_to=bot.tg.message_json(NORTE.id, message.message_id)
+        )
+    )
+    assert results(bot) == []
+    assert await bot.scalar(select(Vote.closed_at)) is not None
+    await bot.runtime.scheduler.tick(bot.runtime)
+    assert len(results(bot)) == 1
