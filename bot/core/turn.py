@@ -6,8 +6,9 @@ wrapper
 2. opens one transaction that records the update id (a redelivered update stops here and
    changes and sends nothing), registers the chat and the sender, and runs the handler;
 3. commits, and only then sends what the handler queued (`turn.reply`, `turn.toast`, …).
-A `DomainError` rolls the handler's changes back (to a savepoint) and answers with its one
-short sentence instead; any other exception rolls everything back and reaches the error
+A `DomainError` rolls the handler's changes back (the whole transaction; a second short one
+then records the update and registers chat and sender) and answers with its one short
+sentence instead; any other exception rolls everything back and reaches the error
 handler, so a redelivery of that update is tried again.
 """
 
@@ -247,24 +248,40 @@ async def handle(
         if not await is_coordinator(runtime, chat, update.effective_user, sender_chat):
             refusal = DomainError(NOT_COORDINATOR)
 
-    async with runtime.db() as session:
-        if not await claim_update(session, update.update_id, handler_key(fn)):
-            log.info("update %s was handled already by %s", update.update_id, handler_key(fn))
-            return
-        identify = runtime.identify if register else identify_nobody
-        identity = await identify(session, update, runtime.settings)
-        turn = Turn(update, context, session, identity, translator(identity.language))
-        if refusal is not None:
-            turn.fail(refusal)
-        else:
-            try:
-                # a savepoint: a DomainError undoes the handler's changes, not the update's
-                # record nor the registration of the chat and the sender
-                async with session.begin_nested():
+    key = handler_key(fn)
+    identify = runtime.identify if register else identify_nobody
+    failure: DomainError | None = refusal
+    if failure is None:
+        try:
+            async with runtime.db() as session:
+                if not await claim_update(session, update.update_id, key):
+                    log.info("update %s was handled already by %s", update.update_id, key)
+                    return
+                identity = await identify(session, update, runtime.settings)
+                turn = Turn(update, context, session, identity, translator(identity.language))
+                try:
                     await fn(turn)
-            except DomainError as error:
-                turn.fail(error)
+                except DomainError as error:
+                    failure = error
+                    raise _Undo from error
+        except _Undo:
+            pass
+    if failure is not None:
+        # a DomainError undoes the handler's changes (the whole first transaction, which is
+        # cheaper on the common path than a savepoint per update); the update's record and
+        # the registration of the chat and the sender are then made on their own
+        async with runtime.db() as session:
+            if not await claim_update(session, update.update_id, key):
+                log.info("update %s was handled already by %s", update.update_id, key)
+                return
+            identity = await identify(session, update, runtime.settings)
+            turn = Turn(update, context, session, identity, translator(identity.language))
+            turn.fail(failure)
     await turn.flush()
+
+
+class _Undo(Exception):
+    """Rolls back the handler's transaction after a DomainError (caught in `handle`)."""
 
 
 def command(name: str, callback: Callable[[Update, BotContext], Awaitable[None]]) -> CommandHandler:

@@ -112,3 +112,28 @@ async def test_postgresql_transactions_do_not_queue_in_the_process(database) -> 
     finally:
         await engine.dispose()
     assert most == 3
+
+
+async def test_a_domain_error_undoes_the_handler_but_records_and_registers(bot: Bot) -> None:
+    from bot.core.errors import DomainError
+    from bot.core.turn import Turn, command, handler
+    from bot.groups.service import set_group_timezone
+
+    @handler()
+    async def half_done(turn: Turn) -> None:
+        await set_group_timezone(turn.session, turn.group_id, "America/Lima")
+        raise DomainError("Not like that. Example: /halfdone")
+
+    bot.app.add_handler(command("halfdone", half_done), group=-5)
+    await add_bot(bot)
+    newcomer = TUser(2600, "Rosa", "rosa_h", "es")
+    done = bot.u.command(NORTE, newcomer, "/halfdone")
+    await bot.feed(done, done)
+    assert await bot.scalar(select(Group.timezone)) == "America/Bogota"  # undone
+    assert await bot.scalar(select(Person.username).where(Person.id == newcomer.id)) == "rosa_h"
+    handled = await bot.scalars(
+        select(ProcessedUpdate.handler).where(ProcessedUpdate.update_id == done["update_id"])
+    )
+    assert len(handled) == 1
+    answers = [m for m in bot.tg.sent(NORTE.id) if m.text == "Not like that. Example: /halfdone"]
+    assert len(answers) == 1  # the redelivered copy said nothing
