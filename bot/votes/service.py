@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
@@ -358,7 +359,20 @@ async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
 async def claim_refresh(
     session: AsyncSession, vote_id: int, now: datetime
 ) -> tuple[bool, datetime | None]:
-    """Take the right to edit the vote message now: (claimed, or when to try again)."""
+    """Take the right to edit the vote message now: (claimed, or when to try again).
+
+    At most one vote message of a group is edited per `EDIT_INTERVAL` (Telegram allows about
+    20 edits a minute in a group, whatever the number of open votes)."""
+    other = aliased(Vote)
+    recent_in_group = (
+        select(other.id)
+        .where(
+            other.group_id == Vote.group_id,
+            other.id != Vote.id,
+            other.rendered_at > now - EDIT_INTERVAL,
+        )
+        .exists()
+    )
     result = await session.execute(
         update(Vote)
         .where(
@@ -367,21 +381,26 @@ async def claim_refresh(
             Vote.message_id.is_not(None),
             Vote.closed_at.is_(None),
             or_(Vote.rendered_at.is_(None), Vote.rendered_at <= now - EDIT_INTERVAL),
+            ~recent_in_group,
         )
-        .values(dirty=False, rendered_at=now)
+        .values(dirty=False, rendered_at=now),
+        execution_options={"synchronize_session": False},
     )
     if result.rowcount == 1:
         return True, None
     row = (
         await session.execute(
-            select(Vote.dirty, Vote.rendered_at, Vote.closed_at, Vote.message_id).where(
+            select(Vote.dirty, Vote.closed_at, Vote.message_id, Vote.group_id).where(
                 Vote.id == vote_id
             )
         )
     ).first()
     if row is None or not row.dirty or row.closed_at is not None or row.message_id is None:
         return False, None
-    return False, as_utc(row.rendered_at) + EDIT_INTERVAL  # type: ignore[operator]
+    last = await session.scalar(
+        select(func.max(Vote.rendered_at)).where(Vote.group_id == row.group_id)
+    )
+    return False, max(as_utc(last) or now, now - EDIT_INTERVAL) + EDIT_INTERVAL
 
 
 async def dirty_votes(session: AsyncSession) -> list[int]:

@@ -175,3 +175,20 @@ async def test_an_older_click_handled_late_does_not_overwrite_a_newer_one(bot: B
     await bot.feed(newer, older)  # handled out of order (concurrent handling can do that)
     assert await bot.scalar(select(Position.choices)) == 1 << 2
     assert bot.tg.toasts()[-1] == "Ya elegiste: 👎 En desacuerdo"
+
+
+async def test_two_open_votes_of_a_group_share_the_edit_budget(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    clock = Clock()
+    _, first = await open_vote(bot, "/propose Pintar")
+    _, second = await open_vote(bot, "/propose Fiesta")
+    await clock.tick(bot)
+    await press(bot, LUIS, first, 0)
+    await press(bot, LUIS, second, 0)
+    await clock.tick(bot)  # one of the two now, the other 3 s later
+    assert edits(bot) == 1
+    await clock.tick(bot, timedelta(seconds=1))
+    assert edits(bot) == 1
+    await clock.tick(bot, timedelta(seconds=3))
+    assert edits(bot) == 2
+    assert "✅ De acuerdo: 1 — Luis" in first.text and "✅ De acuerdo: 1 — Luis" in second.text
