@@ -414,5 +414,9 @@ async def remind_due(tick: Tick) -> None:
             v = await service.view(session, vote.id)
         if not missing or v is None:
             continue
-        text = render.reminder(translator(v.language), v.question, v.closes_at, tz, missing)
+        people = [
+            (p.id, f"{p.first_name} {p.last_name}" if p.last_name else p.first_name)
+            for p in missing
+        ]
+        text = render.reminder(translator(v.language), v.question, v.closes_at, tz, people)
         await runtime.messenger.send(v.chat_id, text, thread_id=v.thread_id, reply_to=v.message_id)

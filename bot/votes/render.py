@@ -250,11 +250,15 @@ def decision_list(tr: Translator, items: Sequence[DecisionLine], tz: str) -> str
     return "\n".join(lines)
 
 
-def reminder(tr: Translator, question: str, closes_at: datetime, tz: str, people: Sequence) -> str:
-    mentions = [
-        mention_html(p.id, f"{p.first_name} {p.last_name}" if p.last_name else p.first_name)
-        for p in people[:MENTIONS_SHOWN]
-    ]
+def reminder(
+    tr: Translator,
+    question: str,
+    closes_at: datetime,
+    tz: str,
+    people: Sequence[tuple[int, str]],
+) -> str:
+    """`people`: (Telegram id, full name) of the members who have not voted."""
+    mentions = [mention_html(person_id, full) for person_id, full in people[:MENTIONS_SHOWN]]
     rest = len(people) - len(mentions)
     if rest > 0:
         mentions.append(tr.ngettext("and {n} more", "and {n} more", rest))

@@ -413,11 +413,6 @@ async def dirty_votes(session: AsyncSession) -> list[int]:
     )
 
 
-async def mark_rendered(session: AsyncSession, vote_id: int) -> None:
-    """An edit failed: the message still needs one (a later tick tries again)."""
-    await mark_dirty(session, vote_id)
-
-
 # -- finding votes ------------------------------------------------------------------------
 
 
