@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.app import build_application
+from bot.groups.models import Membership
 from bot.votes import service
 from bot.votes.models import Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings
@@ -192,3 +193,19 @@ async def test_two_open_votes_of_a_group_share_the_edit_budget(bot: Bot) -> None
     await clock.tick(bot, timedelta(seconds=3))
     assert edits(bot) == 2
     assert "✅ De acuerdo: 1 — Luis" in first.text and "✅ De acuerdo: 1 — Luis" in second.text
+
+
+async def test_someone_unknown_or_gone_who_presses_is_a_member_again(bot: Bot) -> None:
+    # Telegram only lets people who are in the chat press its buttons: a press from someone
+    # the bot never saw, or had seen leave, registers them as a member and counts
+    await setup_group(bot, LUIS)
+    await bot.feed(bot.u.left_member(NORTE, LUIS, LUIS))
+    stranger = TUser(777, "Nueva", None, "es")
+    _, message = await open_vote(bot, "/propose Pintar")
+    assert "Votaron: 0 · faltan: 1" in message.text  # Ana only
+    await press(bot, LUIS, message, 0)
+    await press(bot, stranger, message, 2)
+    await Clock().tick(bot)
+    assert "Votaron: 2 · faltan: 1" in message.text
+    left = await bot.scalars(select(Membership.left_at))
+    assert left == [None, None, None]
