@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import actors, charter, groups, meetings, reactions, votes
+from bot import actors, charter, commitments, groups, meetings, monitoring, reactions, votes
 from bot.config import Settings
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import create_engine, make_sessionmaker
@@ -99,6 +99,8 @@ def build_application(
     meetings.register(application)
     actors.register(application)
     reactions.register(application)
+    commitments.register(application)
+    monitoring.register(application)
     votes.register(application)
 
     # last in group 0: a button no feature claims (an old bot version's) gets a toast

@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.actors.labels import RESOURCE_TYPES, SECTOR_LABELS, SECTORS
 from bot.core.db import Base, utcnow
 from bot.groups.models import RowId
 
-SECTORS = ("state", "private", "civil", "movement", "academia", "community", "other")
-RESOURCE_TYPES = ("material", "symbolic", "human")
+__all__ = ["RESOURCE_TYPES", "SECTORS", "SECTOR_LABELS"]
 
 
 class Profile(Base):

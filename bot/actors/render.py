@@ -8,19 +8,12 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.actors.callbacks import Sector, Skip
+from bot.actors.labels import SECTOR_LABELS
 from bot.core.i18n import Translator
 
 
 def sector_names(tr: Translator) -> dict[str, str]:
-    return {
-        "state": tr.gettext("State / public office"),
-        "private": tr.gettext("Private company"),
-        "civil": tr.gettext("Civil-society organization"),
-        "movement": tr.gettext("Social movement"),
-        "academia": tr.gettext("Academia"),
-        "community": tr.gettext("Community / neighbours"),
-        "other": tr.gettext("Other"),
-    }
+    return {key: tr.gettext(label) for key, label in SECTOR_LABELS.items()}
 
 
 def resource_names(tr: Translator) -> dict[str, str]:

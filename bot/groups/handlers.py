@@ -257,7 +257,7 @@ async def coordinator(turn: Turn) -> None:
     action = args[0].lower()
     if action not in {"add", "remove"}:
         raise DomainError(COORDINATOR_USAGE)
-    target = await _target_person(turn)
+    target = await target_person(turn, COORDINATOR_USAGE)
     who = render.mention(target.id, target.first_name, target.last_name)
     if action == "add":
         changed = await service.set_role(turn.session, turn.group_id, target.id, COORDINATOR)
@@ -275,8 +275,10 @@ async def coordinator(turn: Turn) -> None:
         )
 
 
-async def _target_person(turn: Turn) -> service.PersonInfo:
-    """Whom a role command is about: the author of the replied message, or the one named."""
+async def target_person(turn: Turn, usage: str) -> service.PersonInfo:
+    """Whom a command is about: the author of the replied message, or the first one named
+    (@username of someone seen before, or a mention of someone without a username).
+    `usage` is the error (an N_() message with an example) when there is nobody."""
     message = turn.message
     assert message is not None
     replied = message.reply_to_message
@@ -298,11 +300,11 @@ async def _target_person(turn: Turn) -> service.PersonInfo:
                 raise DomainError(
                     N_(
                         "I don't know {username} yet. Ask them to write in the group, then "
-                        "reply to their message with /coordinator add"
+                        "reply to one of their messages with the command."
                     ),
                     username=username,
                 )
             return service.PersonInfo(
                 id=known.id, first_name=known.first_name, last_name=known.last_name
             )
-    raise DomainError(COORDINATOR_USAGE)
+    raise DomainError(usage)

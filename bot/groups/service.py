@@ -66,21 +66,36 @@ async def upsert_group(
     return GroupSettings(id=row.id, language=row.language, timezone=row.timezone, active=True)
 
 
-async def upsert_person(session: AsyncSession, person: PersonInfo) -> str | None:
-    """Register or refresh a person; returns their chosen language, if any."""
+async def upsert_person(
+    session: AsyncSession, person: PersonInfo, *, private: bool = False
+) -> str | None:
+    """Register or refresh a person; returns their chosen language, if any. `private`: they
+    wrote to the bot in private (/start, a deep link...), so it may write to them there."""
     now = utcnow()
-    values = {
+    values: dict[str, object] = {
         "first_name": person.first_name,
         "last_name": person.last_name,
         "username": person.username,
         "language_code": person.language_code,
         "updated_at": now,
     }
+    if private:
+        values["has_private_chat"] = True
     stmt = insert_for(session, Person).values(id=person.id, created_at=now, **values)
     stmt = stmt.on_conflict_do_update(index_elements=[Person.id], set_=values).returning(
         Person.language
     )
     return (await session.execute(stmt)).scalar_one()
+
+
+async def set_private_chat(session: AsyncSession, person_id: int, value: bool = True) -> None:
+    """Whether the bot may write to the person in private: set by any update of theirs in a
+    private chat (see `register`), cleared when a private message finds the bot blocked."""
+    await session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.has_private_chat.is_not(value))
+        .values(has_private_chat=value)
+    )
 
 
 async def upsert_membership(session: AsyncSession, group_id: int, person_id: int) -> None:
@@ -110,7 +125,8 @@ async def register(
         known = await _known(session, chat, person)
         if known is not None:
             return known
-    chosen = await upsert_person(session, person) if person is not None else None
+    private = chat.type == "private"
+    chosen = await upsert_person(session, person, private=private) if person else None
     if chat.type not in ("group", "supergroup"):
         return None, chosen
     # a new group starts in the language of the first person we meet there

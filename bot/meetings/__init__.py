@@ -10,7 +10,7 @@ from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
 from bot.meetings import handlers
-from bot.meetings.callbacks import Attended, SlotAnswer
+from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 
 COMMANDS = [
     CommandSpec("meeting", N_("Propose a meeting: /meeting Title | date | date")),
@@ -31,5 +31,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("minutes", handlers.minutes),
             CallbackQueryHandler(handlers.answer, pattern=SlotAnswer.pattern()),
             CallbackQueryHandler(handlers.attended, pattern=Attended.pattern()),
+            CallbackQueryHandler(handlers.take_task, pattern=TakeTask.pattern()),
         ]
     )

@@ -18,3 +18,10 @@ class SlotAnswer(Callback):
 class Attended(Callback):
     prefix = "mtg:att"
     meeting_id: int
+
+
+@dataclass(frozen=True)
+class TakeTask(Callback):
+    prefix = "mtg:todo"
+    minutes_id: int
+    position: int

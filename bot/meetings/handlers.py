@@ -24,8 +24,8 @@ from bot.groups.handlers import is_person
 from bot.groups.models import Group
 from bot.groups.render import mention
 from bot.meetings import ics, render, service
-from bot.meetings.callbacks import Attended, SlotAnswer
-from bot.meetings.models import MAYBE, NO, POLLING, YES, Meeting, MeetingSlot
+from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
+from bot.meetings.models import MAYBE, NO, POLLING, YES, Meeting, MeetingSlot, Minutes
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +273,10 @@ async def minutes(turn: Turn) -> None:
     saved = await service.save_minutes(
         turn.session, target, author, parts[1] if len(parts) > 1 else ""
     )
-    turn.reply(render.minutes_saved(turn.tr, target.title, len(saved.agreed), len(saved.todo)))
+    text, markup = render.minutes_saved(
+        turn.tr, target.title, saved.id, len(saved.agreed), saved.todo, {}
+    )
+    turn.reply(text, markup)
 
 
 # -- buttons ------------------------------------------------------------------------------
@@ -331,6 +334,43 @@ async def attended(turn: Turn) -> None:
         turn.toast(turn.tr.gettext("Thank you for coming!"))
     else:
         turn.toast(turn.tr.gettext("You are already on the list."))
+
+
+@handler()
+async def take_task(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None and turn.user is not None
+    try:
+        choice = TakeTask.parse(query.data)
+    except StaleButton as exc:
+        raise DomainError(STALE_BUTTON) from exc
+    minutes = await turn.session.get(Minutes, choice.minutes_id)
+    found = await turn.session.get(Meeting, minutes.meeting_id) if minutes else None
+    if (
+        minutes is None
+        or found is None
+        or turn.identity.group_id is None
+        or found.group_id != turn.group_id
+        or not 0 <= choice.position < len(minutes.todo)
+    ):
+        raise DomainError(STALE_BUTTON)
+    fresh, number = await service.take_task(turn.session, minutes, choice.position, turn.user.id)
+    if fresh:
+        turn.toast(
+            turn.tr.gettext(
+                "Commitment #{number} is yours. See it: /commitment {number}", number=number
+            )
+        )
+    else:
+        turn.toast(turn.tr.gettext("That task is already commitment #{number}.", number=number))
+    taken = {
+        position: (n, mention(p.id, p.first_name, p.last_name))
+        for position, (n, p) in (await service.tasks_taken(turn.session, minutes.id)).items()
+    }
+    text, markup = render.minutes_saved(
+        turn.tr, found.title, minutes.id, len(minutes.agreed), minutes.todo, taken
+    )
+    turn.edit(text, markup)
 
 
 # -- scheduled: reminders and the attendance prompt ------------------------------------------

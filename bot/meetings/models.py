@@ -96,3 +96,15 @@ class MeetingSettings(Base):
         ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
     )
     reminder_minutes: Mapped[list[int]] = mapped_column(JSON, default=lambda: [24 * 60, 60])
+
+
+class MinuteTask(Base):
+    """A `Todo:` line of the minutes that someone took on: it became a commitment, once."""
+
+    __tablename__ = "meeting_minute_tasks"
+    __table_args__ = (UniqueConstraint("minutes_id", "position"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("meeting_minutes.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # the Todo line, from 0
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))

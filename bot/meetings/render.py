@@ -10,7 +10,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import Translator, when
-from bot.meetings.callbacks import Attended, SlotAnswer
+from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 
 YES, MAYBE, NO = "y", "m", "n"
 MARKS = {YES: "✅", MAYBE: "🤔", NO: "❌"}
@@ -141,13 +141,41 @@ def attendance_list(tr: Translator, title: str, names: Sequence[str], expected: 
     return "\n".join([head, *(f"• {name}" for name in names)])
 
 
-def minutes_saved(tr: Translator, title: str, agreed: int, todo: int) -> str:
-    return tr.gettext(
-        "📝 Minutes of <b>{title}</b> saved: {agreed} and {todo}.",
-        title=escape(title),
-        agreed=tr.ngettext("{n} agreement", "{n} agreements", agreed),
-        todo=tr.ngettext("{n} task", "{n} tasks", todo),
-    )
+def minutes_saved(
+    tr: Translator,
+    title: str,
+    minutes_id: int,
+    agreed: int,
+    todo: Sequence[str],
+    taken: dict[int, tuple[int, str]],
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The minutes' receipt; each `Todo:` line can be taken on, becoming a commitment."""
+    lines = [
+        tr.gettext(
+            "📝 Minutes of <b>{title}</b> saved: {agreed} and {todo}.",
+            title=escape(title),
+            agreed=tr.ngettext("{n} agreement", "{n} agreements", agreed),
+            todo=tr.ngettext("{n} task", "{n} tasks", len(todo)),
+        )
+    ]
+    buttons = []
+    for position, task in enumerate(todo):
+        if position in taken:
+            number, who = taken[position]
+            lines.append(f"✓ {escape(_short(task))} → #{number} {who}")
+        else:
+            label = "➕ " + _short(task, 40)
+            buttons.append(
+                [InlineKeyboardButton(label, callback_data=TakeTask(minutes_id, position).pack())]
+            )
+    if buttons:
+        lines.append(tr.gettext("Take a task with its button: it becomes your commitment."))
+    return "\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def meetings_list(

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commitments.models import Commitment
+from bot.commitments.service import create_commitment
 from bot.core import timeparse
 from bot.core.db import insert_for, utcnow
 from bot.core.errors import DomainError
@@ -26,6 +28,7 @@ from bot.meetings.models import (
     MeetingSettings,
     MeetingSlot,
     Minutes,
+    MinuteTask,
     SlotAnswer,
 )
 
@@ -351,6 +354,57 @@ async def save_minutes(
     session.add(minutes)
     await session.flush()
     return minutes
+
+
+async def take_task(
+    session: AsyncSession, minutes: Minutes, position: int, person_id: int
+) -> tuple[bool, int]:
+    """The `Todo:` line `position` becomes a commitment of `person_id`, linked to the minutes.
+    Returns (taken now, the commitment's number); a line already taken is not taken again."""
+    taken = await session.scalar(
+        select(MinuteTask).where(
+            MinuteTask.minutes_id == minutes.id, MinuteTask.position == position
+        )
+    )
+    if taken is not None:
+        return False, await _number(session, taken.commitment_id)
+    meeting = await session.get(Meeting, minutes.meeting_id)
+    assert meeting is not None
+    commitment = await create_commitment(
+        session,
+        meeting.group_id,
+        minutes.todo[position],
+        [person_id],
+        None,
+        [],
+        person_id,
+        source_kind="minutes",
+        source_id=minutes.id,
+    )
+    stmt = insert_for(session, MinuteTask).values(
+        minutes_id=minutes.id, position=position, commitment_id=commitment.id
+    )
+    inserted = await session.execute(
+        stmt.on_conflict_do_nothing(index_elements=[MinuteTask.minutes_id, MinuteTask.position])
+    )
+    if inserted.rowcount != 1:  # someone else took it at the same moment
+        raise DomainError(N_("Someone took that task a moment ago."))
+    return True, commitment.number
+
+
+async def _number(session: AsyncSession, commitment_id: int) -> int:
+    return await session.scalar(select(Commitment.number).where(Commitment.id == commitment_id))
+
+
+async def tasks_taken(session: AsyncSession, minutes_id: int) -> dict[int, tuple[int, Person]]:
+    """position → (commitment number, who took it)."""
+    rows = await session.execute(
+        select(MinuteTask.position, Commitment.number, Person)
+        .join(Commitment, Commitment.id == MinuteTask.commitment_id)
+        .join(Person, Person.id == Commitment.created_by)
+        .where(MinuteTask.minutes_id == minutes_id)
+    )
+    return {position: (number, person) for position, number, person in rows.tuples()}
 
 
 # -- reminders and attendance, for the scheduler --------------------------------------------

@@ -134,7 +134,7 @@ def outcome_text(
     if outcome == rules.NOT_PASSED:
         return tr.gettext("❌ Not passed")
     if outcome == rules.BLOCKED:
-        return tr.gettext("⛔ Blocked")
+        return tr.pgettext("vote", "⛔ Blocked")
     if outcome == rules.NO_QUORUM:
         return tr.gettext("⚠️ No quorum")
     if outcome == rules.NO_VOTES:

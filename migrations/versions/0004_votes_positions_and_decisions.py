@@ -1,7 +1,7 @@
 """votes, positions and decisions
 
 Revision ID: 0004
-Revises: 0010
+Revises: 0009
 Create Date: 2026-11-29 07:03:11.387527
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0004'
-down_revision: str | None = '0010'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

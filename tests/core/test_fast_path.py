@@ -137,3 +137,33 @@ async def test_a_domain_error_undoes_the_handler_but_records_and_registers(bot: 
     assert len(handled) == 1
     answers = [m for m in bot.tg.sent(NORTE.id) if m.text == "Not like that. Example: /halfdone"]
     assert len(answers) == 1  # the redelivered copy said nothing
+
+
+async def test_a_session_inside_another_of_the_same_task_does_not_wait(tmp_path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'nested.db'}")
+    sessions = make_sessionmaker(engine)
+    try:
+        async with session_scope(sessions) as outer:
+            async with session_scope(sessions) as inner:
+                assert (await inner.execute(select(1))).scalar() == 1
+            assert (await outer.execute(select(1))).scalar() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_a_turn_is_awaited_at_most_the_busy_timeout(tmp_path, monkeypatch) -> None:
+    from bot.core import db
+
+    monkeypatch.setattr(db, "TURN_WAIT_SECONDS", 0.2)
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'wait.db'}")
+    sessions = make_sessionmaker(engine)
+
+    async def other_task() -> int:
+        async with session_scope(sessions) as session:
+            return (await session.execute(select(2))).scalar()
+
+    try:
+        async with session_scope(sessions):  # holds the turn, has not touched the database
+            assert await asyncio.create_task(other_task()) == 2
+    finally:
+        await engine.dispose()

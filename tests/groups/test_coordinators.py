@@ -78,7 +78,7 @@ async def test_promote_by_reply_then_demote(bot: Bot) -> None:
 async def test_promote_by_username_or_by_name(bot: Bot) -> None:
     await setup_group(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/coordinator add @luis_o"))
-    assert bot.tg.last(NORTE.id).text.startswith("Todavía no conozco a @luis_o.")
+    assert bot.tg.last(NORTE.id).text.startswith("Todavía no conozco a @luis_o. Pídele")
     assert await role_of(bot, LUIS) is None
 
     await bot.feed(bot.u.message(NORTE, LUIS, "buenas"))

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 from sqlalchemy import func, select
 
+from bot.commitments.models import Commitment
 from bot.meetings.models import Attendance, Meeting, MeetingSlot, Minutes, SlotAnswer
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot
 
@@ -279,12 +280,34 @@ async def test_attendance_after_the_meeting_and_minutes(bot: Bot) -> None:
             reply_to=bot.tg.message_json(NORTE.id, announcement.message_id),
         )
     )
-    assert bot.tg.last(NORTE.id).text == (
-        "📝 Acta de Asamblea de barrio guardada: 2 acuerdos y 1 tarea."
+    receipt = bot.tg.last(NORTE.id)
+    assert receipt.text == (
+        "📝 Acta de Asamblea de barrio guardada: 2 acuerdos y 1 tarea.\n"
+        "Toma una tarea con su botón: se vuelve tu compromiso."
     )
     saved = await bot.scalar(select(Minutes))
     assert saved.agreed == ["pintar la plaza el sábado", "pedir luminarias al municipio"]
     assert saved.todo == ["comprar pintura"]
+
+    # a member takes the task: it becomes their commitment, linked to the minutes, once
+    [[(label, data)]] = receipt.buttons
+    assert label == "➕ comprar pintura"
+    receipt_json = bot.tg.message_json(NORTE.id, receipt.message_id)
+    await asyncio.gather(
+        bot.feed(bot.u.callback(LUIS, receipt_json, data)),
+        bot.feed(bot.u.callback(MARY, receipt_json, data)),
+    )
+    commitment = await bot.scalar(select(Commitment))
+    assert (commitment.text, commitment.source_kind, commitment.source_id) == (
+        "comprar pintura",
+        "minutes",
+        saved.id,
+    )
+    assert await bot.scalar(select(func.count()).select_from(Commitment)) == 1
+    toasts = bot.tg.toasts()[-2:]
+    assert "El compromiso #1 es tuyo. Míralo: /commitment 1" in toasts
+    assert receipt.markup is None
+    assert "✓ comprar pintura → #1 " in receipt.text
     await bot.feed(bot.u.command(NORTE, ANA, "/minutes"))
     assert bot.tg.last(NORTE.id).text.startswith("Escribe el acta después del comando;")
 

@@ -1,0 +1,66 @@
+"""The commitments' buttons. Each carries the commitment's row id; the group comes from the
+chat the button is in, and the presser's right to change it is checked on every press."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.callbacks import Callback
+
+
+@dataclass(frozen=True)
+class Done(Callback):
+    prefix = "cmt:done"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class AskProgress(Callback):
+    prefix = "cmt:prog"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class SetProgress(Callback):
+    prefix = "cmt:pct"
+    commitment_id: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class Back(Callback):
+    prefix = "cmt:back"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class Block(Callback):
+    prefix = "cmt:block"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class Resume(Callback):
+    prefix = "cmt:go"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class Help(Callback):
+    prefix = "cmt:help"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class Accept(Callback):
+    prefix = "cmt:ok"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
+class Page(Callback):
+    """A page of the board; `person_id` 0 = everyone's."""
+
+    prefix = "cmt:page"
+    page: int
+    person_id: int

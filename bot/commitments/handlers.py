@@ -1,0 +1,706 @@
+"""Telegram updates of the commitments ledger: /commit, /mine, /commitments, /commitment,
+the card's buttons, reasons given as replies to a card, and reminders."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+
+from bot.commitments import render, service
+from bot.commitments.callbacks import (
+    Accept,
+    AskProgress,
+    Back,
+    Block,
+    Done,
+    Help,
+    Page,
+    Resume,
+    SetProgress,
+)
+from bot.commitments.models import ACTIVE, Commitment
+from bot.core.callbacks import STALE_BUTTON, Callback, StaleButton
+from bot.core.db import as_utc, utcnow
+from bot.core.errors import DomainError
+from bot.core.i18n import N_, normalize_language, translator
+from bot.core.messenger import Messenger
+from bot.core.permissions import is_coordinator
+from bot.core.quiet import QuietHours, release_time
+from bot.core.runtime import BotContext, Runtime
+from bot.core.scheduler import Tick, claim, complete, release
+from bot.core.turn import Turn, handle, handler
+from bot.groups import service as groups
+from bot.groups.handlers import is_person, person_info
+from bot.groups.models import Group, Person
+from bot.groups.render import mention, person_name
+
+log = logging.getLogger(__name__)
+
+C = TypeVar("C", bound=Callback)
+RoleHandler = Callable[[Turn, bool], Awaitable[None]]
+
+UNKNOWN_USERNAME = N_(
+    "I don't know {username} yet: they have not written in this group since I arrived. Reply "
+    "to one of their messages with the same command, or ask them to write here first. People "
+    "without a username: type @ and pick their name from the list."
+)
+NEEDS_OWNER = N_("Say who will do it, for example: {example}")
+
+
+def with_role(fn: RoleHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """Like `@handler(groups_only=True)`, and the handler is told whether the sender is a
+    coordinator. That is checked before the transaction (it may ask Telegram for the group's
+    admins), for handlers where owners and coordinators may act."""
+
+    @functools.wraps(fn)
+    async def run(update: Update, context: BotContext) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        coordinator = False
+        if chat.type != ChatType.PRIVATE:
+            message = update.effective_message
+            sender_chat = message.sender_chat if message and not update.callback_query else None
+            coordinator = await is_coordinator(
+                context.runtime, chat, update.effective_user, sender_chat
+            )
+
+        async def body(turn: Turn) -> None:
+            await fn(turn, coordinator)
+
+        body.__module__, body.__qualname__ = fn.__module__, fn.__qualname__
+        await handle(update, context, body, groups_only=True)
+
+    return run
+
+
+def _sender_id(turn: Turn) -> int | None:
+    user = turn.user
+    if user is None or not is_person(user):
+        return None
+    if (
+        turn.message is not None
+        and turn.message.sender_chat is not None
+        and not (turn.update.callback_query)
+    ):
+        return None  # an anonymous admin or a channel: no person to own it
+    return user.id
+
+
+# -- views ----------------------------------------------------------------------------------
+
+
+async def load_view(
+    session: AsyncSession, commitment: Commitment, group_title: str | None = None
+) -> render.CardView:
+    owners = (await service.owners_of(session, [commitment.id]))[commitment.id]
+    resources = (await service.resources_of(session, [commitment.id]))[commitment.id]
+    return render.CardView(
+        id=commitment.id,
+        number=commitment.number,
+        text=commitment.text,
+        owners=[_owner_view(o) for o in owners],
+        due_at=as_utc(commitment.due_at),
+        status=commitment.status,
+        progress=commitment.progress,
+        resources=[render.ResourceView(r.type, r.description, r.quantity) for r in resources],
+        blocked_reason=commitment.blocked_reason,
+        context_text=commitment.context_text,
+        group_title=group_title,
+    )
+
+
+def _owner_view(owner: service.Owner) -> render.OwnerView:
+    p = owner.person
+    return render.OwnerView(
+        p.id, person_name(p.first_name, p.last_name), owner.accepted, owner.present
+    )
+
+
+async def _lines(
+    session: AsyncSession, rows: list[tuple[Commitment, Group | None]]
+) -> list[render.LineView]:
+    owners = await service.owners_of(session, [c.id for c, _ in rows])
+    return [
+        render.LineView(
+            number=c.number,
+            text=c.text,
+            owners=[_owner_view(o) for o in owners[c.id]],
+            due_at=as_utc(c.due_at),
+            status=c.status,
+            progress=c.progress,
+            group_title=g.title if g is not None else None,
+            done_at=as_utc(c.done_at),
+            timezone=g.timezone if g is not None else None,
+        )
+        for c, g in rows
+    ]
+
+
+def _post_card(
+    turn: Turn,
+    commitment_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    quote: bool = True,
+) -> None:
+    """Send a card as a reply, then remember its message: a reply to it is about it."""
+    runtime, chat_id, thread_id = turn.runtime, turn.chat.id, turn.thread_id
+    reply_to = turn.message.message_id if quote and turn.message else None
+
+    async def post(messenger: Messenger) -> None:
+        sent = await messenger.send(
+            chat_id, text, thread_id=thread_id, reply_to=reply_to, markup=markup
+        )
+        if sent:
+            async with runtime.db() as session:
+                await service.record_card(session, commitment_id, sent[-1].message_id)
+
+    turn.then(post)
+
+
+async def _show_card(turn: Turn, commitment: Commitment) -> None:
+    view = await load_view(turn.session, commitment)
+    text = render.card_text(turn.tr, view, turn.identity.timezone, utcnow())
+    _post_card(turn, commitment.id, text, render.card_markup(turn.tr, view))
+
+
+# -- who is meant -----------------------------------------------------------------------------
+
+
+def _utf16_index(text: str, offset: int) -> int:
+    return len(text.encode("utf-16-le")[: offset * 2].decode("utf-16-le"))
+
+
+async def _mentions(turn: Turn, start: int) -> tuple[str, list[str], list[int]]:
+    """The message's text from `start` (a Python index) with each mention replaced by a
+    marker, the mentions' texts, and the persons they name (resolved, in order)."""
+    message = turn.message
+    assert message is not None and message.text is not None
+    text = message.text
+    pieces, names, people = [], [], []
+    position = start
+    for entity in sorted(message.entities, key=lambda e: e.offset):
+        if entity.type not in (MessageEntity.MENTION, MessageEntity.TEXT_MENTION):
+            continue
+        begin = _utf16_index(text, entity.offset)
+        end = _utf16_index(text, entity.offset + entity.length)
+        if begin < position:
+            continue
+        pieces += [text[position:begin], service.marker(len(names))]
+        names.append(text[begin:end])
+        people.append(await _resolve(turn, entity, text[begin:end]))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces), names, people
+
+
+async def _resolve(turn: Turn, entity: MessageEntity, shown: str) -> int:
+    if entity.type == MessageEntity.TEXT_MENTION and entity.user is not None:
+        if not is_person(entity.user):
+            raise DomainError(N_("A bot cannot own a commitment."))
+        await groups.upsert_person(turn.session, person_info(entity.user))
+        return entity.user.id
+    username = shown.lstrip("@").lower()
+    replied = _replied(turn.message)
+    if (
+        replied is not None
+        and replied.from_user is not None
+        and is_person(replied.from_user)
+        and (replied.from_user.username or "").lower() == username
+    ):
+        await groups.upsert_person(turn.session, person_info(replied.from_user))
+        await groups.upsert_membership(turn.session, turn.group_id, replied.from_user.id)
+        return replied.from_user.id
+    known = await groups.find_person_by_username(turn.session, username)
+    if known is None:
+        raise DomainError(UNKNOWN_USERNAME, username=shown)
+    return known.id
+
+
+def _replied(message: Message | None) -> Message | None:
+    """The message replied to, unless it is only the forum topic's first message."""
+    replied = message.reply_to_message if message is not None else None
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    return replied
+
+
+def _owners(people: list[int], sender: int | None, coordinator: bool) -> list[service.OwnerSpec]:
+    """Coordinators assign; a member owns only themself, others are asked to accept."""
+    return [
+        service.OwnerSpec(pid, accepted=coordinator or pid == sender)
+        for pid in dict.fromkeys(people)
+    ]
+
+
+# -- /commit --------------------------------------------------------------------------------
+
+
+@with_role
+async def commit(turn: Turn, coordinator: bool) -> None:
+    message = turn.message
+    assert message is not None and message.text is not None
+    command_end = _command_end(message)
+    body, names, people = await _mentions(turn, command_end)
+    now = utcnow()
+    draft = service.parse_commit(body, names, tz=turn.identity.timezone, now=now)
+    sender = _sender_id(turn)
+    if people:
+        owners = _owners(people, sender, coordinator)
+    elif sender is not None:
+        owners = [service.OwnerSpec(sender)]
+    else:
+        raise DomainError(NEEDS_OWNER, example="/commit Pintar el mural @ana by sábado")
+    replied = _replied(message)
+    commitment = await service.create_commitment(
+        turn.session,
+        turn.group_id,
+        draft.text,
+        owners,
+        draft.due_at,
+        draft.resources,
+        sender,
+        context_message_id=replied.message_id if replied else None,
+        context_text=(replied.text or replied.caption) if replied else None,
+        now=now,
+    )
+    await _show_card(turn, commitment)
+
+
+def _command_end(message: Message) -> int:
+    text = message.text or ""
+    for entity in message.entities:
+        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            return _utf16_index(text, entity.length)
+    return len(text.split(None, 1)[0]) if text else 0
+
+
+# -- /mine ----------------------------------------------------------------------------------
+
+
+@handler()
+async def mine(turn: Turn) -> None:
+    user = turn.user
+    if user is None or not is_person(user):
+        raise DomainError(N_("Write /mine from your own account to see your commitments."))
+    private = turn.is_private
+    rows = await service.for_person(turn.session, user.id, None if private else turn.group_id)
+    items = await _lines(turn.session, [(c, g) for c, g in rows])
+    turn.reply(render.mine_text(turn.tr, items, turn.identity.timezone, utcnow(), private=private))
+
+
+# -- /commitments ---------------------------------------------------------------------------
+
+
+@handler(groups_only=True)
+async def board(turn: Turn) -> None:
+    person_id, person = None, None
+    page = 1
+    message = turn.message
+    assert message is not None
+    if any(e.type in (MessageEntity.MENTION, MessageEntity.TEXT_MENTION) for e in message.entities):
+        _, names, people = await _mentions(turn, _command_end(message))
+        person_id = people[0]
+        person = names[0]
+    for arg in turn.args:
+        if arg.isdigit():
+            page = max(1, int(arg))
+    text, markup = await _board(turn, page, person_id, person)
+    turn.reply(text, markup)
+
+
+async def _board(
+    turn: Turn, page: int, person_id: int | None, person: str | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    now = utcnow()
+    found = await service.board(turn.session, turn.group_id, now, person_id)
+    entries = found.all()
+    lines = await _lines(turn.session, [(c, None) for _, c in entries])
+    pages = render.board_pages(
+        turn.tr,
+        [(section, line) for (section, _), line in zip(entries, lines, strict=True)],
+        turn.identity.timezone,
+    )
+    page = min(page, len(pages))
+    shown_before = sum(len(p) for p in pages[: page - 1])
+    example = entries[shown_before][1].number if entries else 1
+    text = render.board_text(turn.tr, pages, page, len(entries), person, example)
+    return text, render.board_markup(turn.tr, page, len(pages), person_id)
+
+
+@handler(groups_only=True)
+async def board_page(turn: Turn) -> None:
+    choice = _parse(turn, Page)
+    person = None
+    if choice.person_id:
+        found = await turn.session.get(Person, choice.person_id)
+        if found is None:
+            raise DomainError(STALE_BUTTON)
+        person = person_name(found.first_name, found.last_name)
+    text, markup = await _board(turn, choice.page, choice.person_id or None, person)
+    turn.edit(text, markup)
+
+
+# -- /commitment <n> [due|owner|drop] -------------------------------------------------------
+
+
+SUBCOMMANDS = {
+    "due": "due",
+    "fecha": "due",
+    "prazo": "due",
+    "owner": "owner",
+    "owners": "owner",
+    "responsable": "owner",
+    "responsavel": "owner",
+    "responsável": "owner",
+    "drop": "drop",
+    "cancel": "drop",
+    "cancelar": "drop",
+}
+
+
+@with_role
+async def commitment(turn: Turn, coordinator: bool) -> None:
+    args = turn.args
+    if not args or not args[0].lstrip("#").isdigit():
+        turn.reply(render.usage(turn.tr))
+        return
+    found = await service.by_number(turn.session, turn.group_id, int(args[0].lstrip("#")))
+    if len(args) == 1:
+        await _detail(turn, found)
+        return
+    sub = SUBCOMMANDS.get(args[1].lower())
+    if sub is None:
+        turn.reply(render.usage(turn.tr, found.number))
+        return
+    sender, now = _sender_id(turn), utcnow()
+    await service.check_can_change(turn.session, found, sender, coordinator)
+    rest = _rest(turn, 2)
+    if sub == "due":
+        example = f"/commitment {found.number} due viernes 18:00"
+        due = service.read_due(rest, tz=turn.identity.timezone, now=now, example=example)
+        await service.set_due(turn.session, found, due, sender, now)
+    elif sub == "owner":
+        message = turn.message
+        assert message is not None
+        _, _, people = await _mentions(turn, _command_end(message))
+        if not people:
+            raise DomainError(NEEDS_OWNER, example=f"/commitment {found.number} owner @ana")
+        await service.set_owners(
+            turn.session, found, _owners(people, sender, coordinator), sender, now
+        )
+    else:
+        await service.drop(turn.session, found, rest, sender, now)
+    await _show_card(turn, found)
+
+
+def _rest(turn: Turn, words: int) -> str:
+    """The text after the command and its first `words` arguments."""
+    message = turn.message
+    assert message is not None and message.text is not None
+    parts = message.text.split(None, words + 1)
+    return parts[words + 1] if len(parts) > words + 1 else ""
+
+
+async def _detail(turn: Turn, found: Commitment) -> None:
+    view = await load_view(turn.session, found)
+    events = await service.history(turn.session, found.id)
+    total = await service.history_count(turn.session, found.id)
+    event_views = [
+        render.EventView(
+            at=as_utc(e.at) or utcnow(),
+            who=person_name(p.first_name, p.last_name) if p else None,
+            field=e.field,
+            old=e.old,
+            new=e.new,
+            reason=e.reason,
+        )
+        for e, p in events
+    ]
+    text = render.detail_text(turn.tr, view, event_views, total, turn.identity.timezone, utcnow())
+    _post_card(turn, found.id, text, render.card_markup(turn.tr, view))
+
+
+# -- the card's buttons ---------------------------------------------------------------------
+
+
+def _parse(turn: Turn, kind: type[C]) -> C:
+    query = turn.update.callback_query
+    assert query is not None
+    try:
+        return kind.parse(query.data)
+    except StaleButton as exc:
+        raise DomainError(STALE_BUTTON) from exc
+
+
+async def _pressed(
+    turn: Turn, kind: type[Any], coordinator: bool, *, change: bool = True
+) -> tuple[Any, Commitment]:
+    """The button's data and its commitment (of this group), after checking the presser."""
+    choice = _parse(turn, kind)
+    found = await service.get(turn.session, turn.group_id, choice.commitment_id)
+    if found is None:
+        raise DomainError(STALE_BUTTON)
+    if change:
+        await service.check_can_change(turn.session, found, _sender_id(turn), coordinator)
+    return choice, found
+
+
+async def _refresh(
+    turn: Turn, found: Commitment, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    view = await load_view(turn.session, found)
+    text = render.card_text(turn.tr, view, turn.identity.timezone, utcnow())
+    turn.edit(text, markup if markup is not None else render.card_markup(turn.tr, view))
+
+
+@with_role
+async def done(turn: Turn, coordinator: bool) -> None:
+    _, found = await _pressed(turn, Done, coordinator)
+    if await service.mark_done(turn.session, found, _sender_id(turn), utcnow()):
+        await _refresh(turn, found)
+        turn.toast(turn.tr.gettext("Done! Thank you. 🎉"))
+    else:
+        turn.toast(turn.tr.gettext("It was already closed."))
+
+
+@with_role
+async def ask_progress(turn: Turn, coordinator: bool) -> None:
+    _, found = await _pressed(turn, AskProgress, coordinator)
+    if found.status not in ACTIVE:
+        turn.toast(turn.tr.gettext("It was already closed."))
+        return
+    await _refresh(turn, found, render.progress_markup(turn.tr, found.id))
+    turn.toast(turn.tr.gettext("How far along is it?"))
+
+
+@with_role
+async def set_progress(turn: Turn, coordinator: bool) -> None:
+    choice, found = await _pressed(turn, SetProgress, coordinator)
+    await service.set_progress(turn.session, found, choice.percent, _sender_id(turn), utcnow())
+    await _refresh(turn, found)
+    turn.toast(turn.tr.gettext("Progress: {percent}%", percent=found.progress))
+
+
+@handler(groups_only=True)
+async def back(turn: Turn) -> None:
+    """Leave the progress buttons unchanged: anyone may, it changes nothing."""
+    _, found = await _pressed(turn, Back, False, change=False)
+    await _refresh(turn, found)
+
+
+@with_role
+async def block(turn: Turn, coordinator: bool) -> None:
+    _, found = await _pressed(turn, Block, coordinator)
+    if await service.block(turn.session, found, _sender_id(turn), utcnow()):
+        await _refresh(turn, found)
+    turn.toast(turn.tr.gettext("Marked as blocked. Reply to the card with the reason."), alert=True)
+
+
+@with_role
+async def resume(turn: Turn, coordinator: bool) -> None:
+    _, found = await _pressed(turn, Resume, coordinator)
+    if await service.unblock(turn.session, found, _sender_id(turn), utcnow()):
+        await _refresh(turn, found)
+    turn.toast(turn.tr.gettext("Back on track."))
+
+
+@with_role
+async def ask_help(turn: Turn, coordinator: bool) -> None:
+    _, found = await _pressed(turn, Help, coordinator)
+    if not await service.request_help(turn.session, found, _sender_id(turn), utcnow()):
+        turn.toast(turn.tr.gettext("The group was already asked today. Try again tomorrow."))
+        return
+    view = await load_view(turn.session, found)
+    user = turn.user
+    asker = mention(user.id, user.first_name, user.last_name) if user is not None else ""
+    turn.send(turn.chat.id, render.help_request(turn.tr, view, asker), thread_id=turn.thread_id)
+    turn.toast(turn.tr.gettext("I asked the group for help."))
+
+
+@handler(groups_only=True)
+async def accept(turn: Turn) -> None:
+    """Only a person who was asked can accept (no coordinator check needed)."""
+    _, found = await _pressed(turn, Accept, False, change=False)
+    sender = _sender_id(turn)
+    result = (
+        await service.accept(turn.session, found, sender, utcnow())
+        if sender is not None
+        else "not_owner"
+    )
+    if result == "accepted":
+        await _refresh(turn, found)
+        turn.toast(turn.tr.gettext("Thank you! It is yours now."))
+    elif result == "already":
+        turn.toast(turn.tr.gettext("You had already accepted it."))
+    else:
+        turn.toast(turn.tr.gettext("This is for the people it was offered to."))
+
+
+# -- a reason, as a reply to a card ---------------------------------------------------------
+
+
+async def reason_reply(update: Update, context: BotContext) -> None:
+    """A reply to one of the bot's messages: if it is a blocked commitment's card and the
+    sender owns it, the text is the reason. Anything else is ordinary conversation."""
+    message = update.effective_message
+    replied = message.reply_to_message if message is not None else None
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    await _reason(update, context)
+
+
+@handler()
+async def _reason(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None and message.reply_to_message is not None
+    sender = _sender_id(turn)
+    if sender is None or turn.identity.group_id is None:
+        return
+    card_id = message.reply_to_message.message_id
+    found = await service.by_card(turn.session, turn.group_id, card_id)
+    if found is None or not await service.is_owner(turn.session, found.id, sender):
+        return
+    if not await service.set_blocked_reason(
+        turn.session, found, message.text or "", sender, utcnow()
+    ):
+        return
+    view = await load_view(turn.session, found)
+    text = render.card_text(turn.tr, view, turn.identity.timezone, utcnow())
+    markup = render.card_markup(turn.tr, view)
+    chat_id = turn.chat.id
+
+    async def edit(messenger: Messenger) -> None:
+        try:
+            await messenger.edit(chat_id, card_id, text, markup=markup)
+        except BadRequest as exc:  # the card was deleted: the reason is stored all the same
+            log.info("card %s in %s not edited: %s", card_id, chat_id, exc.message)
+
+    turn.then(edit)
+
+
+# -- reminders ------------------------------------------------------------------------------
+
+
+async def due_reminders(tick: Tick) -> None:
+    """24 h before the due date and once overdue, to the owners who accepted, outside the
+    group's quiet hours; exactly once each. A group's reminders of one tick share one
+    message, so that many commitments due together do not flood the chat."""
+    async with tick.runtime.db() as session:
+        due = await service.due_reminders(session, tick.now)
+    by_group: dict[int, list[service.DueReminder]] = {}
+    for reminder in due:
+        by_group.setdefault(reminder.group_id, []).append(reminder)
+    for group_id, reminders in by_group.items():
+        try:
+            await remind_group(tick, group_id, reminders)
+        except Exception:
+            log.exception("reminders of group %s failed; the next tick tries again", group_id)
+
+
+def _claim_key(reminder: service.DueReminder) -> str:
+    stamp = int(reminder.due_at.timestamp())
+    return f"cmt:remind:{reminder.commitment_id}:{reminder.kind}:{stamp}"
+
+
+async def remind_group(tick: Tick, group_id: int, reminders: list[service.DueReminder]) -> None:
+    """Claim the group's reminders that are out of quiet hours (each key once, across ticks,
+    restarts and processes), send them, then mark them done — or release them on failure."""
+    runtime = tick.runtime
+    async with runtime.db() as session:
+        group = await session.get(Group, group_id)
+        if group is None or not group.active:
+            return
+        quiet = QuietHours.of(group.quiet_start, group.quiet_end)
+        ready = [r for r in reminders if release_time(r.at, quiet, group.timezone) <= tick.now]
+        claimed = [
+            r for r in ready if await claim(session, _claim_key(r), runtime.instance, tick.now)
+        ]
+    if not claimed:
+        return
+    try:
+        await send_reminders(runtime, group_id, claimed, tick.now)
+    except BaseException:
+        async with runtime.db() as session:
+            for reminder in claimed:
+                await release(session, _claim_key(reminder), runtime.instance)
+        raise
+    async with runtime.db() as session:
+        for reminder in claimed:
+            await complete(session, _claim_key(reminder), utcnow())
+
+
+async def send_reminders(
+    runtime: Runtime, group_id: int, reminders: list[service.DueReminder], now: datetime
+) -> None:
+    """Private messages to owners who started the bot; one message in the group mentioning
+    the rest (and those who blocked the bot), skipping owners who left the group."""
+    async with runtime.db() as session:
+        group = await session.get(Group, group_id)
+        assert group is not None
+        batch = []
+        for reminder in reminders:
+            found = await service.still_due(session, reminder)
+            if found is None:
+                continue
+            view = await load_view(session, found, group.title)
+            owners = (await service.owners_of(session, [found.id]))[found.id]
+            batch.append((reminder, view, [o for o in owners if o.accepted]))
+    blocked: set[int] = set()
+    lines: list[tuple[render.CardView, str]] = []
+    channels: dict[int, str] = {}
+    for reminder, view, owners in batch:
+        private_ok, in_group = 0, []
+        for owner in owners:
+            person = owner.person
+            if person.has_private_chat and person.id not in blocked:
+                lang = person.language or normalize_language(person.language_code)
+                text = render.reminder_text(
+                    translator(lang or group.language),
+                    view,
+                    reminder.kind,
+                    group.timezone,
+                    private=True,
+                )
+                if await runtime.messenger.send(person.id, text):
+                    private_ok += 1
+                    continue
+                blocked.add(person.id)  # they blocked the bot: the group it is
+                async with runtime.db() as session:
+                    await groups.set_private_chat(session, person.id, False)
+            if owner.present:
+                in_group.append(_owner_view(owner))
+        if in_group:
+            lines.append((_with_owners(view, in_group), reminder.kind))
+        channels[reminder.commitment_id] = (
+            ("mixed" if private_ok else "group")
+            if in_group
+            else ("private" if private_ok else "none")
+        )
+    if lines:
+        text = render.group_reminders(translator(group.language), lines, group.timezone)
+        if not await runtime.messenger.send(group.chat_id, text):
+            channels = {
+                cid: (
+                    "private" if channel == "mixed" else "none" if channel == "group" else channel
+                )
+                for cid, channel in channels.items()
+            }
+    async with runtime.db() as session:
+        for reminder, _, _ in batch:
+            await service.reminder_sent(session, reminder, channels[reminder.commitment_id], now)
+
+
+def _with_owners(view: render.CardView, owners: list[render.OwnerView]) -> render.CardView:
+    return replace(view, owners=owners)

@@ -1,0 +1,154 @@
+"""Telegram updates of monitoring (/digest, /recognize), and the digest's scheduled sending."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from telegram.error import RetryAfter
+
+from bot.actors.labels import SECTOR_LABELS
+from bot.core.db import utcnow
+from bot.core.errors import DomainError
+from bot.core.i18n import N_, Translator, translator
+from bot.core.quiet import release_time
+from bot.core.runtime import Runtime
+from bot.core.scheduler import Tick, claim, complete, release
+from bot.core.turn import Turn, handler
+from bot.groups.handlers import is_person, target_person
+from bot.groups.models import Person
+from bot.groups.render import mention
+from bot.monitoring import render, service
+
+log = logging.getLogger(__name__)
+
+BATCH = 100
+RECOGNIZE_USAGE = N_(
+    "Name the person and say why: /recognize @ana por organizar la feria "
+    "(or reply to one of their messages with /recognize and the reason)"
+)
+
+
+def _who(person: Person) -> str:
+    return mention(person.id, person.first_name, person.last_name)
+
+
+def digest_text(tr: Translator, facts: service.Facts, timezone: str, *, late: bool = False) -> str:
+    return render.digest(
+        tr,
+        timezone=timezone,
+        late=late,
+        members=facts.members,
+        charter=facts.charter,
+        meetings_held=facts.meetings_held,
+        meetings_coming=facts.meetings_coming,
+        notices_pending=facts.notices_pending,
+        recognitions=[
+            (_who(to), _who(by) if by else None, why) for to, by, why in facts.recognitions
+        ],
+        thanked=[_who(p) for p in facts.thanked.values()],
+        new_actors=facts.new_actors,
+        missing_sectors=[tr.gettext(SECTOR_LABELS[s]) for s in facts.missing_sectors],
+        quiet=facts.quiet(),
+    )
+
+
+@handler(coordinator=lambda args: bool(args), groups_only=True)
+async def digest(turn: Turn) -> None:
+    args = [a.lower() for a in turn.args]
+    settings = await service.settings_of(turn.session, turn.group_id)
+    if not args:
+        turn.reply(
+            render.schedule(
+                turn.tr, settings.enabled, settings.weekday, settings.minute, settings.chart
+            )
+        )
+        return
+    if args[0] == "now":
+        now = utcnow()
+        facts = (await service.collect(turn.session, [turn.group_id], now - service.WEEK, now))[
+            turn.group_id
+        ]
+        turn.reply(digest_text(turn.tr, facts, turn.identity.timezone))
+        return
+    if args[0] == "off":
+        await service.save_settings(turn.session, turn.group_id, enabled=False)
+    elif args[0] == "on":
+        await service.save_settings(turn.session, turn.group_id, enabled=True)
+    elif args[0] == "weekly":
+        weekday, minute = service.parse_schedule(turn.args[1:])
+        await service.save_settings(
+            turn.session, turn.group_id, enabled=True, weekday=weekday, minute=minute
+        )
+    elif args[0] == "chart" and len(args) == 2 and args[1] in ("on", "off"):
+        await service.save_settings(turn.session, turn.group_id, chart=args[1] == "on")
+    else:
+        raise DomainError(
+            N_("Try: /digest weekly monday 09:00 · /digest off · /digest now · /digest chart off")
+        )
+    settings = await service.settings_of(turn.session, turn.group_id)
+    turn.reply(
+        render.schedule(
+            turn.tr, settings.enabled, settings.weekday, settings.minute, settings.chart
+        )
+    )
+
+
+@handler(groups_only=True)
+async def recognize(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None and message.text is not None
+    target = await target_person(turn, RECOGNIZE_USAGE)
+    if turn.user is not None and target.id == turn.user.id:
+        raise DomainError(N_("Thanking yourself does not count 🙂 Name someone else."))
+    text = message.text.split(None, 1)[1] if len(message.text.split(None, 1)) > 1 else ""
+    words = [w for w in text.split() if not w.startswith("@")]
+    for entity in message.entities:  # drop the name of a person without a username
+        if entity.type == "text_mention":
+            name = message.parse_entity(entity)
+            text = text.replace(name, "", 1)
+            words = [w for w in text.split() if not w.startswith("@")]
+    by = turn.user.id if is_person(turn.user) else None
+    await service.recognize(turn.session, turn.group_id, by, target.id, " ".join(words))
+    turn.reply(render.recognized(turn.tr, mention(target.id, target.first_name, target.last_name)))
+
+
+# -- the weekly digest, by the scheduler ------------------------------------------------------
+
+
+async def due_digests(tick: Tick) -> None:
+    runtime, now = tick.runtime, tick.now
+    async with runtime.db() as session:
+        due = await service.due_digests(session, now)
+    due = [d for d in due if release_time(now, d.quiet, d.timezone) <= now]  # quiet hours wait
+    for start in range(0, len(due), BATCH):
+        await _send_batch(runtime, due[start : start + BATCH], now)
+
+
+def _key(digest: service.DueDigest) -> str:
+    return f"digest:{digest.group_id}:{digest.period}"
+
+
+async def _send_batch(runtime: Runtime, batch: list[service.DueDigest], now: datetime) -> None:
+    async with runtime.db() as session:
+        mine = [d for d in batch if await claim(session, _key(d), runtime.instance, now)]
+    if not mine:
+        return
+    async with runtime.db() as session:
+        facts = await service.collect(session, [d.group_id for d in mine], now - service.WEEK, now)
+    for item in mine:
+        late = now - item.due_at > service.LATE_AFTER
+        text = digest_text(
+            translator(item.language), facts[item.group_id], item.timezone, late=late
+        )
+        try:
+            await runtime.messenger.send(item.chat_id, text)
+        except RetryAfter:
+            # flood control outlasted the messenger's patience: a later tick tries again
+            log.warning("digest for group %s delayed by flood control", item.group_id)
+            async with runtime.db() as session:
+                await release(session, _key(item), runtime.instance)
+            continue
+        async with runtime.db() as session:  # a removed group was marked inactive: done too
+            await service.record_sent(session, item, now)
+            await complete(session, _key(item), utcnow())

@@ -1,0 +1,89 @@
+"""The service functions other features use: create_commitment (votes, minutes) and the
+digest's queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.commitments import service
+from bot.commitments.models import Commitment, CommitmentOwner, CommitmentResource
+from bot.core.errors import DomainError
+from bot.groups.models import Group
+from tests.commitments.helpers import setup_group
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot
+
+NOW = datetime(2030, 3, 15, 12, 0, tzinfo=UTC)
+
+
+async def gid(bot: Bot) -> int:
+    return await bot.scalar(select(Group.id).where(Group.chat_id == NORTE.id))
+
+
+async def test_create_commitment_for_other_features(bot: Bot) -> None:
+    await setup_group(bot)
+    async with bot.db() as session:
+        made = await service.create_commitment(
+            session,
+            await gid(bot),
+            "  Pedir el presupuesto   a la junta ",
+            [LUIS.id, service.OwnerSpec(JOAO.id, accepted=False), LUIS.id],
+            NOW,
+            [service.ResourceSpec("symbolic", "aval de la junta")],
+            ANA.id,
+            source_kind="proposal",
+            source_id=42,
+        )
+    found = await bot.scalar(select(Commitment).where(Commitment.id == made.id))
+    assert (found.number, found.text, found.source_kind, found.source_id) == (
+        1,
+        "Pedir el presupuesto a la junta",
+        "proposal",
+        42,
+    )
+    rows = await bot.scalars(select(CommitmentOwner).order_by(CommitmentOwner.id))
+    assert [(r.person_id, r.accepted_at is not None) for r in rows] == [
+        (LUIS.id, True),
+        (JOAO.id, False),
+    ]
+    [resource] = await bot.scalars(select(CommitmentResource))
+    assert (resource.type, resource.description) == ("symbolic", "aval de la junta")
+    async with bot.db() as session:
+        with pytest.raises(DomainError):
+            await service.create_commitment(session, await gid(bot), " ", [LUIS.id], None, [], None)
+
+
+async def test_the_digest_queries(bot: Bot) -> None:
+    await setup_group(bot)
+    group = await gid(bot)
+    day = timedelta(days=1)
+    async with bot.db() as session:
+
+        async def make(text: str, due: datetime | None) -> Commitment:
+            return await service.create_commitment(
+                session, group, text, [LUIS.id], due, [], ANA.id, now=NOW - 10 * day
+            )
+
+        late = await make("vencido", NOW - 2 * day)
+        done_late = await make("hecho tarde", NOW - 3 * day)
+        await make("esta semana", NOW + 2 * day)
+        await make("sin fecha", None)
+        dropped = await make("descartado", NOW - day)
+        done_early = await make("hecho antes", NOW + 5 * day)
+        await service.mark_done(session, done_late, LUIS.id, NOW - day)
+        await service.mark_done(session, done_early, LUIS.id, NOW - 2 * day)
+        await service.drop(session, dropped, "ya no hace falta", LUIS.id, NOW - day)
+
+    async with bot.db() as session:
+        assert [c.text for c in await service.overdue(session, group, NOW)] == ["vencido"]
+        assert [c.text for c in await service.due_between(session, group, NOW, NOW + 7 * day)] == [
+            "esta semana"
+        ]
+        done = await service.completed_between(session, group, NOW - 7 * day, NOW)
+        assert [c.text for c in done] == ["hecho antes", "hecho tarde"]
+        # due in the last week, not dropped: "vencido" and "hecho tarde"; one of two done
+        assert await service.completion_rate(session, group, NOW - 7 * day, NOW) == 0.5
+        assert await service.completion_rate(session, group, NOW - 30 * day, NOW - 20 * day) is None
+    assert late.id != done_late.id

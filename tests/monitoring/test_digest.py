@@ -1,0 +1,333 @@
+"""The weekly digest: its facts, its schedule, and exactly once whatever happens."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import event, func, select
+
+from bot.monitoring import service
+from bot.monitoring.models import Digest, Recognition
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, Database, add_bot, start_bot
+from tests.telegram_double import retry_after
+from tests.updates import private_chat
+
+BOGOTA = ZoneInfo("America/Bogota")
+WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def digests(bot: Bot) -> list:
+    return [m for m in bot.tg.sent(NORTE.id) if m.text.startswith("🗞")]
+
+
+async def schedule_soon(bot: Bot, hours: int = 3) -> datetime:
+    """Schedule the digest a few hours from now (the tests run on any day): its due moment."""
+    local = (datetime.now(UTC) + timedelta(hours=hours)).astimezone(BOGOTA)
+    await bot.feed(
+        bot.u.command(NORTE, ANA, f"/digest weekly {WEEKDAYS_EN[local.weekday()]} {local:%H:%M}")
+    )
+    return local.replace(second=0, microsecond=0).astimezone(UTC)
+
+
+async def setup_group(bot: Bot) -> None:
+    await add_bot(bot)
+    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+    for person in (LUIS, JOAO, MARY):
+        await bot.feed(bot.u.message(NORTE, person, "hola"))
+
+
+async def tick(bot: Bot, moment: datetime) -> None:
+    await bot.runtime.scheduler.tick(bot.runtime, moment)
+
+
+# -- schedule math, as plain values ----------------------------------------------------------
+
+
+def test_the_last_due_moment_in_the_group_time_zone() -> None:
+    wednesday = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)  # 12:00 in Bogotá
+    assert service.last_due(wednesday, "America/Bogota", 0, 9 * 60) == datetime(
+        2026, 11, 30, 14, 0, tzinfo=UTC
+    )
+    monday_early = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)  # 08:00, before 09:00
+    assert service.last_due(monday_early, "America/Bogota", 0, 9 * 60) == datetime(
+        2026, 11, 23, 14, 0, tzinfo=UTC
+    )
+    assert service.period_of(datetime(2026, 11, 30, 14, 0, tzinfo=UTC), "America/Bogota") == (
+        "2026-W49"
+    )
+    # Madrid changes to summer time on 29 March 2026: Monday 30 March 09:00 is 07:00 UTC
+    assert service.last_due(
+        datetime(2026, 3, 31, 12, 0, tzinfo=UTC), "Europe/Madrid", 0, 9 * 60
+    ) == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["monday", "09:00"], (0, 540)),
+        (["viernes", "18hs"], (4, 1080)),
+        (["segunda", "7h30"], (0, 450)),
+    ],
+)
+def test_schedules_people_type(words: list[str], expected: tuple[int, int]) -> None:
+    assert service.parse_schedule(words) == expected
+
+
+async def test_the_schedule_commands(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/digest"))
+    assert bot.tg.last(NORTE.id).text.startswith(
+        "El resumen semanal sale cada lunes a las 09:00, con un gráfico."
+    )
+    await bot.feed(bot.u.command(NORTE, LUIS, "/digest off"))
+    assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación")
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest weekly viernes 18:30"))
+    assert bot.tg.last(NORTE.id).text.startswith("El resumen semanal sale cada viernes a las 18:30")
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest weekly someday 25:00"))
+    assert bot.tg.last(NORTE.id).text == ("Di el día y la hora, así: /digest weekly monday 09:00")
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest chart off"))
+    assert "gráfico" not in bot.tg.last(NORTE.id).text
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest off"))
+    assert bot.tg.last(NORTE.id).text.startswith("El resumen semanal está apagado.")
+    await tick(bot, datetime.now(UTC) + timedelta(days=8))
+    assert digests(bot) == []
+
+
+# -- what it says ------------------------------------------------------------------------------
+
+
+async def a_week_of_activity(bot: Bot) -> datetime:
+    due = await schedule_soon(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/rules goals Recuperar la plaza"))
+    await bot.feed(bot.u.command(NORTE, LUIS, "/rules"))
+    rules = bot.tg.last(NORTE.id)
+    await bot.feed(
+        bot.u.callback(LUIS, bot.tg.message_json(NORTE.id, rules.message_id), rules.button_data[0])
+    )
+    # a meeting in half an hour (over before the digest), and one next week
+    soon = (datetime.now(UTC) + timedelta(minutes=30)).astimezone(BOGOTA)
+    later = soon + timedelta(days=5)
+    await bot.feed(
+        bot.u.command(NORTE, MARY, f"/meeting Minga de limpieza | {soon:%Y-%m-%d %H:%M}")
+    )
+    poll = bot.tg.last(NORTE.id)
+    await bot.feed(
+        bot.u.command(
+            NORTE,
+            ANA,
+            "/meeting confirm 1",
+            reply_to=bot.tg.message_json(NORTE.id, poll.message_id),
+        )
+    )
+    await bot.feed(bot.u.command(NORTE, MARY, f"/meeting Asamblea | {later:%Y-%m-%d %H:%M}"))
+    poll = bot.tg.last(NORTE.id)
+    await bot.feed(
+        bot.u.command(
+            NORTE,
+            ANA,
+            "/meeting confirm 1",
+            reply_to=bot.tg.message_json(NORTE.id, poll.message_id),
+        )
+    )
+    await tick(bot, soon.astimezone(UTC) + timedelta(hours=2, minutes=1))  # attendance prompt
+    prompt = [m for m in bot.tg.sent(NORTE.id) if m.text.startswith("🙌")][-1]
+    await bot.feed(
+        bot.u.callback(
+            JOAO, bot.tg.message_json(NORTE.id, prompt.message_id), prompt.button_data[0]
+        )
+    )
+    await bot.feed(bot.u.command(NORTE, ANA, "/notice Traer guantes el sábado"))
+    await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @joao_sp por traer las herramientas"))
+    await bot.feed(bot.u.command(private_chat(MARY), MARY, "/profile"))
+    await bot.feed(bot.u.message(private_chat(MARY), MARY, "Red de vecinas"))
+    return due
+
+
+async def test_a_week_of_activity_then_the_digest(bot: Bot) -> None:
+    await setup_group(bot)
+    due = await a_week_of_activity(bot)
+    await tick(bot, due - timedelta(minutes=1))
+    assert digests(bot) == []
+    await tick(bot, due)
+    [sent] = digests(bot)
+    text = sent.text
+    assert text.startswith("🗞 Resumen semanal\n")
+    assert "(con retraso" not in text
+    assert "📅 Reuniones realizadas\n• Minga de limpieza — " in text and "· 1 asistió" in text
+    assert "🗓 Esta semana\n• Asamblea — " in text
+    assert (
+        "👀 Avisos que no todas las personas vieron\n"
+        "• Traer guantes el sábado — falta que 3 lo vean"
+    ) in text
+    assert "📜 Reglas del chat v1: aceptadas por 1 de 4." in text
+    assert "🗺 1 perfil de actor nuevo esta semana." in text
+    assert "🗺 Todavía nadie de: " in text
+    assert "🙌 Gracias\n• João, de parte de Luis: por traer las herramientas" in text
+    assert "• Por estar y hacer: João" in text
+    assert len(text) <= 4096
+
+
+async def test_a_quiet_week_in_portuguese(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/language pt"))
+    due = await schedule_soon(bot)
+    await tick(bot, due)
+    [sent] = digests(bot)
+    assert sent.text == (
+        "🗞 Resumo semanal\nUma semana tranquila: sem reuniões, avisos nem novidades."
+    )
+
+
+async def test_digest_now_and_recognition_errors(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @ana_barrio por la paciencia"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
+    assert bot.tg.last(NORTE.id).text.endswith(
+        "🙌 Gracias\n• Ana, de parte de Luis: por la paciencia"
+    )
+    await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @luis_o por mí"))
+    assert bot.tg.last(NORTE.id).text == "Agradecerse a sí mismo no vale 🙂 Nombra a otra persona."
+    await bot.feed(bot.u.command(NORTE, LUIS, "/recognize"))
+    assert bot.tg.last(NORTE.id).text.startswith("Nombra a la persona y di por qué:")
+    await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @ana_barrio"))
+    assert bot.tg.last(NORTE.id).text.startswith("Di por qué, para que el grupo lo sepa:")
+    assert await bot.scalar(select(func.count()).select_from(Recognition)) == 1
+    assert await bot.scalar(select(func.count()).select_from(Digest)) == 0  # /digest now is extra
+
+
+# -- reliability ---------------------------------------------------------------------------------
+
+
+async def test_exactly_once_across_ticks_and_a_restart(engine, database: Database) -> None:
+    bot = await start_bot(engine, database.url)
+    await setup_group(bot)
+    due = await schedule_soon(bot)
+    await tick(bot, due)
+    await tick(bot, due + timedelta(minutes=1))
+    await bot.app.shutdown()
+    again = await start_bot(engine, database.url)  # a restart: a new process, the same database
+    try:
+        await tick(again, due + timedelta(minutes=2))
+        assert again.tg.sent(NORTE.id) == []
+    finally:
+        await again.app.shutdown()
+    assert len(digests(bot)) == 1
+    assert await bot.scalar(select(func.count()).select_from(Digest)) == 1
+
+
+async def test_two_processes_racing_send_one_digest(engine, database: Database) -> None:
+    first = await start_bot(database.engine(), database.url)
+    await setup_group(first)
+    due = await schedule_soon(first)
+    second = await start_bot(database.engine(), database.url)
+    second.group(NORTE)
+    try:
+        await asyncio.gather(tick(first, due), tick(second, due), tick(first, due))
+        assert len(digests(first)) + len(digests(second)) == 1
+    finally:
+        for bot in (first, second):
+            await bot.app.shutdown()
+            await bot.engine.dispose()
+
+
+async def test_a_digest_missed_while_down_is_sent_late_within_a_day(bot: Bot) -> None:
+    await setup_group(bot)
+    due = await schedule_soon(bot)
+    await tick(bot, due + timedelta(hours=5))
+    [sent] = digests(bot)
+    assert sent.text.startswith(
+        "🗞 Resumen semanal (con retraso: estaba desconectado cuando tocaba)"
+    )
+    assert await bot.scalar(select(Digest.late)) is True
+
+
+async def test_a_digest_more_than_a_day_late_is_skipped(bot: Bot) -> None:
+    await setup_group(bot)
+    due = await schedule_soon(bot)
+    await tick(bot, due + timedelta(days=1, minutes=1))
+    assert digests(bot) == []
+
+
+async def test_the_digest_waits_for_quiet_hours(bot: Bot) -> None:
+    await setup_group(bot)
+    due = await schedule_soon(bot)
+    local = due.astimezone(BOGOTA)
+    end = local + timedelta(hours=2)
+    await bot.feed(
+        bot.u.command(NORTE, ANA, f"/rules quiet {local - timedelta(hours=1):%H:%M}-{end:%H:%M}")
+    )
+    await tick(bot, due)
+    await tick(bot, due + timedelta(hours=1))
+    assert digests(bot) == []
+    await tick(bot, end.astimezone(UTC))
+    assert len(digests(bot)) == 1
+
+
+async def test_flood_control_delays_and_never_drops(bot: Bot) -> None:
+    await setup_group(bot)
+    due = await schedule_soon(bot)
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    bot.runtime.messenger.sleep = no_wait
+    bot.tg.fail_next("sendMessage", retry_after(60), times=4)
+    await tick(bot, due)
+    assert digests(bot) == []
+    await tick(bot, due + timedelta(minutes=1))
+    assert len(digests(bot)) == 1
+
+
+async def test_a_group_that_removed_the_bot_is_skipped_and_marked_inactive(bot: Bot) -> None:
+    await setup_group(bot)
+    due = await schedule_soon(bot)
+    bot.tg.remove_bot(NORTE.id)  # removed, and the bot missed the update that said so
+    await tick(bot, due)
+    from bot.groups.models import Group
+
+    assert await bot.scalar(select(Group.active)) is False
+    await tick(bot, due + timedelta(minutes=1))
+    assert len(bot.tg.calls_of("sendMessage")) > 0
+    assert digests(bot) == []
+
+
+# -- speed ---------------------------------------------------------------------------------------
+
+
+async def test_the_facts_take_a_fixed_number_of_queries(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/rules goals La plaza"))
+
+    async def queries_for_digest() -> int:
+        statements: list[str] = []
+
+        def count(conn, cursor, statement, *args) -> None:
+            statements.append(statement)
+
+        event.listen(bot.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            async with bot.db() as session:
+                group_id = (await session.execute(select(Membership.group_id))).scalars().first()
+                now = datetime.now(UTC)
+                await service.collect(
+                    session, [group_id], now - timedelta(days=7), now + timedelta(days=1)
+                )
+        finally:
+            event.remove(bot.engine.sync_engine, "before_cursor_execute", count)
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    from bot.groups.models import Membership
+
+    small = await queries_for_digest()
+    for n in range(25):  # many more members, notices and thank-yous
+        from tests.updates import TUser
+
+        person = TUser(5000 + n, f"Vecina {n}", f"vecina_{n}", "es")
+        await bot.feed(bot.u.message(NORTE, person, "hola"))
+    for text in ("uno", "dos", "tres"):
+        await bot.feed(bot.u.command(NORTE, ANA, f"/notice Aviso {text}"))
+    await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @vecina_3 por todo"))
+    assert await queries_for_digest() == small
