@@ -118,7 +118,10 @@ async def session_scope(
     taken = False
     if turns is not None and task is not None and turns.holder is not task:
         try:
-            await asyncio.wait_for(turns.lock.acquire(), TURN_WAIT_SECONDS)
+            if turns.lock.locked():
+                await asyncio.wait_for(turns.lock.acquire(), TURN_WAIT_SECONDS)
+            else:
+                await turns.lock.acquire()  # free: no waiting task to make
         except TimeoutError:
             log.warning("no SQLite turn after %.0f s; going on without one", TURN_WAIT_SECONDS)
         else:
