@@ -17,7 +17,17 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes
 from telegram.request import BaseRequest
 
-from bot import actors, charter, commitments, groups, meetings, monitoring, reactions, reviews
+from bot import (
+    actors,
+    charter,
+    commitments,
+    groups,
+    meetings,
+    monitoring,
+    reactions,
+    reviews,
+    votes,
+)
 from bot.config import Settings
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import create_engine, make_sessionmaker
@@ -102,6 +112,7 @@ def build_application(
     commitments.register(application)
     reviews.register(application)
     monitoring.register(application)
+    votes.register(application)
 
     # last in group 0: a button no feature claims (an old bot version's) gets a toast
     application.add_handler(CallbackQueryHandler(_stale_button))

@@ -12,6 +12,7 @@ from bot.meetings import models as meetings_models
 from bot.monitoring import models as monitoring_models
 from bot.reactions import models as reactions_models
 from bot.reviews import models as reviews_models
+from bot.votes import models as votes_models
 
 metadata = Base.metadata
 
@@ -26,4 +27,5 @@ __all__ = [
     "monitoring_models",
     "reactions_models",
     "reviews_models",
+    "votes_models",
 ]

@@ -47,6 +47,9 @@ ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+POLL_QUESTION_LIMIT = 300
+POLL_OPTION_LIMIT = 100
+POLL_OPTIONS = (2, 12)
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
 
@@ -173,6 +176,7 @@ class Sent:
     document: tuple[str, bytes] | None = None
     pinned: bool = False
     edits: int = 0
+    poll: dict[str, Any] | None = None
 
     @property
     def buttons(self) -> list[list[tuple[str, str]]]:
@@ -450,6 +454,55 @@ class TelegramDouble(BaseRequest):
         self.messages[key].pinned = True
         return True
 
+    def api_sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        self._check_present(chat_id)
+        question = params["question"]
+        if not 1 <= utf16_len(question) <= POLL_QUESTION_LIMIT:
+            raise bad_request("POLL_QUESTION_INVALID")
+        options = [o["text"] if isinstance(o, dict) else o for o in params["options"]]
+        if not POLL_OPTIONS[0] <= len(options) <= POLL_OPTIONS[1]:
+            raise bad_request("POLL_OPTIONS_COUNT_INVALID" if options else "POLL_ANSWERS_INVALID")
+        if any(not 1 <= utf16_len(o) <= POLL_OPTION_LIMIT for o in options):
+            raise bad_request("POLL_OPTION_INVALID")
+        if chat_id > 0 and params.get("is_anonymous") is False:
+            raise bad_request("non-anonymous polls can't be sent to channel chats")
+        reply_to = (params.get("reply_parameters") or {}).get("message_id")
+        sent = self._store(
+            chat_id, question, question, None, params.get("message_thread_id"), reply_to
+        )
+        sent.poll = {
+            "id": str(6_000_000_000 + len(self.order)),
+            "question": question,
+            # Bot API 9.6: every option has an id that survives options being added
+            "options": [
+                {"text": o, "voter_count": 0, "persistent_id": str(i)}
+                for i, o in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": params.get("is_anonymous", True),
+            "type": params.get("type", "regular"),
+            "allows_multiple_answers": bool(params.get("allows_multiple_answers", False)),
+            "allows_revoting": True,
+            "members_only": False,
+        }
+        return self._message_json(sent)
+
+    def api_stopPoll(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        self._check_present(chat_id)
+        key = (chat_id, int(params["message_id"]))
+        sent = self.messages.get(key)
+        if sent is None:
+            raise bad_request("message with poll to stop not found")
+        if sent.poll is None:
+            raise bad_request("message with poll to stop not found")
+        if sent.poll["is_closed"]:
+            raise bad_request("poll has already been closed")
+        sent.poll["is_closed"] = True
+        return sent.poll
+
     def api_deleteMessage(self, params: dict[str, Any]) -> bool:
         key = (int(params["chat_id"]), int(params["message_id"]))
         if key not in self.messages:
@@ -526,6 +579,8 @@ class TelegramDouble(BaseRequest):
         }
         if sent.document is not None:
             data["caption"] = sent.text
+        elif sent.poll is not None:
+            data["poll"] = sent.poll
         else:
             data["text"] = sent.text
         if sent.markup:

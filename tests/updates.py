@@ -209,6 +209,18 @@ class Updates:
             }
         }
 
+    def poll_answer(self, poll_id: str, user: TUser, option_ids: list[int]) -> dict[str, Any]:
+        """A vote on a non-anonymous poll; no options is a retracted vote."""
+        return self._update(
+            poll_answer={
+                "poll_id": poll_id,
+                "user": user.json(),
+                "option_ids": option_ids,
+                # the double gives option i the persistent id "i"
+                "option_persistent_ids": [str(i) for i in option_ids],
+            }
+        )
+
     def my_chat_member(
         self, chat: TChat, by: TUser, old: str, new: str, *, user: TUser = BOT_USER
     ) -> dict[str, Any]:

@@ -7,8 +7,12 @@ way with "database is locked", and the busy timeout makes a second writer wait i
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -62,6 +68,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
+    _SQLITE_TURNS[engine.sync_engine] = _Turns()
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # take over BEGIN from the driver, so that "begin" below decides how it starts
@@ -82,13 +90,50 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
+# SQLite has one writer at a time, and every transaction here starts with BEGIN IMMEDIATE. When
+# concurrent updates of this process contend for the lock, SQLite's busy handler makes the losers
+# sleep and retry with growing pauses: throughput falls and an unlucky update can starve. So in
+# one process the sessions on a SQLite engine take turns, in order, on an asyncio lock; the busy
+# timeout still arbitrates between processes. A session opened inside another by the same task
+# does not wait for its turn (as before: SQLite decides), and no session waits longer than the
+# busy timeout for one (then it goes on without, as before).
+@dataclass
+class _Turns:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    holder: asyncio.Task[Any] | None = None
+
+
+_SQLITE_TURNS: weakref.WeakKeyDictionary[Any, _Turns] = weakref.WeakKeyDictionary()
+TURN_WAIT_SECONDS = SQLITE_BUSY_TIMEOUT_MS / 1000
+
+
 @asynccontextmanager
 async def session_scope(
     sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
     """A session whose work is committed once at the end, or rolled back on any error."""
-    async with sessions() as session, session.begin():
-        yield session
+    bind = sessions.kw.get("bind")
+    turns = _SQLITE_TURNS.get(bind.sync_engine) if bind is not None else None
+    task = asyncio.current_task()
+    taken = False
+    if turns is not None and task is not None and turns.holder is not task:
+        try:
+            if turns.lock.locked():
+                await asyncio.wait_for(turns.lock.acquire(), TURN_WAIT_SECONDS)
+            else:
+                await turns.lock.acquire()  # free: no waiting task to make
+        except TimeoutError:
+            log.warning("no SQLite turn after %.0f s; going on without one", TURN_WAIT_SECONDS)
+        else:
+            taken, turns.holder = True, task
+    try:
+        async with sessions() as session, session.begin():
+            yield session
+    finally:
+        if taken:
+            assert turns is not None
+            turns.holder = None
+            turns.lock.release()
 
 
 def insert_for(session: AsyncSession, table: Any) -> Any:

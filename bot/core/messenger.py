@@ -232,6 +232,47 @@ class Messenger:
 
         return await self._call(chat_id, call)
 
+    async def send_poll(
+        self,
+        chat_id: int,
+        question: str,
+        options: Sequence[str],
+        *,
+        multi: bool = False,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+    ) -> Message | None:
+        """A native Telegram poll, open by name (its answers arrive as `poll_answer` updates)."""
+
+        async def call(chat: int) -> Message:
+            return await self.bot.send_poll(
+                chat,
+                question,
+                list(options),
+                is_anonymous=False,
+                allows_multiple_answers=multi,
+                message_thread_id=thread_id,
+                reply_parameters=(
+                    ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to
+                    else None
+                ),
+            )
+
+        return await self._call(chat_id, call)
+
+    async def stop_poll(self, chat_id: int, message_id: int) -> bool:
+        """Close a native poll. A poll already closed or deleted counts as closed."""
+
+        async def call(chat: int) -> Any:
+            return await self.bot.stop_poll(chat, message_id)
+
+        try:
+            return await self._call(chat_id, call) is not None
+        except BadRequest as exc:
+            log.info("poll %s in %s not stopped: %s", message_id, chat_id, exc.message)
+            return False
+
     async def _call(self, chat_id: int, call: Callable[[int], Awaitable[T]]) -> T | None:
         attempt = 0
         while True:

@@ -6,8 +6,9 @@ wrapper
 2. opens one transaction that records the update id (a redelivered update stops here and
    changes and sends nothing), registers the chat and the sender, and runs the handler;
 3. commits, and only then sends what the handler queued (`turn.reply`, `turn.toast`, …).
-A `DomainError` rolls the handler's changes back (to a savepoint) and answers with its one
-short sentence instead; any other exception rolls everything back and reaches the error
+A `DomainError` rolls the handler's changes back (the whole transaction; a second short one
+then records the update and registers chat and sender) and answers with its one short
+sentence instead; any other exception rolls everything back and reaches the error
 handler, so a redelivery of that update is tried again.
 """
 
@@ -19,16 +20,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler, filters
 
-from bot.core.db import insert_for
+from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
-from bot.core.models import ProcessedUpdate
 from bot.core.permissions import is_coordinator
 from bot.core.runtime import BotContext, Identity, Runtime, identify_nobody
 
@@ -42,13 +43,19 @@ NOT_COORDINATOR = N_(
 GROUPS_ONLY = N_("That command works in a group. Add me to your group and try it there.")
 
 
+# The same text on SQLite and PostgreSQL. Written as text because SQLAlchemy 2.0 compiles a
+# dialect INSERT … ON CONFLICT anew on every execution (it is not cacheable), and this runs on
+# every update.
+_CLAIM_UPDATE = text(
+    "INSERT INTO processed_updates (update_id, handler, processed_at) "
+    "VALUES (:update_id, :handler, :processed_at) ON CONFLICT (update_id, handler) DO NOTHING"
+).bindparams(bindparam("processed_at", type_=DateTime(timezone=True)))
+
+
 async def claim_update(session: AsyncSession, update_id: int, handler: str = "") -> bool:
     """Record `update_id` as handled by `handler` in this transaction; False if it was already."""
-    stmt = insert_for(session, ProcessedUpdate).values(update_id=update_id, handler=handler)
     result = await session.execute(
-        stmt.on_conflict_do_nothing(
-            index_elements=[ProcessedUpdate.update_id, ProcessedUpdate.handler]
-        )
+        _CLAIM_UPDATE, {"update_id": update_id, "handler": handler, "processed_at": utcnow()}
     )
     return result.rowcount == 1
 
@@ -241,24 +248,40 @@ async def handle(
         if not await is_coordinator(runtime, chat, update.effective_user, sender_chat):
             refusal = DomainError(NOT_COORDINATOR)
 
-    async with runtime.db() as session:
-        if not await claim_update(session, update.update_id, handler_key(fn)):
-            log.info("update %s was handled already by %s", update.update_id, handler_key(fn))
-            return
-        identify = runtime.identify if register else identify_nobody
-        identity = await identify(session, update, runtime.settings)
-        turn = Turn(update, context, session, identity, translator(identity.language))
-        if refusal is not None:
-            turn.fail(refusal)
-        else:
-            try:
-                # a savepoint: a DomainError undoes the handler's changes, not the update's
-                # record nor the registration of the chat and the sender
-                async with session.begin_nested():
+    key = handler_key(fn)
+    identify = runtime.identify if register else identify_nobody
+    failure: DomainError | None = refusal
+    if failure is None:
+        try:
+            async with runtime.db() as session:
+                if not await claim_update(session, update.update_id, key):
+                    log.info("update %s was handled already by %s", update.update_id, key)
+                    return
+                identity = await identify(session, update, runtime.settings)
+                turn = Turn(update, context, session, identity, translator(identity.language))
+                try:
                     await fn(turn)
-            except DomainError as error:
-                turn.fail(error)
+                except DomainError as error:
+                    failure = error
+                    raise _Undo from error
+        except _Undo:
+            pass
+    if failure is not None:
+        # a DomainError undoes the handler's changes (the whole first transaction, which is
+        # cheaper on the common path than a savepoint per update); the update's record and
+        # the registration of the chat and the sender are then made on their own
+        async with runtime.db() as session:
+            if not await claim_update(session, update.update_id, key):
+                log.info("update %s was handled already by %s", update.update_id, key)
+                return
+            identity = await identify(session, update, runtime.settings)
+            turn = Turn(update, context, session, identity, translator(identity.language))
+            turn.fail(failure)
     await turn.flush()
+
+
+class _Undo(Exception):
+    """Rolls back the handler's transaction after a DomainError (caught in `handle`)."""
 
 
 def command(name: str, callback: Callable[[Update, BotContext], Awaitable[None]]) -> CommandHandler:

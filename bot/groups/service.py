@@ -121,6 +121,10 @@ async def register(
     member: bool = True,
 ) -> tuple[GroupSettings | None, str | None]:
     """Everything seen in one update: (the group's settings, the person's chosen language)."""
+    if person is not None and chat.type in ("group", "supergroup"):
+        known = await _known(session, chat, person)
+        if known is not None:
+            return known
     private = chat.type == "private"
     chosen = await upsert_person(session, person, private=private) if person else None
     if chat.type not in ("group", "supergroup"):
@@ -131,6 +135,52 @@ async def register(
     if person is not None and member:
         await upsert_membership(session, group.id, person.id)
     return group, chosen
+
+
+async def _known(
+    session: AsyncSession, chat: ChatInfo, person: PersonInfo
+) -> tuple[GroupSettings, str | None] | None:
+    """The common case in one read and no write: a group, a person and a membership all
+    registered already and unchanged. None when anything must be written (then `register`
+    upserts as usual). Every update passes here: writing the group's row each time would make
+    concurrent updates of one group queue on its row lock."""
+    row = (
+        await session.execute(
+            select(
+                Group.id,
+                Group.language,
+                Group.timezone,
+                Group.title,
+                Group.type,
+                Group.active,
+                Person.first_name,
+                Person.last_name,
+                Person.username,
+                Person.language_code,
+                Person.language.label("chosen"),
+                Membership.id.label("membership_id"),
+                Membership.left_at,
+            )
+            .select_from(Group)
+            .join(Person, Person.id == person.id)
+            .join(
+                Membership,
+                (Membership.group_id == Group.id) & (Membership.person_id == Person.id),
+            )
+            .where(Group.chat_id == chat.chat_id)
+        )
+    ).first()
+    if (
+        row is None
+        or row.left_at is not None
+        or not row.active
+        or (row.title, row.type) != (chat.title, chat.type)
+        or (row.first_name, row.last_name, row.username, row.language_code)
+        != (person.first_name, person.last_name, person.username, person.language_code)
+    ):
+        return None
+    group = GroupSettings(id=row.id, language=row.language, timezone=row.timezone, active=True)
+    return group, row.chosen
 
 
 async def member_left(session: AsyncSession, chat_id: int, person_id: int) -> None:

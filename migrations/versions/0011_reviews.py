@@ -1,7 +1,7 @@
 """reviews
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0004
 Create Date: 2026-11-29 07:46:38.152187
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0011'
-down_revision: str | None = '0009'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

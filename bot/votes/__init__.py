@@ -1,0 +1,44 @@
+"""Open votes: proposals and polls, positions with reasons, quorum, deadlines, the decision log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, PollAnswerHandler
+
+from bot.core.i18n import N_, CommandSpec
+from bot.core.runtime import runtime_of
+from bot.core.turn import command
+from bot.votes import handlers
+from bot.votes.callbacks import Choose
+
+COMMANDS = [
+    CommandSpec("propose", N_("Propose something: agree, abstain, disagree or block")),
+    CommandSpec("poll", N_("A poll: /poll question | option | option")),
+    CommandSpec("votes", N_("Open votes and their deadlines")),
+    CommandSpec("decisions", N_("The decision log")),
+    CommandSpec("decision", N_("One decision with positions and reasons")),
+    CommandSpec("close", N_("Close a vote now (reply to it)"), coordinator=True),
+]
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    runtime = runtime_of(application)
+    runtime.commands.extend(COMMANDS)
+    application.add_handlers(
+        [
+            command("propose", handlers.propose),
+            command("poll", handlers.poll),
+            command("votes", handlers.votes),
+            command("decisions", handlers.decisions),
+            command("decision", handlers.decision),
+            command("close", handlers.close),
+            CallbackQueryHandler(handlers.choose, pattern=Choose.pattern()),
+            PollAnswerHandler(handlers.poll_answer),
+            MessageHandler(handlers.REASON_FILTER, handlers.reason),
+        ]
+    )
+    runtime.scheduler.add("votes:close", handlers.close_due)
+    runtime.scheduler.add("votes:announce", handlers.announce_due)
+    runtime.scheduler.add("votes:refresh", handlers.refresh_due)
+    runtime.scheduler.add("votes:remind", handlers.remind_due)

@@ -1,0 +1,422 @@
+"""Telegram updates of the votes feature, and the work that edits and closes votes.
+
+The vote message is edited at most once per `service.EDIT_INTERVAL` per vote, whatever the
+rate of clicks: a click marks the vote dirty in the database and asks for a refresh (a short
+JobQueue job, named per vote so a burst asks once); the refresh claims the right to edit with
+one conditional UPDATE and edits after the commit. The scheduler's tick sweeps dirty votes too,
+so an edit missed by a restart still happens.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from telegram import Message, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import filters
+
+from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.db import as_utc, utcnow
+from bot.core.errors import DomainError
+from bot.core.i18n import N_, translator
+from bot.core.messenger import Messenger
+from bot.core.quiet import release_time
+from bot.core.runtime import BotContext, Runtime
+from bot.core.scheduler import Tick, run_once
+from bot.core.turn import Turn, claim_update, handler
+from bot.groups import service as groups
+from bot.groups.handlers import is_person, person_info
+from bot.votes import render, rules, service
+from bot.votes.callbacks import Choose
+from bot.votes.models import NATIVE
+
+log = logging.getLogger(__name__)
+
+MESSAGE_GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
+
+
+def command_text(message: Message | None) -> str:
+    """What follows the command, as typed (spaces and `|` kept)."""
+    text = (message.text or "") if message else ""
+    parts = text.split(maxsplit=1)
+    return parts[1] if len(parts) == 2 else ""
+
+
+# -- opening ------------------------------------------------------------------------------
+
+
+@handler(groups_only=True)
+async def propose(turn: Turn) -> None:
+    new = service.proposal_from(command_text(turn.message), tz=turn.identity.timezone, now=utcnow())
+    await _open(turn, new)
+
+
+@handler(groups_only=True)
+async def poll(turn: Turn) -> None:
+    new = service.poll_from(command_text(turn.message), tz=turn.identity.timezone, now=utcnow())
+    await _open(turn, new)
+
+
+async def _open(turn: Turn, new: service.NewVote) -> None:
+    opener = turn.user.id if turn.user and is_person(turn.user) else None
+    vote_id = await service.open_vote(
+        turn.session, turn.group_id, opener, turn.thread_id, new, utcnow()
+    )
+    v = await service.view(turn.session, vote_id)
+    assert v is not None
+    runtime = turn.runtime
+    quote = turn.message.message_id if turn.message else None
+
+    async def post(messenger: Messenger) -> None:
+        poll_id: str | None = None
+        if v.kind == NATIVE:
+            sent = await messenger.send_poll(
+                v.chat_id,
+                v.question,
+                v.options,
+                multi=v.multi,
+                thread_id=v.thread_id,
+                reply_to=quote,
+            )
+            if sent is None or sent.poll is None:
+                return
+            message_id, poll_id = sent.message_id, sent.poll.id
+        else:
+            text, markup = render.vote_message(turn.tr, v)
+            messages = await messenger.send(
+                v.chat_id, text, thread_id=v.thread_id, reply_to=quote, markup=markup
+            )
+            if not messages:
+                return
+            message_id = messages[-1].message_id
+        async with runtime.db() as session:
+            await service.set_message(session, vote_id, message_id, poll_id)
+
+    turn.then(post)
+
+
+# -- positions ----------------------------------------------------------------------------
+
+
+@handler()
+async def choose(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None
+    try:
+        pressed = Choose.parse(query.data)
+    except StaleButton as exc:
+        raise DomainError(STALE_BUTTON) from exc
+    if turn.identity.group_id is None or turn.user is None:
+        raise DomainError(STALE_BUTTON)
+    result = await service.cast(
+        turn.session,
+        turn.group_id,
+        pressed.vote,
+        turn.user.id,
+        pressed.option,
+        utcnow(),
+        turn.update.update_id,
+    )
+    turn.toast(
+        render.chosen_toast(turn.tr, result.kind, result.options, result.choices, result.changed)
+    )
+    if result.changed:
+        application = turn.context.application
+        runtime = turn.runtime
+
+        async def refresh_soon(_messenger: Messenger) -> None:
+            schedule_refresh(application, runtime, pressed.vote, result.rendered_at)
+
+        turn.then(refresh_soon)
+
+
+class _RepliesToBot(filters.MessageFilter):
+    """A message replying to a message of a bot (the reasons for votes are such replies)."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(
+            replied is not None and replied.from_user is not None and replied.from_user.is_bot
+        )
+
+
+REASON_FILTER = (
+    filters.ChatType.GROUPS
+    & filters.UpdateType.MESSAGES
+    & filters.TEXT
+    & ~filters.COMMAND
+    & _RepliesToBot()
+)
+
+
+@handler()
+async def reason(turn: Turn) -> None:
+    """A reply to a vote message from a member with a position: their reason (replaced).
+    Said nothing back: the vote message shows ✍ by the name at its next edit."""
+    message = turn.message
+    assert message is not None and message.reply_to_message is not None
+    replied = message.reply_to_message
+    if (
+        turn.identity.group_id is None
+        or turn.user is None
+        or replied.from_user is None
+        or replied.from_user.id != turn.context.bot.id
+        or not message.text
+    ):
+        return
+    stored = await service.set_reason(
+        turn.session, turn.group_id, replied.message_id, turn.user.id, message.text, utcnow()
+    )
+    if stored:
+        vote = await service.vote_by_message(turn.session, turn.group_id, replied.message_id)
+        assert vote is not None
+        application, runtime, vote_id = turn.context.application, turn.runtime, vote.id
+
+        async def refresh_soon(_messenger: Messenger) -> None:
+            schedule_refresh(application, runtime, vote_id, None)
+
+        turn.then(refresh_soon)
+
+
+async def poll_answer(update: Update, context: BotContext) -> None:
+    """A vote on a native poll, or its retraction (no options). Not tied to a chat, so it does
+    not go through `@handler`; the same rules hold: one transaction with the update id."""
+    answer = update.poll_answer
+    if answer is None or answer.user is None or not is_person(answer.user):
+        return
+    runtime = context.runtime
+    async with runtime.db() as session:
+        if not await claim_update(session, update.update_id, "votes.poll_answer"):
+            return
+        await groups.upsert_person(session, person_info(answer.user))
+        group_id = await service.record_native_answer(
+            session,
+            answer.poll_id,
+            answer.user.id,
+            list(answer.option_ids),
+            utcnow(),
+            update.update_id,
+        )
+        if group_id is not None:
+            await groups.upsert_membership(session, group_id, answer.user.id)
+
+
+# -- lists and the decision log ---------------------------------------------------------
+
+
+@handler(groups_only=True)
+async def votes(turn: Turn) -> None:
+    found = await service.open_votes(turn.session, turn.group_id)
+    items = [
+        (v.question, as_utc(v.closes_at), render.message_link(turn.chat.id, v.message_id))
+        for v in found
+    ]
+    turn.reply(render.open_list(turn.tr, items, turn.identity.timezone))
+
+
+@handler(groups_only=True)
+async def decisions(turn: Turn) -> None:
+    items = await service.decisions(turn.session, turn.group_id)
+    turn.reply(render.decision_list(turn.tr, items, turn.identity.timezone))
+
+
+DECISION_USAGE = N_("Which decision? Give its number from /decisions. Example: /decision 3")
+
+
+@handler(groups_only=True)
+async def decision(turn: Turn) -> None:
+    args = turn.args
+    raw = args[0].lstrip("#") if args else ""
+    if not raw.isdigit():
+        raise DomainError(DECISION_USAGE)
+    vote_id = await service.decision_vote(turn.session, turn.group_id, int(raw))
+    if vote_id is None:
+        raise DomainError(
+            N_("There is no decision #{number}. See the list: /decisions"), number=raw
+        )
+    v = await service.view(turn.session, vote_id)
+    assert v is not None
+    turn.reply(render.result(turn.tr, v, service.outcome_of(v), full=True))
+
+
+CLOSE_USAGE = N_("Reply to the vote's message with /close to close it now.")
+
+
+@handler(coordinator=True, groups_only=True)
+async def close(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None
+    replied = message.reply_to_message
+    vote = (
+        await service.vote_by_message(turn.session, turn.group_id, replied.message_id)
+        if replied is not None
+        else None
+    )
+    if vote is None:
+        raise DomainError(CLOSE_USAGE)
+    by = turn.user.id if turn.user and is_person(turn.user) else None
+    if not await service.close_vote(turn.session, vote.id, utcnow(), by):
+        raise DomainError(N_("That vote is already closed. See the result with /decisions"))
+    runtime, vote_id = turn.runtime, vote.id
+
+    async def announce_now(_messenger: Messenger) -> None:
+        try:
+            await announce(runtime, vote_id)
+        except Exception:  # the vote is closed and logged; the tick's sweep posts the result
+            log.exception("vote %s: result not posted yet; the next tick tries again", vote_id)
+
+    turn.then(announce_now)
+
+
+# -- refreshing the vote message --------------------------------------------------------
+
+
+def refresh_job_name(vote_id: int) -> str:
+    return f"votes:refresh:{vote_id}"
+
+
+def schedule_refresh(
+    application: Any, runtime: Runtime, vote_id: int, rendered_at: datetime | None
+) -> None:
+    """Ask for one refresh of the vote message, no sooner than the edit interval allows.
+    Jobs are machinery, not state: the dirty flag in the database is the truth."""
+    job_queue = application.job_queue
+    name = refresh_job_name(vote_id)
+    if job_queue is None or job_queue.get_jobs_by_name(name):
+        return
+    delay = 0.0
+    if rendered_at is not None:
+        delay = max(0.0, (rendered_at + service.EDIT_INTERVAL - utcnow()).total_seconds())
+
+    async def job(_context: Any) -> None:
+        again = await refresh(runtime, vote_id, utcnow())
+        if again is not None:
+            schedule_refresh(application, runtime, vote_id, again - service.EDIT_INTERVAL)
+
+    job_queue.run_once(job, when=delay, name=name)
+
+
+async def refresh(runtime: Runtime, vote_id: int, now: datetime) -> datetime | None:
+    """Edit the vote message if it is dirty and the interval allows; else when to try again."""
+    async with runtime.db() as session:
+        claimed, again = await service.claim_refresh(session, vote_id, now)
+        v = await service.view(session, vote_id) if claimed else None
+    if v is None or v.message_id is None:
+        return again
+    text, markup = render.vote_message(translator(v.language), v)
+    try:
+        await runtime.messenger.edit(v.chat_id, v.message_id, text, markup=markup)
+    except BadRequest as exc:
+        if any(gone in exc.message.lower() for gone in MESSAGE_GONE):
+            log.info("vote %s: its message is gone (%s); no more edits", vote_id, exc.message)
+            async with runtime.db() as session:
+                await service.forget_message(session, vote_id)
+            return None
+        log.warning("vote %s: edit refused: %s", vote_id, exc.message)
+    except TelegramError as exc:
+        log.warning("vote %s: edit failed (%s); a later tick tries again", vote_id, exc)
+        async with runtime.db() as session:
+            await service.mark_dirty(session, vote_id)
+    return None
+
+
+# -- closing ---------------------------------------------------------------------------
+
+
+async def announce(runtime: Runtime, vote_id: int) -> None:
+    """Once per closed vote: final state of the vote message (or stop the native poll), then
+    the result as a reply to it."""
+
+    async def work() -> None:
+        async with runtime.db() as session:
+            v = await service.view(session, vote_id)
+        if v is None:
+            return
+        if v.group_active:
+            await _post_result(runtime, v)
+        async with runtime.db() as session:
+            await service.mark_announced(session, vote_id, utcnow())
+
+    await run_once(Tick(runtime, utcnow()), f"votes:announce:{vote_id}", work)
+
+
+async def _post_result(runtime: Runtime, v: service.VoteView) -> None:
+    messenger = runtime.messenger
+    tr = translator(v.language)
+    if v.message_id is not None:
+        if v.kind == NATIVE:
+            await messenger.stop_poll(v.chat_id, v.message_id)
+        else:
+            text, markup = render.vote_message(tr, v)
+            try:
+                await messenger.edit(v.chat_id, v.message_id, text, markup=markup)
+            except BadRequest as exc:
+                log.info("vote %s: final edit refused: %s", v.id, exc.message)
+    await messenger.send(
+        v.chat_id,
+        render.result(tr, v, service.outcome_of(v)),
+        thread_id=v.thread_id,
+        reply_to=v.message_id,
+    )
+
+
+# -- due work ----------------------------------------------------------------------------
+
+
+async def close_due(tick: Tick) -> None:
+    """Votes past their deadline: closed exactly once (a conditional UPDATE), then announced."""
+    async with tick.runtime.db() as session:
+        due = await service.due_to_close(session, tick.now)
+    for vote_id in due:
+        async with tick.runtime.db() as session:
+            closed = await service.close_vote(session, vote_id, tick.now)
+        if closed:
+            await announce(tick.runtime, vote_id)
+
+
+async def announce_due(tick: Tick) -> None:
+    """Closed votes whose result was not posted (the process stopped in between)."""
+    async with tick.runtime.db() as session:
+        pending = await service.unannounced(session)
+    for vote_id in pending:
+        await announce(tick.runtime, vote_id)
+
+
+async def refresh_due(tick: Tick) -> None:
+    async with tick.runtime.db() as session:
+        dirty = await service.dirty_votes(session)
+    for vote_id in dirty:
+        await refresh(tick.runtime, vote_id, tick.now)
+
+
+async def remind_due(tick: Tick) -> None:
+    """Once per vote, a few hours before the deadline and outside quiet hours: mention the
+    members who have not voted yet."""
+    runtime = tick.runtime
+    async with runtime.db() as session:
+        candidates = await service.reminder_candidates(session, tick.now)
+    for vote in candidates:
+        opened_at = as_utc(vote.opened_at)
+        closes_at = as_utc(vote.closes_at)
+        assert opened_at is not None and closes_at is not None
+        due_at = closes_at - rules.reminder_lead(opened_at, closes_at)
+        if due_at > tick.now:
+            continue
+        async with runtime.db() as session:
+            quiet, tz = await groups.quiet_hours(session, vote.group_id)
+            if release_time(due_at, quiet, tz) > tick.now:
+                continue
+            if not await service.claim_reminder(session, vote.id, tick.now):
+                continue
+            missing = await service.not_voted(session, vote.id, vote.group_id)
+            v = await service.view(session, vote.id)
+        if not missing or v is None:
+            continue
+        people = [
+            (p.id, f"{p.first_name} {p.last_name}" if p.last_name else p.first_name)
+            for p in missing
+        ]
+        text = render.reminder(translator(v.language), v.question, v.closes_at, tz, people)
+        await runtime.messenger.send(v.chat_id, text, thread_id=v.thread_id, reply_to=v.message_id)

@@ -1,0 +1,96 @@
+"""Votes (proposals, button polls, native Telegram polls), positions and the decision log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.core.db import Base, utcnow
+from bot.groups.models import RowId
+from bot.votes.rules import NATIVE, POLL, PROPOSAL
+
+__all__ = ["NATIVE", "POLL", "PROPOSAL", "Decision", "Position", "Vote"]
+
+
+class Vote(Base):
+    """One question put to a group. Open while `closed_at` is NULL.
+
+    `dirty` says the vote message shows an older tally than the database holds; the refresh
+    (at most one edit per `EDIT_INTERVAL` per vote) clears it. `announced_at` is set once the
+    outcome has been posted after closing.
+    """
+
+    __tablename__ = "votes"
+    __table_args__ = (Index("ix_votes_open", "closed_at", "closes_at"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    question: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[str]] = mapped_column(JSON)
+    multi: Mapped[bool] = mapped_column(default=False)
+    opener_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    native_poll_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closes_at: Mapped[datetime]
+    quorum: Mapped[int | None] = mapped_column(SmallInteger)  # percent of the members
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[int | None] = mapped_column(BigInteger)  # None: the deadline closed it
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    reminder_sent_at: Mapped[datetime | None]
+    dirty: Mapped[bool] = mapped_column(default=False)
+    rendered_at: Mapped[datetime | None]
+    announced_at: Mapped[datetime | None]
+
+
+class Position(Base):
+    """A member's position on a vote: the chosen options as a bit set (bit i = option i).
+
+    0 means no position (a multi-choice member unticked everything, or a native poll vote was
+    retracted). The latest choice counts; `reason` is replaced by each new reply.
+    """
+
+    __tablename__ = "positions"
+    __table_args__ = (UniqueConstraint("vote_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    choices: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the Telegram update that set `choices`: an older click handled late does not overwrite
+    update_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Decision(Base):
+    """A closed vote in the group's decision log, numbered 1, 2, 3… per group."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("group_id", "number"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    winners: Mapped[list[int]] = mapped_column(JSON, default=list)
+    counts: Mapped[list[int]] = mapped_column(JSON)
+    voters: Mapped[int] = mapped_column(Integer)
+    members: Mapped[int] = mapped_column(Integer)
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,313 @@
+"""The pure rules of votes: reading a command's text, tallies, quorum and outcomes.
+
+Plain values in, plain values out: no database, no Telegram (tested as tables of values).
+
+A proposal's positions are options 0..3: Agree, Abstain, Disagree, Block. Block means "I cannot
+live with this" and needs a reason: a Block still without a reason when the vote closes counts
+as a Disagree (the objection is kept, the veto is not). A position is a bit set of options
+(bit i = option i): a proposal or a single-choice poll has one bit, a multi-choice poll several,
+and 0 is no position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core import timeparse
+from bot.core.errors import DomainError
+from bot.core.i18n import N_
+
+# kinds of vote
+PROPOSAL = "proposal"
+POLL = "poll"
+NATIVE = "native"  # a Telegram poll
+
+AGREE, ABSTAIN, DISAGREE, BLOCK = range(4)
+PROPOSAL_OPTIONS = 4
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 10
+MAX_QUESTION = 300  # Telegram's limit for a poll question
+MAX_OPTION = 100  # Telegram's limit for a poll option
+
+# outcomes
+PASSED = "passed"
+NOT_PASSED = "not_passed"
+BLOCKED = "blocked"
+NO_QUORUM = "no_quorum"
+WINNER = "winner"
+TIE = "tie"
+NO_VOTES = "no_votes"
+
+CLOSES_WORDS = {"closes", "close", "cierra", "cierre", "fecha", "encerra"}
+QUORUM_WORDS = {"quorum", "quórum"}
+ANONYMOUS_WORDS = {
+    "anonymous",
+    "anonimo",
+    "anónimo",
+    "anonima",
+    "anónima",
+    "anônimo",
+    "anônima",
+    "secret",
+    "secreto",
+    "secreta",
+}
+MULTI_WORDS = {"multi", "multiple", "múltiple", "múltipla", "multipla"}
+NATIVE_WORDS = {"native", "nativa", "nativo", "telegram"}
+_QUORUM = re.compile(r"^(\d{1,4})\s*%?$")
+
+POLL_EXAMPLE = "/poll ¿Dónde hacemos la feria? | Plaza | Escuela | Parque closes 48h"
+PROPOSAL_EXAMPLE = "/propose Pintar el mural el sábado closes 48h quorum 50%"
+
+
+@dataclass(frozen=True)
+class Tail:
+    """What the options at the end of a command said; `text` is what remains before them."""
+
+    text: str
+    closes: str | None = None  # the closing-time phrase, still to be read
+    quorum: int | None = None
+    anonymous: bool = False
+
+
+def read_tail(text: str) -> Tail:
+    """Peel `closes …`, `quorum N%` and `anonymous` off the end of `text`, in any order."""
+    tokens = text.split()
+    closes: str | None = None
+    quorum: int | None = None
+    anonymous = False
+    while tokens:
+        last = tokens[-1].lower()
+        if last in ANONYMOUS_WORDS and not anonymous:
+            anonymous = True
+            tokens.pop()
+            continue
+        if quorum is None and len(tokens) >= 2 and tokens[-2].lower() in QUORUM_WORDS:
+            quorum = parse_quorum(tokens[-1])
+            del tokens[-2:]
+            continue
+        if quorum is None and last in QUORUM_WORDS:
+            raise DomainError(
+                N_("Give the quorum as a percentage of the members. Example: {example}"),
+                example="quorum 50%",
+            )
+        if closes is None:
+            found = [i for i, t in enumerate(tokens) if t.lower() in CLOSES_WORDS]
+            if found:
+                at = found[-1]
+                phrase = " ".join(tokens[at + 1 :])
+                if not phrase:
+                    raise DomainError(BAD_CLOSING, value="", example="closes 48h")
+                closes = phrase
+                del tokens[at:]
+                continue
+        break
+    return Tail(" ".join(tokens), closes, quorum, anonymous)
+
+
+BAD_CLOSING = N_(
+    "I can't read the closing time “{value}”. Write it like this: {example}, "
+    "or a day and time like closes viernes 18:00"
+)
+
+
+def parse_quorum(raw: str) -> int:
+    match = _QUORUM.match(raw.strip())
+    value = int(match.group(1)) if match else -1
+    if not 1 <= value <= 100:
+        raise DomainError(
+            N_("The quorum “{value}” must be a percentage from 1% to 100%. Example: {example}"),
+            value=raw,
+            example="quorum 50%",
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class PollText:
+    question: str
+    options: tuple[str, ...]
+    multi: bool
+    native: bool
+
+
+def read_poll(text: str) -> PollText:
+    """`[native] [multi] question | option | option …` (the options' tail already peeled)."""
+    words = text.split()
+    multi = native = False
+    while words and words[0].lower() in MULTI_WORDS | NATIVE_WORDS:
+        flag = words.pop(0).lower()
+        if flag in MULTI_WORDS:
+            multi = True
+        else:
+            native = True
+    parts = [part.strip() for part in " ".join(words).split("|")]
+    question, options = parts[0], [p for p in parts[1:] if p]
+    check_question(question, POLL_EXAMPLE)
+    if len(options) < MIN_OPTIONS:
+        raise DomainError(
+            N_("A poll needs at least two options, separated by |. Example: {example}"),
+            example=POLL_EXAMPLE,
+        )
+    if len(options) > MAX_OPTIONS:
+        raise DomainError(
+            N_("A poll can have at most {max} options; this one has {count}."),
+            max=MAX_OPTIONS,
+            count=len(options),
+        )
+    for option in options:
+        if len(option) > MAX_OPTION:
+            raise DomainError(
+                N_("Each option can have at most {max} characters: “{option}…” is longer."),
+                max=MAX_OPTION,
+                option=option[:30],
+            )
+    if len({o.casefold() for o in options}) != len(options):
+        raise DomainError(N_("Two options are the same. Each option must be different."))
+    return PollText(question, tuple(options), multi, native)
+
+
+def check_question(question: str, example: str) -> None:
+    if not question.strip():
+        raise DomainError(N_("What is the question? Example: {example}"), example=example)
+    if len(question) > MAX_QUESTION:
+        raise DomainError(
+            N_("The question can have at most {max} characters; this one has {count}."),
+            max=MAX_QUESTION,
+            count=len(question),
+        )
+
+
+# -- tallies and outcomes -------------------------------------------------------------------
+
+
+def options_of(choices: int) -> list[int]:
+    """The options in a bit set: 0b101 → [0, 2]."""
+    return [i for i in range(choices.bit_length()) if choices >> i & 1]
+
+
+@dataclass(frozen=True)
+class Stance:
+    """One member's position as the rules see it."""
+
+    choices: int
+    has_reason: bool = False
+
+
+def counted_option(stance: Stance) -> int | None:
+    """A proposal position as it counts: a Block without a reason counts as Disagree."""
+    picked = options_of(stance.choices)
+    if not picked:
+        return None
+    option = picked[0]
+    if option == BLOCK and not stance.has_reason:
+        return DISAGREE
+    return option
+
+
+def tally(stances: Sequence[Stance], n_options: int, *, proposal: bool) -> list[int]:
+    counts = [0] * n_options
+    for stance in stances:
+        if proposal:
+            option = counted_option(stance)
+            if option is not None:
+                counts[option] += 1
+        else:
+            for option in options_of(stance.choices):
+                if option < n_options:
+                    counts[option] += 1
+    return counts
+
+
+def live_tally(stances: Sequence[Stance], n_options: int) -> list[int]:
+    """What the open vote shows: every chosen option as chosen (a Block is a Block)."""
+    counts = [0] * n_options
+    for stance in stances:
+        for option in options_of(stance.choices):
+            if option < n_options:
+                counts[option] += 1
+    return counts
+
+
+def quorum_met(voters: int, members: int, quorum: int | None) -> bool:
+    """At least `quorum` percent of the members took a position (None: no quorum asked)."""
+    if quorum is None:
+        return True
+    return voters * 100 >= quorum * members
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str
+    counts: tuple[int, ...]
+    voters: int
+    members: int
+    winners: tuple[int, ...] = ()
+
+
+def proposal_outcome(stances: Sequence[Stance], members: int, quorum: int | None) -> Outcome:
+    """Blocked if any Block with a reason; passed if more Agree than Disagree; quorum first."""
+    voters = sum(1 for s in stances if s.choices)
+    counts = tuple(tally(stances, PROPOSAL_OPTIONS, proposal=True))
+    if not quorum_met(voters, members, quorum):
+        kind = NO_QUORUM
+    elif counts[BLOCK]:
+        kind = BLOCKED
+    elif counts[AGREE] > counts[DISAGREE]:
+        kind = PASSED
+    else:
+        kind = NOT_PASSED
+    return Outcome(kind, counts, voters, members)
+
+
+def poll_outcome(
+    stances: Sequence[Stance], n_options: int, members: int, quorum: int | None
+) -> Outcome:
+    """The option with the most votes wins; several with the most are a tie."""
+    voters = sum(1 for s in stances if s.choices)
+    counts = tuple(tally(stances, n_options, proposal=False))
+    top = max(counts) if counts else 0
+    winners = tuple(i for i, c in enumerate(counts) if c == top) if top else ()
+    if not quorum_met(voters, members, quorum):
+        return Outcome(NO_QUORUM, counts, voters, members)
+    if not winners:
+        return Outcome(NO_VOTES, counts, voters, members)
+    return Outcome(WINNER if len(winners) == 1 else TIE, counts, voters, members, winners)
+
+
+# -- the closing time -----------------------------------------------------------------------
+
+DEFAULT_DURATION_HOURS = 72
+MAX_DURATION_DAYS = 90
+
+
+def closing_time(phrase: str | None, *, tz: str, now: datetime) -> datetime:
+    """When a vote closes: `48h`, `3 días`, `viernes 18:00`, `sexta 19h`, `next friday 7pm`… read
+    in the group's time zone (`bot.core.timeparse`), or 72 h from now."""
+    if phrase is None:
+        return now + timedelta(hours=DEFAULT_DURATION_HOURS)
+    try:
+        when = timeparse.parse_deadline(phrase, tz=tz, now=now)
+    except timeparse.BadTime as exc:
+        raise DomainError(BAD_CLOSING, value=phrase, example="closes 48h") from exc
+    if when <= now:
+        raise DomainError(
+            N_("The closing time “{value}” has already passed. Example: {example}"),
+            value=phrase,
+            example="closes 48h",
+        )
+    if when > now + timedelta(days=MAX_DURATION_DAYS):
+        raise DomainError(
+            N_("A vote can stay open at most {days} days. Example: {example}"),
+            days=MAX_DURATION_DAYS,
+            example="closes 7d",
+        )
+    return when
+
+
+def reminder_lead(opened_at: datetime, closes_at: datetime) -> timedelta:
+    """How long before the deadline the reminder goes: 6 h, or half the vote if shorter."""
+    return min(timedelta(hours=6), (closes_at - opened_at) / 2)

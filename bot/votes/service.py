@@ -1,0 +1,583 @@
+"""Votes: opening, positions, reasons, refreshing the message, closing, the decision log.
+
+Plain async functions of an `AsyncSession` and plain values; nothing here knows Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import DateTime, bindparam, func, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.core.callbacks import STALE_BUTTON
+from bot.core.db import as_utc
+from bot.core.errors import DomainError
+from bot.core.i18n import N_
+from bot.groups.models import Group, Membership, Person
+from bot.votes import rules
+from bot.votes.models import NATIVE, POLL, PROPOSAL, Decision, Position, Vote
+from bot.votes.views import DecisionLine, Voter, VoteView, n_options
+
+# the vote message is edited at most once per this interval (Telegram: ~20 edits/min/group)
+EDIT_INTERVAL = timedelta(seconds=3)
+
+VOTE_CLOSED = N_("This vote is closed. See the result with /decisions")
+
+
+@dataclass(frozen=True)
+class NewVote:
+    kind: str
+    question: str
+    options: tuple[str, ...]
+    multi: bool
+    closes_at: datetime
+    quorum: int | None
+    anonymous: bool
+
+
+def proposal_from(text: str, *, tz: str, now: datetime) -> NewVote:
+    tail = rules.read_tail(text)
+    rules.check_question(tail.text, rules.PROPOSAL_EXAMPLE)
+    return NewVote(
+        kind=PROPOSAL,
+        question=tail.text,
+        options=(),
+        multi=False,
+        closes_at=rules.closing_time(tail.closes, tz=tz, now=now),
+        quorum=tail.quorum,
+        anonymous=tail.anonymous,
+    )
+
+
+def poll_from(text: str, *, tz: str, now: datetime) -> NewVote:
+    tail = rules.read_tail(text)
+    poll = rules.read_poll(tail.text)
+    if poll.native and tail.anonymous:
+        raise DomainError(
+            N_("A native Telegram poll here is always open by name; remove “anonymous”.")
+        )
+    return NewVote(
+        kind=NATIVE if poll.native else POLL,
+        question=poll.question,
+        options=poll.options,
+        multi=poll.multi,
+        closes_at=rules.closing_time(tail.closes, tz=tz, now=now),
+        quorum=tail.quorum,
+        anonymous=tail.anonymous,
+    )
+
+
+async def open_vote(
+    session: AsyncSession,
+    group_id: int,
+    opener_id: int | None,
+    thread_id: int | None,
+    new: NewVote,
+    now: datetime,
+) -> int:
+    vote = Vote(
+        group_id=group_id,
+        kind=new.kind,
+        question=new.question,
+        options=list(new.options),
+        multi=new.multi,
+        opener_id=opener_id,
+        thread_id=thread_id,
+        opened_at=now,
+        closes_at=new.closes_at,
+        quorum=new.quorum,
+        anonymous=new.anonymous,
+        rendered_at=now,
+    )
+    session.add(vote)
+    await session.flush()
+    return vote.id
+
+
+async def set_message(
+    session: AsyncSession, vote_id: int, message_id: int, native_poll_id: str | None = None
+) -> None:
+    await session.execute(
+        update(Vote)
+        .where(Vote.id == vote_id)
+        .values(message_id=message_id, native_poll_id=native_poll_id)
+    )
+
+
+async def forget_message(session: AsyncSession, vote_id: int) -> None:
+    """The vote message was deleted: stop editing it (the outcome is still posted)."""
+    await session.execute(
+        update(Vote).where(Vote.id == vote_id).values(message_id=None, dirty=False)
+    )
+
+
+# -- positions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Stored:
+    choices: int
+
+
+@dataclass(frozen=True)
+class Cast:
+    kind: str
+    options: tuple[str, ...]
+    choices: int  # the member's position now
+    changed: bool
+    rendered_at: datetime | None
+
+
+# Upserts as text, the same on SQLite and PostgreSQL: SQLAlchemy 2.0 cannot cache a dialect
+# INSERT … ON CONFLICT and would compile it on every click. A single choice is taken only from a
+# newer update than the one that set the position (Telegram's update ids grow), so two clicks
+# handled out of order still leave the latest; toggles of a multi-choice poll commute.
+_UPSERT = (
+    "INSERT INTO positions (vote_id, person_id, choices, updated_at, update_id) "
+    "VALUES (:vote_id, :person_id, :choices, :updated_at, :update_id) "
+    "ON CONFLICT (vote_id, person_id) DO UPDATE SET {set}, "
+    "updated_at = excluded.updated_at, update_id = excluded.update_id "
+    "{where} RETURNING choices"
+)
+_CHOOSE = text(
+    _UPSERT.format(
+        set="choices = excluded.choices",
+        where="WHERE positions.choices != excluded.choices AND (positions.update_id IS NULL "
+        "OR positions.update_id < excluded.update_id)",
+    )
+).bindparams(bindparam("updated_at", type_=DateTime(timezone=True)))
+_TOGGLE = text(
+    _UPSERT.format(
+        set="choices = (positions.choices | excluded.choices) "
+        "- (positions.choices & excluded.choices)",
+        where="",
+    )
+).bindparams(bindparam("updated_at", type_=DateTime(timezone=True)))
+
+
+async def cast(
+    session: AsyncSession,
+    group_id: int,
+    vote_id: int,
+    person_id: int,
+    option: int,
+    now: datetime,
+    update_id: int,
+) -> Cast:
+    """Take `option` as the member's position (a multi-choice poll toggles it)."""
+    row = (
+        await session.execute(
+            select(
+                Vote.group_id,
+                Vote.kind,
+                Vote.options,
+                Vote.multi,
+                Vote.closed_at,
+                Vote.rendered_at,
+                Vote.dirty,
+            ).where(Vote.id == vote_id)
+        )
+    ).first()
+    if row is None or row.group_id != group_id or row.kind == NATIVE:
+        raise DomainError(STALE_BUTTON)
+    if row.closed_at is not None:
+        raise DomainError(VOTE_CLOSED)
+    if not 0 <= option < n_options(row.kind, row.options):
+        raise DomainError(STALE_BUTTON)
+    result = (
+        await session.execute(
+            _TOGGLE if row.multi else _CHOOSE,
+            {
+                "vote_id": vote_id,
+                "person_id": person_id,
+                "choices": 1 << option,
+                "updated_at": now,
+                "update_id": update_id,
+            },
+        )
+    ).first()
+    changed = result is not None
+    if result is None:  # the same again, or an older click handled late: show what counts
+        stored = await session.scalar(
+            select(Position.choices).where(
+                Position.vote_id == vote_id, Position.person_id == person_id
+            )
+        )
+        result = _Stored(stored if stored is not None else 1 << option)
+    # On SQLite a transaction holds the only write lock from its start (BEGIN IMMEDIATE), so a
+    # vote read as dirty here cannot be cleaned by a refresh before this commits: no need to
+    # mark it again. On PostgreSQL a refresh can commit in between; only the UPDATE (which
+    # waits for the refresh's row lock) is safe there.
+    if changed and not (row.dirty and session.get_bind().dialect.name == "sqlite"):
+        await mark_dirty(session, vote_id)
+    return Cast(
+        kind=row.kind,
+        options=tuple(row.options),
+        choices=result.choices,
+        changed=changed,
+        rendered_at=as_utc(row.rendered_at),
+    )
+
+
+async def mark_dirty(session: AsyncSession, vote_id: int) -> None:
+    """The message shows less than the database holds. Written only when it was clean, so a
+    burst of clicks does not queue on the vote's row."""
+    await session.execute(
+        update(Vote).where(Vote.id == vote_id, Vote.dirty.is_(False)).values(dirty=True),
+        execution_options={"synchronize_session": False},  # no ORM bookkeeping: it is hot
+    )
+
+
+async def set_reason(
+    session: AsyncSession,
+    group_id: int,
+    message_id: int,
+    person_id: int,
+    reason: str,
+    now: datetime,
+) -> bool:
+    """A reply to an open vote's message by a member with a position: their reason (replaced).
+    False when the message is no open vote or the member has no position."""
+    vote_id = await session.scalar(
+        select(Vote.id).where(
+            Vote.group_id == group_id,
+            Vote.message_id == message_id,
+            Vote.closed_at.is_(None),
+            Vote.kind != NATIVE,
+        )
+    )
+    if vote_id is None:
+        return False
+    result = await session.execute(
+        update(Position)
+        .where(Position.vote_id == vote_id, Position.person_id == person_id, Position.choices != 0)
+        .values(reason=reason.strip()[:1000], updated_at=now)
+    )
+    if result.rowcount != 1:
+        return False
+    await mark_dirty(session, vote_id)
+    return True
+
+
+async def record_native_answer(
+    session: AsyncSession,
+    poll_id: str,
+    person_id: int,
+    option_ids: list[int],
+    now: datetime,
+    update_id: int,
+) -> int | None:
+    """A `poll_answer`: the member's options (empty = retracted). The vote's group id, or None
+    when the poll is not an open vote of ours."""
+    row = (
+        await session.execute(
+            select(Vote.id, Vote.group_id, Vote.options).where(
+                Vote.native_poll_id == poll_id, Vote.closed_at.is_(None)
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    choices = 0
+    for option in option_ids:
+        if 0 <= option < len(row.options):
+            choices |= 1 << option
+    await session.execute(
+        _CHOOSE,
+        {
+            "vote_id": row.id,
+            "person_id": person_id,
+            "choices": choices,
+            "updated_at": now,
+            "update_id": update_id,
+        },
+    )
+    return row.group_id
+
+
+# -- what the vote message shows ------------------------------------------------------------
+
+
+async def member_count(session: AsyncSession, group_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.group_id == group_id, Membership.left_at.is_(None))
+        )
+    ) or 0
+
+
+async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
+    vote = await session.get(Vote, vote_id)
+    if vote is None:
+        return None
+    group = await session.get(Group, vote.group_id)
+    assert group is not None
+    rows = (
+        await session.execute(
+            select(
+                Position.person_id,
+                Person.first_name,
+                Person.last_name,
+                Position.choices,
+                Position.reason,
+            )
+            .join(Person, Person.id == Position.person_id)
+            .where(Position.vote_id == vote_id, Position.choices != 0)
+            .order_by(Position.id)
+        )
+    ).all()
+    number = await session.scalar(select(Decision.number).where(Decision.vote_id == vote_id))
+    return VoteView(
+        id=vote.id,
+        kind=vote.kind,
+        question=vote.question,
+        options=tuple(vote.options),
+        multi=vote.multi,
+        anonymous=vote.anonymous,
+        quorum=vote.quorum,
+        opened_at=as_utc(vote.opened_at),  # type: ignore[arg-type]
+        closes_at=as_utc(vote.closes_at),  # type: ignore[arg-type]
+        closed_at=as_utc(vote.closed_at),
+        outcome=vote.outcome,
+        chat_id=group.chat_id,
+        message_id=vote.message_id,
+        thread_id=vote.thread_id,
+        language=group.language,
+        timezone=group.timezone,
+        group_active=group.active,
+        members=await member_count(session, vote.group_id),
+        voters=tuple(Voter(*row) for row in rows),
+        decision_number=number,
+    )
+
+
+async def claim_refresh(
+    session: AsyncSession, vote_id: int, now: datetime
+) -> tuple[bool, datetime | None]:
+    """Take the right to edit the vote message now: (claimed, or when to try again).
+
+    At most one vote message of a group is edited per `EDIT_INTERVAL` (Telegram allows about
+    20 edits a minute in a group, whatever the number of open votes)."""
+    other = aliased(Vote)
+    recent_in_group = (
+        select(other.id)
+        .where(
+            other.group_id == Vote.group_id,
+            other.id != Vote.id,
+            other.rendered_at > now - EDIT_INTERVAL,
+        )
+        .exists()
+    )
+    result = await session.execute(
+        update(Vote)
+        .where(
+            Vote.id == vote_id,
+            Vote.dirty.is_(True),
+            Vote.message_id.is_not(None),
+            Vote.closed_at.is_(None),
+            or_(Vote.rendered_at.is_(None), Vote.rendered_at <= now - EDIT_INTERVAL),
+            ~recent_in_group,
+        )
+        .values(dirty=False, rendered_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount == 1:
+        return True, None
+    row = (
+        await session.execute(
+            select(Vote.dirty, Vote.closed_at, Vote.message_id, Vote.group_id).where(
+                Vote.id == vote_id
+            )
+        )
+    ).first()
+    if row is None or not row.dirty or row.closed_at is not None or row.message_id is None:
+        return False, None
+    last = await session.scalar(
+        select(func.max(Vote.rendered_at)).where(Vote.group_id == row.group_id)
+    )
+    return False, max(as_utc(last) or now, now - EDIT_INTERVAL) + EDIT_INTERVAL
+
+
+async def dirty_votes(session: AsyncSession) -> list[int]:
+    return list(
+        await session.scalars(
+            select(Vote.id).where(
+                Vote.dirty.is_(True), Vote.closed_at.is_(None), Vote.message_id.is_not(None)
+            )
+        )
+    )
+
+
+# -- finding votes ------------------------------------------------------------------------
+
+
+async def vote_by_message(session: AsyncSession, group_id: int, message_id: int) -> Vote | None:
+    return await session.scalar(
+        select(Vote).where(Vote.group_id == group_id, Vote.message_id == message_id)
+    )
+
+
+async def open_votes(session: AsyncSession, group_id: int) -> list[Vote]:
+    return list(
+        await session.scalars(
+            select(Vote)
+            .where(Vote.group_id == group_id, Vote.closed_at.is_(None))
+            .order_by(Vote.closes_at, Vote.id)
+        )
+    )
+
+
+# -- closing and the decision log -----------------------------------------------------------
+
+
+def outcome_of(v: VoteView) -> rules.Outcome:
+    if v.kind == PROPOSAL:
+        return rules.proposal_outcome(v.stances, v.members, v.quorum)
+    return rules.poll_outcome(v.stances, v.n_options, v.members, v.quorum)
+
+
+async def close_vote(
+    session: AsyncSession, vote_id: int, now: datetime, by: int | None = None
+) -> bool:
+    """Close the vote once (False if it was closed already) and log the decision."""
+    result = await session.execute(
+        update(Vote)
+        .where(Vote.id == vote_id, Vote.closed_at.is_(None))
+        .values(closed_at=now, closed_by=by)
+    )
+    if result.rowcount != 1:
+        return False
+    v = await view(session, vote_id)
+    assert v is not None
+    outcome = outcome_of(v)
+    group_id = await session.scalar(select(Vote.group_id).where(Vote.id == vote_id))
+    number = (
+        await session.scalar(
+            select(func.coalesce(func.max(Decision.number), 0)).where(Decision.group_id == group_id)
+        )
+    ) + 1
+    session.add(
+        Decision(
+            group_id=group_id,
+            number=number,
+            vote_id=vote_id,
+            outcome=outcome.kind,
+            winners=list(outcome.winners),
+            counts=list(outcome.counts),
+            voters=outcome.voters,
+            members=outcome.members,
+            decided_at=now,
+        )
+    )
+    await session.execute(update(Vote).where(Vote.id == vote_id).values(outcome=outcome.kind))
+    await session.flush()
+    return True
+
+
+async def due_to_close(session: AsyncSession, now: datetime) -> list[int]:
+    return list(
+        await session.scalars(
+            select(Vote.id)
+            .join(Group, Group.id == Vote.group_id)
+            .where(Vote.closed_at.is_(None), Vote.closes_at <= now, Group.active.is_(True))
+            .order_by(Vote.closes_at)
+        )
+    )
+
+
+async def unannounced(session: AsyncSession) -> list[int]:
+    return list(
+        await session.scalars(
+            select(Vote.id).where(Vote.closed_at.is_not(None), Vote.announced_at.is_(None))
+        )
+    )
+
+
+async def mark_announced(session: AsyncSession, vote_id: int, now: datetime) -> None:
+    await session.execute(
+        update(Vote)
+        .where(Vote.id == vote_id)
+        .values(announced_at=now, dirty=False, rendered_at=now)
+    )
+
+
+async def decisions(session: AsyncSession, group_id: int, limit: int = 20) -> list[DecisionLine]:
+    rows = (
+        await session.execute(
+            select(Decision, Vote, Group.chat_id)
+            .join(Vote, Vote.id == Decision.vote_id)
+            .join(Group, Group.id == Decision.group_id)
+            .where(Decision.group_id == group_id)
+            .order_by(Decision.number.desc())
+            .limit(limit)
+        )
+    ).all()
+    return [
+        DecisionLine(
+            number=d.number,
+            question=v.question,
+            kind=v.kind,
+            outcome=d.outcome,
+            winners=tuple(v.options[i] for i in d.winners if i < len(v.options)),
+            decided_at=as_utc(d.decided_at),  # type: ignore[arg-type]
+            chat_id=chat_id,
+            message_id=v.message_id,
+        )
+        for d, v, chat_id in rows
+    ]
+
+
+async def decision_vote(session: AsyncSession, group_id: int, number: int) -> int | None:
+    return await session.scalar(
+        select(Decision.vote_id).where(Decision.group_id == group_id, Decision.number == number)
+    )
+
+
+# -- reminders ------------------------------------------------------------------------------
+
+
+async def reminder_candidates(session: AsyncSession, now: datetime) -> list[Vote]:
+    """Open votes of active groups without a reminder yet, whose deadline is at most 6 h away."""
+    return list(
+        await session.scalars(
+            select(Vote)
+            .join(Group, Group.id == Vote.group_id)
+            .where(
+                Vote.closed_at.is_(None),
+                Vote.reminder_sent_at.is_(None),
+                Vote.closes_at > now,
+                Vote.closes_at <= now + timedelta(hours=6),
+                Group.active.is_(True),
+            )
+        )
+    )
+
+
+async def claim_reminder(session: AsyncSession, vote_id: int, now: datetime) -> bool:
+    result = await session.execute(
+        update(Vote)
+        .where(Vote.id == vote_id, Vote.reminder_sent_at.is_(None), Vote.closed_at.is_(None))
+        .values(reminder_sent_at=now)
+    )
+    return result.rowcount == 1
+
+
+async def not_voted(session: AsyncSession, vote_id: int, group_id: int) -> list[Person]:
+    voted = select(Position.person_id).where(Position.vote_id == vote_id, Position.choices != 0)
+    return list(
+        await session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(
+                Membership.group_id == group_id,
+                Membership.left_at.is_(None),
+                Person.id.not_in(voted),
+            )
+            .order_by(Membership.joined_at, Person.id)
+        )
+    )

@@ -1,0 +1,65 @@
+"""Plain values a vote is shown from (no database, no Telegram): what renderers receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.votes import rules
+
+
+def n_options(kind: str, options: list[str]) -> int:
+    return rules.PROPOSAL_OPTIONS if kind == rules.PROPOSAL else len(options)
+
+
+@dataclass(frozen=True)
+class Voter:
+    person_id: int
+    first_name: str
+    last_name: str | None
+    choices: int
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class VoteView:
+    id: int
+    kind: str
+    question: str
+    options: tuple[str, ...]
+    multi: bool
+    anonymous: bool
+    quorum: int | None
+    opened_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    outcome: str | None
+    chat_id: int
+    message_id: int | None
+    thread_id: int | None
+    language: str
+    timezone: str
+    group_active: bool
+    members: int
+    voters: tuple[Voter, ...]
+    decision_number: int | None = None
+
+    @property
+    def n_options(self) -> int:
+        return n_options(self.kind, list(self.options))
+
+    @property
+    def stances(self) -> list[rules.Stance]:
+        return [rules.Stance(v.choices, bool(v.reason)) for v in self.voters]
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    number: int
+    question: str
+    kind: str
+    outcome: str
+    winners: tuple[str, ...]
+    decided_at: datetime
+    chat_id: int
+    message_id: int | None

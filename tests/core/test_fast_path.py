@@ -1,0 +1,169 @@
+"""The per-update path kept cheap: the text claim, the one-read registration, SQLite turns."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.core.db import as_utc, create_engine, make_sessionmaker, session_scope, utcnow
+from bot.core.models import ProcessedUpdate
+from bot.core.turn import claim_update
+from bot.groups.models import Group, Membership, Person
+from tests.conftest import ANA, LUIS, NORTE, Bot, add_bot
+from tests.updates import TChat, TUser
+
+
+async def test_the_claim_stores_the_time_as_utc_and_refuses_a_second_claim(bot: Bot) -> None:
+    async with bot.db() as session:
+        assert await claim_update(session, 77) is True
+        assert await claim_update(session, 77) is False
+    stored = as_utc(await bot.scalar(select(ProcessedUpdate.processed_at)))
+    assert abs(stored - utcnow()) < timedelta(seconds=5)
+    # the stored time compares like the ORM's (pruning relies on it)
+    older = await bot.scalar(
+        select(ProcessedUpdate.update_id).where(
+            ProcessedUpdate.processed_at < utcnow() + timedelta(seconds=5)
+        )
+    )
+    assert older == 77
+
+
+async def person_updated_at(bot: Bot, user: TUser):
+    return await bot.scalar(select(Person.updated_at).where(Person.id == user.id))
+
+
+async def test_a_known_member_writing_again_changes_no_row(bot: Bot) -> None:
+    await add_bot(bot)
+    await bot.feed(bot.u.message(NORTE, LUIS, "hola"))
+    before = await person_updated_at(bot, LUIS)
+    await bot.feed(bot.u.message(NORTE, LUIS, "otra vez"))
+    await bot.feed(bot.u.command(NORTE, LUIS, "/help"))
+    assert await person_updated_at(bot, LUIS) == before
+
+
+async def test_what_changed_is_still_written(bot: Bot) -> None:
+    await add_bot(bot)
+    await bot.feed(bot.u.message(NORTE, LUIS, "hola"))
+    # Luis changes his name and username
+    renamed = TUser(LUIS.id, "Luis Alberto", "luis_a", "es")
+    await bot.feed(bot.u.message(NORTE, renamed, "ahora así"))
+    person = await bot.scalar(select(Person).where(Person.id == LUIS.id))
+    assert (person.first_name, person.username) == ("Luis Alberto", "luis_a")
+    # the group is renamed
+    await bot.feed(bot.u.message(TChat(NORTE.id, "supergroup", "Barrio Norte Unido"), LUIS, "!"))
+    assert await bot.scalar(select(Group.title)) == "Barrio Norte Unido"
+    # Luis had left: writing again makes him a member again
+    await bot.feed(bot.u.left_member(NORTE, LUIS, LUIS))
+    assert await bot.scalar(select(Membership.left_at).where(Membership.person_id == LUIS.id))
+    await bot.feed(bot.u.message(NORTE, renamed, "volví"))
+    assert (
+        await bot.scalar(select(Membership.left_at).where(Membership.person_id == LUIS.id))
+    ) is None
+    # an inactive group (the bot was removed) that speaks to us is active again
+    async with bot.db() as session:
+        await session.execute(update(Group).values(active=False))
+    await bot.feed(bot.u.message(NORTE, ANA, "hola"))
+    assert await bot.scalar(select(Group.active)) is True
+
+
+async def test_sqlite_transactions_of_one_process_take_turns(tmp_path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}")
+    sessions = make_sessionmaker(engine)
+    inside = 0
+    most = 0
+
+    async def work() -> None:
+        nonlocal inside, most
+        async with session_scope(sessions) as session:
+            inside += 1
+            most = max(most, inside)
+            await session.execute(select(1))
+            await asyncio.sleep(0.01)
+            inside -= 1
+
+    try:
+        await asyncio.gather(*(work() for _ in range(8)))
+    finally:
+        await engine.dispose()
+    assert most == 1
+
+
+async def test_postgresql_transactions_do_not_queue_in_the_process(database) -> None:
+    if database.backend != "postgresql":
+        pytest.skip("the SQLite half is the test above")
+    engine = database.engine()
+    sessions = make_sessionmaker(engine)
+    inside = most = 0
+
+    async def work() -> None:
+        nonlocal inside, most
+        async with session_scope(sessions) as session:
+            inside += 1
+            most = max(most, inside)
+            await session.execute(select(1))
+            await asyncio.sleep(0.05)
+            inside -= 1
+
+    try:
+        await asyncio.gather(*(work() for _ in range(3)))
+    finally:
+        await engine.dispose()
+    assert most == 3
+
+
+async def test_a_domain_error_undoes_the_handler_but_records_and_registers(bot: Bot) -> None:
+    from bot.core.errors import DomainError
+    from bot.core.turn import Turn, command, handler
+    from bot.groups.service import set_group_timezone
+
+    @handler()
+    async def half_done(turn: Turn) -> None:
+        await set_group_timezone(turn.session, turn.group_id, "America/Lima")
+        raise DomainError("Not like that. Example: /halfdone")
+
+    bot.app.add_handler(command("halfdone", half_done), group=-5)
+    await add_bot(bot)
+    newcomer = TUser(2600, "Rosa", "rosa_h", "es")
+    done = bot.u.command(NORTE, newcomer, "/halfdone")
+    await bot.feed(done, done)
+    assert await bot.scalar(select(Group.timezone)) == "America/Bogota"  # undone
+    assert await bot.scalar(select(Person.username).where(Person.id == newcomer.id)) == "rosa_h"
+    handled = await bot.scalars(
+        select(ProcessedUpdate.handler).where(ProcessedUpdate.update_id == done["update_id"])
+    )
+    assert len(handled) == 1
+    answers = [m for m in bot.tg.sent(NORTE.id) if m.text == "Not like that. Example: /halfdone"]
+    assert len(answers) == 1  # the redelivered copy said nothing
+
+
+async def test_a_session_inside_another_of_the_same_task_does_not_wait(tmp_path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'nested.db'}")
+    sessions = make_sessionmaker(engine)
+    try:
+        async with session_scope(sessions) as outer:
+            async with session_scope(sessions) as inner:
+                assert (await inner.execute(select(1))).scalar() == 1
+            assert (await outer.execute(select(1))).scalar() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_a_turn_is_awaited_at_most_the_busy_timeout(tmp_path, monkeypatch) -> None:
+    from bot.core import db
+
+    monkeypatch.setattr(db, "TURN_WAIT_SECONDS", 0.2)
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'wait.db'}")
+    sessions = make_sessionmaker(engine)
+
+    async def other_task() -> int:
+        async with session_scope(sessions) as session:
+            return (await session.execute(select(2))).scalar()
+
+    try:
+        async with session_scope(sessions):  # holds the turn, has not touched the database
+            assert await asyncio.create_task(other_task()) == 2
+    finally:
+        await engine.dispose()

@@ -1,0 +1,56 @@
+"""Shared steps of the votes tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.core.db import utcnow
+from bot.votes.models import Vote
+from tests.conftest import ANA, NORTE, Bot, add_bot
+from tests.telegram_double import Sent
+from tests.updates import TUser
+
+
+async def setup_group(bot: Bot, *members: TUser) -> None:
+    await add_bot(bot)
+    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+    for person in members:
+        await bot.feed(bot.u.message(NORTE, person, "hola"))
+
+
+async def open_vote(bot: Bot, text: str, by: TUser = ANA) -> tuple[Vote, Sent]:
+    await bot.feed(bot.u.command(NORTE, by, text))
+    vote = await bot.scalar(select(Vote).order_by(Vote.id.desc()).limit(1))
+    assert vote is not None, bot.tg.last(NORTE.id).text
+    message = bot.tg.messages[(NORTE.id, vote.message_id)]
+    return vote, message
+
+
+async def press(bot: Bot, user: TUser, message: Sent, label_or_index: str | int) -> None:
+    if isinstance(label_or_index, int):
+        data = message.button_data[label_or_index]
+    else:
+        data = next(d for row in message.buttons for t, d in row if label_or_index in t)
+    await bot.feed(bot.u.callback(user, bot.tg.message_json(NORTE.id, message.message_id), data))
+
+
+class Clock:
+    """Ticks of the scheduler at moments that move forward (the edit interval is 3 s)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    async def tick(self, bot: Bot, after: timedelta = timedelta(seconds=4)) -> datetime:
+        self.offset += after
+        now = utcnow() + self.offset
+        await bot.runtime.scheduler.tick(bot.runtime, now)
+        return now
+
+
+def reply_to(bot: Bot, message: Sent, user: TUser, text: str) -> dict:
+    """`user` answers the bot's `message` with `text` (a reply, as Telegram sends it)."""
+    return bot.u.message(
+        NORTE, user, text, reply_to=bot.tg.message_json(NORTE.id, message.message_id)
+    )

@@ -1,0 +1,211 @@
+"""Clicks: coalesced edits, restarts, deleted messages, duplicates, races and forged buttons."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.app import build_application
+from bot.groups.models import Membership
+from bot.votes import service
+from bot.votes.models import Position, Vote
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings
+from tests.updates import TChat, TUser
+from tests.votes.helpers import Clock, open_vote, press, setup_group
+
+
+def edits(bot: Bot) -> int:
+    return len(bot.tg.calls_of("editMessageText"))
+
+
+async def test_a_burst_of_clicks_is_one_edit_and_edits_are_spaced(bot: Bot) -> None:
+    people = [TUser(300 + i, f"Vecina {i}", None, "es") for i in range(12)]
+    await setup_group(bot, *people)
+    clock = Clock()
+    vote, message = await open_vote(bot, "/poll ¿Qué día? | Sábado | Domingo")
+    for i, person in enumerate(people):
+        await press(bot, person, message, i % 2)
+    # every click was answered at once; one refresh job is waiting for the whole burst
+    assert len(bot.tg.toasts()) == 12
+    assert len(bot.app.job_queue.get_jobs_by_name(f"votes:refresh:{vote.id}")) == 1
+    assert edits(bot) == 0
+    await clock.tick(bot)
+    assert edits(bot) == 1
+    assert "Sábado: 6" in message.text and "Domingo: 6" in message.text
+
+    await press(bot, people[0], message, 1)
+    await clock.tick(bot, timedelta(seconds=1))  # too soon after the last edit
+    assert edits(bot) == 1
+    await clock.tick(bot, timedelta(seconds=3))
+    assert edits(bot) == 2
+    assert "Domingo: 7" in message.text
+
+
+async def test_the_refresh_job_edits_after_the_burst(bot: Bot, monkeypatch) -> None:
+    monkeypatch.setattr(service, "EDIT_INTERVAL", timedelta(seconds=0.3))
+    await setup_group(bot, LUIS, JOAO, MARY)
+    _, message = await open_vote(bot, "/propose Pintar")
+    await bot.app.job_queue.start()
+    try:
+        for person in (LUIS, JOAO, MARY, LUIS, JOAO):
+            await press(bot, person, message, 0 if person is not JOAO else 2)
+        await asyncio.sleep(1.0)
+    finally:
+        await bot.app.job_queue.stop()
+    assert 1 <= edits(bot) <= 2
+    assert "✅ De acuerdo: 2 — Luis, Mary" in message.text
+    assert "👎 En desacuerdo: 1 — João" in message.text
+
+
+async def test_after_a_restart_the_pending_edit_still_happens(bot: Bot, database) -> None:
+    await setup_group(bot, LUIS)
+    _, message = await open_vote(bot, "/propose Pintar")
+    await press(bot, LUIS, message, 0)
+    await bot.app.shutdown()  # the process stops before its refresh job ran
+
+    app = build_application(make_settings(database.url), request=bot.tg, engine=bot.engine)
+    await app.initialize()
+    try:
+        restarted = Bot(app=app, tg=bot.tg, u=bot.u, engine=bot.engine)
+        await Clock().tick(restarted)
+        assert "✅ De acuerdo: 1 — Luis" in message.text
+    finally:
+        await app.shutdown()
+    await bot.app.initialize()  # for the fixture's own shutdown
+
+
+async def test_a_deleted_vote_message_does_not_crash_or_loop(bot: Bot, caplog) -> None:
+    await setup_group(bot, LUIS)
+    clock = Clock()
+    _vote, message = await open_vote(bot, "/propose Pintar")
+    shown = bot.tg.message_json(NORTE.id, message.message_id)
+    del bot.tg.messages[(NORTE.id, message.message_id)]  # an admin deleted it
+    bot.tg.order.remove((NORTE.id, message.message_id))
+    await bot.feed(
+        bot.u.callback(LUIS, shown, shown["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    )
+    assert bot.tg.toasts() == ["Tu voto: ✅ De acuerdo"]
+    await clock.tick(bot)
+    await clock.tick(bot)
+    await clock.tick(bot)
+    assert edits(bot) == 1  # tried once, then it stops trying
+    assert await bot.scalar(select(Vote.message_id)) is None
+    # it still closes at the deadline, with the result as a new message
+    await clock.tick(bot, timedelta(days=4))
+    result = bot.tg.last(NORTE.id)
+    assert result.text.startswith("🗳 Decisión #1: Pintar") and result.reply_to is None
+
+
+async def test_the_same_callback_twice_changes_and_answers_once(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    _vote, message = await open_vote(bot, "/poll multi Q | a | b")
+    click = bot.u.callback(
+        LUIS, bot.tg.message_json(NORTE.id, message.message_id), message.button_data[0]
+    )
+    await bot.feed(click)
+    await bot.feed(click)  # Telegram delivered it again
+    assert bot.tg.toasts() == ["Tu voto: a"]  # a second toggle would have unticked it
+    assert await bot.scalar(select(Position.choices)) == 1
+
+
+async def test_two_members_clicking_at_the_same_moment_both_count(bot: Bot) -> None:
+    people = [TUser(400 + i, f"Vecino {i}", None, "es") for i in range(8)]
+    await setup_group(bot, *people)
+    _vote, message = await open_vote(bot, "/propose Pintar")
+    shown = bot.tg.message_json(NORTE.id, message.message_id)
+    await asyncio.gather(
+        *(
+            bot.feed(bot.u.callback(p, shown, message.button_data[i % 4]))
+            for i, p in enumerate(people)
+        )
+    )
+    # and one member pressing two buttons at once: one of them is their position
+    await asyncio.gather(
+        bot.feed(bot.u.callback(ANA, shown, message.button_data[0])),
+        bot.feed(bot.u.callback(ANA, shown, message.button_data[2])),
+    )
+    async with bot.db() as session:
+        rows = dict((await session.execute(select(Position.person_id, Position.choices))).all())
+    assert {p.id: rows[p.id] for p in people} == {p.id: 1 << (i % 4) for i, p in enumerate(people)}
+    assert rows[ANA.id] in (1, 4)
+    assert len(bot.tg.toasts()) == 10
+
+
+async def test_forged_and_foreign_buttons_get_a_toast(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    vote, message = await open_vote(bot, "/propose Pintar")
+    shown = bot.tg.message_json(NORTE.id, message.message_id)
+    stale = "Este botón ya no funciona. Envía el comando de nuevo."
+    for data in (
+        f"vote:c:{vote.id}:9",
+        f"vote:c:{vote.id + 50}:0",
+        "vote:c:x:0",
+        f"vote:c:{vote.id}",
+    ):
+        await bot.feed(bot.u.callback(LUIS, shown, data))
+    # a person in another group pressing a button that names this vote
+    sur = bot.group(TChat(-1002000000002, "supergroup", "Barrio Sur"))
+    await bot.feed(bot.u.my_chat_member(sur, MARY, "left", "member"))
+    elsewhere = bot.tg.message_json(sur.id, bot.tg.last(sur.id).message_id)
+    await bot.feed(bot.u.callback(MARY, elsewhere, f"vote:c:{vote.id}:0"))
+    # (Barrio Sur speaks English: Mary added the bot there)
+    assert bot.tg.toasts() == [stale] * 4 + ["This button no longer works. Send the command again."]
+    assert await bot.scalar(select(func.count()).select_from(Position)) == 0
+
+
+async def test_a_reason_from_someone_without_a_position_is_ignored(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    _vote, message = await open_vote(bot, "/propose Pintar")
+    await bot.feed(
+        bot.u.message(
+            NORTE, LUIS, "yo opino", reply_to=bot.tg.message_json(NORTE.id, message.message_id)
+        )
+    )
+    assert await bot.scalar(select(func.count()).select_from(Position)) == 0
+    assert await bot.scalar(select(Vote.dirty)) is False
+
+
+async def test_an_older_click_handled_late_does_not_overwrite_a_newer_one(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    _, message = await open_vote(bot, "/propose Pintar")
+    shown = bot.tg.message_json(NORTE.id, message.message_id)
+    older = bot.u.callback(LUIS, shown, message.button_data[0])
+    newer = bot.u.callback(LUIS, shown, message.button_data[2])
+    await bot.feed(newer, older)  # handled out of order (concurrent handling can do that)
+    assert await bot.scalar(select(Position.choices)) == 1 << 2
+    assert bot.tg.toasts()[-1] == "Ya elegiste: 👎 En desacuerdo"
+
+
+async def test_two_open_votes_of_a_group_share_the_edit_budget(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    clock = Clock()
+    _, first = await open_vote(bot, "/propose Pintar")
+    _, second = await open_vote(bot, "/propose Fiesta")
+    await clock.tick(bot)
+    await press(bot, LUIS, first, 0)
+    await press(bot, LUIS, second, 0)
+    await clock.tick(bot)  # one of the two now, the other 3 s later
+    assert edits(bot) == 1
+    await clock.tick(bot, timedelta(seconds=1))
+    assert edits(bot) == 1
+    await clock.tick(bot, timedelta(seconds=3))
+    assert edits(bot) == 2
+    assert "✅ De acuerdo: 1 — Luis" in first.text and "✅ De acuerdo: 1 — Luis" in second.text
+
+
+async def test_someone_unknown_or_gone_who_presses_is_a_member_again(bot: Bot) -> None:
+    # Telegram only lets people who are in the chat press its buttons: a press from someone
+    # the bot never saw, or had seen leave, registers them as a member and counts
+    await setup_group(bot, LUIS)
+    await bot.feed(bot.u.left_member(NORTE, LUIS, LUIS))
+    stranger = TUser(777, "Nueva", None, "es")
+    _, message = await open_vote(bot, "/propose Pintar")
+    assert "Votaron: 0 · faltan: 1" in message.text  # Ana only
+    await press(bot, LUIS, message, 0)
+    await press(bot, stranger, message, 2)
+    await Clock().tick(bot)
+    assert "Votaron: 2 · faltan: 1" in message.text
+    left = await bot.scalars(select(Membership.left_at))
+    assert left == [None, None, None]

@@ -1,0 +1,135 @@
+"""Polls: single and multiple choice, anonymous tallies, /votes, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.votes.models import Position, Vote
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot
+from tests.votes.helpers import Clock, open_vote, press, setup_group
+
+
+async def test_a_single_choice_poll_with_a_winner(bot: Bot) -> None:
+    await setup_group(bot, LUIS, JOAO, MARY)
+    clock = Clock()
+    _vote, message = await open_vote(
+        bot, "/poll ¿Dónde hacemos la feria? | Plaza | Escuela | Parque"
+    )
+    assert message.text.startswith("📊 Encuesta\n¿Dónde hacemos la feria?")
+    assert [label for row in message.buttons for label, _ in row] == ["Plaza", "Escuela", "Parque"]
+    await press(bot, LUIS, message, "Plaza")
+    await press(bot, JOAO, message, "Parque")
+    await press(bot, MARY, message, "Parque")
+    await press(bot, LUIS, message, "Parque")  # Luis changes his mind: the latest counts
+    await clock.tick(bot)
+    assert "Parque: 3 — Luis, João, Mary" in message.text
+    assert "Plaza: 0" in message.text
+    await bot.feed(
+        bot.u.command(
+            NORTE, ANA, "/close", reply_to=bot.tg.message_json(NORTE.id, message.message_id)
+        )
+    )
+    result = bot.tg.last(NORTE.id).text
+    assert "🏆 Ganó: “Parque”" in result
+    assert "Plaza 0 · Escuela 0 · Parque 3" in result
+    assert (await bot.scalar(select(Vote.outcome))) == "winner"
+
+
+async def test_a_multiple_choice_poll_toggles_options_and_can_tie(bot: Bot) -> None:
+    await setup_group(bot, LUIS, JOAO)
+    _vote, message = await open_vote(bot, "/poll multi ¿Qué traemos? | Pan | Mate | Torta")
+    assert "(puedes elegir varias)" in message.text
+    await press(bot, LUIS, message, "Pan")
+    await press(bot, LUIS, message, "Mate")
+    await press(bot, JOAO, message, "Torta")
+    await press(bot, JOAO, message, "Torta")  # unticks it
+    await press(bot, JOAO, message, "Pan")
+    await press(bot, JOAO, message, "Mate")
+    assert bot.tg.toasts() == [
+        "Tu voto: Pan",
+        "Tu voto: Pan, Mate",
+        "Tu voto: Torta",
+        "Ahora no tienes ninguna opción marcada.",
+        "Tu voto: Pan",
+        "Tu voto: Pan, Mate",
+    ]
+    await bot.feed(
+        bot.u.command(
+            NORTE, ANA, "/close", reply_to=bot.tg.message_json(NORTE.id, message.message_id)
+        )
+    )
+    result = bot.tg.last(NORTE.id).text
+    assert "🤝 Empate entre “Pan”, “Mate”" in result
+    assert "Votaron: 2 de 3 integrantes." in result
+
+
+async def test_an_anonymous_poll_shows_counts_without_names(bot: Bot) -> None:
+    await setup_group(bot, LUIS, JOAO)
+    clock = Clock()
+    vote, message = await open_vote(bot, "/poll Presupuesto | Sí | No anonymous")
+    assert vote.anonymous and vote.options == ["Sí", "No"]
+    await press(bot, LUIS, message, "Sí")
+    await press(bot, JOAO, message, "No")
+    await clock.tick(bot)
+    assert "Sí: 1\n" in message.text and "Luis" not in message.text
+    assert "anónima: solo conteos, sin nombres" in message.text
+    # positions are still stored by person: anonymous is about what the group sees
+    assert await bot.scalar(select(func.count()).select_from(Position)) == 2
+
+
+async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/votes"))
+    assert bot.tg.last(NORTE.id).text.startswith("No hay nada abierto para votar ahora.")
+    _, first = await open_vote(bot, "/propose Pintar closes 2d")
+    _, second = await open_vote(bot, "/poll ¿Cuándo? | Sábado | Domingo closes 5h")
+    await bot.feed(bot.u.command(NORTE, LUIS, "/votes"))
+    listing = bot.tg.last(NORTE.id)
+    lines = listing.text.splitlines()
+    assert lines[0] == "Votaciones abiertas"
+    assert lines[1].startswith("• ¿Cuándo? — cierra el ")  # the soonest first
+    assert lines[2].startswith("• Pintar — cierra el ")
+    assert f'href="https://t.me/c/1000000001/{second.message_id}"' in listing.html
+    assert f'href="https://t.me/c/1000000001/{first.message_id}"' in listing.html
+
+
+@pytest.mark.parametrize(
+    ("command", "answer"),
+    [
+        ("/propose", "¿Cuál es la pregunta? Ejemplo: /propose Pintar el mural el sábado"),
+        ("/poll", "¿Cuál es la pregunta? Ejemplo: /poll ¿Dónde hacemos la feria?"),
+        ("/poll ¿Dónde? | Plaza", "Una encuesta necesita al menos dos opciones, separadas por |."),
+        (
+            "/poll ¿Qué? | " + " | ".join(f"op{i}" for i in range(30)),
+            "Una encuesta puede tener hasta 10 opciones; esta tiene 30.",
+        ),
+        ("/poll ¿Qué? | a | " + "b" * 101, "Cada opción puede tener hasta 100 caracteres:"),
+        (
+            "/propose Pintar closes cuando sea",
+            "No entiendo la hora de cierre “cuando sea”. Escríbela así: closes 48h",
+        ),
+        (
+            "/propose Pintar closes 15/12/2020 10:00",
+            "La hora de cierre “15/12/2020 10:00” ya pasó. Ejemplo: closes 48h",
+        ),
+        (
+            "/propose Pintar quorum 150%",
+            "El quórum “150%” debe ser un porcentaje de 1% a 100%. Ejemplo: quorum 50%",
+        ),
+    ],
+)
+async def test_bad_input_gets_a_short_answer_with_an_example(
+    bot: Bot, command: str, answer: str
+) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, command))
+    assert bot.tg.last(NORTE.id).text.startswith(answer)
+    assert await bot.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+async def test_votes_are_opened_in_groups_only(bot: Bot) -> None:
+    from tests.updates import private_chat
+
+    await bot.feed(bot.u.command(private_chat(LUIS), LUIS, "/propose Pintar"))
+    assert bot.tg.last(LUIS.id).text.startswith("Ese comando funciona en un grupo.")

@@ -1,0 +1,199 @@
+"""The pure rules of votes as tables of plain values: reading commands, tallies, outcomes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.core.errors import DomainError
+from bot.votes import rules
+from bot.votes.rules import (
+    ABSTAIN,
+    AGREE,
+    BLOCK,
+    BLOCKED,
+    DISAGREE,
+    NO_QUORUM,
+    NO_VOTES,
+    NOT_PASSED,
+    PASSED,
+    TIE,
+    WINNER,
+    Stance,
+)
+
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+
+
+def s(*options: int, reason: bool = False) -> Stance:
+    bits = 0
+    for option in options:
+        bits |= 1 << option
+    return Stance(bits, reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "closes", "quorum", "anonymous"),
+    [
+        ("Pintar el mural", "Pintar el mural", None, None, False),
+        ("Pintar el mural closes 48h", "Pintar el mural", "48h", None, False),
+        ("Pintar closes 48h quorum 50% anonymous", "Pintar", "48h", 50, True),
+        ("Pintar anonymous quorum 50% closes 2d", "Pintar", "2d", 50, True),
+        ("Pintar cierra viernes 18:00 quórum 30%", "Pintar", "viernes 18:00", 30, False),
+        ("Pintar QUORUM 100 Anónimo", "Pintar", None, 100, True),
+        ("a | b | c encerra 3d", "a | b | c", "3d", None, False),
+        ("", "", None, None, False),
+    ],
+)
+def test_options_are_read_from_the_end(text, rest, closes, quorum, anonymous) -> None:
+    assert rules.read_tail(text) == rules.Tail(rest, closes, quorum, anonymous)
+
+
+@pytest.mark.parametrize("raw", ["150%", "0%", "-5%", "abc", "50.5%"])
+def test_a_quorum_outside_1_to_100_is_refused(raw: str) -> None:
+    with pytest.raises(DomainError) as error:
+        rules.read_tail(f"Pintar quorum {raw}")
+    assert error.value.kwargs["example"] == "quorum 50%"
+
+
+def test_a_bare_quorum_or_closes_word_asks_for_the_value() -> None:
+    with pytest.raises(DomainError):
+        rules.read_tail("Pintar quorum")
+    with pytest.raises(DomainError):
+        rules.read_tail("Pintar closes")
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "options", "multi", "native"),
+    [
+        ("¿Dónde? | Plaza | Escuela", "¿Dónde?", ("Plaza", "Escuela"), False, False),
+        ("multi ¿Qué traemos? | pan | mate | ", "¿Qué traemos?", ("pan", "mate"), True, False),
+        ("native multi Q | a | b", "Q", ("a", "b"), True, True),
+    ],
+)
+def test_a_poll_is_a_question_and_options(text, question, options, multi, native) -> None:
+    assert rules.read_poll(text) == rules.PollText(question, options, multi, native)
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("| a | b", "What is the question?"),
+        ("", "What is the question?"),
+        ("Q | solo una", "at least two options"),
+        ("Q", "at least two options"),
+        ("Q | " + " | ".join(f"o{i}" for i in range(30)), "at most {max} options"),
+        ("Q | a | " + "x" * 101, "at most {max} characters"),
+        ("Q | Plaza | plaza", "Two options are the same"),
+        ("x" * 301 + " | a | b", "The question can have at most"),
+    ],
+)
+def test_bad_polls_are_refused_with_the_reason(text: str, complaint: str) -> None:
+    with pytest.raises(DomainError) as error:
+        rules.read_poll(text)
+    assert complaint in error.value.message
+
+
+def test_an_option_of_exactly_100_characters_is_fine() -> None:
+    assert len(rules.read_poll("Q | a | " + "x" * 100).options[1]) == 100
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        (None, NOW + timedelta(hours=72)),
+        ("48h", NOW + timedelta(hours=48)),
+        ("3d", NOW + timedelta(days=3)),
+        ("90m", NOW + timedelta(minutes=90)),
+        ("2 días", NOW + timedelta(days=2)),
+        # in the group's time zone (Bogotá is UTC-5): Friday 4 December, 18:00 there
+        ("viernes 18:00", datetime(2026, 12, 4, 23, 0, tzinfo=UTC)),
+        ("sexta 19h", datetime(2026, 12, 5, 0, 0, tzinfo=UTC)),
+    ],
+)
+def test_closing_times(phrase, expected) -> None:
+    assert rules.closing_time(phrase, tz="America/Bogota", now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "complaint"),
+    [
+        ("cuando sea", "I can't read the closing time"),
+        ("hoy 08:00", "has already passed"),
+        ("15/12/2020 10:00", "has already passed"),
+        ("200d", "at most {days} days"),
+    ],
+)
+def test_bad_closing_times(phrase: str, complaint: str) -> None:
+    with pytest.raises(DomainError) as error:
+        rules.closing_time(phrase, tz="America/Bogota", now=NOW)
+    assert complaint in error.value.message
+
+
+@pytest.mark.parametrize(
+    ("voters", "members", "quorum", "met"),
+    [
+        (0, 10, None, True),
+        (5, 10, 50, True),
+        (4, 10, 50, False),
+        (1, 3, 34, False),
+        (2, 3, 66, True),
+        (10, 10, 100, True),
+        (0, 0, 50, True),
+    ],
+)
+def test_quorum(voters: int, members: int, quorum: int | None, met: bool) -> None:
+    assert rules.quorum_met(voters, members, quorum) is met
+
+
+@pytest.mark.parametrize(
+    ("stances", "members", "quorum", "kind", "counts"),
+    [
+        ([s(AGREE), s(AGREE), s(DISAGREE)], 5, None, PASSED, (2, 0, 1, 0)),
+        ([s(AGREE), s(DISAGREE)], 5, None, NOT_PASSED, (1, 0, 1, 0)),
+        ([s(ABSTAIN), s(ABSTAIN)], 5, None, NOT_PASSED, (0, 2, 0, 0)),
+        ([], 5, None, NOT_PASSED, (0, 0, 0, 0)),
+        ([s(AGREE), s(AGREE), s(BLOCK, reason=True)], 5, None, BLOCKED, (2, 0, 0, 1)),
+        # a Block without a reason counts as a Disagree
+        ([s(AGREE), s(AGREE), s(BLOCK)], 5, None, PASSED, (2, 0, 1, 0)),
+        ([s(AGREE), s(BLOCK)], 5, None, NOT_PASSED, (1, 0, 1, 0)),
+        # quorum comes first, even before a block
+        ([s(AGREE), s(BLOCK, reason=True)], 5, 50, NO_QUORUM, (1, 0, 0, 1)),
+        ([s(AGREE), s(AGREE), s(AGREE)], 5, 60, PASSED, (3, 0, 0, 0)),
+        # no position (0) is not a voter
+        ([Stance(0), s(AGREE)], 4, 50, NO_QUORUM, (1, 0, 0, 0)),
+    ],
+)
+def test_proposal_outcomes(stances, members, quorum, kind, counts) -> None:
+    outcome = rules.proposal_outcome(stances, members, quorum)
+    assert (outcome.kind, outcome.counts) == (kind, counts)
+
+
+@pytest.mark.parametrize(
+    ("stances", "n", "quorum", "kind", "winners", "counts"),
+    [
+        ([s(0), s(1), s(1)], 3, None, WINNER, (1,), (1, 2, 0)),
+        ([s(0), s(1)], 3, None, TIE, (0, 1), (1, 1, 0)),
+        ([], 2, None, NO_VOTES, (), (0, 0)),
+        ([s(0, 2), s(2)], 3, None, WINNER, (2,), (1, 0, 2)),  # multi-choice
+        ([s(0, 1), s(0, 1)], 2, None, TIE, (0, 1), (2, 2)),
+        ([s(0)], 2, 50, NO_QUORUM, (), (1, 0)),
+    ],
+)
+def test_poll_outcomes(stances, n, quorum, kind, winners, counts) -> None:
+    outcome = rules.poll_outcome(stances, n, 4, quorum)
+    assert (outcome.kind, outcome.winners, outcome.counts) == (kind, winners, counts)
+
+
+@pytest.mark.parametrize(
+    ("hours_open", "lead"),
+    [(72, timedelta(hours=6)), (12, timedelta(hours=6)), (4, timedelta(hours=2))],
+)
+def test_the_reminder_goes_6_hours_before_or_at_half_time(hours_open: int, lead) -> None:
+    assert rules.reminder_lead(NOW, NOW + timedelta(hours=hours_open)) == lead
+
+
+def test_bit_sets() -> None:
+    assert rules.options_of(0) == []
+    assert rules.options_of(0b101) == [0, 2]
