@@ -274,7 +274,7 @@ async def minutes(turn: Turn) -> None:
         turn.session, target, author, parts[1] if len(parts) > 1 else ""
     )
     text, markup = render.minutes_saved(
-        turn.tr, target.title, saved.id, len(saved.agreed), saved.todo, {}
+        turn.tr, target.title, saved.id, len(saved.agreed), saved.todo, {}, saved.decisions
     )
     turn.reply(text, markup)
 
@@ -368,7 +368,13 @@ async def take_task(turn: Turn) -> None:
         for position, (n, p) in (await service.tasks_taken(turn.session, minutes.id)).items()
     }
     text, markup = render.minutes_saved(
-        turn.tr, found.title, minutes.id, len(minutes.agreed), minutes.todo, taken
+        turn.tr,
+        found.title,
+        minutes.id,
+        len(minutes.agreed),
+        minutes.todo,
+        taken,
+        minutes.decisions,
     )
     turn.edit(text, markup)
 

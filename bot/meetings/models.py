@@ -84,6 +84,8 @@ class Minutes(Base):
     text: Mapped[str] = mapped_column(Text)
     agreed: Mapped[list[str]] = mapped_column(JSON, default=list)
     todo: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the numbers the Agreed: lines took in the decision log
+    decisions: Mapped[list[int]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

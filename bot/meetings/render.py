@@ -148,6 +148,7 @@ def minutes_saved(
     agreed: int,
     todo: Sequence[str],
     taken: dict[int, tuple[int, str]],
+    decisions: Sequence[int] = (),
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The minutes' receipt; each `Todo:` line can be taken on, becoming a commitment."""
     lines = [
@@ -158,6 +159,9 @@ def minutes_saved(
             todo=tr.ngettext("{n} task", "{n} tasks", len(todo)),
         )
     ]
+    if decisions:
+        numbers = ", ".join(f"#{n}" for n in decisions)
+        lines.append(tr.gettext("In the decision log as {numbers}: /decisions", numbers=numbers))
     buttons = []
     for position, task in enumerate(todo):
         if position in taken:

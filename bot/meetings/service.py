@@ -31,6 +31,7 @@ from bot.meetings.models import (
     MinuteTask,
     SlotAnswer,
 )
+from bot.votes.service import record_agreements
 
 MAX_SLOTS = 10
 MAX_TITLE = 200
@@ -353,6 +354,10 @@ async def save_minutes(
     )
     session.add(minutes)
     await session.flush()
+    # every `Agreed:` line joins the group's decision log
+    minutes.decisions = await record_agreements(
+        session, meeting.group_id, agreed, "minutes", minutes.id, utcnow()
+    )
     return minutes
 
 

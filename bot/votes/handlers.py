@@ -233,6 +233,18 @@ async def decision(turn: Turn) -> None:
         raise DomainError(DECISION_USAGE)
     vote_id = await service.decision_vote(turn.session, turn.group_id, int(raw))
     if vote_id is None:
+        agreed = await service.agreement(turn.session, turn.group_id, int(raw))
+        if agreed is not None:
+            turn.reply(
+                render.agreement(
+                    turn.tr,
+                    agreed.number,
+                    agreed.text or "",
+                    as_utc(agreed.decided_at) or utcnow(),
+                    turn.identity.timezone,
+                )
+            )
+            return
         raise DomainError(
             N_("There is no decision #{number}. See the list: /decisions"), number=raw
         )

@@ -79,7 +79,8 @@ class Position(Base):
 
 
 class Decision(Base):
-    """A closed vote in the group's decision log, numbered 1, 2, 3… per group."""
+    """The group's decision log, numbered 1, 2, 3… per group: closed votes, and agreements
+    recorded in meeting minutes."""
 
     __tablename__ = "decisions"
     __table_args__ = (UniqueConstraint("group_id", "number"),)
@@ -87,7 +88,13 @@ class Decision(Base):
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), unique=True)
+    # None for an agreement recorded in a meeting's minutes (`text`, `source_*` say which)
+    vote_id: Mapped[int | None] = mapped_column(
+        ForeignKey("votes.id", ondelete="CASCADE"), unique=True
+    )
+    text: Mapped[str | None] = mapped_column(Text)
+    source_kind: Mapped[str | None] = mapped_column(String(20))
+    source_id: Mapped[int | None]
     outcome: Mapped[str] = mapped_column(String(20))
     winners: Mapped[list[int]] = mapped_column(JSON, default=list)
     counts: Mapped[list[int]] = mapped_column(JSON)

@@ -242,9 +242,12 @@ def decision_list(tr: Translator, items: Sequence[DecisionLine], tz: str) -> str
         link = message_link(item.chat_id, item.message_id)
         if link:
             title = f'<a href="{link}">{title}</a>'
-        verdict = outcome_text(
-            tr, item.kind, item.outcome, list(item.winners), range(len(item.winners))
-        )
+        if item.kind == "agreement":
+            verdict = tr.gettext("🤝 agreed at a meeting")
+        else:
+            verdict = outcome_text(
+                tr, item.kind, item.outcome, list(item.winners), range(len(item.winners))
+            )
         date = item.decided_at.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
         lines.append(f"#{item.number} · {date} · {title} — {verdict}")
     return "\n".join(lines)
@@ -290,3 +293,13 @@ def chosen_toast(
     if not changed:
         return tr.gettext("You already chose: {choice}", choice=text)
     return tr.gettext("Your vote: {choice}", choice=text)
+
+
+def agreement(tr: Translator, number: int, text: str, decided_at: datetime, tz: str) -> str:
+    date = decided_at.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
+    return tr.gettext(
+        "<b>Decision #{number}</b> · {date}\n{text}\n🤝 Agreed at a meeting (see its minutes).",
+        number=number,
+        date=date,
+        text=escape(text),
+    )

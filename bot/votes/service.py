@@ -5,10 +5,12 @@ Plain async functions of an `AsyncSession` and plain values; nothing here knows 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, bindparam, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -510,26 +512,103 @@ async def decisions(session: AsyncSession, group_id: int, limit: int = 20) -> li
     rows = (
         await session.execute(
             select(Decision, Vote, Group.chat_id)
-            .join(Vote, Vote.id == Decision.vote_id)
+            .outerjoin(Vote, Vote.id == Decision.vote_id)
             .join(Group, Group.id == Decision.group_id)
             .where(Decision.group_id == group_id)
             .order_by(Decision.number.desc())
             .limit(limit)
         )
     ).all()
-    return [
-        DecisionLine(
-            number=d.number,
-            question=v.question,
-            kind=v.kind,
-            outcome=d.outcome,
-            winners=tuple(v.options[i] for i in d.winners if i < len(v.options)),
-            decided_at=as_utc(d.decided_at),  # type: ignore[arg-type]
-            chat_id=chat_id,
-            message_id=v.message_id,
+    lines = []
+    for d, v, chat_id in rows:
+        if v is None:  # an agreement from a meeting's minutes
+            lines.append(
+                DecisionLine(
+                    number=d.number,
+                    question=d.text or "",
+                    kind=AGREEMENT,
+                    outcome=AGREED,
+                    winners=(),
+                    decided_at=as_utc(d.decided_at),  # type: ignore[arg-type]
+                    chat_id=chat_id,
+                    message_id=None,
+                )
+            )
+            continue
+        lines.append(
+            DecisionLine(
+                number=d.number,
+                question=v.question,
+                kind=v.kind,
+                outcome=d.outcome,
+                winners=tuple(v.options[i] for i in d.winners if i < len(v.options)),
+                decided_at=as_utc(d.decided_at),  # type: ignore[arg-type]
+                chat_id=chat_id,
+                message_id=v.message_id,
+            )
         )
-        for d, v, chat_id in rows
-    ]
+    return lines
+
+
+AGREEMENT = "agreement"
+AGREED = "agreed"
+
+
+async def record_agreements(
+    session: AsyncSession,
+    group_id: int,
+    texts: Sequence[str],
+    source_kind: str,
+    source_id: int,
+    now: datetime,
+) -> list[int]:
+    """Agreements reached outside a vote (a meeting's `Agreed:` lines) join the decision log.
+    Returns their numbers."""
+    numbers = []
+    for agreed in texts:
+        for attempt in range(5):
+            number = (
+                await session.scalar(
+                    select(func.coalesce(func.max(Decision.number), 0)).where(
+                        Decision.group_id == group_id
+                    )
+                )
+                or 0
+            ) + 1
+            try:
+                async with session.begin_nested():
+                    session.add(
+                        Decision(
+                            group_id=group_id,
+                            number=number,
+                            vote_id=None,
+                            text=agreed,
+                            source_kind=source_kind,
+                            source_id=source_id,
+                            outcome=AGREED,
+                            winners=[],
+                            counts=[],
+                            voters=0,
+                            members=0,
+                            decided_at=now,
+                        )
+                    )
+                    await session.flush()
+            except IntegrityError:  # another decision took the number at the same moment
+                if attempt == 4:
+                    raise
+                continue
+            numbers.append(number)
+            break
+    return numbers
+
+
+async def agreement(session: AsyncSession, group_id: int, number: int) -> Decision | None:
+    return await session.scalar(
+        select(Decision).where(
+            Decision.group_id == group_id, Decision.number == number, Decision.vote_id.is_(None)
+        )
+    )
 
 
 async def decision_vote(session: AsyncSession, group_id: int, number: int) -> int | None:

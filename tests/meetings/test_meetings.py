@@ -283,6 +283,7 @@ async def test_attendance_after_the_meeting_and_minutes(bot: Bot) -> None:
     receipt = bot.tg.last(NORTE.id)
     assert receipt.text == (
         "📝 Acta de Asamblea de barrio guardada: 2 acuerdos y 1 tarea.\n"
+        "En el registro de decisiones como #1, #2: /decisions\n"
         "Toma una tarea con su botón: se vuelve tu compromiso."
     )
     saved = await bot.scalar(select(Minutes))
@@ -308,6 +309,16 @@ async def test_attendance_after_the_meeting_and_minutes(bot: Bot) -> None:
     assert "El compromiso #1 es tuyo. Míralo: /commitment 1" in toasts
     assert receipt.markup is None
     assert "✓ comprar pintura → #1 " in receipt.text
+
+    # the agreements are in the decision log
+    await bot.feed(bot.u.command(NORTE, MARY, "/decisions"))
+    log = bot.tg.last(NORTE.id).text
+    assert "#2 · " in log and "pedir luminarias al municipio — 🤝 acordado en una reunión" in log
+    await bot.feed(bot.u.command(NORTE, MARY, "/decision 1"))
+    assert bot.tg.last(NORTE.id).text.startswith("Decisión #1 · ")
+    assert "pintar la plaza el sábado\n🤝 Acordado en una reunión (ver su acta)." in (
+        bot.tg.last(NORTE.id).text
+    )
     await bot.feed(bot.u.command(NORTE, ANA, "/minutes"))
     assert bot.tg.last(NORTE.id).text.startswith("Escribe el acta después del comando;")
 
