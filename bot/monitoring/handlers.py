@@ -64,7 +64,23 @@ def digest_text(
         due_next=[_commitment(c) for c in facts.due_next],
         now=now or utcnow(),
         reviews=(facts.reviews_opened, facts.reviews_closed),
+        decisions=[(n, what, _outcome(tr, outcome)) for n, what, outcome in facts.decisions],
+        open_votes=facts.open_votes,
     )
+
+
+def _outcome(tr: Translator, outcome: str) -> str:
+    labels = {
+        "passed": N_("passed"),
+        "not_passed": N_("not passed"),
+        "blocked": N_("blocked"),
+        "no_quorum": N_("no quorum"),
+        "winner": N_("decided"),
+        "tie": N_("tie"),
+        "no_votes": N_("nobody voted"),
+        "agreed": N_("agreed at a meeting"),
+    }
+    return tr.gettext(labels.get(outcome, N_("decided")))
 
 
 def _commitment(fact: service.CommitmentFact) -> tuple[int, str, str, datetime]:
@@ -154,6 +170,7 @@ async def status(turn: Turn) -> None:
             due_soon=len(facts.due_next),
             next_meeting=facts.meetings_coming[0] if facts.meetings_coming else None,
             completion=completion,
+            open_votes=len(facts.open_votes),
         )
     )
 

@@ -34,6 +34,8 @@ def digest(
     due_next: Sequence[tuple[int, str, str, datetime]] = (),
     now: datetime | None = None,
     reviews: tuple[int, int] = (0, 0),
+    decisions: Sequence[tuple[int, str, str]] = (),
+    open_votes: Sequence[tuple[str, datetime, int]] = (),
 ) -> str:
     """The digest: one line per fact, sections with nothing to say left out."""
     lines = [tr.gettext("🗞 <b>Weekly digest</b>")]
@@ -41,6 +43,20 @@ def digest(
         lines[0] += " " + tr.gettext("(late: I was offline when it was due)")
     if quiet:
         lines.append(tr.gettext("A quiet week: no meetings, notices or news to report."))
+    if decisions:
+        lines += ["", "<b>" + tr.gettext("🗳 Decisions") + "</b>"]
+        lines += [
+            f"• #{n} {escape(_short(what))} — {outcome}"
+            for n, what, outcome in decisions[:MAX_LINES]
+        ]
+        lines += _more(tr, len(decisions))
+    if open_votes:
+        lines += ["", "<b>" + tr.gettext("🗳 Open votes") + "</b>"]
+        for question, closes_at, missing in open_votes[:MAX_LINES]:
+            left = tr.ngettext("{n} still to vote", "{n} still to vote", missing)
+            closes = tr.gettext("closes {when}", when=when(tr, closes_at, timezone))
+            lines.append(f"• {escape(_short(question))} — {closes} · {left}")
+        lines += _more(tr, len(open_votes))
     if completed:
         lines += ["", "<b>" + tr.gettext("✅ Commitments done") + "</b>"]
         lines += [

@@ -35,6 +35,7 @@ from bot.monitoring.models import (
 )
 from bot.reactions.models import Acknowledgement, Notice
 from bot.reviews.service import counts_between as review_counts
+from bot.votes.models import Decision, Position, Vote
 
 CATCH_UP = timedelta(days=1)  # a digest missed while the bot was down is still sent this late
 LATE_AFTER = timedelta(minutes=15)
@@ -231,10 +232,14 @@ class Facts:
     due_next: list[CommitmentFact] = field(default_factory=list)
     reviews_opened: int = 0
     reviews_closed: int = 0
+    decisions: list[tuple[int, str, str]] = field(default_factory=list)  # number, what, outcome
+    open_votes: list[tuple[str, datetime, int]] = field(default_factory=list)  # not voted yet
 
     def quiet(self) -> bool:
         return not (
-            self.reviews_opened
+            self.decisions
+            or self.open_votes
+            or self.reviews_opened
             or self.reviews_closed
             or self.completed
             or self.overdue
@@ -447,7 +452,52 @@ async def collect(
         else:
             facts[gid].due_next.append(fact)
 
-    # 12. reviews opened and closed in the period
+    # 12. decisions made in the period; 13. open votes with how many voted; 14. voters
+    for gid, number, question, text, outcome in (
+        await session.execute(
+            select(
+                Decision.group_id, Decision.number, Vote.question, Decision.text, Decision.outcome
+            )
+            .outerjoin(Vote, Vote.id == Decision.vote_id)
+            .where(
+                Decision.group_id.in_(ids), Decision.decided_at >= start, Decision.decided_at < now
+            )
+            .order_by(Decision.number)
+        )
+    ).tuples():
+        facts[gid].decisions.append((number, question or text or "", outcome))
+    voted = (
+        select(Position.vote_id, func.count().label("voted"))
+        .where(Position.choices != 0)
+        .group_by(Position.vote_id)
+        .subquery()
+    )
+    for gid, question, closes_at, count in (
+        await session.execute(
+            select(Vote.group_id, Vote.question, Vote.closes_at, func.coalesce(voted.c.voted, 0))
+            .outerjoin(voted, voted.c.vote_id == Vote.id)
+            .where(Vote.group_id.in_(ids), Vote.closed_at.is_(None))
+            .order_by(Vote.closes_at)
+        )
+    ).tuples():
+        missing = max(0, facts[gid].members - count)
+        facts[gid].open_votes.append((question, as_utc(closes_at) or now, missing))
+    for gid, person in (
+        await session.execute(
+            select(Vote.group_id, Person)
+            .join(Position, Position.vote_id == Vote.id)
+            .join(Person, Person.id == Position.person_id)
+            .where(
+                Vote.group_id.in_(ids),
+                Position.choices != 0,
+                Position.updated_at >= start,
+                Position.updated_at < now,
+            )
+        )
+    ).tuples():
+        facts[gid].thanked.setdefault(person.id, person)
+
+    # 15. reviews opened and closed in the period
     for gid, (opened, closed) in (await review_counts(session, ids, start, now)).items():
         facts[gid].reviews_opened, facts[gid].reviews_closed = opened, closed
     return facts

@@ -403,7 +403,8 @@ async def test_status_now(bot: Bot) -> None:
     await setup_group(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
     assert bot.tg.last(NORTE.id).text == (
-        "📊 Situación hoy\n⏰ Compromisos vencidos: 0 · 📌 vencen en 7 días: 0\n"
+        "📊 Situación hoy\n🗳 0 votaciones abiertas\n"
+        "⏰ Compromisos vencidos: 0 · 📌 vencen en 7 días: 0\n"
         "📅 No hay reuniones programadas.\n✅ Ningún compromiso vencía en los últimos 30 días."
     )
     await commitments_week(bot)
@@ -411,3 +412,23 @@ async def test_status_now(bot: Bot) -> None:
     shown = bot.tg.last(NORTE.id).text
     assert "⏰ Compromisos vencidos: 1 · 📌 vencen en 7 días: 1" in shown
     assert "✅ Cumplido de lo que vencía en los últimos 30 días: 0%" in shown
+
+
+async def test_votes_and_decisions_in_the_digest(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/propose Pintar el mural el sábado"))
+    proposal = bot.tg.last(NORTE.id)
+    proposal_json = bot.tg.message_json(NORTE.id, proposal.message_id)
+    agree = proposal.button_data[0]
+    await bot.feed(bot.u.callback(JOAO, proposal_json, agree))
+    await bot.feed(bot.u.callback(MARY, proposal_json, agree))
+    await bot.feed(bot.u.command(NORTE, ANA, "/close", reply_to=proposal_json))
+    await bot.feed(bot.u.command(NORTE, LUIS, "/poll ¿Dónde hacemos la feria? | Plaza | Escuela"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
+    [sent] = digests(bot)
+    assert "🗳 Decisiones\n• #1 Pintar el mural el sábado — aprobada" in sent.text
+    assert "🗳 Votaciones abiertas\n• ¿Dónde hacemos la feria? — cierra " in sent.text
+    assert "· faltan 4 por votar" in sent.text
+    assert "• Por estar y hacer: " in sent.text and "João" in sent.text and "Mary" in sent.text
+    await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
+    assert "🗳 1 votación abierta" in bot.tg.last(NORTE.id).text
