@@ -18,9 +18,12 @@ from bot.actors.models import (
     Profile,
     ProfileForm,
 )
+from bot.commitments.models import DONE as COMMITMENT_DONE
+from bot.commitments.models import Commitment, CommitmentOwner
 from bot.core.db import as_utc, insert_for, utcnow
 from bot.groups.models import Membership, Person
 from bot.meetings.service import attendance_counts
+from bot.votes.models import Position, Vote
 
 # the form's steps, in order; each can be skipped
 STEPS = ("organization", "sector", "expectations", "material", "symbolic", "human")
@@ -259,6 +262,52 @@ def reading(share: float, gini_value: float, members: int) -> str:
     return "even"
 
 
+async def votes_cast(session: AsyncSession, group_id: int, since: datetime) -> dict[int, int]:
+    """Votes in which each member holds a position, among the group's votes opened since."""
+    rows = await session.execute(
+        select(Position.person_id, func.count())
+        .join(Vote, Vote.id == Position.vote_id)
+        .where(Vote.group_id == group_id, Vote.opened_at >= since, Position.choices != 0)
+        .group_by(Position.person_id)
+    )
+    return dict(rows.tuples().all())
+
+
+async def commitments_counts(
+    session: AsyncSession, group_id: int, since: datetime
+) -> tuple[dict[int, int], dict[int, int]]:
+    """(commitments each member took on since, commitments of theirs done since)."""
+    taken = dict(
+        (
+            await session.execute(
+                select(CommitmentOwner.person_id, func.count())
+                .join(Commitment, Commitment.id == CommitmentOwner.commitment_id)
+                .where(Commitment.group_id == group_id, Commitment.created_at >= since)
+                .group_by(CommitmentOwner.person_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    done = dict(
+        (
+            await session.execute(
+                select(CommitmentOwner.person_id, func.count())
+                .join(Commitment, Commitment.id == CommitmentOwner.commitment_id)
+                .where(
+                    Commitment.group_id == group_id,
+                    Commitment.status == COMMITMENT_DONE,
+                    Commitment.done_at >= since,
+                )
+                .group_by(CommitmentOwner.person_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return taken, done
+
+
 METRICS = ("messages", "votes", "commitments_taken", "commitments_done", "meetings")
 
 
@@ -315,6 +364,8 @@ async def participation(session: AsyncSession, group_id: int, now: datetime) -> 
         .all()
     )
     meetings = await attendance_counts(session, group_id, since)
+    votes = await votes_cast(session, group_id, since)
+    taken, done = await commitments_counts(session, group_id, since)
     rows = []
     silent = []
     quiet_since = (now - SILENT_AFTER).date()
@@ -322,6 +373,9 @@ async def participation(session: AsyncSession, group_id: int, now: datetime) -> 
         metrics: Counter[str] = Counter()
         metrics["messages"] = int(messages.get(person.id) or 0)
         metrics["meetings"] = meetings.get(person.id, 0)
+        metrics["votes"] = votes.get(person.id, 0)
+        metrics["commitments_taken"] = taken.get(person.id, 0)
+        metrics["commitments_done"] = done.get(person.id, 0)
         rows.append((person, sector, metrics))
         spoke = last_spoke.get(person.id)
         joined = as_utc(joined_at) or now

@@ -241,3 +241,23 @@ def test_the_reading_of_the_figures() -> None:
     assert reading(0.5, 0.3, 10) == "uneven"
     assert reading(0.9, 0.7, 10) == "very_uneven"
     assert reading(1.0, 0.0, 2) == "few"
+
+
+async def test_participation_counts_votes_and_commitments(bot: Bot) -> None:
+    await add_bot(bot)
+    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+    await bot.feed(bot.u.message(NORTE, JOAO, "oi"))
+    await bot.feed(bot.u.command(NORTE, LUIS, "/propose Pintar el mural"))
+    proposal = bot.tg.last(NORTE.id)
+    await bot.feed(
+        bot.u.callback(
+            JOAO, bot.tg.message_json(NORTE.id, proposal.message_id), proposal.button_data[0]
+        )
+    )
+    await bot.feed(bot.u.command(NORTE, JOAO, "/commit Comprar pintura"))
+    card = bot.tg.last(NORTE.id)
+    [done] = [d for d in card.button_data if d.startswith("cmt:done:")]
+    await bot.feed(bot.u.callback(JOAO, bot.tg.message_json(NORTE.id, card.message_id), done))
+    await bot.feed(bot.u.command(NORTE, ANA, "/participation"))
+    shown = bot.tg.last(NORTE.id).text
+    assert "• João: 💬 1 · 🗳 1 · 🤝 1/1 · 📅 0" in shown
