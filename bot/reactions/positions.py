@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.errors import DomainError
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Translator
 from bot.core.timeparse import BadTime, parse_duration
 
 # The emoji Telegram allows as reactions (Bot API, ReactionTypeEmoji.emoji), as the docs
@@ -256,3 +256,16 @@ def compute_tally(
                 sums[meaning_of[token]] += int(count)
         anonymous = tuple(sums.items())
     return Tally(positions, anonymous, len(members - reacted), bot_admin)
+
+
+def meaning_label(tr: Translator, meaning: str) -> str:
+    """What a meaning is called, in the reader's language (also for the votes' sense check)."""
+    labels = {
+        "agree": tr.pgettext("position", "Agree"),
+        "disagree": tr.pgettext("position", "Disagree"),
+        "doubts": tr.pgettext("position", "Has doubts"),
+        "seen": tr.pgettext("position", "Seen"),
+        "support": tr.pgettext("position", "Support"),
+        "block": tr.pgettext("position", "Block"),
+    }
+    return labels[meaning]

@@ -17,19 +17,8 @@ from bot.reactions.positions import (
     Reminder,
     Tally,
     Who,
+    meaning_label,
 )
-
-
-def meaning_label(tr: Translator, meaning: str) -> str:
-    labels = {
-        "agree": tr.pgettext("position", "Agree"),
-        "disagree": tr.pgettext("position", "Disagree"),
-        "doubts": tr.pgettext("position", "Has doubts"),
-        "seen": tr.pgettext("position", "Seen"),
-        "support": tr.pgettext("position", "Support"),
-        "block": tr.pgettext("position", "Block"),
-    }
-    return labels[meaning]
 
 
 def _name(tr: Translator, who: Who) -> str:

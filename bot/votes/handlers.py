@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
@@ -20,7 +21,7 @@ from telegram.ext import filters
 from bot.core.callbacks import STALE_BUTTON, StaleButton
 from bot.core.db import as_utc, utcnow
 from bot.core.errors import DomainError
-from bot.core.i18n import N_, translator
+from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
 from bot.core.quiet import release_time
 from bot.core.runtime import BotContext, Runtime
@@ -28,9 +29,11 @@ from bot.core.scheduler import Tick, run_once
 from bot.core.turn import Turn, claim_update, handler
 from bot.groups import service as groups
 from bot.groups.handlers import is_person, person_info
+from bot.reactions.positions import meaning_label
+from bot.reactions.service import sense_check
 from bot.votes import render, rules, service
 from bot.votes.callbacks import Choose
-from bot.votes.models import NATIVE
+from bot.votes.models import NATIVE, PROPOSAL
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +253,8 @@ async def decision(turn: Turn) -> None:
         )
     v = await service.view(turn.session, vote_id)
     assert v is not None
-    turn.reply(render.result(turn.tr, v, service.outcome_of(v), full=True))
+    sense = await _sense(turn.session, turn.tr, v)
+    turn.reply(render.result(turn.tr, v, service.outcome_of(v), full=True, sense=sense))
 
 
 CLOSE_USAGE = N_("Reply to the vote's message with /close to close it now.")
@@ -366,12 +370,25 @@ async def _post_result(runtime: Runtime, v: service.VoteView) -> None:
                 await messenger.edit(v.chat_id, v.message_id, text, markup=markup)
             except BadRequest as exc:
                 log.info("vote %s: final edit refused: %s", v.id, exc.message)
+    async with runtime.db() as session:
+        sense = await _sense(session, tr, v)
     await messenger.send(
         v.chat_id,
-        render.result(tr, v, service.outcome_of(v)),
+        render.result(tr, v, service.outcome_of(v), sense=sense),
         thread_id=v.thread_id,
         reply_to=v.message_id,
     )
+
+
+async def _sense(
+    session: AsyncSession, tr: Translator, v: service.VoteView
+) -> list[tuple[str, int]]:
+    """The reactions members left on a proposal's message: a sense of the room, shown next
+    to the formal result and never counted in it."""
+    if v.kind != PROPOSAL or v.message_id is None:
+        return []
+    counts = await sense_check(session, v.chat_id, v.message_id)
+    return [(meaning_label(tr, meaning), count) for meaning, count in counts.items()]
 
 
 # -- due work ----------------------------------------------------------------------------

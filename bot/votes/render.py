@@ -176,8 +176,16 @@ def _reasons(tr: Translator, v: VoteView, limit: int | None) -> list[str]:
     return lines
 
 
-def result(tr: Translator, v: VoteView, outcome: rules.Outcome, *, full: bool = False) -> str:
-    """The posted result of a closed vote (and, `full`, the page of /decision n)."""
+def result(
+    tr: Translator,
+    v: VoteView,
+    outcome: rules.Outcome,
+    *,
+    full: bool = False,
+    sense: Sequence[tuple[str, int]] = (),
+) -> str:
+    """The posted result of a closed vote (and, `full`, the page of /decision n). `sense`:
+    (translated meaning, count) of the reactions on the vote message, shown apart."""
     lines = [
         tr.gettext(
             "🗳 <b>Decision #{number}</b>: {question}",
@@ -206,6 +214,12 @@ def result(tr: Translator, v: VoteView, outcome: rules.Outcome, *, full: bool = 
     reasons = _reasons(tr, v, None if full else REASONS_SHOWN)
     if reasons:
         lines += ["", tr.gettext("<b>Reasons</b>"), *reasons]
+    if sense:
+        room = " · ".join(f"{escape(label)} {count}" for label, count in sense)
+        lines += [
+            "",
+            tr.gettext("👀 Sense check from reactions, not part of the vote: {room}", room=room),
+        ]
     if v.closed_at is not None:
         lines.append("\n" + tr.gettext("Closed {when}.", when=local_time(v.closed_at, v.timezone)))
     link = message_link(v.chat_id, v.message_id)

@@ -193,3 +193,21 @@ async def test_the_decision_log(bot: Bot) -> None:
         )
     await bot.feed(bot.u.command(NORTE, LUIS, "/decision 9"))
     assert bot.tg.last(NORTE.id).text == "No existe la decisión #9. Mira la lista: /decisions"
+
+
+async def test_reactions_on_a_proposal_are_a_sense_check_apart_from_the_vote(bot) -> None:  # noqa: ANN001
+    from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, add_bot
+
+    await add_bot(bot)
+    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+    await bot.feed(bot.u.command(NORTE, LUIS, "/propose Pintar el mural el sábado"))
+    proposal = bot.tg.last(NORTE.id)
+    proposal_json = bot.tg.message_json(NORTE.id, proposal.message_id)
+    await bot.feed(bot.u.callback(JOAO, proposal_json, proposal.button_data[0]))
+    await bot.feed(bot.u.reaction(NORTE, MARY, proposal.message_id, ["👍"]))
+    await bot.feed(bot.u.reaction(NORTE, ANA, proposal.message_id, ["🤔"]))
+    await bot.feed(bot.u.command(NORTE, ANA, "/close", reply_to=proposal_json))
+    result = [m for m in bot.tg.sent(NORTE.id) if "Decisión #1" in m.text][-1].text
+    assert "Votaron: 1 de " in result  # the reactions are not votes
+    assert "👀 Termómetro de reacciones, fuera de la votación: " in result
+    assert "De acuerdo 1" in result and "Tiene dudas 1" in result
