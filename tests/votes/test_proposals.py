@@ -195,7 +195,7 @@ async def test_the_decision_log(bot: Bot) -> None:
     assert bot.tg.last(NORTE.id).text == "No existe la decisión #9. Mira la lista: /decisions"
 
 
-async def test_reactions_on_a_proposal_are_a_sense_check_apart_from_the_vote(bot) -> None:  # noqa: ANN001
+async def test_reactions_on_a_proposal_are_a_sense_check_apart_from_the_vote(bot) -> None:
     from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, add_bot
 
     await add_bot(bot)
