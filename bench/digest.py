@@ -138,11 +138,60 @@ async def seed(sessions, groups: int, now: datetime) -> None:
 
 
 async def seed_votes(sessions, chunk: range, now: datetime) -> None:
-    """5 votes per group, when the votes feature is there (it may be installed later)."""
-    try:
-        from bot.votes import models as votes_models  # noqa: F401
-    except ImportError:
-        return
+    """5 votes per group: 2 closed with a decision, 3 open with 20 positions each."""
+    from bot.votes.models import Decision, Position, Vote
+
+    async with sessions() as session, session.begin():
+        rows = [
+            {
+                "group_id": g + 1,
+                "kind": "proposal",
+                "question": f"Propuesta {v}",
+                "options": [],
+                "opened_at": now - timedelta(days=3),
+                "closes_at": now + timedelta(days=v - 1),
+                "closed_at": now - timedelta(days=1) if v < 2 else None,
+                "outcome": "passed" if v < 2 else None,
+            }
+            for g in chunk
+            for v in range(VOTES)
+        ]
+        ids = (
+            await session.execute(
+                insert(Vote).returning(Vote.id, Vote.group_id, Vote.closed_at), rows
+            )
+        ).all()
+        await session.execute(
+            insert(Position),
+            [
+                {
+                    "vote_id": vid,
+                    "person_id": p,
+                    "choices": 1,
+                    "updated_at": now - timedelta(days=1),
+                }
+                for vid, _, _ in ids
+                for p in range(1, 21)
+            ],
+        )
+        closed = [(vid, gid) for vid, gid, closed_at in ids if closed_at is not None]
+        await session.execute(
+            insert(Decision),
+            [
+                {
+                    "group_id": gid,
+                    "number": n + 1,
+                    "vote_id": vid,
+                    "outcome": "passed",
+                    "winners": [],
+                    "counts": [20, 0, 0, 0],
+                    "voters": 20,
+                    "members": MEMBERS,
+                    "decided_at": now - timedelta(days=1),
+                }
+                for n, (vid, gid) in enumerate(closed)
+            ],
+        )
 
 
 async def build(sessions, engine, now: datetime, groups: int) -> tuple[float, int, int]:
