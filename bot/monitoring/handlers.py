@@ -66,6 +66,7 @@ def digest_text(
         reviews=(facts.reviews_opened, facts.reviews_closed),
         decisions=[(n, what, _outcome(tr, outcome)) for n, what, outcome in facts.decisions],
         open_votes=facts.open_votes,
+        unequal=facts.unequal,
     )
 
 

@@ -36,6 +36,7 @@ def digest(
     reviews: tuple[int, int] = (0, 0),
     decisions: Sequence[tuple[int, str, str]] = (),
     open_votes: Sequence[tuple[str, datetime, int]] = (),
+    unequal: bool = False,
 ) -> str:
     """The digest: one line per fact, sections with nothing to say left out."""
     lines = [tr.gettext("🗞 <b>Weekly digest</b>")]
@@ -102,7 +103,7 @@ def digest(
                 members=members,
             ),
         ]
-    if new_actors or missing_sectors:
+    if new_actors or missing_sectors or unequal:
         lines.append("")
         if new_actors:
             lines.append(
@@ -114,6 +115,12 @@ def digest(
         if missing_sectors:
             lines.append(
                 tr.gettext("🗺 Still nobody from: {sectors}.", sectors=", ".join(missing_sectors))
+            )
+        if unequal:
+            lines.append(
+                tr.gettext(
+                    "⚖️ A few members carried this week's conversation. Who else can we hear?"
+                )
             )
     if any(reviews):
         lines += [

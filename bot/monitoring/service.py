@@ -17,7 +17,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.actors.models import SECTORS, Profile
+from bot.actors.models import SECTORS, ActivityDay, Profile
+from bot.actors.service import gini, reading, top_share
 from bot.charter.models import CharterAcceptance, CharterVersion
 from bot.commitments.models import ACTIVE, DONE, DROPPED, Commitment, CommitmentOwner
 from bot.core.db import as_utc, insert_for, utcnow
@@ -232,6 +233,7 @@ class Facts:
     due_next: list[CommitmentFact] = field(default_factory=list)
     reviews_opened: int = 0
     reviews_closed: int = 0
+    unequal: bool = False  # messages this week very unequally shared among members
     decisions: list[tuple[int, str, str]] = field(default_factory=list)  # number, what, outcome
     open_votes: list[tuple[str, datetime, int]] = field(default_factory=list)  # not voted yet
 
@@ -496,6 +498,21 @@ async def collect(
         )
     ).tuples():
         facts[gid].thanked.setdefault(person.id, person)
+
+    # 16. who spoke this week: a nudge when very few carry the conversation
+    spoke: dict[int, list[int]] = defaultdict(list)
+    for gid, count in (
+        await session.execute(
+            select(ActivityDay.group_id, func.sum(ActivityDay.messages))
+            .where(ActivityDay.group_id.in_(ids), ActivityDay.day >= start.date())
+            .group_by(ActivityDay.group_id, ActivityDay.person_id)
+        )
+    ).tuples():
+        spoke[gid].append(int(count or 0))
+    for gid, counts in spoke.items():
+        values = counts + [0] * max(0, facts[gid].members - len(counts))
+        share, gini_value = top_share(values), gini(values)
+        facts[gid].unequal = reading(share, gini_value, len(values)) == "very_uneven"
 
     # 15. reviews opened and closed in the period
     for gid, (opened, closed) in (await review_counts(session, ids, start, now)).items():

@@ -432,3 +432,16 @@ async def test_votes_and_decisions_in_the_digest(bot: Bot) -> None:
     assert "• Por estar y hacer: " in sent.text and "João" in sent.text and "Mary" in sent.text
     await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
     assert "🗳 1 votación abierta" in bot.tg.last(NORTE.id).text
+
+
+async def test_a_nudge_when_a_few_carry_the_conversation(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
+    assert "⚖️" not in digests(bot)[-1].text  # three members said one thing each
+    for n in range(15):
+        await bot.feed(bot.u.message(NORTE, LUIS, f"mensaje {n}"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
+    assert (
+        "⚖️ Pocas personas llevaron la conversación esta semana. ¿A quién más podemos escuchar?"
+        in digests(bot)[-1].text
+    )
