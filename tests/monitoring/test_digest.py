@@ -445,3 +445,18 @@ async def test_a_nudge_when_a_few_carry_the_conversation(bot: Bot) -> None:
         "⚖️ Pocas personas llevaron la conversación esta semana. ¿A quién más podemos escuchar?"
         in digests(bot)[-1].text
     )
+
+
+async def test_a_week_of_activity_in_portuguese(bot: Bot) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/language pt"))
+    due = await a_week_of_activity(bot)
+    await tick(bot, due)
+    [sent] = digests(bot)
+    text = sent.text
+    assert text.startswith("🗞 Resumo semanal\n")
+    assert "📅 Reuniões realizadas\n• Minga de limpieza — " in text and "· 1 foi" in text
+    assert "🗓 Nesta semana\n• Asamblea — " in text
+    assert "👀 Avisos que nem todo mundo viu\n• Traer guantes el sábado — faltam 3 ver" in text
+    assert "📜 Regras do chat v1: aceitas por 1 de 4." in text
+    assert "🙌 Obrigado\n• João, da parte de Luis: por traer las herramientas" in text
