@@ -50,16 +50,16 @@ def command_text(message: Message | None) -> str:
 @handler(groups_only=True)
 async def propose(turn: Turn) -> None:
     new = service.proposal_from(command_text(turn.message), tz=turn.identity.timezone, now=utcnow())
-    await _open(turn, new)
+    await open_(turn, new)
 
 
 @handler(groups_only=True)
 async def poll(turn: Turn) -> None:
     new = service.poll_from(command_text(turn.message), tz=turn.identity.timezone, now=utcnow())
-    await _open(turn, new)
+    await open_(turn, new)
 
 
-async def _open(turn: Turn, new: service.NewVote) -> None:
+async def open_(turn: Turn, new: service.NewVote) -> int:
     opener = turn.user.id if turn.user and is_person(turn.user) else None
     vote_id = await service.open_vote(
         turn.session, turn.group_id, opener, turn.thread_id, new, utcnow()
@@ -95,6 +95,7 @@ async def _open(turn: Turn, new: service.NewVote) -> None:
             await service.set_message(session, vote_id, message_id, poll_id)
 
     turn.then(post)
+    return vote_id
 
 
 # -- positions ----------------------------------------------------------------------------

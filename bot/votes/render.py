@@ -192,6 +192,15 @@ def result(tr: Translator, v: VoteView, outcome: rules.Outcome, *, full: bool = 
     ]
     if v.quorum is not None:
         lines.append(tr.gettext("Quorum asked: {quorum}%.", quorum=v.quorum))
+    if v.charter_version is not None:
+        lines.append(
+            tr.gettext(
+                "📜 The chat rules now have version {number}. Read them with /rules",
+                number=v.charter_version,
+            )
+        )
+    elif v.amendment:
+        lines.append(tr.gettext("📜 The chat rules stay as they were."))
     if v.kind == "proposal" and any(
         rules.options_of(x.choices)[:1] == [rules.BLOCK] and not x.reason for x in v.voters
     ):
@@ -290,3 +299,13 @@ def chosen_toast(
     if not changed:
         return tr.gettext("You already chose: {choice}", choice=text)
     return tr.gettext("Your vote: {choice}", choice=text)
+
+
+def amendment_question(tr: Translator, section: str, text: str) -> str:
+    """The question of a proposed charter change (stored as plain text, like any question)."""
+    what = {
+        "goals": tr.gettext("Change the chat rules — new goals: {text}", text=text),
+        "schedule": tr.gettext("Change the chat rules — new schedule: {text}", text=text),
+        "methods": tr.gettext("Change the chat rules — new working methods: {text}", text=text),
+    }
+    return what.get(section) or tr.gettext("Change the chat rules — add a rule: {text}", text=text)

@@ -12,13 +12,14 @@ from sqlalchemy import DateTime, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.charter import service as charter
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
 from bot.votes import rules
-from bot.votes.models import NATIVE, POLL, PROPOSAL, Decision, Position, Vote
+from bot.votes.models import NATIVE, POLL, PROPOSAL, Amendment, Decision, Position, Vote
 from bot.votes.views import DecisionLine, Voter, VoteView, n_options
 
 # the vote message is edited at most once per this interval (Telegram: ~20 edits/min/group)
@@ -68,6 +69,57 @@ def poll_from(text: str, *, tz: str, now: datetime) -> NewVote:
         quorum=tail.quorum,
         anonymous=tail.anonymous,
     )
+
+
+AMENDMENT_SECTIONS = {**{s: s for s in charter.SECTIONS}, "add": charter.RULE_ADDED}
+AMENDMENT_EXAMPLE = "/rules propose add Respetamos los turnos para hablar closes 48h"
+
+
+@dataclass(frozen=True)
+class NewAmendment:
+    section: str  # a charter section or `rule_added`
+    text: str
+    tail: rules.Tail
+
+
+def amendment_from(section: str, text: str, replied: str = "") -> NewAmendment:
+    """`/rules propose <section> <text> [closes …] [quorum N%]`: what is proposed, checked.
+    Sent as a reply without a text, the replied message's text is the proposed text."""
+    change = AMENDMENT_SECTIONS.get(section.lower())
+    tail = rules.read_tail(text)
+    body = tail.text.strip() or replied.strip()
+    if change is None or not body:
+        raise DomainError(
+            N_(
+                "Say which part to change (goals, schedule, methods, or add for a new rule) "
+                "and the new text. Example: {example}"
+            ),
+            example=AMENDMENT_EXAMPLE,
+        )
+    return NewAmendment(change, body, tail)
+
+
+async def open_amendment(session: AsyncSession, vote_id: int, new: NewAmendment) -> None:
+    session.add(Amendment(vote_id=vote_id, section=new.section, text=new.text))
+    await session.flush()
+
+
+async def _apply_amendment(session: AsyncSession, vote_id: int, group_id: int) -> None:
+    """A passed charter change becomes a new charter version (author: the proposer), once.
+    A change that cannot be made any more (e.g. the rules are full) leaves the charter as is."""
+    amendment = await session.get(Amendment, vote_id)
+    if amendment is None or amendment.version is not None:
+        return
+    author = await session.scalar(select(Vote.opener_id).where(Vote.id == vote_id))
+    try:
+        async with session.begin_nested():
+            version = await charter.amend(
+                session, group_id, author, amendment.section, amendment.text
+            )
+    except DomainError:
+        return
+    amendment.version = version.number
+    await session.flush()
 
 
 async def open_vote(
@@ -332,6 +384,7 @@ async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
         )
     ).all()
     number = await session.scalar(select(Decision.number).where(Decision.vote_id == vote_id))
+    amendment = await session.get(Amendment, vote_id)
     return VoteView(
         id=vote.id,
         kind=vote.kind,
@@ -353,6 +406,8 @@ async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
         members=await member_count(session, vote.group_id),
         voters=tuple(Voter(*row) for row in rows),
         decision_number=number,
+        amendment=amendment is not None,
+        charter_version=amendment.version if amendment else None,
     )
 
 
@@ -476,6 +531,8 @@ async def close_vote(
     )
     await session.execute(update(Vote).where(Vote.id == vote_id).values(outcome=outcome.kind))
     await session.flush()
+    if outcome.kind == rules.PASSED:
+        await _apply_amendment(session, vote_id, group_id)
     return True
 
 
