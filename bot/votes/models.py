@@ -21,7 +21,16 @@ from bot.core.db import Base, utcnow
 from bot.groups.models import RowId
 from bot.votes.rules import NATIVE, POLL, PROPOSAL
 
-__all__ = ["NATIVE", "POLL", "PROPOSAL", "Amendment", "Decision", "Position", "Vote"]
+__all__ = [
+    "NATIVE",
+    "POLL",
+    "PROPOSAL",
+    "Amendment",
+    "Decision",
+    "Position",
+    "Vote",
+    "VoteCommitment",
+]
 
 
 class Vote(Base):
@@ -109,3 +118,16 @@ class Amendment(Base):
     section: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     version: Mapped[int | None] = mapped_column(Integer)
+
+
+class VoteCommitment(Base):
+    """The commitment a passed proposal was turned into: at most one per vote."""
+
+    __tablename__ = "vote_commitments"
+
+    vote_id: Mapped[int] = mapped_column(
+        RowId, ForeignKey("votes.id", ondelete="CASCADE"), primary_key=True
+    )
+    commitment_id: Mapped[int] = mapped_column(
+        RowId, ForeignKey("commitments.id", ondelete="CASCADE"), unique=True
+    )

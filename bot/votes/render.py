@@ -12,7 +12,7 @@ from telegram.helpers import mention_html
 
 from bot.core.i18n import Translator
 from bot.votes import rules
-from bot.votes.callbacks import Choose
+from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.views import DecisionLine, Voter, VoteView
 
 NAMES_SHOWN = 12  # per option in the vote message; the rest is "+N"
@@ -309,3 +309,13 @@ def amendment_question(tr: Translator, section: str, text: str) -> str:
         "methods": tr.gettext("Change the chat rules — new working methods: {text}", text=text),
     }
     return what.get(section) or tr.gettext("Change the chat rules — add a rule: {text}", text=text)
+
+
+def result_markup(tr: Translator, v: VoteView, outcome: str) -> InlineKeyboardMarkup | None:
+    """Under a passed proposal's result: turn it into a commitment."""
+    if v.kind != rules.PROPOSAL or outcome != rules.PASSED or v.amendment:
+        return None
+    button = InlineKeyboardButton(
+        tr.gettext("➕ Turn into commitment"), callback_data=ToCommitment(v.id).pack()
+    )
+    return InlineKeyboardMarkup([[button]])

@@ -13,13 +13,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.charter import service as charter
+from bot.commitments import service as commitments
+from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import as_utc
+from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
 from bot.votes import rules
-from bot.votes.models import NATIVE, POLL, PROPOSAL, Amendment, Decision, Position, Vote
+from bot.votes.models import (
+    NATIVE,
+    POLL,
+    PROPOSAL,
+    Amendment,
+    Decision,
+    Position,
+    Vote,
+    VoteCommitment,
+)
 from bot.votes.views import DecisionLine, Voter, VoteView, n_options
 
 # the vote message is edited at most once per this interval (Telegram: ~20 edits/min/group)
@@ -638,3 +649,55 @@ async def not_voted(session: AsyncSession, vote_id: int, group_id: int) -> list[
             .order_by(Membership.joined_at, Person.id)
         )
     )
+
+
+# -- turning a decision into a commitment ---------------------------------------------------
+
+
+async def opener_of(session: AsyncSession, vote_id: int) -> int | None:
+    return await session.scalar(select(Vote.opener_id).where(Vote.id == vote_id))
+
+
+async def vote_commitment(session: AsyncSession, vote_id: int) -> Commitment | None:
+    return await session.scalar(
+        select(Commitment)
+        .join(VoteCommitment, VoteCommitment.commitment_id == Commitment.id)
+        .where(VoteCommitment.vote_id == vote_id)
+    )
+
+
+ALREADY_COMMITTED = N_("This decision is already commitment #{number}: /commitment {number}")
+
+
+async def to_commitment(
+    session: AsyncSession, group_id: int, vote_id: int, person_id: int, now: datetime
+) -> Commitment:
+    """A passed proposal becomes a commitment owned by `person_id`, once: the vote's row in
+    `vote_commitments` is unique, so a second press (even at the same moment) adds nothing."""
+    vote = await session.get(Vote, vote_id)
+    if (
+        vote is None
+        or vote.group_id != group_id
+        or vote.kind != PROPOSAL
+        or vote.outcome != rules.PASSED
+    ):
+        raise DomainError(STALE_BUTTON)
+    existing = await vote_commitment(session, vote_id)
+    if existing is not None:
+        raise DomainError(ALREADY_COMMITTED, number=existing.number)
+    commitment = await commitments.create_commitment(
+        session, group_id, vote.question, [person_id], None, (), person_id, "vote", vote_id, now=now
+    )
+    claimed = await session.execute(
+        insert_for(session, VoteCommitment)
+        .values(vote_id=vote_id, commitment_id=commitment.id)
+        .on_conflict_do_nothing()
+    )
+    if claimed.rowcount != 1:  # another press won: this turn (and its commitment) rolls back
+        other = await vote_commitment(session, vote_id)
+        raise DomainError(ALREADY_COMMITTED, number=other.number if other else "?")
+    return commitment
+
+
+async def decision_number(session: AsyncSession, vote_id: int) -> int | None:
+    return await session.scalar(select(Decision.number).where(Decision.vote_id == vote_id))
