@@ -40,6 +40,9 @@ from bot.reviews.models import (
     ReviewSettings,
     ReviewSubject,
 )
+from bot.votes import service as votes
+from bot.votes.models import Decision, Vote
+from bot.votes.rules import NO_QUORUM
 
 DAILY = timedelta(days=1)  # at most one automatic review message per group per day
 ATTENDANCE_WAIT = timedelta(days=1)  # attendance is judged a day after the meeting ended
@@ -196,6 +199,30 @@ async def find_subjects(session: AsyncSession, now: datetime) -> int:
                 "why": "attendance",
             }
             found.append((m.group_id, f"meeting:{m.id}:attendance", "meeting", m.id, facts))
+
+    # votes that closed without quorum
+    closed = (
+        await session.execute(
+            select(Vote, Decision)
+            .join(Decision, Decision.vote_id == Vote.id)
+            .where(
+                Vote.group_id.in_(active),
+                Vote.outcome == NO_QUORUM,
+                Vote.closed_at >= now - LOOK_BACK,
+            )
+        )
+    ).all()
+    for vote, decision in closed:
+        missing = await votes.not_voted(session, vote.id, vote.group_id)
+        facts = {
+            "question": vote.question,
+            "closed_at": (as_utc(vote.closed_at) or now).isoformat(),
+            "voters": decision.voters,
+            "members": decision.members,
+            "missing": _names(missing),
+            "why": "quorum",
+        }
+        found.append((vote.group_id, f"vote:{vote.id}:quorum", "vote", vote.id, facts))
 
     new = 0
     for group_id, trigger, kind, subject_id, facts in found:
