@@ -277,8 +277,9 @@ async def close(turn: Turn) -> None:
 
 
 async def to_commitment(update: Update, context: BotContext) -> None:
-    """ "➕ Turn into commitment": for coordinators and the proposer. Who may is decided before
-    the turn's transaction (the coordinator check may ask Telegram for the admins)."""
+    """The "➕ Turn into commitment" button: for coordinators and the proposer. Who may is
+    decided before the turn's transaction (the coordinator check may ask Telegram for the
+    admins)."""
     query = update.callback_query
     assert query is not None
     try:
