@@ -25,6 +25,7 @@ from bot.groups import service as groups
 from bot.groups.handlers import is_person, is_present
 from bot.groups.models import Group
 from bot.groups.render import mention, person_name
+from bot.votes import api as votes
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ async def rules(turn: Turn) -> None:
         await change(turn, service.RULE_ADDED, _rest(turn))
     elif sub == "remove":
         await change(turn, service.RULE_REMOVED, " ".join(args[1:]))
+    elif sub == "propose":
+        await votes.propose_amendment(turn, args[1] if len(args) > 1 else "", _typed(turn, 3))
     elif sub == "quiet":
         await quiet(turn, " ".join(args[1:]))
     elif sub == "history":
@@ -81,12 +84,19 @@ async def rules(turn: Turn) -> None:
         turn.reply(render.usage(turn.tr))
 
 
+def _typed(turn: Turn, words: int) -> str:
+    """The text after the first `words` words of the command, newlines kept."""
+    message = turn.message
+    assert message is not None and message.text is not None
+    parts = message.text.split(None, words)
+    return parts[words] if len(parts) > words else ""
+
+
 def _rest(turn: Turn) -> str:
     """The text after `/rules <sub>`, newlines kept; or the replied message's text."""
     message = turn.message
     assert message is not None and message.text is not None
-    parts = message.text.split(None, 2)
-    rest = parts[2] if len(parts) > 2 else ""
+    rest = _typed(turn, 2)
     replied = message.reply_to_message
     if not rest.strip() and replied is not None and replied.forum_topic_created is None:
         rest = replied.text or replied.caption or ""

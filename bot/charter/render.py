@@ -21,6 +21,7 @@ EXAMPLES = (
     "/rules remove 2",
     "/rules methods Decidimos por consenso; si no hay, votamos",
     "/rules quiet 22:00-08:00",
+    "/rules propose add Respetamos los turnos para hablar closes 48h",
 )
 
 

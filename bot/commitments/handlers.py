@@ -42,6 +42,7 @@ from bot.groups import service as groups
 from bot.groups.handlers import is_person, person_info
 from bot.groups.models import Group, Person
 from bot.groups.render import mention, person_name
+from bot.votes import service as votes
 
 log = logging.getLogger(__name__)
 
@@ -428,7 +429,14 @@ async def _detail(turn: Turn, found: Commitment) -> None:
         )
         for e, p in events
     ]
-    text = render.detail_text(turn.tr, view, event_views, total, turn.identity.timezone, utcnow())
+    decision = (
+        await votes.decision_number(turn.session, found.source_id)
+        if found.source_kind == "vote" and found.source_id is not None
+        else None
+    )
+    text = render.detail_text(
+        turn.tr, view, event_views, total, turn.identity.timezone, utcnow(), decision
+    )
     _post_card(turn, found.id, text, render.card_markup(turn.tr, view))
 
 

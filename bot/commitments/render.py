@@ -261,8 +261,13 @@ def detail_text(
     total_events: int,
     timezone: str,
     now: datetime,
+    decision: int | None = None,
 ) -> str:
-    lines = [card_text(tr, view, timezone, now), "", tr.gettext("<b>History</b>")]
+    """`decision`: the number of the decision (a passed proposal) it came from."""
+    lines = [card_text(tr, view, timezone, now)]
+    if decision is not None:
+        lines.append(tr.gettext("🗳 From decision #{number}: /decision {number}", number=decision))
+    lines += ["", tr.gettext("<b>History</b>")]
     if total_events > len(events):
         lines.append(
             tr.ngettext("… {n} earlier change", "… {n} earlier changes", total_events - len(events))

@@ -29,6 +29,7 @@ from bot.meetings import service as meetings
 from bot.reviews import render, service
 from bot.reviews.callbacks import TryAgain
 from bot.reviews.models import Review, ReviewSubject
+from bot.votes import api as votes_api
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,9 @@ async def reply(turn: Turn) -> None:
         await _replan_commitment(turn, item)
     elif item.subject_kind == "meeting":
         await meetings_api.open_poll(turn, item.facts["title"], message.text or "")
+    elif item.subject_kind == "vote":
+        new_id = await votes_api.reopen(turn, item.subject_id, message.text or "")
+        await service.record_attempt(turn.session, "vote", item.subject_id, new_id, item.review_id)
 
 
 async def _replan_commitment(turn: Turn, item: ReviewSubject) -> None:

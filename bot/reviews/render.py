@@ -52,6 +52,19 @@ def subject_line(tr: Translator, kind: str, facts: dict[str, Any], timezone: str
                 "Did not come: {names}.", names=escape(", ".join(facts["absent"]))
             )
         return line
+    if kind == "vote":
+        line = tr.gettext(
+            "🗳 {question} — closed {when} without quorum: {voters} of {members} voted.",
+            question=escape(facts["question"]),
+            when=_moment(tr, facts.get("closed_at"), timezone),
+            voters=facts["voters"],
+            members=facts["members"],
+        )
+        if facts.get("missing"):
+            line += " " + tr.gettext(
+                "Did not vote: {names}.", names=escape(", ".join(facts["missing"]))
+            )
+        return line
     return escape(str(facts))
 
 
@@ -93,6 +106,8 @@ def try_again_keyboard(
             label = tr.gettext("🔁 Re-plan #{number}", number=facts["number"])
         elif kind == "meeting":
             label = tr.gettext("🔁 New date for {title}", title=facts["title"][:30])
+        elif kind == "vote":
+            label = tr.gettext("🔁 Vote again: {question}", question=facts["question"][:30])
         else:
             continue
         rows.append([InlineKeyboardButton(label, callback_data=TryAgain(subject_id).pack())])
@@ -105,6 +120,12 @@ def replan_prompt(tr: Translator, kind: str, facts: dict[str, Any]) -> str:
             "🔁 Re-plan #{number}: reply to this message with the new date, and @names if the "
             "owners change. Example: viernes 18:00 @ana",
             number=facts["number"],
+        )
+    if kind == "vote":
+        return tr.gettext(
+            "🔁 Vote again on “{question}”: reply to this message with the new deadline. "
+            "Example: 48h",
+            question=escape(facts["question"]),
         )
     return tr.gettext(
         "🔁 New date for {title}: reply to this message with the options. "

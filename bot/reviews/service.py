@@ -28,7 +28,7 @@ from bot.commitments.models import (
 from bot.core.db import as_utc, insert_for, utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
-from bot.groups.models import Group, Person
+from bot.groups.models import Group, Membership, Person
 from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
 from bot.reviews.models import (
     AUTOMATIC,
@@ -40,6 +40,8 @@ from bot.reviews.models import (
     ReviewSettings,
     ReviewSubject,
 )
+from bot.votes.models import Decision, Position, Vote
+from bot.votes.rules import NO_QUORUM
 
 DAILY = timedelta(days=1)  # at most one automatic review message per group per day
 ATTENDANCE_WAIT = timedelta(days=1)  # attendance is judged a day after the meeting ended
@@ -196,6 +198,50 @@ async def find_subjects(session: AsyncSession, now: datetime) -> int:
                 "why": "attendance",
             }
             found.append((m.group_id, f"meeting:{m.id}:attendance", "meeting", m.id, facts))
+
+    # votes that closed without quorum
+    closed = (
+        await session.execute(
+            select(Vote, Decision)
+            .join(Decision, Decision.vote_id == Vote.id)
+            .where(
+                Vote.group_id.in_(active),
+                Vote.outcome == NO_QUORUM,
+                Vote.closed_at >= now - LOOK_BACK,
+            )
+        )
+    ).all()
+    missing: dict[int, list[Person]] = defaultdict(list)
+    if closed:
+        voted = (
+            select(Position.id)
+            .where(
+                Position.vote_id == Vote.id,
+                Position.person_id == Person.id,
+                Position.choices != 0,
+            )
+            .exists()
+        )
+        for vote_id, person in (
+            await session.execute(
+                select(Vote.id, Person)
+                .join(Membership, Membership.group_id == Vote.group_id)
+                .join(Person, Person.id == Membership.person_id)
+                .where(Vote.id.in_([v.id for v, _ in closed]), Membership.left_at.is_(None), ~voted)
+                .order_by(Membership.joined_at, Person.id)
+            )
+        ).tuples():
+            missing[vote_id].append(person)
+    for vote, decision in closed:
+        facts = {
+            "question": vote.question,
+            "closed_at": (as_utc(vote.closed_at) or now).isoformat(),
+            "voters": decision.voters,
+            "members": decision.members,
+            "missing": _names(missing[vote.id]),
+            "why": "quorum",
+        }
+        found.append((vote.group_id, f"vote:{vote.id}:quorum", "vote", vote.id, facts))
 
     new = 0
     for group_id, trigger, kind, subject_id, facts in found:

@@ -10,7 +10,7 @@ from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
 from bot.votes import handlers
-from bot.votes.callbacks import Choose
+from bot.votes.callbacks import Choose, ToCommitment
 
 COMMANDS = [
     CommandSpec("propose", N_("Propose something: agree, abstain, disagree or block")),
@@ -34,6 +34,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("decision", handlers.decision),
             command("close", handlers.close),
             CallbackQueryHandler(handlers.choose, pattern=Choose.pattern()),
+            CallbackQueryHandler(handlers.to_commitment, pattern=ToCommitment.pattern()),
             PollAnswerHandler(handlers.poll_answer),
             MessageHandler(handlers.REASON_FILTER, handlers.reason),
         ]

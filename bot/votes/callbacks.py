@@ -14,3 +14,11 @@ class Choose(Callback):
     prefix = "vote:c"
     vote: int
     option: int
+
+
+@dataclass(frozen=True)
+class ToCommitment(Callback):
+    """Turn passed proposal `vote` into a commitment."""
+
+    prefix = "vote:k"
+    vote: int

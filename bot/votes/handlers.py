@@ -18,11 +18,13 @@ from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
 
+from bot.commitments import api as commitments
 from bot.core.callbacks import STALE_BUTTON, StaleButton
 from bot.core.db import as_utc, utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
+from bot.core.permissions import is_coordinator
 from bot.core.quiet import release_time
 from bot.core.runtime import BotContext, Runtime
 from bot.core.scheduler import Tick, run_once
@@ -32,7 +34,7 @@ from bot.groups.handlers import is_person, person_info
 from bot.reactions.positions import meaning_label
 from bot.reactions.service import sense_check
 from bot.votes import render, rules, service
-from bot.votes.callbacks import Choose
+from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.models import NATIVE, PROPOSAL
 
 log = logging.getLogger(__name__)
@@ -53,16 +55,16 @@ def command_text(message: Message | None) -> str:
 @handler(groups_only=True)
 async def propose(turn: Turn) -> None:
     new = service.proposal_from(command_text(turn.message), tz=turn.identity.timezone, now=utcnow())
-    await _open(turn, new)
+    await open_(turn, new)
 
 
 @handler(groups_only=True)
 async def poll(turn: Turn) -> None:
     new = service.poll_from(command_text(turn.message), tz=turn.identity.timezone, now=utcnow())
-    await _open(turn, new)
+    await open_(turn, new)
 
 
-async def _open(turn: Turn, new: service.NewVote) -> None:
+async def open_(turn: Turn, new: service.NewVote) -> int:
     opener = turn.user.id if turn.user and is_person(turn.user) else None
     vote_id = await service.open_vote(
         turn.session, turn.group_id, opener, turn.thread_id, new, utcnow()
@@ -98,6 +100,7 @@ async def _open(turn: Turn, new: service.NewVote) -> None:
             await service.set_message(session, vote_id, message_id, poll_id)
 
     turn.then(post)
+    return vote_id
 
 
 # -- positions ----------------------------------------------------------------------------
@@ -286,6 +289,52 @@ async def close(turn: Turn) -> None:
     turn.then(announce_now)
 
 
+# -- a passed proposal becomes a commitment -----------------------------------------------
+
+
+async def to_commitment(update: Update, context: BotContext) -> None:
+    """The "➕ Turn into commitment" button: for coordinators and the proposer. Who may is
+    decided before the turn's transaction (the coordinator check may ask Telegram for the
+    admins)."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        vote_id = ToCommitment.parse(query.data).vote
+    except StaleButton:
+        vote_id = None
+    allowed = True
+    if vote_id is not None and update.effective_chat is not None:
+        async with context.runtime.db() as session:
+            opener = await service.opener_of(session, vote_id)
+        if opener is None or query.from_user.id != opener:
+            allowed = await is_coordinator(context.runtime, update.effective_chat, query.from_user)
+    await (_commit if allowed else _not_allowed)(update, context)
+
+
+@handler()
+async def _not_allowed(turn: Turn) -> None:
+    raise DomainError(
+        N_("Only coordinators or whoever proposed it can turn this decision into a commitment.")
+    )
+
+
+@handler()
+async def _commit(turn: Turn) -> None:
+    query = turn.update.callback_query
+    assert query is not None
+    try:
+        pressed = ToCommitment.parse(query.data)
+    except StaleButton as exc:
+        raise DomainError(STALE_BUTTON) from exc
+    if turn.identity.group_id is None or turn.user is None:
+        raise DomainError(STALE_BUTTON)
+    commitment = await service.to_commitment(
+        turn.session, turn.group_id, pressed.vote, turn.user.id, utcnow()
+    )
+    turn.toast(turn.tr.gettext("Commitment #{number} created.", number=commitment.number))
+    await commitments.show_card(turn, commitment)
+
+
 # -- refreshing the vote message --------------------------------------------------------
 
 
@@ -372,11 +421,13 @@ async def _post_result(runtime: Runtime, v: service.VoteView) -> None:
                 log.info("vote %s: final edit refused: %s", v.id, exc.message)
     async with runtime.db() as session:
         sense = await _sense(session, tr, v)
+    outcome = service.outcome_of(v)
     await messenger.send(
         v.chat_id,
-        render.result(tr, v, service.outcome_of(v), sense=sense),
+        render.result(tr, v, outcome, sense=sense),
         thread_id=v.thread_id,
         reply_to=v.message_id,
+        markup=render.result_markup(tr, v, outcome.kind),
     )
 
 

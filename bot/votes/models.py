@@ -21,7 +21,16 @@ from bot.core.db import Base, utcnow
 from bot.groups.models import RowId
 from bot.votes.rules import NATIVE, POLL, PROPOSAL
 
-__all__ = ["NATIVE", "POLL", "PROPOSAL", "Decision", "Position", "Vote"]
+__all__ = [
+    "NATIVE",
+    "POLL",
+    "PROPOSAL",
+    "Amendment",
+    "Decision",
+    "Position",
+    "Vote",
+    "VoteCommitment",
+]
 
 
 class Vote(Base):
@@ -101,3 +110,31 @@ class Decision(Base):
     voters: Mapped[int] = mapped_column(Integer)
     members: Mapped[int] = mapped_column(Integer)
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Amendment(Base):
+    """A charter change put to a vote (`/rules propose`): applied once, when the vote passes.
+
+    `section` is a charter section or `rule_added`; `version` is the charter version it made."""
+
+    __tablename__ = "vote_amendments"
+
+    vote_id: Mapped[int] = mapped_column(
+        RowId, ForeignKey("votes.id", ondelete="CASCADE"), primary_key=True
+    )
+    section: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    version: Mapped[int | None] = mapped_column(Integer)
+
+
+class VoteCommitment(Base):
+    """The commitment a passed proposal was turned into: at most one per vote."""
+
+    __tablename__ = "vote_commitments"
+
+    vote_id: Mapped[int] = mapped_column(
+        RowId, ForeignKey("votes.id", ondelete="CASCADE"), primary_key=True
+    )
+    commitment_id: Mapped[int] = mapped_column(
+        RowId, ForeignKey("commitments.id", ondelete="CASCADE"), unique=True
+    )

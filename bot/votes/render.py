@@ -12,7 +12,7 @@ from telegram.helpers import mention_html
 
 from bot.core.i18n import Translator
 from bot.votes import rules
-from bot.votes.callbacks import Choose
+from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.views import DecisionLine, Voter, VoteView
 
 NAMES_SHOWN = 12  # per option in the vote message; the rest is "+N"
@@ -200,6 +200,15 @@ def result(
     ]
     if v.quorum is not None:
         lines.append(tr.gettext("Quorum asked: {quorum}%.", quorum=v.quorum))
+    if v.charter_version is not None:
+        lines.append(
+            tr.gettext(
+                "📜 The chat rules now have version {number}. Read them with /rules",
+                number=v.charter_version,
+            )
+        )
+    elif v.amendment:
+        lines.append(tr.gettext("📜 The chat rules stay as they were."))
     if v.kind == "proposal" and any(
         rules.options_of(x.choices)[:1] == [rules.BLOCK] and not x.reason for x in v.voters
     ):
@@ -317,3 +326,23 @@ def agreement(tr: Translator, number: int, text: str, decided_at: datetime, tz: 
         date=date,
         text=escape(text),
     )
+
+
+def amendment_question(tr: Translator, section: str, text: str) -> str:
+    """The question of a proposed charter change (stored as plain text, like any question)."""
+    what = {
+        "goals": tr.gettext("Change the chat rules — new goals: {text}", text=text),
+        "schedule": tr.gettext("Change the chat rules — new schedule: {text}", text=text),
+        "methods": tr.gettext("Change the chat rules — new working methods: {text}", text=text),
+    }
+    return what.get(section) or tr.gettext("Change the chat rules — add a rule: {text}", text=text)
+
+
+def result_markup(tr: Translator, v: VoteView, outcome: str) -> InlineKeyboardMarkup | None:
+    """Under a passed proposal's result: turn it into a commitment."""
+    if v.kind != rules.PROPOSAL or outcome != rules.PASSED or v.amendment:
+        return None
+    button = InlineKeyboardButton(
+        tr.gettext("➕ Turn into commitment"), callback_data=ToCommitment(v.id).pack()
+    )
+    return InlineKeyboardMarkup([[button]])

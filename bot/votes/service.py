@@ -14,13 +14,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.charter import service as charter
+from bot.commitments import service as commitments
+from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import as_utc
+from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
 from bot.votes import rules
-from bot.votes.models import NATIVE, POLL, PROPOSAL, Decision, Position, Vote
+from bot.votes.models import (
+    NATIVE,
+    POLL,
+    PROPOSAL,
+    Amendment,
+    Decision,
+    Position,
+    Vote,
+    VoteCommitment,
+)
 from bot.votes.views import DecisionLine, Voter, VoteView, n_options
 
 # the vote message is edited at most once per this interval (Telegram: ~20 edits/min/group)
@@ -70,6 +82,57 @@ def poll_from(text: str, *, tz: str, now: datetime) -> NewVote:
         quorum=tail.quorum,
         anonymous=tail.anonymous,
     )
+
+
+AMENDMENT_SECTIONS = {**{s: s for s in charter.SECTIONS}, "add": charter.RULE_ADDED}
+AMENDMENT_EXAMPLE = "/rules propose add Respetamos los turnos para hablar closes 48h"
+
+
+@dataclass(frozen=True)
+class NewAmendment:
+    section: str  # a charter section or `rule_added`
+    text: str
+    tail: rules.Tail
+
+
+def amendment_from(section: str, text: str, replied: str = "") -> NewAmendment:
+    """`/rules propose <section> <text> [closes …] [quorum N%]`: what is proposed, checked.
+    Sent as a reply without a text, the replied message's text is the proposed text."""
+    change = AMENDMENT_SECTIONS.get(section.lower())
+    tail = rules.read_tail(text)
+    body = tail.text.strip() or replied.strip()
+    if change is None or not body:
+        raise DomainError(
+            N_(
+                "Say which part to change (goals, schedule, methods, or add for a new rule) "
+                "and the new text. Example: {example}"
+            ),
+            example=AMENDMENT_EXAMPLE,
+        )
+    return NewAmendment(change, body, tail)
+
+
+async def open_amendment(session: AsyncSession, vote_id: int, new: NewAmendment) -> None:
+    session.add(Amendment(vote_id=vote_id, section=new.section, text=new.text))
+    await session.flush()
+
+
+async def _apply_amendment(session: AsyncSession, vote_id: int, group_id: int) -> None:
+    """A passed charter change becomes a new charter version (author: the proposer), once.
+    A change that cannot be made any more (e.g. the rules are full) leaves the charter as is."""
+    amendment = await session.get(Amendment, vote_id)
+    if amendment is None or amendment.version is not None:
+        return
+    author = await session.scalar(select(Vote.opener_id).where(Vote.id == vote_id))
+    try:
+        async with session.begin_nested():
+            version = await charter.amend(
+                session, group_id, author, amendment.section, amendment.text
+            )
+    except DomainError:
+        return
+    amendment.version = version.number
+    await session.flush()
 
 
 async def open_vote(
@@ -334,6 +397,7 @@ async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
         )
     ).all()
     number = await session.scalar(select(Decision.number).where(Decision.vote_id == vote_id))
+    amendment = await session.get(Amendment, vote_id)
     return VoteView(
         id=vote.id,
         kind=vote.kind,
@@ -355,6 +419,8 @@ async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
         members=await member_count(session, vote.group_id),
         voters=tuple(Voter(*row) for row in rows),
         decision_number=number,
+        amendment=amendment is not None,
+        charter_version=amendment.version if amendment else None,
     )
 
 
@@ -478,6 +544,8 @@ async def close_vote(
     )
     await session.execute(update(Vote).where(Vote.id == vote_id).values(outcome=outcome.kind))
     await session.flush()
+    if outcome.kind == rules.PASSED:
+        await _apply_amendment(session, vote_id, group_id)
     return True
 
 
@@ -660,3 +728,55 @@ async def not_voted(session: AsyncSession, vote_id: int, group_id: int) -> list[
             .order_by(Membership.joined_at, Person.id)
         )
     )
+
+
+# -- turning a decision into a commitment ---------------------------------------------------
+
+
+async def opener_of(session: AsyncSession, vote_id: int) -> int | None:
+    return await session.scalar(select(Vote.opener_id).where(Vote.id == vote_id))
+
+
+async def vote_commitment(session: AsyncSession, vote_id: int) -> Commitment | None:
+    return await session.scalar(
+        select(Commitment)
+        .join(VoteCommitment, VoteCommitment.commitment_id == Commitment.id)
+        .where(VoteCommitment.vote_id == vote_id)
+    )
+
+
+ALREADY_COMMITTED = N_("This decision is already commitment #{number}: /commitment {number}")
+
+
+async def to_commitment(
+    session: AsyncSession, group_id: int, vote_id: int, person_id: int, now: datetime
+) -> Commitment:
+    """A passed proposal becomes a commitment owned by `person_id`, once: the vote's row in
+    `vote_commitments` is unique, so a second press (even at the same moment) adds nothing."""
+    vote = await session.get(Vote, vote_id)
+    if (
+        vote is None
+        or vote.group_id != group_id
+        or vote.kind != PROPOSAL
+        or vote.outcome != rules.PASSED
+    ):
+        raise DomainError(STALE_BUTTON)
+    existing = await vote_commitment(session, vote_id)
+    if existing is not None:
+        raise DomainError(ALREADY_COMMITTED, number=existing.number)
+    commitment = await commitments.create_commitment(
+        session, group_id, vote.question, [person_id], None, (), person_id, "vote", vote_id, now=now
+    )
+    claimed = await session.execute(
+        insert_for(session, VoteCommitment)
+        .values(vote_id=vote_id, commitment_id=commitment.id)
+        .on_conflict_do_nothing()
+    )
+    if claimed.rowcount != 1:  # another press won: this turn (and its commitment) rolls back
+        other = await vote_commitment(session, vote_id)
+        raise DomainError(ALREADY_COMMITTED, number=other.number if other else "?")
+    return commitment
+
+
+async def decision_number(session: AsyncSession, vote_id: int) -> int | None:
+    return await session.scalar(select(Decision.number).where(Decision.vote_id == vote_id))

@@ -43,6 +43,8 @@ class VoteView:
     members: int
     voters: tuple[Voter, ...]
     decision_number: int | None = None
+    amendment: bool = False  # a charter change (`/rules propose`)
+    charter_version: int | None = None  # the version it made, once passed
 
     @property
     def n_options(self) -> int:
