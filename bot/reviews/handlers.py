@@ -30,12 +30,13 @@ from bot.reviews import render, service
 from bot.reviews.callbacks import TryAgain
 from bot.reviews.models import Review, ReviewSubject
 from bot.votes import api as votes_api
+from bot.votes.service import vote_by_message
 
 log = logging.getLogger(__name__)
 
 WHAT_TO_REVIEW = N_(
-    "Reply with /review to a commitment's card or a meeting's message, for example to the "
-    "card of /commitment 3."
+    "Reply with /review to a commitment's card, a vote or a meeting's message, for example "
+    "to the card of /commitment 3."
 )
 
 
@@ -84,9 +85,13 @@ async def review(turn: Turn) -> None:
             facts["why"] = "manual"
         else:
             meeting = await meetings.by_message(turn.session, turn.group_id, replied.message_id)
+            vote = await vote_by_message(turn.session, turn.group_id, replied.message_id)
             if meeting is not None:
                 kind, subject_id = "meeting", meeting.id
                 facts = await service.meeting_facts(turn.session, meeting, now)
+            elif vote is not None:
+                kind, subject_id = "vote", vote.id
+                facts = await service.vote_facts(turn.session, vote, now)
     if kind is None:
         raise DomainError(WHAT_TO_REVIEW)
     by = turn.user.id if is_person(turn.user) else None

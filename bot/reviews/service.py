@@ -370,6 +370,32 @@ async def meeting_facts(session: AsyncSession, meeting: Meeting, now: datetime) 
     }
 
 
+async def vote_facts(session: AsyncSession, vote: Vote, now: datetime) -> dict[str, Any]:
+    """The facts of one vote, for a review a coordinator opens on it."""
+    voted = set(
+        await session.scalars(
+            select(Position.person_id).where(Position.vote_id == vote.id, Position.choices != 0)
+        )
+    )
+    members = list(
+        await session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.group_id == vote.group_id, Membership.left_at.is_(None))
+            .order_by(Membership.joined_at, Person.id)
+        )
+    )
+    moment = as_utc(vote.closed_at) or as_utc(vote.closes_at) or now
+    return {
+        "question": vote.question,
+        "closed_at": moment.isoformat(),
+        "voters": len(voted),
+        "members": len(members),
+        "missing": _names([p for p in members if p.id not in voted]),
+        "why": "manual",
+    }
+
+
 async def set_message(
     session: AsyncSession, review_id: int, message_id: int, thread_id: int | None
 ) -> None:

@@ -204,13 +204,19 @@ async def test_a_coordinator_reviews_a_card_or_a_meeting_on_demand(bot: Bot) -> 
     other = bot.u.message_json(NORTE, MARY, "¿alguien tiene pintura?")
     await bot.feed(bot.u.command(NORTE, ANA, "/review", reply_to=other))
     assert bot.tg.last(NORTE.id).text.startswith(
-        "Responde con /review a la tarjeta de un compromiso o al mensaje de una reunión"
+        "Responde con /review a la tarjeta de un compromiso, a una votación o al mensaje"
     )
+    await bot.feed(bot.u.command(NORTE, LUIS, "/propose Pintar el mural"))
+    proposal = bot.tg.message_json(NORTE.id, bot.tg.last(NORTE.id).message_id)
+    await bot.feed(bot.u.command(NORTE, ANA, "/review", reply_to=proposal))
+    on_vote = bot.tg.last(NORTE.id).text
+    assert on_vote.startswith("🔁 Revisemos")
+    assert "🗳 Pintar el mural — votaron 0 de 4 (cierre: " in on_vote
     await bot.feed(bot.u.command(NORTE, MARY, "/meeting Asamblea | 2031-03-13 19:00"))
     poll = bot.tg.message_json(NORTE.id, bot.tg.last(NORTE.id).message_id)
     await bot.feed(bot.u.command(NORTE, ANA, "/review", reply_to=poll))
     assert "📅 Asamblea — jueves 13 mar · 19:00: vinieron 0 de las 0" in bot.tg.last(NORTE.id).text
-    assert await bot.scalar(select(func.count()).select_from(Review)) == 2
+    assert await bot.scalar(select(func.count()).select_from(Review)) == 3
 
 
 async def test_try_again_re_plans_a_commitment_with_an_attempt_count(bot: Bot) -> None:
