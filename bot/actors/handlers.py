@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.actors import render, service
 from bot.actors.callbacks import Sector, Skip
 from bot.actors.models import SECTORS
-from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.turn import Turn, handler
@@ -78,10 +78,7 @@ async def form_text(turn: Turn) -> None:
 async def skip(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None and turn.user is not None
-    try:
-        choice = Skip.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    choice = Skip.parse_or_stale(query.data)
     await _press(turn, choice.step, None)
 
 
@@ -89,10 +86,7 @@ async def skip(turn: Turn) -> None:
 async def sector(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None and turn.user is not None
-    try:
-        choice = Sector.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    choice = Sector.parse_or_stale(query.data)
     if choice.sector not in SECTORS:
         raise DomainError(STALE_BUTTON)
     await _press(turn, "sector", choice.sector)

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes, JobQueue
 from bot.charter import render, service
 from bot.charter.callbacks import Accept
 from bot.charter.models import CharterVersion
-from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc, utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
@@ -254,10 +254,7 @@ async def pending(turn: Turn) -> None:
 async def accept(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None and turn.user is not None
-    try:
-        choice = Accept.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    choice = Accept.parse_or_stale(query.data)
     if turn.identity.group_id is None:
         raise DomainError(STALE_BUTTON)
     result = await service.accept(turn.session, turn.group_id, choice.version_id, turn.user.id)

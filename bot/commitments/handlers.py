@@ -28,7 +28,7 @@ from bot.commitments.callbacks import (
     SetProgress,
 )
 from bot.commitments.models import ACTIVE, Commitment
-from bot.core.callbacks import STALE_BUTTON, Callback, StaleButton
+from bot.core.callbacks import STALE_BUTTON, Callback
 from bot.core.db import as_utc, utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
@@ -446,10 +446,7 @@ async def _detail(turn: Turn, found: Commitment) -> None:
 def _parse(turn: Turn, kind: type[C]) -> C:
     query = turn.update.callback_query
     assert query is not None
-    try:
-        return kind.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    return kind.parse_or_stale(query.data)
 
 
 async def _pressed(

@@ -19,6 +19,7 @@ import dataclasses
 import re
 from typing import ClassVar, Self
 
+from bot.core.errors import DomainError
 from bot.core.i18n import N_
 
 MAX_BYTES = 64
@@ -64,3 +65,11 @@ class Callback:
             except ValueError as exc:
                 raise StaleButton(data) from exc
         return cls(**kwargs)
+
+    @classmethod
+    def parse_or_stale(cls, data: str | None) -> Self:
+        """`parse`, for handlers: a forged or outdated button becomes the short toast."""
+        try:
+            return cls.parse(data)
+        except StaleButton as exc:
+            raise DomainError(STALE_BUTTON) from exc

@@ -7,7 +7,6 @@ from telegram import Chat, ChatMember, MessageEntity, Update, User
 from telegram.constants import ChatMemberStatus
 
 from bot.config import Settings
-from bot.core.callbacks import STALE_BUTTON, StaleButton
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.models import AdminCache
@@ -202,10 +201,7 @@ async def language(turn: Turn) -> None:
 async def language_button(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None
-    try:
-        choice = SetLanguage.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    choice = SetLanguage.parse_or_stale(query.data)
     lang = await _set_language(turn, choice.lang)
     tr = translator(lang)
     turn.edit(render.language_set(tr, lang, private=turn.is_private))

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot.core import timeparse
-from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc, utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
@@ -286,10 +286,7 @@ async def minutes(turn: Turn) -> None:
 async def answer(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None and turn.user is not None
-    try:
-        choice = SlotAnswer.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    choice = SlotAnswer.parse_or_stale(query.data)
     slot = await turn.session.get(MeetingSlot, choice.slot_id)
     found = await turn.session.get(Meeting, slot.meeting_id) if slot else None
     if (
@@ -323,10 +320,7 @@ async def answer(turn: Turn) -> None:
 async def attended(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None and turn.user is not None
-    try:
-        choice = Attended.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    choice = Attended.parse_or_stale(query.data)
     found = await turn.session.get(Meeting, choice.meeting_id)
     if found is None or turn.identity.group_id is None or found.group_id != turn.group_id:
         raise DomainError(STALE_BUTTON)
@@ -340,10 +334,7 @@ async def attended(turn: Turn) -> None:
 async def take_task(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None and turn.user is not None
-    try:
-        choice = TakeTask.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    choice = TakeTask.parse_or_stale(query.data)
     minutes = await turn.session.get(Minutes, choice.minutes_id)
     found = await turn.session.get(Meeting, minutes.meeting_id) if minutes else None
     if (

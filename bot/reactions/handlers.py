@@ -17,7 +17,7 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, translator
@@ -286,10 +286,7 @@ async def _notice_status(turn: Turn) -> None:
 async def seen_pressed(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None
-    try:
-        data = SeenNotice.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    data = SeenNotice.parse_or_stale(query.data)
     found = await service.notice_in_group(turn.session, turn.group_id, data.notice_id)
     user = turn.user
     if found is None or user is None or user.is_bot:

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup, MessageEntity
 
 from bot.commitments import api as commitments_api
 from bot.commitments import service as commitments
-from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
@@ -155,10 +155,7 @@ async def lessons(turn: Turn) -> None:
 async def try_again(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None
-    try:
-        choice = TryAgain.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    choice = TryAgain.parse_or_stale(query.data)
     found = await service.subject(turn.session, turn.group_id, choice.subject_id)
     if found is None:
         raise DomainError(STALE_BUTTON)

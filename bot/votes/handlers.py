@@ -110,10 +110,7 @@ async def open_(turn: Turn, new: service.NewVote) -> int:
 async def choose(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None
-    try:
-        pressed = Choose.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    pressed = Choose.parse_or_stale(query.data)
     if turn.identity.group_id is None or turn.user is None:
         raise DomainError(STALE_BUTTON)
     result = await service.cast(
@@ -322,10 +319,7 @@ async def _not_allowed(turn: Turn) -> None:
 async def _commit(turn: Turn) -> None:
     query = turn.update.callback_query
     assert query is not None
-    try:
-        pressed = ToCommitment.parse(query.data)
-    except StaleButton as exc:
-        raise DomainError(STALE_BUTTON) from exc
+    pressed = ToCommitment.parse_or_stale(query.data)
     if turn.identity.group_id is None or turn.user is None:
         raise DomainError(STALE_BUTTON)
     commitment = await service.to_commitment(
