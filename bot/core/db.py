@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,6 +26,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+
+from bot.core import sqlite_driver
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +63,32 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
+        if url.startswith("sqlite+aiosqlite") and sqlite_driver.adapted():
+            kwargs.setdefault("module", sqlite_driver.dbapi())
+        kwargs.setdefault("pool_reset_on_return", None)  # see _on_reset
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _drop_closed_connections(engine)
+    return engine
+
+
+def _drop_closed_connections(engine: AsyncEngine) -> None:
+    """A pooled connection that the server closed (a restart, an idle timeout, a terminated
+    backend) is replaced at checkout, instead of failing the update that drew it.
+
+    SQLAlchemy's `pool_pre_ping` does this by asking the server, which on asyncpg is three trips
+    (BEGIN, a ping, ROLLBACK) before every transaction: on a click, as many as its own work. A
+    closed socket is seen by the event loop without asking, and asyncpg marks the connection
+    closed; checking that flag costs nothing."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        is_closed = getattr(dbapi_connection.driver_connection, "is_closed", None)
+        if is_closed is not None and is_closed():
+            raise DisconnectionError("the server closed this connection")
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -84,6 +108,29 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.info[_IN_TRANSACTION] = True  # the pool record's info: it outlives `connection`
+
+    @event.listens_for(engine.sync_engine, "commit")
+    @event.listens_for(engine.sync_engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        connection.info.pop(_IN_TRANSACTION, None)
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        # a failed COMMIT can leave SQLite's transaction open: roll back when it is returned
+        if context.connection is not None:
+            context.connection.info[_IN_TRANSACTION] = True
+
+    # A connection going back to the pool is rolled back only if a transaction may be open.
+    # The pool's default is to roll back every time, which on aiosqlite is one more trip to the
+    # connection's thread after every commit, for nothing.
+    @event.listens_for(engine.sync_engine, "reset")
+    def _on_reset(dbapi_connection: Any, record: Any, _state: Any) -> None:
+        if record.info.pop(_IN_TRANSACTION, False):
+            dbapi_connection.rollback()
+
+
+_IN_TRANSACTION = "minga_in_transaction"
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -119,9 +166,10 @@ async def session_scope(
     if turns is not None and task is not None and turns.holder is not task:
         try:
             if turns.lock.locked():
-                await asyncio.wait_for(turns.lock.acquire(), TURN_WAIT_SECONDS)
+                async with asyncio.timeout(TURN_WAIT_SECONDS):
+                    await turns.lock.acquire()
             else:
-                await turns.lock.acquire()  # free: no waiting task to make
+                await turns.lock.acquire()  # free: no timer to set
         except TimeoutError:
             log.warning("no SQLite turn after %.0f s; going on without one", TURN_WAIT_SECONDS)
         else:

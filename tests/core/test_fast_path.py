@@ -6,7 +6,8 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.core.db import as_utc, create_engine, make_sessionmaker, session_scope, utcnow
 from bot.core.models import ProcessedUpdate
@@ -165,5 +166,99 @@ async def test_a_turn_is_awaited_at_most_the_busy_timeout(tmp_path, monkeypatch)
     try:
         async with session_scope(sessions):  # holds the turn, has not touched the database
             assert await asyncio.create_task(other_task()) == 2
+    finally:
+        await engine.dispose()
+
+
+async def test_a_commit_that_fails_leaves_no_transaction_open_for_the_next_session(
+    tmp_path,
+) -> None:
+    # A deferred foreign key fails at COMMIT, and SQLite then keeps the transaction open. The
+    # pool only rolls back connections that may hold one; this must be one of them, or the
+    # next session's BEGIN IMMEDIATE fails on the same connection.
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'commit.db'}", pool_size=1)
+    sessions = make_sessionmaker(engine)
+    try:
+        async with session_scope(sessions) as session:
+            await session.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
+            await session.execute(
+                text(
+                    "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) "
+                    "DEFERRABLE INITIALLY DEFERRED)"
+                )
+            )
+        with pytest.raises(IntegrityError):
+            async with session_scope(sessions) as session:
+                await session.execute(text("INSERT INTO child VALUES (99)"))
+        async with session_scope(sessions) as session:
+            await session.execute(text("INSERT INTO parent VALUES (1)"))
+            await session.execute(text("INSERT INTO child VALUES (1)"))
+        async with session_scope(sessions) as session:
+            children = (await session.execute(text("SELECT parent_id FROM child"))).all()
+        assert children == [(1,)]  # the failed row was rolled back, the good one committed
+    finally:
+        await engine.dispose()
+
+
+async def test_a_statement_that_fails_is_rolled_back_and_the_connection_reused(tmp_path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'error.db'}", pool_size=1)
+    sessions = make_sessionmaker(engine)
+    try:
+        async with session_scope(sessions) as session:
+            await session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        with pytest.raises(IntegrityError):
+            async with session_scope(sessions) as session:
+                await session.execute(text("INSERT INTO t VALUES (1)"))
+                await session.execute(text("INSERT INTO t VALUES (1)"))
+        async with session_scope(sessions) as session:
+            assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+            await session.execute(text("INSERT INTO t VALUES (2)"))
+        async with session_scope(sessions) as session:
+            assert (await session.execute(text("SELECT id FROM t"))).scalars().all() == [2]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_postgresql_connection_the_server_closed_is_replaced_at_checkout(
+    database,
+) -> None:
+    if database.backend != "postgresql":
+        pytest.skip("a PostgreSQL server's connections")
+    engine = database.engine()
+    sessions = make_sessionmaker(engine)
+    admin = database.engine()
+    try:
+        async with session_scope(sessions) as session:
+            first = await session.scalar(text("SELECT pg_backend_pid()"))
+        async with admin.begin() as conn:  # as a restart or an idle timeout would
+            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        await asyncio.sleep(0.2)  # the event loop sees the socket close
+        async with session_scope(sessions) as session:
+            second = await session.scalar(text("SELECT pg_backend_pid()"))
+        assert second != first
+    finally:
+        await engine.dispose()
+        await admin.dispose()
+
+
+async def test_sqlite_statements_run_with_sqlalchemys_semantics(tmp_path) -> None:
+    # the one-trip adapter (bot.core.sqlite_driver): rows, counts, last row id, executemany
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    try:
+        async with engine.begin() as conn:
+            raw = await conn.get_raw_connection()
+            assert type(raw.dbapi_connection).__module__ == "bot.core.sqlite_driver"
+            await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"))
+            inserted = await conn.execute(text("INSERT INTO t (name) VALUES ('a')"))
+            assert inserted.lastrowid == 1
+            await conn.execute(text("INSERT INTO t (name) VALUES (:n)"), [{"n": "b"}, {"n": "c"}])
+            changed = await conn.execute(text("UPDATE t SET name = 'z' WHERE id > 1"))
+            assert changed.rowcount == 2
+            rows = (await conn.execute(text("SELECT id, name FROM t ORDER BY id"))).all()
+            assert rows == [(1, "a"), (2, "z"), (3, "z")]
+            returned = await conn.execute(text("DELETE FROM t WHERE id = 3 RETURNING name"))
+            assert returned.scalar() == "z"
+            streamed = await conn.stream(text("SELECT id FROM t ORDER BY id"))
+            assert [row.id async for row in streamed] == [1, 2]
     finally:
         await engine.dispose()
