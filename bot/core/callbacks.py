@@ -16,6 +16,7 @@ message id — those come from the update itself.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import ClassVar, Self
 
@@ -48,6 +49,7 @@ class Callback:
         return data
 
     @classmethod
+    @functools.cache
     def pattern(cls) -> re.Pattern[str]:
         count = len(dataclasses.fields(cls))
         fields = "".join(r":[A-Za-z0-9_\-]{1,40}" for _ in range(count))

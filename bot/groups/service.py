@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import insert_for, utcnow
@@ -137,6 +137,34 @@ async def register(
     return group, chosen
 
 
+# Built once: this runs on every update, and a statement built per call costs more Python than
+# the query costs SQLite (construction, cache key, ORM result handling). Core columns only.
+_GROUP, _PERSON, _MEMBERSHIP = Group.__table__.c, Person.__table__.c, Membership.__table__.c
+_KNOWN = (
+    select(
+        _GROUP.id,
+        _GROUP.language,
+        _GROUP.timezone,
+        _GROUP.title,
+        _GROUP.type,
+        _GROUP.active,
+        _PERSON.first_name,
+        _PERSON.last_name,
+        _PERSON.username,
+        _PERSON.language_code,
+        _PERSON.language.label("chosen"),
+        _MEMBERSHIP.left_at,
+    )
+    .select_from(
+        Group.__table__.join(Person.__table__, _PERSON.id == bindparam("person_id")).join(
+            Membership.__table__,
+            (_MEMBERSHIP.group_id == _GROUP.id) & (_MEMBERSHIP.person_id == _PERSON.id),
+        )
+    )
+    .where(_GROUP.chat_id == bindparam("chat_id"))
+)
+
+
 async def _known(
     session: AsyncSession, chat: ChatInfo, person: PersonInfo
 ) -> tuple[GroupSettings, str | None] | None:
@@ -144,32 +172,7 @@ async def _known(
     registered already and unchanged. None when anything must be written (then `register`
     upserts as usual). Every update passes here: writing the group's row each time would make
     concurrent updates of one group queue on its row lock."""
-    row = (
-        await session.execute(
-            select(
-                Group.id,
-                Group.language,
-                Group.timezone,
-                Group.title,
-                Group.type,
-                Group.active,
-                Person.first_name,
-                Person.last_name,
-                Person.username,
-                Person.language_code,
-                Person.language.label("chosen"),
-                Membership.id.label("membership_id"),
-                Membership.left_at,
-            )
-            .select_from(Group)
-            .join(Person, Person.id == person.id)
-            .join(
-                Membership,
-                (Membership.group_id == Group.id) & (Membership.person_id == Person.id),
-            )
-            .where(Group.chat_id == chat.chat_id)
-        )
-    ).first()
+    row = (await session.execute(_KNOWN, {"person_id": person.id, "chat_id": chat.chat_id})).first()
     if (
         row is None
         or row.left_at is not None

@@ -223,6 +223,24 @@ _TOGGLE = text(
 ).bindparams(bindparam("updated_at", type_=DateTime(timezone=True)))
 
 
+_VOTE = Vote.__table__.c
+# built once: a click runs it (see groups.service._KNOWN)
+_CAST_VOTE = select(
+    _VOTE.group_id,
+    _VOTE.kind,
+    _VOTE.options,
+    _VOTE.multi,
+    _VOTE.closed_at,
+    _VOTE.rendered_at,
+    _VOTE.dirty,
+).where(_VOTE.id == bindparam("vote_id"))
+_MARK_DIRTY = (
+    update(Vote.__table__)
+    .where(_VOTE.id == bindparam("vote_id"), _VOTE.dirty.is_(False))
+    .values(dirty=True)
+)
+
+
 async def cast(
     session: AsyncSession,
     group_id: int,
@@ -233,19 +251,7 @@ async def cast(
     update_id: int,
 ) -> Cast:
     """Take `option` as the member's position (a multi-choice poll toggles it)."""
-    row = (
-        await session.execute(
-            select(
-                Vote.group_id,
-                Vote.kind,
-                Vote.options,
-                Vote.multi,
-                Vote.closed_at,
-                Vote.rendered_at,
-                Vote.dirty,
-            ).where(Vote.id == vote_id)
-        )
-    ).first()
+    row = (await session.execute(_CAST_VOTE, {"vote_id": vote_id})).first()
     if row is None or row.group_id != group_id or row.kind == NATIVE:
         raise DomainError(STALE_BUTTON)
     if row.closed_at is not None:
@@ -290,10 +296,7 @@ async def cast(
 async def mark_dirty(session: AsyncSession, vote_id: int) -> None:
     """The message shows less than the database holds. Written only when it was clean, so a
     burst of clicks does not queue on the vote's row."""
-    await session.execute(
-        update(Vote).where(Vote.id == vote_id, Vote.dirty.is_(False)).values(dirty=True),
-        execution_options={"synchronize_session": False},  # no ORM bookkeeping: it is hot
-    )
+    await session.execute(_MARK_DIRTY, {"vote_id": vote_id})  # Core: no ORM bookkeeping
 
 
 async def set_reason(
