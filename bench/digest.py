@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event, insert, select
 
+from bot.app import new_event_loop
 from bot.commitments.models import Commitment, CommitmentOwner
 from bot.config import normalize_database_url
 from bot.core.db import create_engine, make_sessionmaker
@@ -246,7 +247,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = normalize_database_url(args.database_url or f"sqlite:///{tmp}/digest.db")
-        asyncio.run(run(url, args.groups))
+        with asyncio.Runner(loop_factory=new_event_loop) as runner:  # as `minga run`
+            runner.run(run(url, args.groups))
     print(
         f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB"
     )

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, new_event_loop
 from bot.config import Settings
 from bot.core.db import create_engine
 from bot.models import metadata
@@ -87,7 +87,8 @@ def main() -> None:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
         from bot.config import normalize_database_url
 
-        asyncio.run(run(normalize_database_url(url), args.updates))
+        with asyncio.Runner(loop_factory=new_event_loop) as runner:  # as `minga run`
+            runner.run(run(normalize_database_url(url), args.updates))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak resident memory: {peak_kib / 1024:.1f} MiB")
 

@@ -32,7 +32,7 @@ from sqlalchemy import select
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler
 
-from bot.app import build_application
+from bot.app import build_application, new_event_loop
 from bot.config import Settings, normalize_database_url
 from bot.core.db import create_engine
 from bot.models import metadata
@@ -210,7 +210,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
-        asyncio.run(run(normalize_database_url(url), args.members, args.changes, args.rounds))
+        with asyncio.Runner(loop_factory=new_event_loop) as runner:  # the loop `minga run` uses
+            runner.run(run(normalize_database_url(url), args.members, args.changes, args.rounds))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 import threading
@@ -84,10 +85,16 @@ def run(settings: Settings) -> int:
 
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.app import ALLOWED_UPDATES, build_application, new_event_loop
 
+    loop = new_event_loop()
+    asyncio.set_event_loop(loop)  # run_polling runs on the current loop
     application = build_application(settings)
-    log.info("Minga starts polling (database %s)", safe_url(settings.database_url))
+    log.info(
+        "Minga starts polling (database %s, event loop %s)",
+        safe_url(settings.database_url),
+        type(loop).__module__.split(".")[0],
+    )
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
     except InvalidToken:

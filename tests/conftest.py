@@ -187,3 +187,10 @@ async def add_bot(bot: Bot, chat: TChat = NORTE, by: TUser = ANA, status: str = 
 
 async def make_admins(bot: Bot, chat: TChat, *admins: tuple[TUser, str]) -> None:
     bot.tg.set_admins(chat.id, *admins)
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    """Tests run on the event loop `minga run` uses (uvloop where it is installed)."""
+    from bot.app import new_event_loop
+
+    return {"loop": new_event_loop}

@@ -221,9 +221,10 @@ def test_minga_run_migrates_polls_answers_and_stops_on_sigterm(
         assert (tmp_path / "minga.db").exists()  # migrated before polling
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+        output, _ = process.communicate(timeout=10)
         assert time.monotonic() - started < 10
         assert process.returncode == 0
+        assert "event loop uvloop" in output
     finally:
         if process.poll() is None:
             process.kill()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -56,3 +57,14 @@ def test_an_unreachable_postgresql_fails_the_run_instead_of_skipping() -> None:
     )
     assert result.returncode != 0
     assert "PostgreSQL cannot be reached" in result.stdout + result.stderr
+
+
+async def test_the_tests_run_on_the_event_loop_minga_runs_on() -> None:
+    from bot.app import new_event_loop
+
+    loop = new_event_loop()
+    try:
+        assert type(asyncio.get_running_loop()) is type(loop)
+        assert type(loop).__module__.startswith("uvloop")  # installed with minga on Linux
+    finally:
+        loop.close()

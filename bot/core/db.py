@@ -40,6 +40,11 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL connections kept open: every update handled at once (bot.app.CONCURRENT_UPDATES)
+# and a few scheduled jobs each hold one. A smaller pool opens and closes a connection per
+# update in a burst (a TCP and TLS handshake and authentication each time).
+POOL_SIZE = 20
+POOL_OVERFLOW = 10
 
 
 class Base(DeclarativeBase):
@@ -69,6 +74,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     engine = create_async_engine(url, **kwargs)
     if not kwargs.get("pool_pre_ping"):
         _drop_closed_connections(engine)

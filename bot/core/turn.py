@@ -186,6 +186,7 @@ class Turn:
 TurnHandler = Callable[[Turn], Awaitable[None]]
 
 
+@functools.cache
 def handler_key(fn: TurnHandler) -> str:
     """`groups.bot_membership` for bot.groups.handlers.bot_membership: short and stable."""
     module = fn.__module__.removeprefix("bot.").removesuffix(".handlers")
