@@ -240,6 +240,26 @@ _MARK_DIRTY = (
     .values(dirty=True)
 )
 
+# What a vote's message shows and how it closes must include every position committed before.
+# A refresh (which cleans the dirty flag and reads the tally) and the closing (which reads the
+# tally for the decision) hold the vote alone; clicks, reasons and poll answers hold it
+# together, so they never queue on each other, and a refresh or a closing waits for those in
+# flight to commit (and the ones after it wait for it). On SQLite the transactions of one
+# process already take turns and a writer holds the database alone from BEGIN IMMEDIATE; on
+# PostgreSQL these are transaction-level advisory locks, released at commit.
+_VOTE_LOCKS = 0x4D564F54  # "MVOT": the key space of this app's advisory locks on votes
+_HOLD_SHARED = text("SELECT pg_advisory_xact_lock_shared(:space, CAST(:vote_id AS integer))")
+_HOLD_ALONE = text("SELECT pg_advisory_xact_lock(:space, CAST(:vote_id AS integer))")
+
+
+async def hold_vote(session: AsyncSession, vote_id: int, *, alone: bool = False) -> None:
+    """Hold the vote until this transaction ends: `alone` for a refresh or the closing, else
+    together with other clicks. Then read the vote (a new statement sees what was committed)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            _HOLD_ALONE if alone else _HOLD_SHARED, {"space": _VOTE_LOCKS, "vote_id": vote_id}
+        )
+
 
 async def cast(
     session: AsyncSession,
@@ -251,6 +271,7 @@ async def cast(
     update_id: int,
 ) -> Cast:
     """Take `option` as the member's position (a multi-choice poll toggles it)."""
+    await hold_vote(session, vote_id)
     row = (await session.execute(_CAST_VOTE, {"vote_id": vote_id})).first()
     if row is None or row.group_id != group_id or row.kind == NATIVE:
         raise DomainError(STALE_BUTTON)
@@ -278,11 +299,9 @@ async def cast(
             )
         )
         result = _Stored(stored if stored is not None else 1 << option)
-    # On SQLite a transaction holds the only write lock from its start (BEGIN IMMEDIATE), so a
-    # vote read as dirty here cannot be cleaned by a refresh before this commits: no need to
-    # mark it again. On PostgreSQL a refresh can commit in between; only the UPDATE (which
-    # waits for the refresh's row lock) is safe there.
-    if changed and not (row.dirty and session.get_bind().dialect.name == "sqlite"):
+    # The vote is held (hold_vote): a vote read as dirty cannot be cleaned by a refresh before
+    # this commits, so it need not be marked again, and a burst does not queue on its row.
+    if changed and not row.dirty:
         await mark_dirty(session, vote_id)
     return Cast(
         kind=row.kind,
@@ -297,6 +316,14 @@ async def mark_dirty(session: AsyncSession, vote_id: int) -> None:
     """The message shows less than the database holds. Written only when it was clean, so a
     burst of clicks does not queue on the vote's row."""
     await session.execute(_MARK_DIRTY, {"vote_id": vote_id})  # Core: no ORM bookkeeping
+
+
+async def _still_open(session: AsyncSession, vote_id: int) -> bool:
+    """Hold the vote (with other clicks) and see that it was not closed meanwhile."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True  # nothing commits between this transaction's statements
+    await hold_vote(session, vote_id)
+    return await session.scalar(select(Vote.closed_at).where(Vote.id == vote_id)) is None
 
 
 async def set_reason(
@@ -317,7 +344,7 @@ async def set_reason(
             Vote.kind != NATIVE,
         )
     )
-    if vote_id is None:
+    if vote_id is None or not await _still_open(session, vote_id):
         return False
     result = await session.execute(
         update(Position)
@@ -347,7 +374,7 @@ async def record_native_answer(
             )
         )
     ).first()
-    if row is None:
+    if row is None or not await _still_open(session, row.id):
         return None
     choices = 0
     for option in option_ids:
@@ -433,7 +460,9 @@ async def claim_refresh(
     """Take the right to edit the vote message now: (claimed, or when to try again).
 
     At most one vote message of a group is edited per `EDIT_INTERVAL` (Telegram allows about
-    20 edits a minute in a group, whatever the number of open votes)."""
+    20 edits a minute in a group, whatever the number of open votes). The vote is held alone
+    until this transaction ends, so the tally read next includes every click in flight."""
+    await hold_vote(session, vote_id, alone=True)
     other = aliased(Vote)
     recent_in_group = (
         select(other.id)
@@ -516,6 +545,7 @@ async def close_vote(
     session: AsyncSession, vote_id: int, now: datetime, by: int | None = None
 ) -> bool:
     """Close the vote once (False if it was closed already) and log the decision."""
+    await hold_vote(session, vote_id, alone=True)  # the positions in flight are counted
     result = await session.execute(
         update(Vote)
         .where(Vote.id == vote_id, Vote.closed_at.is_(None))

@@ -8,9 +8,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.app import build_application
+from bot.core.db import utcnow
 from bot.groups.models import Membership
 from bot.votes import service
-from bot.votes.models import Position, Vote
+from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings
 from tests.updates import TChat, TUser
 from tests.votes.helpers import Clock, open_vote, press, setup_group
@@ -209,3 +210,68 @@ async def test_someone_unknown_or_gone_who_presses_is_a_member_again(bot: Bot) -
     assert "Votaron: 2 · faltan: 1" in message.text
     left = await bot.scalars(select(Membership.left_at))
     assert left == [None, None, None]
+
+
+async def paused_click(bot: Bot, monkeypatch, user: TUser, message, option: int):
+    """`user`'s click, stopped after its position is written and before its commit."""
+    inside, go_on = asyncio.Event(), asyncio.Event()
+    cast = service.cast
+
+    async def slow_cast(*args, **kwargs):
+        result = await cast(*args, **kwargs)
+        inside.set()
+        await go_on.wait()
+        return result
+
+    monkeypatch.setattr(service, "cast", slow_cast)
+    clicking = asyncio.create_task(press(bot, user, message, option))
+    await asyncio.wait_for(inside.wait(), 5)
+    monkeypatch.setattr(service, "cast", cast)
+    return clicking, go_on
+
+
+async def waits_for_the_click(other: asyncio.Task, clicking: asyncio.Task, go_on: asyncio.Event):
+    """(whether `other` was still waiting while the click was paused, what it returned)"""
+    try:
+        await asyncio.sleep(0.3)
+        waited = not other.done()
+    finally:
+        go_on.set()  # a failed check must not leave the click hanging
+        await clicking
+        result = await other
+    return waited, result
+
+
+async def test_a_refresh_while_a_click_is_in_flight_shows_that_click(bot: Bot, monkeypatch) -> None:
+    from bot.votes.handlers import refresh
+
+    await setup_group(bot, LUIS, JOAO)
+    vote, message = await open_vote(bot, "/propose Pintar")
+    await press(bot, LUIS, message, 0)  # the vote is dirty: João's click does not mark it again
+    clicking, go_on = await paused_click(bot, monkeypatch, JOAO, message, 2)
+    refreshing = asyncio.create_task(
+        refresh(bot.runtime, vote.id, utcnow() + timedelta(seconds=10))
+    )
+    waited, _ = await waits_for_the_click(refreshing, clicking, go_on)
+    assert waited  # for the click in flight to commit
+    assert "✅ De acuerdo: 1 — Luis" in message.text
+    assert "👎 En desacuerdo: 1 — João" in message.text  # not left out of the message
+    assert await bot.scalar(select(Vote.dirty)) is False
+
+
+async def test_closing_while_a_click_is_in_flight_counts_that_click(bot: Bot, monkeypatch) -> None:
+    await setup_group(bot, LUIS, JOAO)
+    vote, message = await open_vote(bot, "/propose Pintar")
+    await press(bot, LUIS, message, 0)
+    clicking, go_on = await paused_click(bot, monkeypatch, JOAO, message, 0)
+
+    async def close() -> bool:
+        async with bot.db() as session:
+            return await service.close_vote(session, vote.id, utcnow())
+
+    closing = asyncio.create_task(close())
+    waited, closed = await waits_for_the_click(closing, clicking, go_on)
+    assert waited and closed  # waited for the click in flight, then closed the vote
+    decision = await bot.scalar(select(Decision))
+    assert (decision.voters, decision.counts[0]) == (2, 2)  # João's position is in the decision
+    assert "Tu voto: ✅ De acuerdo" in bot.tg.toasts()[-1]
