@@ -76,17 +76,15 @@ async def form_text(turn: Turn) -> None:
 
 @handler()
 async def skip(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None and turn.user is not None
-    choice = Skip.parse_or_stale(query.data)
+    assert turn.user is not None
+    choice = turn.pressed(Skip)
     await _press(turn, choice.step, None)
 
 
 @handler()
 async def sector(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None and turn.user is not None
-    choice = Sector.parse_or_stale(query.data)
+    assert turn.user is not None
+    choice = turn.pressed(Sector)
     if choice.sector not in SECTORS:
         raise DomainError(STALE_BUTTON)
     await _press(turn, "sector", choice.sector)

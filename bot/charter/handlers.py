@@ -252,9 +252,8 @@ async def pending(turn: Turn) -> None:
 
 @handler()
 async def accept(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None and turn.user is not None
-    choice = Accept.parse_or_stale(query.data)
+    assert turn.user is not None
+    choice = turn.pressed(Accept)
     if turn.identity.group_id is None:
         raise DomainError(STALE_BUTTON)
     result = await service.accept(turn.session, turn.group_id, choice.version_id, turn.user.id)

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
@@ -28,7 +28,7 @@ from bot.commitments.callbacks import (
     SetProgress,
 )
 from bot.commitments.models import ACTIVE, Commitment
-from bot.core.callbacks import STALE_BUTTON, Callback
+from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc, utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
@@ -46,7 +46,6 @@ from bot.votes import service as votes
 
 log = logging.getLogger(__name__)
 
-C = TypeVar("C", bound=Callback)
 RoleHandler = Callable[[Turn, bool], Awaitable[None]]
 
 UNKNOWN_USERNAME = N_(
@@ -342,7 +341,7 @@ async def _board(
 
 @handler(groups_only=True)
 async def board_page(turn: Turn) -> None:
-    choice = _parse(turn, Page)
+    choice = turn.pressed(Page)
     person = None
     if choice.person_id:
         found = await turn.session.get(Person, choice.person_id)
@@ -443,17 +442,11 @@ async def _detail(turn: Turn, found: Commitment) -> None:
 # -- the card's buttons ---------------------------------------------------------------------
 
 
-def _parse(turn: Turn, kind: type[C]) -> C:
-    query = turn.update.callback_query
-    assert query is not None
-    return kind.parse_or_stale(query.data)
-
-
 async def _pressed(
     turn: Turn, kind: type[Any], coordinator: bool, *, change: bool = True
 ) -> tuple[Any, Commitment]:
     """The button's data and its commitment (of this group), after checking the presser."""
-    choice = _parse(turn, kind)
+    choice = turn.pressed(kind)
     found = await service.get(turn.session, turn.group_id, choice.commitment_id)
     if found is None:
         raise DomainError(STALE_BUTTON)

@@ -18,7 +18,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,16 +26,18 @@ from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler, filters
 
+from bot.core.callbacks import Callback
 from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
 from bot.core.permissions import is_coordinator
-from bot.core.runtime import BotContext, Identity, Runtime, identify_nobody
+from bot.core.runtime import BotContext, IdentifyFn, Identity, Runtime, identify_nobody
 
 log = logging.getLogger(__name__)
 
 Action = Callable[[Messenger], Awaitable[Any]]
+C = TypeVar("C", bound=Callback)
 
 NOT_COORDINATOR = N_(
     "Only coordinators can do that. A group admin can make you one with /coordinator add."
@@ -102,6 +104,13 @@ class Turn:
     @property
     def args(self) -> list[str]:
         return list(self.context.args or [])
+
+    def pressed(self, kind: type[C]) -> C:
+        """The pressed button's data as `kind`; a forged or outdated one is the stale-button
+        answer (a `DomainError`)."""
+        query = self.update.callback_query
+        assert query is not None
+        return kind.parse_or_stale(query.data)
 
     @property
     def thread_id(self) -> int | None:
@@ -255,11 +264,9 @@ async def handle(
     if failure is None:
         try:
             async with runtime.db() as session:
-                if not await claim_update(session, update.update_id, key):
-                    log.info("update %s was handled already by %s", update.update_id, key)
+                turn = await _begin(session, update, context, key, identify)
+                if turn is None:
                     return
-                identity = await identify(session, update, runtime.settings)
-                turn = Turn(update, context, session, identity, translator(identity.language))
                 try:
                     await fn(turn)
                 except DomainError as error:
@@ -272,13 +279,23 @@ async def handle(
         # cheaper on the common path than a savepoint per update); the update's record and
         # the registration of the chat and the sender are then made on their own
         async with runtime.db() as session:
-            if not await claim_update(session, update.update_id, key):
-                log.info("update %s was handled already by %s", update.update_id, key)
+            turn = await _begin(session, update, context, key, identify)
+            if turn is None:
                 return
-            identity = await identify(session, update, runtime.settings)
-            turn = Turn(update, context, session, identity, translator(identity.language))
             turn.fail(failure)
     await turn.flush()
+
+
+async def _begin(
+    session: AsyncSession, update: Update, context: BotContext, key: str, identify: IdentifyFn
+) -> Turn | None:
+    """Record the update as handled by `key` and register its chat and sender: the turn, or
+    None when this handler has handled the update already (a redelivery)."""
+    if not await claim_update(session, update.update_id, key):
+        log.info("update %s was handled already by %s", update.update_id, key)
+        return None
+    identity = await identify(session, update, context.runtime.settings)
+    return Turn(update, context, session, identity, translator(identity.language))
 
 
 class _Undo(Exception):

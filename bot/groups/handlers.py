@@ -199,9 +199,7 @@ async def language(turn: Turn) -> None:
 
 @handler(coordinator=True)
 async def language_button(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None
-    choice = SetLanguage.parse_or_stale(query.data)
+    choice = turn.pressed(SetLanguage)
     lang = await _set_language(turn, choice.lang)
     tr = translator(lang)
     turn.edit(render.language_set(tr, lang, private=turn.is_private))

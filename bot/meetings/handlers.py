@@ -284,9 +284,8 @@ async def minutes(turn: Turn) -> None:
 
 @handler()
 async def answer(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None and turn.user is not None
-    choice = SlotAnswer.parse_or_stale(query.data)
+    assert turn.user is not None
+    choice = turn.pressed(SlotAnswer)
     slot = await turn.session.get(MeetingSlot, choice.slot_id)
     found = await turn.session.get(Meeting, slot.meeting_id) if slot else None
     if (
@@ -318,9 +317,8 @@ async def answer(turn: Turn) -> None:
 
 @handler()
 async def attended(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None and turn.user is not None
-    choice = Attended.parse_or_stale(query.data)
+    assert turn.user is not None
+    choice = turn.pressed(Attended)
     found = await turn.session.get(Meeting, choice.meeting_id)
     if found is None or turn.identity.group_id is None or found.group_id != turn.group_id:
         raise DomainError(STALE_BUTTON)
@@ -332,9 +330,8 @@ async def attended(turn: Turn) -> None:
 
 @handler()
 async def take_task(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None and turn.user is not None
-    choice = TakeTask.parse_or_stale(query.data)
+    assert turn.user is not None
+    choice = turn.pressed(TakeTask)
     minutes = await turn.session.get(Minutes, choice.minutes_id)
     found = await turn.session.get(Meeting, minutes.meeting_id) if minutes else None
     if (

@@ -284,9 +284,7 @@ async def _notice_status(turn: Turn) -> None:
 
 @handler(groups_only=True)
 async def seen_pressed(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None
-    data = SeenNotice.parse_or_stale(query.data)
+    data = turn.pressed(SeenNotice)
     found = await service.notice_in_group(turn.session, turn.group_id, data.notice_id)
     user = turn.user
     if found is None or user is None or user.is_bot:

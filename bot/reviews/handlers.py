@@ -153,9 +153,7 @@ async def lessons(turn: Turn) -> None:
 
 @handler(coordinator=True, groups_only=True)
 async def try_again(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None
-    choice = TryAgain.parse_or_stale(query.data)
+    choice = turn.pressed(TryAgain)
     found = await service.subject(turn.session, turn.group_id, choice.subject_id)
     if found is None:
         raise DomainError(STALE_BUTTON)

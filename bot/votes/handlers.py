@@ -108,9 +108,7 @@ async def open_(turn: Turn, new: service.NewVote) -> int:
 
 @handler()
 async def choose(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None
-    pressed = Choose.parse_or_stale(query.data)
+    pressed = turn.pressed(Choose)
     if turn.identity.group_id is None or turn.user is None:
         raise DomainError(STALE_BUTTON)
     result = await service.cast(
@@ -317,9 +315,7 @@ async def _not_allowed(turn: Turn) -> None:
 
 @handler()
 async def _commit(turn: Turn) -> None:
-    query = turn.update.callback_query
-    assert query is not None
-    pressed = ToCommitment.parse_or_stale(query.data)
+    pressed = turn.pressed(ToCommitment)
     if turn.identity.group_id is None or turn.user is None:
         raise DomainError(STALE_BUTTON)
     commitment = await service.to_commitment(
