@@ -282,20 +282,23 @@ async def minutes(turn: Turn) -> None:
 # -- buttons ------------------------------------------------------------------------------
 
 
+async def _meeting_of_group(turn: Turn, meeting_id: int) -> Meeting:
+    """The button's meeting, if it is one of the pressing chat's group; else the stale-button
+    answer (a button copied from another group changes nothing here)."""
+    found = await turn.session.get(Meeting, meeting_id)
+    if found is None or turn.identity.group_id is None or found.group_id != turn.group_id:
+        raise DomainError(STALE_BUTTON)
+    return found
+
+
 @handler()
 async def answer(turn: Turn) -> None:
     assert turn.user is not None
     choice = turn.pressed(SlotAnswer)
     slot = await turn.session.get(MeetingSlot, choice.slot_id)
-    found = await turn.session.get(Meeting, slot.meeting_id) if slot else None
-    if (
-        slot is None
-        or found is None
-        or turn.identity.group_id is None
-        or found.group_id != turn.group_id
-        or choice.answer not in (YES, MAYBE, NO)
-    ):
+    if slot is None or choice.answer not in (YES, MAYBE, NO):
         raise DomainError(STALE_BUTTON)
+    found = await _meeting_of_group(turn, slot.meeting_id)
     if found.status != POLLING:
         turn.toast(turn.tr.gettext("This date poll is closed."))
         return
@@ -319,9 +322,7 @@ async def answer(turn: Turn) -> None:
 async def attended(turn: Turn) -> None:
     assert turn.user is not None
     choice = turn.pressed(Attended)
-    found = await turn.session.get(Meeting, choice.meeting_id)
-    if found is None or turn.identity.group_id is None or found.group_id != turn.group_id:
-        raise DomainError(STALE_BUTTON)
+    found = await _meeting_of_group(turn, choice.meeting_id)
     if await service.attend(turn.session, found.id, turn.user.id):
         turn.toast(turn.tr.gettext("Thank you for coming!"))
     else:
@@ -333,15 +334,9 @@ async def take_task(turn: Turn) -> None:
     assert turn.user is not None
     choice = turn.pressed(TakeTask)
     minutes = await turn.session.get(Minutes, choice.minutes_id)
-    found = await turn.session.get(Meeting, minutes.meeting_id) if minutes else None
-    if (
-        minutes is None
-        or found is None
-        or turn.identity.group_id is None
-        or found.group_id != turn.group_id
-        or not 0 <= choice.position < len(minutes.todo)
-    ):
+    if minutes is None or not 0 <= choice.position < len(minutes.todo):
         raise DomainError(STALE_BUTTON)
+    found = await _meeting_of_group(turn, minutes.meeting_id)
     fresh, number = await service.take_task(turn.session, minutes, choice.position, turn.user.id)
     if fresh:
         turn.toast(
