@@ -52,27 +52,22 @@ def subject_line(tr: Translator, kind: str, facts: dict[str, Any], timezone: str
                 "Did not come: {names}.", names=escape(", ".join(facts["absent"]))
             )
         return line
-    if kind == "vote" and facts.get("why") == "manual":
-        line = tr.gettext(
-            "🗳 {question} — {voters} of {members} voted (closing: {when}).",
-            question=escape(facts["question"]),
-            when=_moment(tr, facts.get("closed_at"), timezone),
-            voters=facts["voters"],
-            members=facts["members"],
-        )
-        if facts.get("missing"):
-            line += " " + tr.gettext(
-                "Did not vote: {names}.", names=escape(", ".join(facts["missing"]))
-            )
-        return line
     if kind == "vote":
-        line = tr.gettext(
-            "🗳 {question} — closed {when} without quorum: {voters} of {members} voted.",
-            question=escape(facts["question"]),
-            when=_moment(tr, facts.get("closed_at"), timezone),
-            voters=facts["voters"],
-            members=facts["members"],
-        )
+        values = {
+            "question": escape(facts["question"]),
+            "when": _moment(tr, facts.get("closed_at"), timezone),
+            "voters": facts["voters"],
+            "members": facts["members"],
+        }
+        if facts.get("why") == "manual":
+            line = tr.gettext(
+                "🗳 {question} — {voters} of {members} voted (closing: {when}).", **values
+            )
+        else:
+            line = tr.gettext(
+                "🗳 {question} — closed {when} without quorum: {voters} of {members} voted.",
+                **values,
+            )
         if facts.get("missing"):
             line += " " + tr.gettext(
                 "Did not vote: {names}.", names=escape(", ".join(facts["missing"]))
