@@ -76,48 +76,36 @@ async def test_what_changed_is_still_written(bot: Bot) -> None:
     assert await bot.scalar(select(Group.active)) is True
 
 
-async def test_sqlite_transactions_of_one_process_take_turns(tmp_path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}")
-    sessions = make_sessionmaker(engine)
-    inside = 0
-    most = 0
-
-    async def work() -> None:
-        nonlocal inside, most
-        async with session_scope(sessions) as session:
-            inside += 1
-            most = max(most, inside)
-            await session.execute(select(1))
-            await asyncio.sleep(0.01)
-            inside -= 1
-
-    try:
-        await asyncio.gather(*(work() for _ in range(8)))
-    finally:
-        await engine.dispose()
-    assert most == 1
-
-
-@POSTGRESQL_ONLY
-async def test_postgresql_transactions_do_not_queue_in_the_process(database) -> None:
-    engine = database.engine()
-    sessions = make_sessionmaker(engine)
+async def most_at_once(engine, sessions: int, *, pause: float) -> int:
+    """How many of `sessions` concurrent transactions were open at once (the engine is
+    disposed of)."""
+    maker = make_sessionmaker(engine)
     inside = most = 0
 
     async def work() -> None:
         nonlocal inside, most
-        async with session_scope(sessions) as session:
+        async with session_scope(maker) as session:
             inside += 1
             most = max(most, inside)
             await session.execute(select(1))
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(pause)
             inside -= 1
 
     try:
-        await asyncio.gather(*(work() for _ in range(3)))
+        await asyncio.gather(*(work() for _ in range(sessions)))
     finally:
         await engine.dispose()
-    assert most == 3
+    return most
+
+
+async def test_sqlite_transactions_of_one_process_take_turns(tmp_path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}")
+    assert await most_at_once(engine, 8, pause=0.01) == 1
+
+
+@POSTGRESQL_ONLY
+async def test_postgresql_transactions_do_not_queue_in_the_process(database) -> None:
+    assert await most_at_once(database.engine(), 3, pause=0.05) == 3
 
 
 async def test_a_domain_error_undoes_the_handler_but_records_and_registers(bot: Bot) -> None:
