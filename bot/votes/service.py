@@ -557,11 +557,7 @@ async def close_vote(
     assert v is not None
     outcome = outcome_of(v)
     group_id = await session.scalar(select(Vote.group_id).where(Vote.id == vote_id))
-    number = (
-        await session.scalar(
-            select(func.coalesce(func.max(Decision.number), 0)).where(Decision.group_id == group_id)
-        )
-    ) + 1
+    number = await _next_decision_number(session, group_id)
     session.add(
         Decision(
             group_id=group_id,
@@ -580,6 +576,14 @@ async def close_vote(
     if outcome.kind == rules.PASSED:
         await _apply_amendment(session, vote_id, group_id)
     return True
+
+
+async def _next_decision_number(session: AsyncSession, group_id: int) -> int:
+    """The group's decision log is numbered 1, 2, 3… (votes and agreements alike)."""
+    last = await session.scalar(
+        select(func.coalesce(func.max(Decision.number), 0)).where(Decision.group_id == group_id)
+    )
+    return (last or 0) + 1
 
 
 async def due_to_close(session: AsyncSession, now: datetime) -> list[int]:
@@ -668,14 +672,7 @@ async def record_agreements(
     numbers = []
     for agreed in texts:
         for attempt in range(5):
-            number = (
-                await session.scalar(
-                    select(func.coalesce(func.max(Decision.number), 0)).where(
-                        Decision.group_id == group_id
-                    )
-                )
-                or 0
-            ) + 1
+            number = await _next_decision_number(session, group_id)
             try:
                 async with session.begin_nested():
                     session.add(
