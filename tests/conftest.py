@@ -185,6 +185,17 @@ async def add_bot(bot: Bot, chat: TChat = NORTE, by: TUser = ANA, status: str = 
     await bot.feed(bot.u.my_chat_member(chat, by, "left", status))
 
 
+async def seed_group(bot: Bot, *members: TUser, language: str = "es") -> None:
+    """Ana added the bot to NORTE and created the group (a coordinator); the group speaks
+    `language`; each of `members` has written there, so the bot knows them."""
+    await add_bot(bot)
+    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+    if language != "es":
+        await bot.feed(bot.u.command(NORTE, ANA, f"/language {language}"))
+    for person in members:
+        await bot.feed(bot.u.message(NORTE, person, "hola"))
+
+
 async def make_admins(bot: Bot, chat: TChat, *admins: tuple[TUser, str]) -> None:
     bot.tg.set_admins(chat.id, *admins)
 

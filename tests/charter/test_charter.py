@@ -11,17 +11,12 @@ from sqlalchemy import func, select, update
 from bot.charter.handlers import send_welcomes
 from bot.charter.models import CharterAcceptance, CharterBoard, CharterVersion, Welcome
 from bot.groups.models import Group
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
 from tests.updates import TUser
 
 
 async def setup_group(bot: Bot, language: str = "es") -> None:
-    await add_bot(bot)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
-    if language != "es":
-        await bot.feed(bot.u.command(NORTE, ANA, f"/language {language}"))
-    for person in (LUIS, JOAO):
-        await bot.feed(bot.u.message(NORTE, person, "hola"))
+    await seed_group(bot, LUIS, JOAO, language=language)
 
 
 async def write_charter(bot: Bot) -> None:

@@ -5,19 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.commitments.models import Commitment, CommitmentEvent, CommitmentOwner
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, add_bot
+from tests.conftest import JOAO, LUIS, NORTE, Bot, seed_group
 from tests.telegram_double import Sent
 from tests.updates import TUser
 
 
 async def setup_group(bot: Bot, language: str = "es") -> None:
     """Ana created the group (a coordinator); Luis and João are members the bot has seen."""
-    await add_bot(bot)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
-    if language != "es":
-        await bot.feed(bot.u.command(NORTE, ANA, f"/language {language}"))
-    for person in (LUIS, JOAO):
-        await bot.feed(bot.u.message(NORTE, person, "hola"))
+    await seed_group(bot, LUIS, JOAO, language=language)
 
 
 async def commit(bot: Bot, user: TUser, text: str, **kwargs) -> Sent:

@@ -8,16 +8,13 @@ from sqlalchemy import select
 
 from bot.core.db import utcnow
 from bot.votes.models import Vote
-from tests.conftest import ANA, NORTE, Bot, add_bot
+from tests.conftest import ANA, NORTE, Bot, seed_group
 from tests.telegram_double import Sent
 from tests.updates import TUser
 
 
 async def setup_group(bot: Bot, *members: TUser) -> None:
-    await add_bot(bot)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
-    for person in members:
-        await bot.feed(bot.u.message(NORTE, person, "hola"))
+    await seed_group(bot, *members)
 
 
 async def open_vote(bot: Bot, text: str, by: TUser = ANA) -> tuple[Vote, Sent]:
