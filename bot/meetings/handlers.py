@@ -201,16 +201,20 @@ async def cancel(turn: Turn) -> None:
         turn.then(close)
 
 
-async def attendance(turn: Turn) -> None:
-    message = turn.message
-    assert message is not None
-    target: Meeting | None = None
+async def _replied_or_latest_held(turn: Turn, message: Message) -> Meeting | None:
+    """The meeting whose message this one replies to, else the latest that took place."""
+    target = None
     if message.reply_to_message is not None:
         target = await service.by_message(
             turn.session, turn.group_id, message.reply_to_message.message_id
         )
-    if target is None:
-        target = await service.latest_held(turn.session, turn.group_id, utcnow())
+    return target or await service.latest_held(turn.session, turn.group_id, utcnow())
+
+
+async def attendance(turn: Turn) -> None:
+    message = turn.message
+    assert message is not None
+    target = await _replied_or_latest_held(turn, message)
     if target is None or target.confirmed_slot_id is None:
         raise DomainError(N_("No meeting has taken place yet. Attendance is asked after it."))
     people = await service.attendees(turn.session, target.id)
@@ -257,13 +261,7 @@ async def meetings(turn: Turn) -> None:
 async def minutes(turn: Turn) -> None:
     message = turn.message
     assert message is not None and message.text is not None
-    target: Meeting | None = None
-    if message.reply_to_message is not None:
-        target = await service.by_message(
-            turn.session, turn.group_id, message.reply_to_message.message_id
-        )
-    if target is None:
-        target = await service.latest_held(turn.session, turn.group_id, utcnow())
+    target = await _replied_or_latest_held(turn, message)
     if target is None:
         raise DomainError(
             N_("Reply to the meeting's announcement with /minutes and the text of the minutes.")
