@@ -17,7 +17,7 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,6 +27,7 @@ from sqlalchemy import event, insert, select
 from bot.app import new_event_loop
 from bot.commitments.models import Commitment, CommitmentOwner
 from bot.config import normalize_database_url
+from bot.core.clock import SYSTEM
 from bot.core.db import create_engine, make_sessionmaker
 from bot.core.i18n import translator
 from bot.groups.models import Group, Membership, Person
@@ -221,11 +222,11 @@ async def build(sessions, engine, now: datetime, groups: int) -> tuple[float, in
 
 async def run(url: str, groups: int) -> None:
     engine = create_engine(url)
-    sessions = make_sessionmaker(engine)
+    sessions = make_sessionmaker(engine, SYSTEM)
     async with engine.begin() as conn:
         await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
-    now = datetime.now(UTC)
+    now = SYSTEM.now()
     started = time.perf_counter()
     await seed(sessions, groups, now)
     seeded = time.perf_counter() - started

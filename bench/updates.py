@@ -25,6 +25,7 @@ from telegram import Update
 
 from bot.app import build_application, new_event_loop
 from bot.config import Settings
+from bot.core.clock import SYSTEM
 from bot.core.db import create_engine
 from bot.models import metadata
 from tests.telegram_double import Chat, TelegramDouble
@@ -36,11 +37,11 @@ async def run(url: str, count: int) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
-    tg = TelegramDouble()
+    tg = TelegramDouble(SYSTEM)
     settings = Settings(bot_token="1:bench", database_url=url, _env_file=None)
     app = build_application(settings, request=tg, engine=engine, rate_limiter=False)
     await app.initialize()
-    u = Updates()
+    u = Updates(SYSTEM)
     groups = [TChat(-1000000000 - n, "supergroup", f"Barrio {n}") for n in range(20)]
     people = [TUser(1000 + n, f"Vecina {n}", f"vecina{n}", "es") for n in range(200)]
     for chat in groups:

@@ -34,6 +34,7 @@ from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler
 
 from bot.app import build_application, new_event_loop
 from bot.config import Settings, normalize_database_url
+from bot.core.clock import SYSTEM
 from bot.core.db import create_engine
 from bot.models import metadata
 from bot.votes import service
@@ -79,11 +80,11 @@ async def minga(url: str, members: int, changes: int, rounds: int) -> list[float
     async with engine.begin() as conn:
         await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
-    tg = TelegramDouble()
+    tg = TelegramDouble(SYSTEM)
     settings = Settings(bot_token="1:bench", database_url=url, _env_file=None)
     app = build_application(settings, request=tg, engine=engine)
     await app.initialize()
-    u = Updates()
+    u = Updates(SYSTEM)
     people = [TUser(10_000 + n, f"Vecina {n}", f"vecina{n}", "es") for n in range(members)]
     tg.add_chat(Chat(GROUP.id, GROUP.type, GROUP.title))
     tg.set_admins(GROUP.id, (people[0], "creator"))
@@ -156,7 +157,7 @@ def _db(app: Any) -> Any:
 
 
 async def bare(members: int, changes: int, rounds: int) -> list[float]:
-    tg = TelegramDouble()
+    tg = TelegramDouble(SYSTEM)
     app = (
         Application.builder()
         .token("1:bare")
@@ -174,7 +175,7 @@ async def bare(members: int, changes: int, rounds: int) -> list[float]:
     app.add_handler(CallbackQueryHandler(answer))
     await app.initialize()
     tg.add_chat(Chat(GROUP.id, GROUP.type, GROUP.title))
-    u = Updates()
+    u = Updates(SYSTEM)
     people = [TUser(10_000 + n, f"Vecina {n}", f"vecina{n}", "es") for n in range(members)]
     sent = tg.api_sendMessage({"chat_id": GROUP.id, "text": "vote"})
     buttons = [f"vote:c:1:{i}" for i in range(4)]

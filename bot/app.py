@@ -31,6 +31,7 @@ from bot import (
 )
 from bot.config import Settings
 from bot.core.callbacks import STALE_BUTTON
+from bot.core.clock import SYSTEM, Clock
 from bot.core.db import create_engine, make_sessionmaker
 from bot.core.i18n import LANGUAGES, N_, TELEGRAM_CODES, menu, translator
 from bot.core.messenger import Messenger
@@ -80,10 +81,12 @@ def build_application(
     request: BaseRequest | None = None,
     *,
     engine: AsyncEngine | None = None,
+    clock: Clock = SYSTEM,
     rate_limiter: bool = True,
 ) -> MingaApp:
     """The bot, ready to run. `request` replaces the HTTP client (tests pass the Telegram
-    double); `engine` replaces the engine made from `DATABASE_URL`."""
+    double); `engine` replaces the engine made from `DATABASE_URL`; `clock` is where every
+    "now" comes from (tests pass a frozen one)."""
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     builder = (
@@ -109,9 +112,10 @@ def build_application(
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_sessionmaker(engine),
+        sessions=make_sessionmaker(engine, clock),
         messenger=Messenger(application.bot),
         scheduler=Scheduler(),
+        clock=clock,
     )
     application.bot_data[RUNTIME_KEY] = runtime
     runtime.scheduler.add("core:prune-updates", prune_processed_updates)

@@ -1,8 +1,16 @@
-"""Fixtures: every database test runs on SQLite and on PostgreSQL.
+"""Fixtures: every database test runs on SQLite and on PostgreSQL, on a frozen clock.
 
 PostgreSQL is `TEST_DATABASE_URL`. Unset, the PostgreSQL half is skipped; set but unreachable,
 the whole run stops with an error — a CI that silently skips PostgreSQL proves nothing.
 Each PostgreSQL test gets a schema of its own, dropped afterwards.
+
+Time stands still in every test: the `clock` fixture is a `FrozenClock` that the bot, the
+update builders and the Telegram double all read, started at `MINGA_TEST_NOW` (an ISO moment
+with its offset, `2028-02-29T23:30-03:00`, or a local time and a zone,
+`2027-04-04T00:30 America/Santiago`) or else at `DEFAULT_NOW`. It moves a second for each
+update fed to the bot; a test moves it further (`bot.clock.advance(hours=30)`,
+`bot.clock.set(...)`, `await bot.tick(moment)`), never waits for the wall clock. Tests that use
+no database are marked `nodb`: `pytest -m nodb` runs the fast part alone.
 """
 
 from __future__ import annotations
@@ -12,8 +20,10 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -21,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import MingaApp, build_application
 from bot.config import Settings, normalize_database_url
+from bot.core.clock import FrozenClock
 from bot.core.db import create_engine, session_scope
 from bot.core.runtime import Runtime, runtime_of
 from bot.models import metadata
@@ -29,6 +40,60 @@ from tests.updates import TChat, TUser, Updates
 
 TOKEN = "123456:TEST-token-for-the-double"
 PG_ENV = "TEST_DATABASE_URL"
+NOW_ENV = "MINGA_TEST_NOW"
+FEED_STEP_SECONDS = 1  # how far the clock moves for each update a test feeds
+# a Wednesday, 10:00 in Bogotá: where the tests start when MINGA_TEST_NOW does not say
+DEFAULT_NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+
+
+def frozen_start() -> datetime:
+    """Where every test's clock starts: `MINGA_TEST_NOW`, else `DEFAULT_NOW`."""
+    raw = os.environ.get(NOW_ENV, "").strip()
+    if not raw:
+        return DEFAULT_NOW
+    moment, _, zone = raw.partition(" ")
+    try:
+        parsed = datetime.fromisoformat(moment)
+        if zone:
+            parsed = parsed.replace(tzinfo=ZoneInfo(zone.strip()))
+    except (ValueError, KeyError) as exc:
+        raise pytest.UsageError(
+            f"{NOW_ENV}={raw!r} is not a moment: say 2028-02-29T23:30-03:00 "
+            "or 2027-04-04T00:30 America/Santiago"
+        ) from exc
+    if parsed.tzinfo is None:
+        raise pytest.UsageError(f"{NOW_ENV}={raw!r} needs an offset or a time zone")
+    return parsed.astimezone(UTC)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(frozen_start())
+
+
+def next_local(after: datetime, zone: str, hour: int, minute: int = 0) -> datetime:
+    """The first moment after `after` when the clocks of `zone` read hour:minute (UTC); a day
+    on which that local time does not exist (clocks moved past it) is skipped."""
+    tz = ZoneInfo(zone)
+    day = after.astimezone(tz).date()
+    while True:
+        local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+        moment = local.astimezone(UTC)
+        exists = moment.astimezone(tz).replace(tzinfo=None) == local.replace(tzinfo=None)
+        if exists and moment > after:
+            return moment
+        day += timedelta(days=1)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`nodb`: the tests that need no database (the fast part, run alone with `-m nodb`)."""
+    for item in items:
+        if "database" not in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.nodb)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"minga: tests start at {frozen_start().isoformat()} ({NOW_ENV})"
 
 
 def pg_url() -> str | None:
@@ -119,15 +184,43 @@ class Bot:
     tg: TelegramDouble
     u: Updates
     engine: AsyncEngine
+    clock: FrozenClock
 
     @property
     def runtime(self) -> Runtime:
         return runtime_of(self.app)
 
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def tick(self, at: datetime | None = None, **advance: float) -> datetime:
+        """Move the clock (to `at`, or forward by `advance`, e.g. `hours=2`), then run the
+        scheduler's tick there. Returns the moment of the tick."""
+        if at is not None:
+            self.clock.set(at)
+        elif advance:
+            self.clock.advance(**advance)
+        await self.runtime.scheduler.tick(self.runtime)
+        return self.clock.now()
+
+    async def run_jobs(self, prefix: str = "") -> int:
+        """Run the JobQueue's waiting jobs whose name starts with `prefix` now, as if their
+        delays had passed (each is removed first, as APScheduler removes a one-off job before
+        it runs). The clock does not move. Returns how many ran."""
+        assert self.app.job_queue is not None
+        due = [job for job in self.app.job_queue.jobs() if (job.name or "").startswith(prefix)]
+        for job in due:
+            job.schedule_removal()
+            await job.run(self.app)
+        return len(due)
+
     async def feed(self, *updates: dict[str, Any]) -> None:
+        """Hand updates to the bot one after the other, a second apart (as a conversation's
+        messages are: nothing a member does happens at the very instant of the last)."""
         from telegram import Update
 
         for data in updates:
+            self.clock.advance(seconds=FEED_STEP_SECONDS)
             await self.app.process_update(Update.de_json(data, self.app.bot))
 
     def db(self) -> Any:
@@ -151,16 +244,18 @@ def make_settings(url: str, **overrides: Any) -> Settings:
     return Settings(bot_token=TOKEN, database_url=url, _env_file=None, **overrides)
 
 
-async def start_bot(engine: AsyncEngine, url: str, **overrides: Any) -> Bot:
-    tg = TelegramDouble()
-    app = build_application(make_settings(url, **overrides), request=tg, engine=engine)
+async def start_bot(engine: AsyncEngine, url: str, clock: FrozenClock, **overrides: Any) -> Bot:
+    """A bot process on `engine`; processes of one test share the test's `clock`."""
+    tg = TelegramDouble(clock)
+    app = build_application(make_settings(url, **overrides), request=tg, engine=engine, clock=clock)
     await app.initialize()
-    return Bot(app=app, tg=tg, u=Updates(), engine=engine)
+    return Bot(app=app, tg=tg, u=Updates(clock), engine=engine, clock=clock)
 
 
 @pytest.fixture
-async def bot(engine: AsyncEngine, database: Database) -> AsyncIterator[Bot]:
-    harness = await start_bot(engine, database.url)
+async def bot(engine: AsyncEngine, database: Database, clock: FrozenClock) -> AsyncIterator[Bot]:
+    harness = await start_bot(engine, database.url, clock)
+
     yield harness
     await harness.app.shutdown()
 

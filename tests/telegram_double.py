@@ -13,13 +13,13 @@ import html
 import itertools
 import json
 import re
-import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from bot.core.clock import Clock
 from tests.updates import BOT_USER, TUser, member_json
 
 ALLOWED_TAGS = {
@@ -210,7 +210,8 @@ class Chat:
 
 
 class TelegramDouble(BaseRequest):
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock  # the dates of the messages it answers with
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], Sent] = {}
         self.order: list[tuple[int, int]] = []
@@ -573,7 +574,7 @@ class TelegramDouble(BaseRequest):
     def _message_json(self, sent: Sent) -> dict[str, Any]:
         data: dict[str, Any] = {
             "message_id": sent.message_id,
-            "date": int(time.time()),
+            "date": int(self.clock.now().timestamp()),
             "chat": self._chat(sent.chat_id).json(),
             "from": BOT_USER.json(),
         }
@@ -589,5 +590,6 @@ class TelegramDouble(BaseRequest):
             data["message_thread_id"] = sent.thread_id
             data["is_topic_message"] = True
         if sent.edits:
-            data["edit_date"] = int(time.time())
+            data["edit_date"] = int(self.clock.now().timestamp())
+
         return data

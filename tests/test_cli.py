@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from bot.config import ConfigError, Settings, normalize_api_url, normalize_database_url
+from bot.core.clock import SYSTEM
 from tests.conftest import TOKEN
 from tests.updates import BOT_USER, TUser, Updates, private_chat
 
@@ -176,7 +177,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def bot_api() -> Iterator[FakeBotApi]:
     rosa = TUser(321, "Rosa", "rosa_h", "pt-br")
-    server = FakeBotApi(Updates().command(private_chat(rosa), rosa, "/help"))
+    # a real `minga run` in another process runs on the wall clock: so does its update
+    server = FakeBotApi(Updates(SYSTEM).command(private_chat(rosa), rosa, "/help"))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server

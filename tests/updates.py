@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
+
+from bot.core.clock import Clock
 
 ANONYMOUS_ADMIN_ID = 1087968824
 
@@ -105,10 +106,14 @@ def member_json(user: TUser, status: str) -> dict[str, Any]:
 class Updates:
     """Makes updates with increasing update and message ids, like one Telegram session."""
 
-    def __init__(self, bot_username: str = BOT_USER.username or "") -> None:
+    def __init__(self, clock: Clock, bot_username: str = BOT_USER.username or "") -> None:
+        self.clock = clock  # the `date` of every update: the program's "now"
         self.bot_username = bot_username
         self._update_ids = itertools.count(900_000)
         self._message_ids = itertools.count(1)
+
+    def _date(self) -> int:
+        return int(self.clock.now().timestamp())
 
     def _update(self, **payload: Any) -> dict[str, Any]:
         return {"update_id": next(self._update_ids), **payload}
@@ -127,7 +132,7 @@ class Updates:
     ) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
-            "date": int(time.time()),
+            "date": self._date(),
             "chat": chat.json(),
             "from": user.json(),
             **extra,
@@ -237,7 +242,7 @@ class Updates:
         return {
             "chat": chat.json(),
             "from": by.json(),
-            "date": int(time.time()),
+            "date": self._date(),
             "old_chat_member": member_json(user, old),
             "new_chat_member": member_json(user, new),
         }
@@ -257,7 +262,7 @@ class Updates:
         change: dict[str, Any] = {
             "chat": chat.json(),
             "message_id": message_id,
-            "date": int(time.time()),
+            "date": self._date(),
             "old_reaction": [reaction_type(r) for r in old or []],
             "new_reaction": [reaction_type(r) for r in new],
         }
@@ -275,7 +280,7 @@ class Updates:
             message_reaction_count={
                 "chat": chat.json(),
                 "message_id": message_id,
-                "date": int(time.time()),
+                "date": self._date(),
                 "reactions": [{"type": reaction_type(r), "total_count": n} for r, n in counts],
             }
         )

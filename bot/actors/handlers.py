@@ -6,7 +6,6 @@ from bot.actors import render, service
 from bot.actors.callbacks import Sector, Skip
 from bot.actors.models import SECTORS
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.turn import Turn, handler
 from bot.groups.handlers import is_person
@@ -68,7 +67,7 @@ async def form_text(turn: Turn) -> None:
     if not value:
         await _ask(turn, step)
         return
-    following = await service.answer(turn.session, turn.user.id, step, value)
+    following = await service.answer(turn.session, turn.user.id, step, value, turn.now)
     if cut:
         turn.send(turn.chat.id, render.trimmed(turn.tr, service.LIMITS[step]))
     await _ask(turn, following)
@@ -95,7 +94,7 @@ async def _press(turn: Turn, step: str, value: str | None) -> None:
     current = await service.form_step(turn.session, turn.user.id)
     if current != step:  # an old question's button, or a press delivered twice
         raise DomainError(STALE_BUTTON)
-    following = await service.answer(turn.session, turn.user.id, step, value)
+    following = await service.answer(turn.session, turn.user.id, step, value, turn.now)
     question, _ = render.question(turn.tr, step)
     shown = render.sector_names(turn.tr).get(value or "", "⏭")
     turn.edit(f"{question}\n→ {shown}")
@@ -129,7 +128,7 @@ async def actors(turn: Turn) -> None:
 
 @handler(coordinator=True, groups_only=True)
 async def participation(turn: Turn) -> None:
-    result = await service.participation(turn.session, turn.group_id, utcnow())
+    result = await service.participation(turn.session, turn.group_id, turn.now)
     activity = result.activity()
     share, gini_value = service.top_share(activity), service.gini(activity)
     names = render.sector_names(turn.tr)
@@ -155,4 +154,4 @@ async def count_message(turn: Turn) -> None:
     if turn.identity.group_id is None or not is_person(turn.user):
         return
     assert turn.user is not None
-    await service.count_message(turn.session, turn.group_id, turn.user.id, utcnow().date())
+    await service.count_message(turn.session, turn.group_id, turn.user.id, turn.now.date())

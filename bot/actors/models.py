@@ -9,7 +9,8 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.actors.labels import RESOURCE_TYPES, SECTOR_LABELS, SECTORS
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 from bot.groups.models import RowId
 
 __all__ = ["RESOURCE_TYPES", "SECTORS", "SECTOR_LABELS"]
@@ -24,8 +25,8 @@ class Profile(Base):
     organization: Mapped[str | None] = mapped_column(String(300))
     sector: Mapped[str | None] = mapped_column(String(20))
     expectations: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class OfferedResource(Base):
@@ -48,7 +49,7 @@ class ProfileForm(Base):
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
     )
     step: Mapped[str] = mapped_column(String(12))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class ActivityDay(Base):

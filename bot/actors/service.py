@@ -20,7 +20,7 @@ from bot.actors.models import (
 )
 from bot.commitments.models import DONE as COMMITMENT_DONE
 from bot.commitments.models import Commitment, CommitmentOwner
-from bot.core.db import as_utc, insert_for, utcnow
+from bot.core.db import as_utc, insert_for
 from bot.groups.models import Membership, Person
 from bot.meetings.service import attendance_counts
 from bot.votes.models import Position, Vote
@@ -66,7 +66,7 @@ async def start_form(session: AsyncSession, person_id: int) -> str:
     await _ensure_profile(session, person_id)
     form = await session.get(ProfileForm, person_id)
     if form is None:
-        session.add(ProfileForm(person_id=person_id, step=STEPS[0], updated_at=utcnow()))
+        session.add(ProfileForm(person_id=person_id, step=STEPS[0]))
         await session.flush()
         return STEPS[0]
     return form.step
@@ -77,7 +77,9 @@ async def _ensure_profile(session: AsyncSession, person_id: int) -> None:
     await session.execute(stmt.on_conflict_do_nothing(index_elements=[Profile.person_id]))
 
 
-async def answer(session: AsyncSession, person_id: int, step: str, value: str | None) -> str:
+async def answer(
+    session: AsyncSession, person_id: int, step: str, value: str | None, now: datetime
+) -> str:
     """Store the answer of `step` (None = skipped) and move on. Returns the next step."""
     await _ensure_profile(session, person_id)
     profile = await session.get(Profile, person_id)
@@ -94,16 +96,16 @@ async def answer(session: AsyncSession, person_id: int, step: str, value: str | 
         )
         if value:
             session.add(OfferedResource(person_id=person_id, type=step, text=value))
-    profile.updated_at = utcnow()
+    profile.updated_at = now
     following = next_step(step)
     if following == DONE:
         await session.execute(delete(ProfileForm).where(ProfileForm.person_id == person_id))
     else:
         form = await session.get(ProfileForm, person_id)
         if form is None:
-            session.add(ProfileForm(person_id=person_id, step=following, updated_at=utcnow()))
+            session.add(ProfileForm(person_id=person_id, step=following, updated_at=now))
         else:
-            form.step, form.updated_at = following, utcnow()
+            form.step, form.updated_at = following, now
     await session.flush()
     return following
 

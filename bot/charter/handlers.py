@@ -13,7 +13,7 @@ from bot.charter import render, service
 from bot.charter.callbacks import Accept
 from bot.charter.models import CharterVersion
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import as_utc, utcnow
+from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
@@ -45,7 +45,7 @@ def view(version: CharterVersion) -> render.CharterView:
         schedule=version.schedule,
         rules=tuple(version.rules),
         methods=version.methods,
-        created_at=as_utc(version.created_at) or utcnow(),
+        created_at=as_utc(version.created_at),
     )
 
 
@@ -144,7 +144,7 @@ async def _pin(
             await service.record_pin(session, group_id, message_id, number)
         return
     async with runtime.db() as session:
-        tell = await service.claim_pin_hint(session, group_id)
+        tell = await service.claim_pin_hint(session, group_id, runtime.clock.now())
     if tell:
         await runtime.messenger.send(chat_id, render.pin_hint(tr))
 
@@ -225,7 +225,7 @@ async def history(turn: Turn) -> None:
             [
                 (
                     v.number,
-                    as_utc(v.created_at) or utcnow(),
+                    as_utc(v.created_at),
                     v.change,
                     v.change_detail,
                     person_name(p.first_name, p.last_name) if p else None,
@@ -302,7 +302,7 @@ async def members_joined(turn: Turn) -> None:
 
 
 async def _welcome_later(turn: Turn, person_ids: list[int]) -> None:
-    if not await service.queue_welcome(turn.session, turn.group_id, person_ids):
+    if not await service.queue_welcome(turn.session, turn.group_id, person_ids, turn.now):
         return
     job_queue, runtime, group_id = turn.context.job_queue, turn.runtime, turn.group_id
 
@@ -322,7 +322,7 @@ def schedule_welcome(job_queue: JobQueue[Any] | None, runtime: Runtime, group_id
         return
 
     async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        await send_welcomes(runtime, utcnow(), [group_id])
+        await send_welcomes(runtime, runtime.clock.now(), [group_id])
 
     job_queue.run_once(run, when=service.WELCOME_DELAY.total_seconds() + 1, name=name)
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 from bot.groups.models import RowId
 
 
@@ -28,7 +29,7 @@ class CharterVersion(Base):
     change: Mapped[str] = mapped_column(String(20))
     change_detail: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class CharterAcceptance(Base):
@@ -38,7 +39,7 @@ class CharterAcceptance(Base):
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("charter_versions.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
-    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class CharterBoard(Base):
@@ -63,5 +64,5 @@ class Welcome(Base):
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
-    joined_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=column_now, index=True)
     welcomed_at: Mapped[datetime | None]

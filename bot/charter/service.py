@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.charter.models import CharterAcceptance, CharterBoard, CharterVersion, Welcome
-from bot.core.db import insert_for, utcnow
+from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
@@ -67,7 +67,6 @@ async def amend(
         methods=last.methods if last else "",
         change=change,
         author_id=author_id,
-        created_at=utcnow(),
     )
     if change in SECTIONS:
         text = _clean(value, MAX_SECTION, f"/rules {change} …")
@@ -132,9 +131,7 @@ async def accept(
     latest = await current(session, group_id)
     if latest is not None and latest.id != version.id:
         return Acceptance("outdated", latest)
-    stmt = insert_for(session, CharterAcceptance).values(
-        version_id=version_id, person_id=person_id, accepted_at=utcnow()
-    )
+    stmt = insert_for(session, CharterAcceptance).values(version_id=version_id, person_id=person_id)
     result = await session.execute(
         stmt.on_conflict_do_nothing(
             index_elements=[CharterAcceptance.version_id, CharterAcceptance.person_id]
@@ -219,13 +216,13 @@ async def record_pin(session: AsyncSession, group_id: int, message_id: int, numb
     )
 
 
-async def claim_pin_hint(session: AsyncSession, group_id: int) -> bool:
+async def claim_pin_hint(session: AsyncSession, group_id: int, now: datetime) -> bool:
     """True once per group: the first time the bot could not pin, it says how to allow it."""
     await board(session, group_id)
     result = await session.execute(
         update(CharterBoard)
         .where(CharterBoard.group_id == group_id, CharterBoard.pin_hint_at.is_(None))
-        .values(pin_hint_at=utcnow())
+        .values(pin_hint_at=now)
     )
     return result.rowcount == 1
 
@@ -233,11 +230,13 @@ async def claim_pin_hint(session: AsyncSession, group_id: int) -> bool:
 # -- welcomes -----------------------------------------------------------------------------
 
 
-async def queue_welcome(session: AsyncSession, group_id: int, person_ids: list[int]) -> bool:
+async def queue_welcome(
+    session: AsyncSession, group_id: int, person_ids: list[int], now: datetime
+) -> bool:
     """Newcomers wait for a welcome, if the group has a charter to show them."""
     if not person_ids or await current(session, group_id) is None:
         return False
-    now = utcnow()
+
     for person_id in person_ids:
         stmt = insert_for(session, Welcome).values(
             group_id=group_id, person_id=person_id, joined_at=now

@@ -29,7 +29,7 @@ from bot.commitments.callbacks import (
 )
 from bot.commitments.models import ACTIVE, Commitment
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import as_utc, utcnow
+from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.messenger import Messenger
@@ -171,7 +171,7 @@ def _post_card(
 
 async def _show_card(turn: Turn, commitment: Commitment) -> None:
     view = await load_view(turn.session, commitment)
-    text = render.card_text(turn.tr, view, turn.identity.timezone, utcnow())
+    text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
     _post_card(turn, commitment.id, text, render.card_markup(turn.tr, view))
 
 
@@ -209,7 +209,7 @@ async def _resolve(turn: Turn, entity: MessageEntity, shown: str) -> int:
     if entity.type == MessageEntity.TEXT_MENTION and entity.user is not None:
         if not is_person(entity.user):
             raise DomainError(N_("A bot cannot own a commitment."))
-        await groups.upsert_person(turn.session, person_info(entity.user))
+        await groups.upsert_person(turn.session, person_info(entity.user), turn.now)
         return entity.user.id
     username = shown.lstrip("@").lower()
     replied = _replied(turn.message)
@@ -219,8 +219,8 @@ async def _resolve(turn: Turn, entity: MessageEntity, shown: str) -> int:
         and is_person(replied.from_user)
         and (replied.from_user.username or "").lower() == username
     ):
-        await groups.upsert_person(turn.session, person_info(replied.from_user))
-        await groups.upsert_membership(turn.session, turn.group_id, replied.from_user.id)
+        await groups.upsert_person(turn.session, person_info(replied.from_user), turn.now)
+        await groups.upsert_membership(turn.session, turn.group_id, replied.from_user.id, turn.now)
         return replied.from_user.id
     known = await groups.find_person_by_username(turn.session, username)
     if known is None:
@@ -253,7 +253,7 @@ async def commit(turn: Turn, coordinator: bool) -> None:
     assert message is not None and message.text is not None
     command_end = _command_end(message)
     body, names, people = await _mentions(turn, command_end)
-    now = utcnow()
+    now = turn.now
     draft = service.parse_commit(body, names, tz=turn.identity.timezone, now=now)
     sender = _sender_id(turn)
     if people:
@@ -297,7 +297,7 @@ async def mine(turn: Turn) -> None:
     private = turn.is_private
     rows = await service.for_person(turn.session, user.id, None if private else turn.group_id)
     items = await _lines(turn.session, [(c, g) for c, g in rows])
-    turn.reply(render.mine_text(turn.tr, items, turn.identity.timezone, utcnow(), private=private))
+    turn.reply(render.mine_text(turn.tr, items, turn.identity.timezone, turn.now, private=private))
 
 
 # -- /commitments ---------------------------------------------------------------------------
@@ -323,7 +323,7 @@ async def board(turn: Turn) -> None:
 async def _board(
     turn: Turn, page: int, person_id: int | None, person: str | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    now = utcnow()
+    now = turn.now
     found = await service.board(turn.session, turn.group_id, now, person_id)
     entries = found.all()
     lines = await _lines(turn.session, [(c, None) for _, c in entries])
@@ -384,7 +384,7 @@ async def commitment(turn: Turn, coordinator: bool) -> None:
     if sub is None:
         turn.reply(render.usage(turn.tr, found.number))
         return
-    sender, now = _sender_id(turn), utcnow()
+    sender, now = _sender_id(turn), turn.now
     await service.check_can_change(turn.session, found, sender, coordinator)
     rest = _rest(turn, 2)
     if sub == "due":
@@ -419,7 +419,7 @@ async def _detail(turn: Turn, found: Commitment) -> None:
     total = await service.history_count(turn.session, found.id)
     event_views = [
         render.EventView(
-            at=as_utc(e.at) or utcnow(),
+            at=as_utc(e.at),
             who=person_name(p.first_name, p.last_name) if p else None,
             field=e.field,
             old=e.old,
@@ -434,7 +434,7 @@ async def _detail(turn: Turn, found: Commitment) -> None:
         else None
     )
     text = render.detail_text(
-        turn.tr, view, event_views, total, turn.identity.timezone, utcnow(), decision
+        turn.tr, view, event_views, total, turn.identity.timezone, turn.now, decision
     )
     _post_card(turn, found.id, text, render.card_markup(turn.tr, view))
 
@@ -459,14 +459,14 @@ async def _refresh(
     turn: Turn, found: Commitment, markup: InlineKeyboardMarkup | None = None
 ) -> None:
     view = await load_view(turn.session, found)
-    text = render.card_text(turn.tr, view, turn.identity.timezone, utcnow())
+    text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
     turn.edit(text, markup if markup is not None else render.card_markup(turn.tr, view))
 
 
 @with_role
 async def done(turn: Turn, coordinator: bool) -> None:
     _, found = await _pressed(turn, Done, coordinator)
-    if await service.mark_done(turn.session, found, _sender_id(turn), utcnow()):
+    if await service.mark_done(turn.session, found, _sender_id(turn), turn.now):
         await _refresh(turn, found)
         turn.toast(turn.tr.gettext("Done! Thank you. 🎉"))
     else:
@@ -486,7 +486,7 @@ async def ask_progress(turn: Turn, coordinator: bool) -> None:
 @with_role
 async def set_progress(turn: Turn, coordinator: bool) -> None:
     choice, found = await _pressed(turn, SetProgress, coordinator)
-    await service.set_progress(turn.session, found, choice.percent, _sender_id(turn), utcnow())
+    await service.set_progress(turn.session, found, choice.percent, _sender_id(turn), turn.now)
     await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Progress: {percent}%", percent=found.progress))
 
@@ -501,7 +501,7 @@ async def back(turn: Turn) -> None:
 @with_role
 async def block(turn: Turn, coordinator: bool) -> None:
     _, found = await _pressed(turn, Block, coordinator)
-    if await service.block(turn.session, found, _sender_id(turn), utcnow()):
+    if await service.block(turn.session, found, _sender_id(turn), turn.now):
         await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Marked as blocked. Reply to the card with the reason."), alert=True)
 
@@ -509,7 +509,7 @@ async def block(turn: Turn, coordinator: bool) -> None:
 @with_role
 async def resume(turn: Turn, coordinator: bool) -> None:
     _, found = await _pressed(turn, Resume, coordinator)
-    if await service.unblock(turn.session, found, _sender_id(turn), utcnow()):
+    if await service.unblock(turn.session, found, _sender_id(turn), turn.now):
         await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Back on track."))
 
@@ -517,7 +517,7 @@ async def resume(turn: Turn, coordinator: bool) -> None:
 @with_role
 async def ask_help(turn: Turn, coordinator: bool) -> None:
     _, found = await _pressed(turn, Help, coordinator)
-    if not await service.request_help(turn.session, found, _sender_id(turn), utcnow()):
+    if not await service.request_help(turn.session, found, _sender_id(turn), turn.now):
         turn.toast(turn.tr.gettext("The group was already asked today. Try again tomorrow."))
         return
     view = await load_view(turn.session, found)
@@ -533,7 +533,7 @@ async def accept(turn: Turn) -> None:
     _, found = await _pressed(turn, Accept, False, change=False)
     sender = _sender_id(turn)
     result = (
-        await service.accept(turn.session, found, sender, utcnow())
+        await service.accept(turn.session, found, sender, turn.now)
         if sender is not None
         else "not_owner"
     )
@@ -571,11 +571,11 @@ async def _reason(turn: Turn) -> None:
     if found is None or not await service.is_owner(turn.session, found.id, sender):
         return
     if not await service.set_blocked_reason(
-        turn.session, found, message.text or "", sender, utcnow()
+        turn.session, found, message.text or "", sender, turn.now
     ):
         return
     view = await load_view(turn.session, found)
-    text = render.card_text(turn.tr, view, turn.identity.timezone, utcnow())
+    text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
     markup = render.card_markup(turn.tr, view)
     chat_id = turn.chat.id
 
@@ -636,7 +636,7 @@ async def remind_group(tick: Tick, group_id: int, reminders: list[service.DueRem
         raise
     async with runtime.db() as session:
         for reminder in claimed:
-            await complete(session, _claim_key(reminder), utcnow())
+            await complete(session, _claim_key(reminder), tick.runtime.clock.now())
 
 
 async def send_reminders(

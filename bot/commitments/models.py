@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 from bot.groups.models import RowId
 
 OPEN = "open"
@@ -48,8 +49,8 @@ class Commitment(Base):
     source_kind: Mapped[str | None] = mapped_column(String(20))
     source_id: Mapped[int | None]
     help_requested_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now)
     done_at: Mapped[datetime | None]
 
 
@@ -65,7 +66,7 @@ class CommitmentOwner(Base):
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     accepted_at: Mapped[datetime | None]
-    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class CommitmentResource(Base):
@@ -92,7 +93,7 @@ class CommitmentEvent(Base):
         RowId, ForeignKey("commitments.id", ondelete="CASCADE"), index=True
     )
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=column_now)
     # created | status | progress | due | owners | accepted | reason | help
     field: Mapped[str] = mapped_column(String(20))
     old: Mapped[str | None] = mapped_column(Text)
@@ -129,4 +130,4 @@ class Reminder(Base):
     due_at: Mapped[datetime]
     # how it went out: private (to every owner), group (a mention), mixed, or none (nobody)
     channel: Mapped[str] = mapped_column(String(10))
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(default=column_now)

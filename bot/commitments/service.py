@@ -49,7 +49,7 @@ from bot.commitments.models import (
     CommitmentResource,
     Reminder,
 )
-from bot.core.db import as_utc, insert_for, utcnow
+from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.timeparse import BadTime, parse_deadline
@@ -248,11 +248,10 @@ async def create_commitment(
     *,
     context_message_id: int | None = None,
     context_text: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Commitment:
     """A new commitment with the next number of its group. `owners`: person ids (accepted)
     or `OwnerSpec`s (a pending owner must accept). Also for votes and meeting minutes."""
-    now = now or utcnow()
     text = clean_text(text)
     specs: dict[int, OwnerSpec] = {}
     for owner in owners:

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import BigInteger, DateTime, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 
 from bot.core import sqlite_driver
+from bot.core.clock import EXECUTION_OPTION, Clock
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,12 @@ class Base(DeclarativeBase):
     }
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
+@overload
+def as_utc(value: datetime | None) -> datetime | None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; everything stored is UTC."""
     if value is None or value.tzinfo is not None:
@@ -99,7 +102,7 @@ def _drop_closed_connections(engine: AsyncEngine) -> None:
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
-    _SQLITE_TURNS[engine.sync_engine] = _Turns()
+    _SQLITE_TURNS[engine.sync_engine.pool] = _Turns()
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -140,8 +143,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 _IN_TRANSACTION = "minga_in_transaction"
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+def make_sessionmaker(engine: AsyncEngine, clock: Clock) -> async_sessionmaker[AsyncSession]:
+    """Sessions on `engine` whose "now" columns are filled from `clock` (`clock.column_now`):
+    the engine is bound with the clock in its execution options (same pool, same events)."""
+    bound = engine.execution_options(**{EXECUTION_OPTION: clock})
+    return async_sessionmaker(bound, expire_on_commit=False, autoflush=True)
 
 
 # SQLite has one writer at a time, and every transaction here starts with BEGIN IMMEDIATE. When
@@ -157,6 +163,7 @@ class _Turns:
     holder: asyncio.Task[Any] | None = None
 
 
+# by pool: an engine and its copies with other execution options share one
 _SQLITE_TURNS: weakref.WeakKeyDictionary[Any, _Turns] = weakref.WeakKeyDictionary()
 TURN_WAIT_SECONDS = SQLITE_BUSY_TIMEOUT_MS / 1000
 
@@ -167,7 +174,7 @@ async def session_scope(
 ) -> AsyncIterator[AsyncSession]:
     """A session whose work is committed once at the end, or rolled back on any error."""
     bind = sessions.kw.get("bind")
-    turns = _SQLITE_TURNS.get(bind.sync_engine) if bind is not None else None
+    turns = _SQLITE_TURNS.get(bind.sync_engine.pool) if bind is not None else None
     task = asyncio.current_task()
     taken = False
     if turns is not None and task is not None and turns.holder is not task:

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 
 
 class ProcessedUpdate(Base):
@@ -21,7 +22,7 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     handler: Mapped[str] = mapped_column(String(80), primary_key=True, default="")
-    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    processed_at: Mapped[datetime] = mapped_column(default=column_now, index=True)
 
 
 class WorkClaim(Base):
@@ -35,7 +36,7 @@ class WorkClaim(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     owner: Mapped[str] = mapped_column(String(64))
-    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime] = mapped_column(default=column_now)
     done_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
@@ -46,4 +47,4 @@ class AdminCache(Base):
 
     chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     user_ids: Mapped[list[int]] = mapped_column(JSON)
-    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(default=column_now)

@@ -17,7 +17,7 @@ from telegram import Chat, User
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.core.db import as_utc, insert_for, utcnow
+from bot.core.db import as_utc, insert_for
 from bot.core.models import AdminCache
 from bot.core.runtime import Runtime
 
@@ -36,7 +36,7 @@ async def _cached_admins(
 ) -> tuple[AdminCache | None, bool]:
     """(the cached row, whether it is still fresh)."""
     cached = await session.get(AdminCache, chat_id)
-    fresh_after = utcnow() - timedelta(seconds=runtime.settings.admin_cache_seconds)
+    fresh_after = runtime.clock.now() - timedelta(seconds=runtime.settings.admin_cache_seconds)
     return cached, cached is not None and as_utc(cached.fetched_at) > fresh_after
 
 
@@ -52,7 +52,7 @@ async def _fetch_admins(runtime: Runtime, chat_id: int, cached: AdminCache | Non
         stmt = insert_for(session, AdminCache).values(chat_id=chat_id, user_ids=ids)
         stmt = stmt.on_conflict_do_update(
             index_elements=[AdminCache.chat_id],
-            set_={"user_ids": ids, "fetched_at": utcnow()},
+            set_={"user_ids": ids, "fetched_at": runtime.clock.now()},
         )
         await session.execute(stmt)
     return set(ids)

@@ -11,14 +11,16 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.core.clock import Clock
 from bot.core.db import session_scope
-from bot.core.i18n import CommandSpec
+from bot.core.i18n import CommandSpec, normalize_language
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -40,15 +42,15 @@ class Identity:
     timezone: str
 
 
-# (session, update, settings) -> Identity; the groups feature registers the real one
-IdentifyFn = Callable[[AsyncSession, "Update", Settings], Awaitable[Identity]]
+# (session, update, settings, now) -> Identity; the groups feature registers the real one
+IdentifyFn = Callable[[AsyncSession, "Update", Settings, datetime], Awaitable[Identity]]
 # (session, chat_id, user_id) -> has a Minga role that makes them a coordinator
 RoleCheck = Callable[[AsyncSession, int, int], Awaitable[bool]]
 
 
-async def identify_nobody(session: AsyncSession, update: Update, settings: Settings) -> Identity:
-    from bot.core.i18n import normalize_language
-
+async def identify_nobody(
+    session: AsyncSession, update: Update, settings: Settings, now: datetime
+) -> Identity:
     user = update.effective_user
     lang = normalize_language(user.language_code if user else None) or settings.default_language
     return Identity(group_id=None, language=lang, timezone=settings.default_timezone)
@@ -61,6 +63,7 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     messenger: Messenger
     scheduler: Scheduler
+    clock: Clock  # the program's one "now" (bot.core.clock)
     commands: list[CommandSpec] = field(default_factory=list)
     role_checks: list[RoleCheck] = field(default_factory=list)
     identify: IdentifyFn = identify_nobody

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.db import insert_for, utcnow
+from bot.core.db import insert_for
 from bot.core.models import ProcessedUpdate, WorkClaim
 
 if TYPE_CHECKING:
@@ -39,6 +39,10 @@ CLAIM_RETENTION = timedelta(days=90)
 class Tick:
     runtime: Runtime
     now: datetime
+
+    @classmethod
+    def at_now(cls, runtime: Runtime) -> Tick:
+        return cls(runtime, runtime.clock.now())
 
 
 DueWork = Callable[[Tick], Awaitable[None]]
@@ -98,7 +102,7 @@ async def run_once(
             await release(session, key, runtime.instance)
         raise
     async with runtime.db() as session:
-        await complete(session, key, utcnow())
+        await complete(session, key, runtime.clock.now())
     return True, result
 
 
@@ -111,9 +115,10 @@ class Scheduler:
             raise ValueError(f"due work {name!r} is registered twice")
         self.works[name] = work
 
-    async def tick(self, runtime: Runtime, now: datetime | None = None) -> None:
-        """Run every due work once; one failing does not stop the others."""
-        current = Tick(runtime=runtime, now=now or utcnow())
+    async def tick(self, runtime: Runtime) -> None:
+        """Run every due work once, at the runtime clock's "now"; one failing does not stop
+        the others."""
+        current = Tick.at_now(runtime)
         for name, work in self.works.items():
             try:
                 await work(current)

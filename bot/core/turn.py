@@ -18,6 +18,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, bindparam, text
@@ -27,7 +28,6 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler, filters
 
 from bot.core.callbacks import Callback
-from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
@@ -54,10 +54,12 @@ _CLAIM_UPDATE = text(
 ).bindparams(bindparam("processed_at", type_=DateTime(timezone=True)))
 
 
-async def claim_update(session: AsyncSession, update_id: int, handler: str = "") -> bool:
+async def claim_update(
+    session: AsyncSession, update_id: int, now: datetime, handler: str = ""
+) -> bool:
     """Record `update_id` as handled by `handler` in this transaction; False if it was already."""
     result = await session.execute(
-        _CLAIM_UPDATE, {"update_id": update_id, "handler": handler, "processed_at": utcnow()}
+        _CLAIM_UPDATE, {"update_id": update_id, "handler": handler, "processed_at": now}
     )
     return result.rowcount == 1
 
@@ -69,6 +71,7 @@ class Turn:
     session: AsyncSession
     identity: Identity
     tr: Translator
+    now: datetime  # the program's clock, read once when the update's handling began
     actions: list[Action] = field(default_factory=list)
     answered: bool = False
 
@@ -291,11 +294,12 @@ async def _begin(
 ) -> Turn | None:
     """Record the update as handled by `key` and register its chat and sender: the turn, or
     None when this handler has handled the update already (a redelivery)."""
-    if not await claim_update(session, update.update_id, key):
+    now = context.runtime.clock.now()
+    if not await claim_update(session, update.update_id, now, key):
         log.info("update %s was handled already by %s", update.update_id, key)
         return None
-    identity = await identify(session, update, context.runtime.settings)
-    return Turn(update, context, session, identity, translator(identity.language))
+    identity = await identify(session, update, context.runtime.settings, now)
+    return Turn(update, context, session, identity, translator(identity.language), now)
 
 
 class _Undo(Exception):

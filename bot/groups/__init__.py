@@ -39,7 +39,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
     async def chat_gone(chat_id: int) -> None:
         async with runtime.db() as session:
-            await service.deactivate(session, chat_id)
+            await service.deactivate(session, chat_id, runtime.clock.now())
 
     async def chat_moved(old_chat_id: int, new_chat_id: int) -> None:
         async with runtime.db() as session:

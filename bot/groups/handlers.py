@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat, ChatMember, MessageEntity, Update, User
 from telegram.constants import ChatMemberStatus
@@ -44,7 +46,9 @@ def is_person(user: User | None) -> bool:
     return user is not None and not user.is_bot and user.id != ANONYMOUS_ADMIN_ID
 
 
-async def identify(session: AsyncSession, update: Update, settings: Settings) -> Identity:
+async def identify(
+    session: AsyncSession, update: Update, settings: Settings, now: datetime
+) -> Identity:
     """Register the chat and the sender of any handled update; resolve the chat's language.
 
     A group speaks its own language; a private chat the person's chosen language, else their
@@ -59,6 +63,7 @@ async def identify(session: AsyncSession, update: Update, settings: Settings) ->
         person,
         default_language=settings.default_language,
         default_timezone=settings.default_timezone,
+        now=now,
         # membership changes are the membership handlers' to record: someone leaving is the
         # sender of their own leaving, and must not be registered back by it
         member=not _about_membership(update),
@@ -109,7 +114,7 @@ async def bot_membership(turn: Turn) -> None:
     if now and not was:
         turn.send(turn.chat.id, render.greeting(turn.tr, turn.chat.title))
     elif was and not now:
-        await service.deactivate(turn.session, turn.chat.id)
+        await service.deactivate(turn.session, turn.chat.id, turn.now)
 
 
 # -- other people's membership ------------------------------------------------------------
@@ -126,10 +131,10 @@ async def member_update(turn: Turn) -> None:
         return
     if is_present(new):
         await service.upsert_membership(
-            turn.session, turn.group_id, await _register_person(turn, new.user)
+            turn.session, turn.group_id, await _register_person(turn, new.user), turn.now
         )
     else:
-        await service.member_left(turn.session, turn.chat.id, new.user.id)
+        await service.member_left(turn.session, turn.chat.id, new.user.id, turn.now)
 
 
 @handler()
@@ -140,7 +145,7 @@ async def members_joined(turn: Turn) -> None:
     for user in message.new_chat_members:
         if is_person(user):
             await service.upsert_membership(
-                turn.session, turn.group_id, await _register_person(turn, user)
+                turn.session, turn.group_id, await _register_person(turn, user), turn.now
             )
 
 
@@ -149,11 +154,11 @@ async def member_left(turn: Turn) -> None:
     message = turn.message
     assert message is not None and message.left_chat_member is not None
     if is_person(message.left_chat_member):
-        await service.member_left(turn.session, turn.chat.id, message.left_chat_member.id)
+        await service.member_left(turn.session, turn.chat.id, message.left_chat_member.id, turn.now)
 
 
 async def _register_person(turn: Turn, user: User) -> int:
-    await service.upsert_person(turn.session, person_info(user))
+    await service.upsert_person(turn.session, person_info(user), turn.now)
     return user.id
 
 
@@ -219,12 +224,12 @@ async def timezone(turn: Turn) -> None:
         zone = turn.identity.timezone
         turn.reply(
             render.timezone_current(
-                turn.tr, zone, service.local_now(zone), service.TIMEZONE_EXAMPLE
+                turn.tr, zone, service.local_now(zone, turn.now), service.TIMEZONE_EXAMPLE
             )
         )
         return
     zone = await service.set_group_timezone(turn.session, turn.group_id, turn.args[0])
-    turn.reply(render.timezone_set(turn.tr, zone, service.local_now(zone)))
+    turn.reply(render.timezone_set(turn.tr, zone, service.local_now(zone, turn.now)))
 
 
 def _changes_roles(args: list[str]) -> bool:
@@ -254,12 +259,15 @@ async def coordinator(turn: Turn) -> None:
     target = await target_person(turn, COORDINATOR_USAGE)
     who = render.mention(target.id, target.first_name, target.last_name)
     if action == "add":
-        changed = await service.set_role(turn.session, turn.group_id, target.id, COORDINATOR)
+        changed = await service.set_role(
+            turn.session, turn.group_id, target.id, COORDINATOR, turn.now
+        )
         turn.reply(
             (render.coordinator_added if changed else render.coordinator_already)(turn.tr, who)
         )
         return
-    changed = await service.set_role(turn.session, turn.group_id, target.id, MEMBER)
+    changed = await service.set_role(turn.session, turn.group_id, target.id, MEMBER, turn.now)
+
     cache = await turn.session.get(AdminCache, turn.chat.id)
     if cache is not None and target.id in cache.user_ids:
         turn.reply(render.coordinator_is_admin(turn.tr, who))

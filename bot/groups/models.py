@@ -15,7 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 
 # BigInteger ids everywhere, but SQLite only auto-increments an INTEGER PRIMARY KEY
 RowId = BigInteger().with_variant(Integer(), "sqlite")
@@ -40,7 +41,7 @@ class Group(Base):
     # quiet hours (bot.core.quiet), minutes after midnight in the group's time zone
     quiet_start: Mapped[int | None] = mapped_column(SmallInteger)
     quiet_end: Mapped[int | None] = mapped_column(SmallInteger)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
     left_at: Mapped[datetime | None]
 
 
@@ -57,8 +58,8 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     # they wrote to the bot in private (/start...), so it may write to them there (reminders)
     has_private_chat: Mapped[bool] = mapped_column(default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class Membership(Base):
@@ -71,5 +72,5 @@ class Membership(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20), default=MEMBER)
-    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(default=column_now)
     left_at: Mapped[datetime | None]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.db import insert_for, utcnow
+from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language
 from bot.core.quiet import QuietHours
@@ -67,11 +67,10 @@ async def upsert_group(
 
 
 async def upsert_person(
-    session: AsyncSession, person: PersonInfo, *, private: bool = False
+    session: AsyncSession, person: PersonInfo, now: datetime, *, private: bool = False
 ) -> str | None:
     """Register or refresh a person; returns their chosen language, if any. `private`: they
     wrote to the bot in private (/start, a deep link...), so it may write to them there."""
-    now = utcnow()
     values: dict[str, object] = {
         "first_name": person.first_name,
         "last_name": person.last_name,
@@ -98,14 +97,16 @@ async def set_private_chat(session: AsyncSession, person_id: int, value: bool = 
     )
 
 
-async def upsert_membership(session: AsyncSession, group_id: int, person_id: int) -> None:
+async def upsert_membership(
+    session: AsyncSession, group_id: int, person_id: int, now: datetime
+) -> None:
     """The person is in the group (again, if they had left)."""
     stmt = insert_for(session, Membership).values(
-        group_id=group_id, person_id=person_id, role=MEMBER, joined_at=utcnow()
+        group_id=group_id, person_id=person_id, role=MEMBER, joined_at=now
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=[Membership.group_id, Membership.person_id],
-        set_={"left_at": None, "joined_at": utcnow()},
+        set_={"left_at": None, "joined_at": now},
         where=Membership.left_at.is_not(None),
     )
     await session.execute(stmt)
@@ -118,6 +119,7 @@ async def register(
     *,
     default_language: str,
     default_timezone: str,
+    now: datetime,
     member: bool = True,
 ) -> tuple[GroupSettings | None, str | None]:
     """Everything seen in one update: (the group's settings, the person's chosen language)."""
@@ -126,14 +128,14 @@ async def register(
         if known is not None:
             return known
     private = chat.type == "private"
-    chosen = await upsert_person(session, person, private=private) if person else None
+    chosen = await upsert_person(session, person, now, private=private) if person else None
     if chat.type not in ("group", "supergroup"):
         return None, chosen
     # a new group starts in the language of the first person we meet there
     language = normalize_language(person.language_code if person else None) or default_language
     group = await upsert_group(session, chat, language, default_timezone)
     if person is not None and member:
-        await upsert_membership(session, group.id, person.id)
+        await upsert_membership(session, group.id, person.id, now)
     return group, chosen
 
 
@@ -186,7 +188,7 @@ async def _known(
     return group, row.chosen
 
 
-async def member_left(session: AsyncSession, chat_id: int, person_id: int) -> None:
+async def member_left(session: AsyncSession, chat_id: int, person_id: int, now: datetime) -> None:
     group_id = select(Group.id).where(Group.chat_id == chat_id).scalar_subquery()
     await session.execute(
         update(Membership)
@@ -195,16 +197,16 @@ async def member_left(session: AsyncSession, chat_id: int, person_id: int) -> No
             Membership.person_id == person_id,
             Membership.left_at.is_(None),
         )
-        .values(left_at=utcnow())
+        .values(left_at=now)
     )
 
 
-async def deactivate(session: AsyncSession, chat_id: int) -> bool:
+async def deactivate(session: AsyncSession, chat_id: int, now: datetime) -> bool:
     """The bot was removed: nothing more is sent there. True if it was active."""
     result = await session.execute(
         update(Group)
         .where(Group.chat_id == chat_id, Group.active.is_(True))
-        .values(active=False, left_at=utcnow())
+        .values(active=False, left_at=now)
     )
     return result.rowcount == 1
 
@@ -329,9 +331,11 @@ async def find_person_by_username(session: AsyncSession, username: str) -> Perso
     )
 
 
-async def set_role(session: AsyncSession, group_id: int, person_id: int, role: str) -> bool:
+async def set_role(
+    session: AsyncSession, group_id: int, person_id: int, role: str, now: datetime
+) -> bool:
     """Give `role` to a member (registering the membership if needed). True if it changed."""
-    await upsert_membership(session, group_id, person_id)
+    await upsert_membership(session, group_id, person_id, now)
     result = await session.execute(
         update(Membership)
         .where(
@@ -372,5 +376,5 @@ async def coordinators(session: AsyncSession, group_id: int) -> list[Person]:
     return list(result)
 
 
-def local_now(timezone: str, now: datetime | None = None) -> datetime:
-    return (now or utcnow()).astimezone(ZoneInfo(timezone))
+def local_now(timezone: str, now: datetime) -> datetime:
+    return now.astimezone(ZoneInfo(timezone))

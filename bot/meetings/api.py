@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.core.db import utcnow
 from bot.core.turn import Turn
 from bot.meetings import handlers, render, service
 
@@ -11,7 +10,7 @@ async def open_poll(turn: Turn, title: str, slots_text: str) -> int:
     """A new slot poll titled `title` from `date | date …`, posted in the turn's chat.
     Raises DomainError (with examples) for dates it cannot read. Returns the meeting id."""
     _, slots = service.parse_request(
-        f"{title} | {slots_text}", tz=turn.identity.timezone, now=utcnow()
+        f"{title} | {slots_text}", tz=turn.identity.timezone, now=turn.now
     )
     creator = turn.user.id if turn.user is not None and not turn.user.is_bot else None
     created = await service.create(

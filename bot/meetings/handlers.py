@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 
 from bot.core import timeparse
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import as_utc, utcnow
+from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
@@ -61,7 +61,7 @@ def _view(slot: MeetingSlot, tally: service.SlotTally | None = None) -> render.S
     return render.SlotView(
         id=slot.id,
         position=slot.position,
-        starts_at=as_utc(slot.starts_at) or utcnow(),
+        starts_at=as_utc(slot.starts_at),
         place=slot.place,
         yes=names(YES),
         maybe=names(MAYBE),
@@ -94,7 +94,7 @@ async def propose(turn: Turn) -> None:
     assert message is not None and message.text is not None
     parts = message.text.split(None, 1)
     text = parts[1] if len(parts) > 1 else ""
-    title, slots = service.parse_request(text, tz=turn.identity.timezone, now=utcnow())
+    title, slots = service.parse_request(text, tz=turn.identity.timezone, now=turn.now)
     creator = turn.user.id if is_person(turn.user) else None  # type: ignore[union-attr]
     created = await service.create(
         turn.session, turn.group_id, title, slots, creator, turn.thread_id
@@ -132,7 +132,7 @@ async def _target(turn: Turn, *, statuses: tuple[str, ...] | None = None) -> Mee
     if statuses is not None:
         candidates = [
             m
-            for m in await service.upcoming(turn.session, turn.group_id, utcnow())
+            for m in await service.upcoming(turn.session, turn.group_id, turn.now)
             if m.status in statuses
         ]
         if len(candidates) == 1:
@@ -162,7 +162,7 @@ async def confirm(turn: Turn, args: list[str]) -> None:
         ends_at=as_utc(slot.ends_at) or view.starts_at,
         place=slot.place,
         description=description,
-        now=utcnow(),
+        now=turn.now,
     )
     runtime, chat_id, thread_id = turn.runtime, turn.chat.id, target.thread_id
     poll_id, meeting_id = target.poll_message_id, target.id
@@ -189,7 +189,7 @@ async def _edit_quietly(messenger: Messenger, chat_id: int, message_id: int, tex
 
 async def cancel(turn: Turn) -> None:
     target = await _target(turn, statuses=(POLLING, "confirmed"))
-    await service.cancel(turn.session, target)
+    await service.cancel(turn.session, target, turn.now)
     turn.reply(render.cancelled(turn.tr, target.title))
     if target.poll_message_id is not None and target.status == POLLING:
         chat_id, message_id = turn.chat.id, target.poll_message_id
@@ -208,7 +208,7 @@ async def _replied_or_latest_held(turn: Turn, message: Message) -> Meeting | Non
         target = await service.by_message(
             turn.session, turn.group_id, message.reply_to_message.message_id
         )
-    return target or await service.latest_held(turn.session, turn.group_id, utcnow())
+    return target or await service.latest_held(turn.session, turn.group_id, turn.now)
 
 
 async def attendance(turn: Turn) -> None:
@@ -251,7 +251,7 @@ async def reminders(turn: Turn, args: list[str]) -> None:
 @handler(groups_only=True)
 async def meetings(turn: Turn) -> None:
     rows = []
-    for item in await service.upcoming(turn.session, turn.group_id, utcnow()):
+    for item in await service.upcoming(turn.session, turn.group_id, turn.now):
         message_id = item.announce_message_id or item.poll_message_id
         rows.append((item.title, as_utc(item.starts_at), message_link(turn.chat.id, message_id)))
     turn.reply(render.meetings_list(turn.tr, rows, turn.identity.timezone))
@@ -269,7 +269,7 @@ async def minutes(turn: Turn) -> None:
     parts = message.text.split(None, 1)
     author = turn.user.id if is_person(turn.user) else None  # type: ignore[union-attr]
     saved = await service.save_minutes(
-        turn.session, target, author, parts[1] if len(parts) > 1 else ""
+        turn.session, target, author, parts[1] if len(parts) > 1 else "", turn.now
     )
     text, markup = render.minutes_saved(
         turn.tr, target.title, saved.id, len(saved.agreed), saved.todo, {}, saved.decisions
@@ -300,7 +300,8 @@ async def answer(turn: Turn) -> None:
     if found.status != POLLING:
         turn.toast(turn.tr.gettext("This date poll is closed."))
         return
-    changed = await service.answer(turn.session, slot.id, turn.user.id, choice.answer)
+    changed = await service.answer(turn.session, slot.id, turn.user.id, choice.answer, turn.now)
+
     if not changed:
         turn.toast(turn.tr.gettext("You had already answered that."))
         return
@@ -335,7 +336,9 @@ async def take_task(turn: Turn) -> None:
     if minutes is None or not 0 <= choice.position < len(minutes.todo):
         raise DomainError(STALE_BUTTON)
     found = await _meeting_of_group(turn, minutes.meeting_id)
-    fresh, number = await service.take_task(turn.session, minutes, choice.position, turn.user.id)
+    fresh, number = await service.take_task(
+        turn.session, minutes, choice.position, turn.user.id, turn.now
+    )
     if fresh:
         turn.toast(
             turn.tr.gettext(

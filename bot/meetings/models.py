@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 from bot.groups.models import RowId
 
 POLLING = "polling"
@@ -36,7 +37,7 @@ class Meeting(Base):
     confirmed_slot_id: Mapped[int | None]  # a meeting_slots id (no FK: the two refer to each other)
     starts_at: Mapped[datetime | None] = mapped_column(index=True)  # of the confirmed slot
     ends_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
     cancelled_at: Mapped[datetime | None]
 
 
@@ -60,7 +61,7 @@ class SlotAnswer(Base):
     slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     answer: Mapped[str] = mapped_column(String(1))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class Attendance(Base):
@@ -70,7 +71,7 @@ class Attendance(Base):
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class Minutes(Base):
@@ -86,7 +87,7 @@ class Minutes(Base):
     todo: Mapped[list[str]] = mapped_column(JSON, default=list)
     # the numbers the Agreed: lines took in the decision log
     decisions: Mapped[list[int]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class MeetingSettings(Base):

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commitments.models import Commitment
 from bot.commitments.service import create_commitment
 from bot.core import timeparse
-from bot.core.db import insert_for, utcnow
+from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Person
@@ -116,7 +116,6 @@ async def create(
         created_by=created_by,
         status=POLLING,
         thread_id=thread_id,
-        created_at=utcnow(),
     )
     session.add(meeting)
     await session.flush()
@@ -147,10 +146,11 @@ async def set_message(session: AsyncSession, meeting_id: int, **message_ids: int
     await session.execute(update(Meeting).where(Meeting.id == meeting_id).values(**message_ids))
 
 
-async def answer(session: AsyncSession, slot_id: int, person_id: int, choice: str) -> bool:
+async def answer(
+    session: AsyncSession, slot_id: int, person_id: int, choice: str, now: datetime
+) -> bool:
     """Record a person's answer for a slot; False when it was already that answer."""
     assert choice in ANSWERS
-    now = utcnow()
     stmt = insert_for(session, SlotAnswer).values(
         slot_id=slot_id, person_id=person_id, answer=choice, updated_at=now
     )
@@ -238,13 +238,11 @@ async def confirm(session: AsyncSession, meeting: Meeting, position: int) -> Mee
     return chosen
 
 
-async def cancel(session: AsyncSession, meeting: Meeting) -> None:
+async def cancel(session: AsyncSession, meeting: Meeting, now: datetime) -> None:
     if meeting.status in (CANCELLED, HELD):
         raise DomainError(N_("That meeting cannot be cancelled any more."))
     await session.execute(
-        update(Meeting)
-        .where(Meeting.id == meeting.id)
-        .values(status=CANCELLED, cancelled_at=utcnow())
+        update(Meeting).where(Meeting.id == meeting.id).values(status=CANCELLED, cancelled_at=now)
     )
 
 
@@ -290,9 +288,7 @@ async def people_answering(
 
 
 async def attend(session: AsyncSession, meeting_id: int, person_id: int) -> bool:
-    stmt = insert_for(session, Attendance).values(
-        meeting_id=meeting_id, person_id=person_id, at=utcnow()
-    )
+    stmt = insert_for(session, Attendance).values(meeting_id=meeting_id, person_id=person_id)
     result = await session.execute(
         stmt.on_conflict_do_nothing(index_elements=[Attendance.meeting_id, Attendance.person_id])
     )
@@ -334,7 +330,7 @@ def split_minutes(text: str) -> tuple[list[str], list[str]]:
 
 
 async def save_minutes(
-    session: AsyncSession, meeting: Meeting, author_id: int | None, text: str
+    session: AsyncSession, meeting: Meeting, author_id: int | None, text: str, now: datetime
 ) -> Minutes:
     text = text.strip()
     if not text:
@@ -350,19 +346,19 @@ async def save_minutes(
         text=text,
         agreed=agreed,
         todo=todo,
-        created_at=utcnow(),
+        created_at=now,
     )
     session.add(minutes)
     await session.flush()
     # every `Agreed:` line joins the group's decision log
     minutes.decisions = await record_agreements(
-        session, meeting.group_id, agreed, "minutes", minutes.id, utcnow()
+        session, meeting.group_id, agreed, "minutes", minutes.id, now
     )
     return minutes
 
 
 async def take_task(
-    session: AsyncSession, minutes: Minutes, position: int, person_id: int
+    session: AsyncSession, minutes: Minutes, position: int, person_id: int, now: datetime
 ) -> tuple[bool, int]:
     """The `Todo:` line `position` becomes a commitment of `person_id`, linked to the minutes.
     Returns (taken now, the commitment's number); a line already taken is not taken again."""
@@ -385,7 +381,9 @@ async def take_task(
         person_id,
         source_kind="minutes",
         source_id=minutes.id,
+        now=now,
     )
+
     stmt = insert_for(session, MinuteTask).values(
         minutes_id=minutes.id, position=position, commitment_id=commitment.id
     )

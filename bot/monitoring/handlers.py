@@ -9,7 +9,6 @@ from telegram.error import RetryAfter
 
 from bot.actors.labels import SECTOR_LABELS
 from bot.commitments.service import completion_rate
-from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
@@ -40,8 +39,8 @@ def digest_text(
     facts: service.Facts,
     timezone: str,
     *,
+    now: datetime,
     late: bool = False,
-    now: datetime | None = None,
 ) -> str:
     return render.digest(
         tr,
@@ -62,7 +61,7 @@ def digest_text(
         completed=[_commitment(c) for c in facts.completed],
         overdue=[_commitment(c) for c in facts.overdue],
         due_next=[_commitment(c) for c in facts.due_next],
-        now=now or utcnow(),
+        now=now,
         reviews=(facts.reviews_opened, facts.reviews_closed),
         decisions=[(n, what, _outcome(tr, outcome)) for n, what, outcome in facts.decisions],
         open_votes=facts.open_votes,
@@ -100,7 +99,7 @@ async def digest(turn: Turn) -> None:
         )
         return
     if args[0] == "now":
-        now = utcnow()
+        now = turn.now
         facts = (await service.collect(turn.session, [turn.group_id], now - service.WEEK, now))[
             turn.group_id
         ]
@@ -158,7 +157,7 @@ async def recognize(turn: Turn) -> None:
 
 @handler(groups_only=True)
 async def status(turn: Turn) -> None:
-    now = utcnow()
+    now = turn.now
     facts = (await service.collect(turn.session, [turn.group_id], now - service.WEEK, now))[
         turn.group_id
     ]
@@ -237,4 +236,4 @@ async def _send_batch(runtime: Runtime, batch: list[service.DueDigest], now: dat
             continue
         async with runtime.db() as session:  # a removed group was marked inactive: done too
             await service.record_sent(session, item, now)
-            await complete(session, _key(item), utcnow())
+            await complete(session, _key(item), runtime.clock.now())

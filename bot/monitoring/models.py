@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 from bot.groups.models import RowId
 
 DEFAULT_WEEKDAY = 0  # Monday
@@ -38,7 +39,7 @@ class Digest(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(10))  # 2026-W49
     due_at: Mapped[datetime]
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(default=column_now)
     late: Mapped[bool] = mapped_column(default=False)
 
 
@@ -52,4 +53,4 @@ class Recognition(Base):
     from_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     to_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=column_now, index=True)

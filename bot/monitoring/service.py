@@ -21,7 +21,7 @@ from bot.actors.models import SECTORS, ActivityDay, Profile
 from bot.actors.service import gini, reading, top_share
 from bot.charter.models import CharterAcceptance, CharterVersion
 from bot.commitments.models import ACTIVE, DONE, DROPPED, Commitment, CommitmentOwner
-from bot.core.db import as_utc, insert_for, utcnow
+from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.quiet import QuietHours
@@ -195,9 +195,7 @@ async def recognize(
         )
     if len(reason) > MAX_REASON:
         reason = reason[: MAX_REASON - 1].rstrip() + "…"
-    thanks = Recognition(
-        group_id=group_id, from_id=from_id, to_id=to_id, reason=reason, created_at=utcnow()
-    )
+    thanks = Recognition(group_id=group_id, from_id=from_id, to_id=to_id, reason=reason)
     session.add(thanks)
     await session.flush()
     return thanks

@@ -18,7 +18,6 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, translator
 from bot.core.quiet import release_time
@@ -70,7 +69,7 @@ async def reaction_changed(turn: Turn) -> None:
     else:
         return
     tokens = [reaction_token(r) for r in change.new_reaction]
-    await service.reactions_arrive(turn.session, turn.group_id)
+    await service.reactions_arrive(turn.session, turn.group_id, turn.now)
     await service.record_reaction(
         turn.session,
         turn.group_id,
@@ -79,6 +78,7 @@ async def reaction_changed(turn: Turn) -> None:
         tokens,
         update_id=turn.update.update_id,
         at=change.date,
+        now=turn.now,
     )
     if change.user is not None and not change.user.is_bot:
         await service.acknowledge_by_reaction(
@@ -93,7 +93,7 @@ async def reaction_counted(turn: Turn) -> None:
     assert change is not None
     if turn.identity.group_id is None:
         return
-    await service.reactions_arrive(turn.session, turn.group_id)
+    await service.reactions_arrive(turn.session, turn.group_id, turn.now)
     counts: dict[str, int] = {}
     for item in change.reactions:
         token = reaction_token(item.type)
@@ -105,6 +105,7 @@ async def reaction_counted(turn: Turn) -> None:
         counts,
         update_id=turn.update.update_id,
         at=change.date,
+        now=turn.now,
     )
 
 
@@ -126,7 +127,9 @@ async def bot_rights_changed(turn: Turn) -> None:
     is_admin = change.new_chat_member.status in ADMINS
     # just added: the greeting already says the bot needs to be admin
     just_added = not _present(change.old_chat_member)
-    if await service.note_bot_rights(turn.session, group.id, is_admin, already_told=just_added):
+    if await service.note_bot_rights(
+        turn.session, group.id, is_admin, turn.now, already_told=just_added
+    ):
         turn.send(turn.chat.id, render.admin_hint(translator(group.language)))
 
 
@@ -144,7 +147,7 @@ async def refresh_bot_rights(runtime: Runtime, chat_id: int) -> None:
         if group is None:
             return
         known, checked = await service.bot_rights(session, group.id)
-    fresh_after = utcnow() - timedelta(seconds=runtime.settings.admin_cache_seconds)
+    fresh_after = runtime.clock.now() - timedelta(seconds=runtime.settings.admin_cache_seconds)
     if known is not None and checked is not None and checked > fresh_after:
         return
     bot = runtime.messenger.bot
@@ -155,7 +158,9 @@ async def refresh_bot_rights(runtime: Runtime, chat_id: int) -> None:
         return
     async with runtime.db() as session:
         # the tally itself then says what is missing and how to fix it
-        await service.note_bot_rights(session, group.id, member.status in ADMINS)
+        await service.note_bot_rights(
+            session, group.id, member.status in ADMINS, runtime.clock.now()
+        )
 
 
 # -- /positions -------------------------------------------------------------------------
@@ -247,7 +252,9 @@ async def _post_notice(turn: Turn) -> None:
     user = turn.user
     author = user.id if user is not None and not user.is_bot else None  # None: anonymous admin
     thread_id = turn.thread_id
-    notice = await service.create_notice(turn.session, turn.group_id, author, body, thread_id)
+    notice = await service.create_notice(
+        turn.session, turn.group_id, author, body, turn.now, thread_id
+    )
     emoji = seen_emoji(await service.position_map(turn.session, turn.group_id))[0]
     text, markup = render.notice(turn.tr, notice.id, notice.text, emoji)
     notice_id, chat_id, runtime = notice.id, turn.chat.id, turn.runtime
@@ -328,7 +335,8 @@ def _reminder_work(runtime: Runtime, notice_id: int):
                 markup=markup,
             )
         async with runtime.db() as session:
-            await service.mark_reminded(session, notice_id, len(data.pending))
+            await service.mark_reminded(session, notice_id, len(data.pending), runtime.clock.now())
+
         return len(data.pending)
 
     return work

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 from bot.groups.models import RowId
 
 USER = "user"
@@ -35,7 +36,7 @@ class ReactionState(Base):
     emoji: Mapped[list[str]] = mapped_column(JSON)
     update_id: Mapped[int]
     reacted_at: Mapped[datetime]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class ReactionCount(Base):
@@ -50,7 +51,7 @@ class ReactionCount(Base):
     counts: Mapped[dict[str, int]] = mapped_column(JSON)
     update_id: Mapped[int]
     counted_at: Mapped[datetime]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class ReactionSettings(Base):
@@ -82,7 +83,7 @@ class Notice(Base):
     text: Mapped[str] = mapped_column(Text)
     thread_id: Mapped[int | None]
     message_id: Mapped[int | None] = mapped_column(index=True)  # set once it is posted
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
     remind_at: Mapped[datetime] = mapped_column(index=True)
     reminded_at: Mapped[datetime | None]
     # how many were reminded (0: everyone had acknowledged, nothing was sent)
@@ -99,4 +100,4 @@ class Acknowledgement(Base):
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     via: Mapped[str] = mapped_column(String(12))  # "reaction" | "button"
-    acked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acked_at: Mapped[datetime] = mapped_column(default=column_now)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.db import as_utc, insert_for, utcnow
+from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
@@ -109,6 +109,7 @@ async def record_reaction(
     *,
     update_id: int,
     at: datetime,
+    now: datetime,
 ) -> bool:
     """Store the actor's current reaction set on a message, replacing the previous one.
 
@@ -120,7 +121,7 @@ async def record_reaction(
         "emoji": emoji,
         "update_id": update_id,
         "reacted_at": at,
-        "updated_at": utcnow(),
+        "updated_at": now,
         "actor_kind": actor.kind,
         "actor_name": actor.name,
     }
@@ -144,9 +145,10 @@ async def record_counts(
     *,
     update_id: int,
     at: datetime,
+    now: datetime,
 ) -> bool:
     """Store the latest anonymous counts on a message (an older update changes nothing)."""
-    values = {"counts": counts, "update_id": update_id, "counted_at": at, "updated_at": utcnow()}
+    values = {"counts": counts, "update_id": update_id, "counted_at": at, "updated_at": now}
     stmt = insert_for(session, ReactionCount).values(
         group_id=group_id, message_id=message_id, **values
     )
@@ -229,12 +231,16 @@ async def bot_rights(session: AsyncSession, group_id: int) -> tuple[bool | None,
 
 
 async def note_bot_rights(
-    session: AsyncSession, group_id: int, is_admin: bool, *, already_told: bool = False
+    session: AsyncSession,
+    group_id: int,
+    is_admin: bool,
+    now: datetime,
+    *,
+    already_told: bool = False,
 ) -> bool:
     """Record whether the bot is admin. True when coordinators must be told now how to fix
     it: the bot is not admin and they were not told since it last lost (or never had) the
     rights. `already_told`: something else said it (the greeting), record it as said."""
-    now = utcnow()
     await _ensure_settings(session, group_id)
     values: dict[str, object] = {"bot_admin": is_admin, "bot_checked_at": now}
     if is_admin:
@@ -252,7 +258,7 @@ async def note_bot_rights(
     return told.rowcount == 1 and not already_told
 
 
-async def reactions_arrive(session: AsyncSession, group_id: int) -> None:
+async def reactions_arrive(session: AsyncSession, group_id: int, now: datetime) -> None:
     """Telegram only sends reactions to admin bots: one arriving proves the bot is admin
     (a lost `my_chat_member` update must not leave the tallies flagged as incomplete)."""
     await _ensure_settings(session, group_id)
@@ -262,7 +268,7 @@ async def reactions_arrive(session: AsyncSession, group_id: int) -> None:
             ReactionSettings.group_id == group_id,
             or_(ReactionSettings.bot_admin.is_(None), ReactionSettings.bot_admin.is_(False)),
         )
-        .values(bot_admin=True, bot_checked_at=utcnow(), admin_hint_at=None)
+        .values(bot_admin=True, bot_checked_at=now, admin_hint_at=None)
     )
 
 
@@ -292,6 +298,7 @@ async def create_notice(
     group_id: int,
     author_id: int | None,
     text: str,
+    now: datetime,
     thread_id: int | None = None,
 ) -> Notice:
     text = text.strip()
@@ -307,7 +314,6 @@ async def create_notice(
             N_("That notice is too long: keep it under {limit} characters, or link a document."),
             limit=MAX_NOTICE_CHARS,
         )
-    now = utcnow()
     notice = Notice(
         group_id=group_id,
         author_id=author_id,
@@ -346,7 +352,7 @@ async def notice_posted(session: AsyncSession, notice_id: int, message_id: int) 
 async def acknowledge(session: AsyncSession, notice_id: int, person_id: int, via: str) -> bool:
     """True the first time a person acknowledges a notice; after that, nothing changes."""
     stmt = insert_for(session, Acknowledgement).values(
-        notice_id=notice_id, person_id=person_id, via=via, acked_at=utcnow()
+        notice_id=notice_id, person_id=person_id, via=via
     )
     result = await session.execute(
         stmt.on_conflict_do_nothing(
@@ -459,10 +465,10 @@ async def reminder(session: AsyncSession, notice_id: int) -> Reminder | None:
     )
 
 
-async def mark_reminded(session: AsyncSession, notice_id: int, count: int) -> bool:
+async def mark_reminded(session: AsyncSession, notice_id: int, count: int, now: datetime) -> bool:
     result = await session.execute(
         update(Notice)
         .where(Notice.id == notice_id, Notice.reminded_at.is_(None))
-        .values(reminded_at=utcnow(), reminded_count=count)
+        .values(reminded_at=now, reminded_count=count)
     )
     return result.rowcount == 1

@@ -12,7 +12,6 @@ from telegram import InlineKeyboardMarkup, MessageEntity
 from bot.commitments import api as commitments_api
 from bot.commitments import service as commitments
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
@@ -74,7 +73,7 @@ async def review(turn: Turn) -> None:
     message = turn.message
     assert message is not None
     replied = message.reply_to_message
-    now = utcnow()
+    now = turn.now
     kind, subject_id, facts = None, 0, {}
     if replied is not None and replied.forum_topic_created is None:
         card = await commitments.by_card(turn.session, turn.group_id, replied.message_id)
@@ -126,7 +125,7 @@ async def close(turn: Turn) -> None:
     if target is None:
         raise DomainError(N_("There is no open review to close."))
     parts = message.text.split(None, 2)
-    await service.close(turn.session, target, parts[2] if len(parts) > 2 else "", utcnow())
+    await service.close(turn.session, target, parts[2] if len(parts) > 2 else "", turn.now)
     found = await service.learnings(turn.session, target)
     tz = turn.identity.timezone
     text = render.learnings_text(
@@ -182,7 +181,7 @@ async def reply(turn: Turn) -> None:
     replied_id = message.reply_to_message.message_id
     found = await service.by_message(turn.session, turn.group_id, replied_id)
     if found is not None:
-        await service.answer(turn.session, found, turn.user.id, message.text or "", utcnow())
+        await service.answer(turn.session, found, turn.user.id, message.text or "", turn.now)
         return
     item = await turn.session.scalar(
         select(ReviewSubject).where(
@@ -224,14 +223,15 @@ async def _replan_commitment(turn: Turn, item: ReviewSubject) -> None:
         owners = [o.person.id for o in current[original.id] if o.present]
     if not owners:
         owners = [turn.user.id]
-    now = utcnow()
+    now = turn.now
     due = commitments.read_due(
         text, tz=turn.identity.timezone, now=now, example="viernes 18:00 @ana"
     )
     created = await commitments.create_commitment(
         turn.session, turn.group_id, original.text, owners, due, [], turn.user.id,
-        source_kind="review", source_id=item.id,
+        source_kind="review", source_id=item.id, now=now,
     )  # fmt: skip
+
     attempt = await service.record_attempt(
         turn.session, "commitment", original.id, created.id, item.review_id
     )

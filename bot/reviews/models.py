@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 from bot.groups.models import RowId
 
 AUTOMATIC = "automatic"
@@ -25,7 +26,7 @@ class Review(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     opened_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
-    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime] = mapped_column(default=column_now)
     message_id: Mapped[int | None] = mapped_column(index=True)
     thread_id: Mapped[int | None]
     closed_at: Mapped[datetime | None]
@@ -47,7 +48,7 @@ class ReviewSubject(Base):
     subject_kind: Mapped[str] = mapped_column(String(12))  # meeting | commitment | vote
     subject_id: Mapped[int]
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)
-    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+    found_at: Mapped[datetime] = mapped_column(default=column_now)
     # the "reply with the new date" message of its Try again button, once pressed
     prompt_message_id: Mapped[int | None] = mapped_column(index=True)
 
@@ -63,7 +64,7 @@ class ReviewAnswer(Base):
     )  # 1 what got in the way, 2 what we change, 3 try again?
     text: Mapped[str] = mapped_column(Text)
     late: Mapped[bool] = mapped_column(default=False)  # given after the review was closed
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class ReviewSettings(Base):
@@ -90,4 +91,4 @@ class Attempt(Base):
     new_id: Mapped[int]
     attempt: Mapped[int] = mapped_column(Integer)  # 2 for the first re-plan, 3 …
     review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)

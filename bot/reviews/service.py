@@ -25,7 +25,7 @@ from bot.commitments.models import (
     CommitmentEvent,
     CommitmentOwner,
 )
-from bot.core.db import as_utc, insert_for, utcnow
+from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
@@ -530,7 +530,6 @@ async def record_attempt(
             new_id=new_id,
             attempt=attempt,
             review_id=review_id,
-            created_at=utcnow(),
         )
     )
     await session.flush()

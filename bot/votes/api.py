@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import utcnow
 from bot.core.errors import DomainError
 from bot.core.turn import Turn
 from bot.votes import handlers, render, rules, service
@@ -24,7 +23,7 @@ async def propose_amendment(turn: Turn, section: str, text: str) -> None:
         question=question,
         options=(),
         multi=False,
-        closes_at=rules.closing_time(new.tail.closes, tz=turn.identity.timezone, now=utcnow()),
+        closes_at=rules.closing_time(new.tail.closes, tz=turn.identity.timezone, now=turn.now),
         quorum=new.tail.quorum,
         anonymous=new.tail.anonymous,
     )
@@ -47,7 +46,7 @@ async def reopen(turn: Turn, vote_id: int, deadline: str) -> int:
         question=original.question,
         options=tuple(original.options),
         multi=original.multi,
-        closes_at=rules.closing_time(phrase or None, tz=turn.identity.timezone, now=utcnow()),
+        closes_at=rules.closing_time(phrase or None, tz=turn.identity.timezone, now=turn.now),
         quorum=original.quorum,
         anonymous=original.anonymous,
     )

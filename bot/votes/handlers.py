@@ -20,7 +20,7 @@ from telegram.ext import filters
 
 from bot.commitments import api as commitments
 from bot.core.callbacks import STALE_BUTTON, StaleButton
-from bot.core.db import as_utc, utcnow
+from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
@@ -54,20 +54,20 @@ def command_text(message: Message | None) -> str:
 
 @handler(groups_only=True)
 async def propose(turn: Turn) -> None:
-    new = service.proposal_from(command_text(turn.message), tz=turn.identity.timezone, now=utcnow())
+    new = service.proposal_from(command_text(turn.message), tz=turn.identity.timezone, now=turn.now)
     await open_(turn, new)
 
 
 @handler(groups_only=True)
 async def poll(turn: Turn) -> None:
-    new = service.poll_from(command_text(turn.message), tz=turn.identity.timezone, now=utcnow())
+    new = service.poll_from(command_text(turn.message), tz=turn.identity.timezone, now=turn.now)
     await open_(turn, new)
 
 
 async def open_(turn: Turn, new: service.NewVote) -> int:
     opener = turn.user.id if turn.user and is_person(turn.user) else None
     vote_id = await service.open_vote(
-        turn.session, turn.group_id, opener, turn.thread_id, new, utcnow()
+        turn.session, turn.group_id, opener, turn.thread_id, new, turn.now
     )
     v = await service.view(turn.session, vote_id)
     assert v is not None
@@ -117,7 +117,7 @@ async def choose(turn: Turn) -> None:
         pressed.vote,
         turn.user.id,
         pressed.option,
-        utcnow(),
+        turn.now,
         turn.update.update_id,
     )
     turn.toast(
@@ -168,7 +168,7 @@ async def reason(turn: Turn) -> None:
     ):
         return
     stored = await service.set_reason(
-        turn.session, turn.group_id, replied.message_id, turn.user.id, message.text, utcnow()
+        turn.session, turn.group_id, replied.message_id, turn.user.id, message.text, turn.now
     )
     if stored:
         vote = await service.vote_by_message(turn.session, turn.group_id, replied.message_id)
@@ -188,20 +188,21 @@ async def poll_answer(update: Update, context: BotContext) -> None:
     if answer is None or answer.user is None or not is_person(answer.user):
         return
     runtime = context.runtime
+    now = runtime.clock.now()
     async with runtime.db() as session:
-        if not await claim_update(session, update.update_id, "votes.poll_answer"):
+        if not await claim_update(session, update.update_id, now, "votes.poll_answer"):
             return
-        await groups.upsert_person(session, person_info(answer.user))
+        await groups.upsert_person(session, person_info(answer.user), now)
         group_id = await service.record_native_answer(
             session,
             answer.poll_id,
             answer.user.id,
             list(answer.option_ids),
-            utcnow(),
+            now,
             update.update_id,
         )
         if group_id is not None:
-            await groups.upsert_membership(session, group_id, answer.user.id)
+            await groups.upsert_membership(session, group_id, answer.user.id, now)
 
 
 # -- lists and the decision log ---------------------------------------------------------
@@ -241,7 +242,7 @@ async def decision(turn: Turn) -> None:
                     turn.tr,
                     agreed.number,
                     agreed.text or "",
-                    as_utc(agreed.decided_at) or utcnow(),
+                    as_utc(agreed.decided_at),
                     turn.identity.timezone,
                 )
             )
@@ -271,7 +272,7 @@ async def close(turn: Turn) -> None:
     if vote is None:
         raise DomainError(CLOSE_USAGE)
     by = turn.user.id if turn.user and is_person(turn.user) else None
-    if not await service.close_vote(turn.session, vote.id, utcnow(), by):
+    if not await service.close_vote(turn.session, vote.id, turn.now, by):
         raise DomainError(N_("That vote is already closed. See the result with /decisions"))
     runtime, vote_id = turn.runtime, vote.id
 
@@ -319,7 +320,7 @@ async def _commit(turn: Turn) -> None:
     if turn.identity.group_id is None or turn.user is None:
         raise DomainError(STALE_BUTTON)
     commitment = await service.to_commitment(
-        turn.session, turn.group_id, pressed.vote, turn.user.id, utcnow()
+        turn.session, turn.group_id, pressed.vote, turn.user.id, turn.now
     )
     turn.toast(turn.tr.gettext("Commitment #{number} created.", number=commitment.number))
     await commitments.show_card(turn, commitment)
@@ -343,10 +344,12 @@ def schedule_refresh(
         return
     delay = 0.0
     if rendered_at is not None:
-        delay = max(0.0, (rendered_at + service.EDIT_INTERVAL - utcnow()).total_seconds())
+        delay = max(
+            0.0, (rendered_at + service.EDIT_INTERVAL - runtime.clock.now()).total_seconds()
+        )
 
     async def job(_context: Any) -> None:
-        again = await refresh(runtime, vote_id, utcnow())
+        again = await refresh(runtime, vote_id, runtime.clock.now())
         if again is not None:
             schedule_refresh(application, runtime, vote_id, again - service.EDIT_INTERVAL)
 
@@ -392,9 +395,9 @@ async def announce(runtime: Runtime, vote_id: int) -> None:
         if v.group_active:
             await _post_result(runtime, v)
         async with runtime.db() as session:
-            await service.mark_announced(session, vote_id, utcnow())
+            await service.mark_announced(session, vote_id, runtime.clock.now())
 
-    await run_once(Tick(runtime, utcnow()), f"votes:announce:{vote_id}", work)
+    await run_once(Tick.at_now(runtime), f"votes:announce:{vote_id}", work)
 
 
 async def _post_result(runtime: Runtime, v: service.VoteView) -> None:

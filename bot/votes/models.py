@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.core.db import Base, utcnow
+from bot.core.clock import column_now
+from bot.core.db import Base
 from bot.groups.models import RowId
 from bot.votes.rules import NATIVE, POLL, PROPOSAL
 
@@ -54,7 +55,7 @@ class Vote(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
     native_poll_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime] = mapped_column(default=column_now)
     closes_at: Mapped[datetime]
     quorum: Mapped[int | None] = mapped_column(SmallInteger)  # percent of the members
     anonymous: Mapped[bool] = mapped_column(default=False)
@@ -82,7 +83,7 @@ class Position(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     choices: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now)
     # the Telegram update that set `choices`: an older click handled late does not overwrite
     update_id: Mapped[int | None] = mapped_column(BigInteger)
 
@@ -109,7 +110,7 @@ class Decision(Base):
     counts: Mapped[list[int]] = mapped_column(JSON)
     voters: Mapped[int] = mapped_column(Integer)
     members: Mapped[int] = mapped_column(Integer)
-    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
 class Amendment(Base):

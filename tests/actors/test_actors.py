@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from bot.actors.models import ActivityDay, OfferedResource, Profile, ProfileForm
 from bot.actors.service import gini, reading, top_share
-from bot.groups.models import Membership
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot, start_bot
 from tests.updates import TChat, private_chat
 
@@ -69,14 +67,17 @@ async def test_the_profile_form_walks_through_six_questions(bot: Bot) -> None:
     assert await bot.scalar(select(func.count()).select_from(OfferedResource)) == 2
 
 
-async def test_a_form_abandoned_resumes_where_it_was_even_after_a_restart(engine, database) -> None:
-    first = await start_bot(engine, database.url)
+async def test_a_form_abandoned_resumes_where_it_was_even_after_a_restart(
+    engine, database, clock
+) -> None:
+    first = await start_bot(engine, database.url, clock)
     me = private_chat(JOAO)
     await first.feed(first.u.command(me, JOAO, "/profile"))
     await answer_form(first, JOAO, ["Universidade Federal"])
     await first.app.shutdown()
 
-    second = await start_bot(engine, database.url)  # days later, another process
+    clock.advance(days=3)
+    second = await start_bot(engine, database.url, clock)  # days later, another process
     try:
         second.u = first.u  # Telegram's update ids go on
         await second.feed(second.u.command(me, JOAO, "/profile"))
@@ -174,20 +175,12 @@ async def test_the_actor_map_of_a_group(bot: Bot) -> None:
 async def test_participation_counts_and_inequality(bot: Bot) -> None:
     await add_bot(bot)
     bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+    for person, said in ((LUIS, "hola"), (JOAO, "oi"), (MARY, "hi")):
+        await bot.feed(bot.u.message(NORTE, person, said))
+    bot.clock.advance(days=35)  # five weeks later; Mary has been silent since
     for _ in range(6):
         await bot.feed(bot.u.message(NORTE, LUIS, "mensaje"))
     await bot.feed(bot.u.message(NORTE, JOAO, "oi"))
-    await bot.feed(bot.u.message(NORTE, MARY, "hi"))
-    # Mary has been silent for five weeks: her only day of activity is old
-    async with bot.db() as session:
-        await session.execute(
-            update(ActivityDay)
-            .where(ActivityDay.person_id == MARY.id)
-            .values(day=date.today() - timedelta(days=35))
-        )
-        await session.execute(
-            update(Membership).values(joined_at=datetime.now(UTC) - timedelta(days=60))
-        )
 
     await bot.feed(bot.u.command(NORTE, LUIS, "/participation"))
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación")

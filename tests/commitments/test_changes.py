@@ -3,7 +3,7 @@ coordinators only; every change in the history with who and when."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.db import as_utc
@@ -98,10 +98,10 @@ async def test_a_member_cannot_change_someone_elses_commitment(bot: Bot) -> None
     assert (await say(bot, JOAO, "/commitment 1")).startswith("📌 #1 Pintar el mural")
     # a coordinator may
     await say(bot, ANA, "/commitment 1 due mañana 10:00")
-    tomorrow = (datetime.now(ZoneInfo("America/Bogota")) + timedelta(days=1)).date()
+    tomorrow = (bot.now().astimezone(ZoneInfo("America/Bogota")) + timedelta(days=1)).date()
     due = as_utc((await the_commitment(bot)).due_at).astimezone(ZoneInfo("America/Bogota"))
     assert (due.date(), due.hour) == (tomorrow, 10)
-    assert due > datetime.now(UTC)
+    assert due > bot.now()
 
 
 async def test_bad_commitment_commands_get_examples(bot: Bot) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -26,13 +26,13 @@ async def make(
 ) -> Commitment:
     async with bot.db() as session:
         return await service.create_commitment(
-            session, await group_id(bot, chat), text, owners, due, [], ANA.id
+            session, await group_id(bot, chat), text, owners, due, [], ANA.id, now=bot.now()
         )
 
 
 async def test_mine_lists_open_commitments_overdue_first(bot: Bot) -> None:
     await setup_group(bot)
-    now = datetime.now(UTC)
+    now = bot.now()
     await make(bot, "Sin fecha", [LUIS.id], None)
     await make(bot, "En dos días", [LUIS.id], now + timedelta(days=2))
     await make(bot, "Vencido", [LUIS.id, JOAO.id], now - timedelta(days=1))
@@ -60,7 +60,7 @@ async def test_mine_in_private_covers_every_group(bot: Bot) -> None:
     bot.group(SUR)
     await bot.feed(bot.u.my_chat_member(SUR, ANA, "left", "member"))
     await make(bot, "Pintar el mural", [LUIS.id], None)
-    await make(bot, "Limpiar la cancha", [LUIS.id], datetime.now(UTC) + timedelta(days=3), SUR)
+    await make(bot, "Limpiar la cancha", [LUIS.id], bot.now() + timedelta(days=3), SUR)
     await bot.feed(bot.u.command(private_chat(LUIS), LUIS, "/mine"))
     assert await bot.scalar(select(Person.has_private_chat).where(Person.id == LUIS.id))
     text = bot.tg.last(LUIS.id).text
@@ -76,7 +76,7 @@ async def test_mine_in_private_covers_every_group(bot: Bot) -> None:
 
 async def test_the_board_has_sections_with_owners_and_a_filter(bot: Bot) -> None:
     await setup_group(bot)
-    now = datetime.now(UTC)
+    now = bot.now()
     await make(bot, "Vencido", [LUIS.id], now - timedelta(hours=2))
     await make(bot, "Esta semana", [JOAO.id, LUIS.id], now + timedelta(days=3))
     await make(bot, "Más adelante", [JOAO.id], now + timedelta(days=30))
@@ -109,7 +109,7 @@ async def test_the_board_has_sections_with_owners_and_a_filter(bot: Bot) -> None
 async def test_a_board_of_200_is_paged_under_the_limit(bot: Bot) -> None:
     await setup_group(bot)
     gid = await group_id(bot)
-    now = datetime.now(UTC)
+    now = bot.now()
     async with bot.db() as session:
         for i in range(200):
             await service.create_commitment(
@@ -120,6 +120,7 @@ async def test_a_board_of_200_is_paged_under_the_limit(bot: Bot) -> None:
                 now + timedelta(hours=i + 1),
                 [],
                 ANA.id,
+                now=now,
             )
     await bot.feed(bot.u.command(NORTE, LUIS, "/commitments"))
     first = bot.tg.last(NORTE.id)
@@ -159,7 +160,7 @@ async def test_mine_stays_one_message(bot: Bot) -> None:
     async with bot.db() as session:
         for i in range(35):
             await service.create_commitment(
-                session, gid, f"Tarea {i + 1}", [LUIS.id], None, [], ANA.id
+                session, gid, f"Tarea {i + 1}", [LUIS.id], None, [], ANA.id, now=bot.now()
             )
     await bot.feed(bot.u.command(NORTE, LUIS, "/mine"))
     lines = bot.tg.last(NORTE.id).text.splitlines()

@@ -24,12 +24,12 @@ async def make(bot: Bot, owners: list, due: datetime = DUE) -> Commitment:
     async with bot.db() as session:
         gid = await session.scalar(select(Group.id).where(Group.chat_id == NORTE.id))
         return await service.create_commitment(
-            session, gid, "Repartir volantes", owners, due, [], ANA.id
+            session, gid, "Repartir volantes", owners, due, [], ANA.id, now=bot.now()
         )
 
 
 async def tick(bot: Bot, at: datetime) -> None:
-    await bot.runtime.scheduler.tick(bot.runtime, at)
+    await bot.tick(at)
 
 
 async def start_privately(bot: Bot, user) -> None:
@@ -64,9 +64,9 @@ async def test_private_for_who_started_the_bot_and_a_mention_for_the_rest(bot: B
     # exactly once: later ticks, two at once, and a restarted bot send nothing more
     await tick(bot, SOON + timedelta(hours=1))
     await asyncio.gather(tick(bot, SOON + timedelta(hours=2)), tick(bot, SOON + timedelta(hours=2)))
-    again = await start_bot(bot.engine, str(bot.engine.url))
+    again = await start_bot(bot.engine, str(bot.engine.url), bot.clock)
     try:
-        await again.runtime.scheduler.tick(again.runtime, SOON + timedelta(hours=3))
+        await again.tick(SOON + timedelta(hours=3))
         assert again.tg.calls_of("sendMessage") == []
     finally:
         await again.app.shutdown()
@@ -153,7 +153,7 @@ async def test_a_new_due_date_gets_new_reminders_and_a_closed_one_none(bot: Bot)
 
 async def test_a_commitment_made_the_day_before_gets_only_the_overdue_reminder(bot: Bot) -> None:
     await setup_group(bot)
-    now = datetime.now(UTC)
+    now = bot.now()
     await make(bot, [LUIS.id], now + timedelta(hours=5))
     before = len(bot.tg.sent(NORTE.id))
     await tick(bot, now + timedelta(hours=1))

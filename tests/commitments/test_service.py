@@ -35,6 +35,7 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
             ANA.id,
             source_kind="proposal",
             source_id=42,
+            now=bot.now(),
         )
     found = await bot.scalar(select(Commitment).where(Commitment.id == made.id))
     assert (found.number, found.text, found.source_kind, found.source_id) == (
@@ -52,7 +53,9 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
     assert (resource.type, resource.description) == ("symbolic", "aval de la junta")
     async with bot.db() as session:
         with pytest.raises(DomainError):
-            await service.create_commitment(session, await gid(bot), " ", [LUIS.id], None, [], None)
+            await service.create_commitment(
+                session, await gid(bot), " ", [LUIS.id], None, [], None, now=bot.now()
+            )
 
 
 async def test_the_digest_queries(bot: Bot) -> None:

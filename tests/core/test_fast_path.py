@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.db import as_utc, create_engine, make_sessionmaker, session_scope, utcnow
+from bot.core.clock import FrozenClock
+from bot.core.db import as_utc, create_engine, make_sessionmaker, session_scope
 from bot.core.models import ProcessedUpdate
 from bot.core.turn import claim_update
 from bot.groups.models import Group, Membership, Person
-from tests.conftest import ANA, LUIS, NORTE, Bot, add_bot, backends
+from tests.conftest import ANA, DEFAULT_NOW, LUIS, NORTE, Bot, add_bot, backends
 from tests.updates import TChat, TUser
 
 # the `database` fixture on PostgreSQL alone (skipped, like every PostgreSQL test, only where
@@ -21,18 +22,20 @@ from tests.updates import TChat, TUser
 POSTGRESQL_ONLY = pytest.mark.parametrize(
     "database", [p for p in backends() if p.id == "postgresql"], indirect=True
 )
+# the sessions these tests open by hand write no time, but have a clock like any other
+STILL = FrozenClock(DEFAULT_NOW)
 
 
 async def test_the_claim_stores_the_time_as_utc_and_refuses_a_second_claim(bot: Bot) -> None:
     async with bot.db() as session:
-        assert await claim_update(session, 77) is True
-        assert await claim_update(session, 77) is False
+        assert await claim_update(session, 77, bot.now()) is True
+        assert await claim_update(session, 77, bot.now() + timedelta(hours=1)) is False
     stored = as_utc(await bot.scalar(select(ProcessedUpdate.processed_at)))
-    assert abs(stored - utcnow()) < timedelta(seconds=5)
+    assert stored == bot.now()
     # the stored time compares like the ORM's (pruning relies on it)
     older = await bot.scalar(
         select(ProcessedUpdate.update_id).where(
-            ProcessedUpdate.processed_at < utcnow() + timedelta(seconds=5)
+            ProcessedUpdate.processed_at < bot.now() + timedelta(seconds=1)
         )
     )
     assert older == 77
@@ -46,6 +49,7 @@ async def test_a_known_member_writing_again_changes_no_row(bot: Bot) -> None:
     await add_bot(bot)
     await bot.feed(bot.u.message(NORTE, LUIS, "hola"))
     before = await person_updated_at(bot, LUIS)
+    bot.clock.advance(minutes=5)  # a rewrite would show as a later updated_at
     await bot.feed(bot.u.message(NORTE, LUIS, "otra vez"))
     await bot.feed(bot.u.command(NORTE, LUIS, "/help"))
     assert await person_updated_at(bot, LUIS) == before
@@ -79,7 +83,7 @@ async def test_what_changed_is_still_written(bot: Bot) -> None:
 async def most_at_once(engine, sessions: int, *, pause: float) -> int:
     """How many of `sessions` concurrent transactions were open at once (the engine is
     disposed of)."""
-    maker = make_sessionmaker(engine)
+    maker = make_sessionmaker(engine, STILL)
     inside = most = 0
 
     async def work() -> None:
@@ -135,7 +139,7 @@ async def test_a_domain_error_undoes_the_handler_but_records_and_registers(bot: 
 
 async def test_a_session_inside_another_of_the_same_task_does_not_wait(tmp_path) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'nested.db'}")
-    sessions = make_sessionmaker(engine)
+    sessions = make_sessionmaker(engine, STILL)
     try:
         async with session_scope(sessions) as outer:
             async with session_scope(sessions) as inner:
@@ -150,7 +154,7 @@ async def test_a_turn_is_awaited_at_most_the_busy_timeout(tmp_path, monkeypatch)
 
     monkeypatch.setattr(db, "TURN_WAIT_SECONDS", 0.2)
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'wait.db'}")
-    sessions = make_sessionmaker(engine)
+    sessions = make_sessionmaker(engine, STILL)
 
     async def other_task() -> int:
         async with session_scope(sessions) as session:
@@ -170,7 +174,7 @@ async def test_a_commit_that_fails_leaves_no_transaction_open_for_the_next_sessi
     # pool only rolls back connections that may hold one; this must be one of them, or the
     # next session's BEGIN IMMEDIATE fails on the same connection.
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'commit.db'}", pool_size=1)
-    sessions = make_sessionmaker(engine)
+    sessions = make_sessionmaker(engine, STILL)
     try:
         async with session_scope(sessions) as session:
             await session.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
@@ -195,7 +199,7 @@ async def test_a_commit_that_fails_leaves_no_transaction_open_for_the_next_sessi
 
 async def test_a_statement_that_fails_is_rolled_back_and_the_connection_reused(tmp_path) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'error.db'}", pool_size=1)
-    sessions = make_sessionmaker(engine)
+    sessions = make_sessionmaker(engine, STILL)
     try:
         async with session_scope(sessions) as session:
             await session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
@@ -217,7 +221,7 @@ async def test_a_postgresql_connection_the_server_closed_is_replaced_at_checkout
     database,
 ) -> None:
     engine = database.engine()
-    sessions = make_sessionmaker(engine)
+    sessions = make_sessionmaker(engine, STILL)
     admin = database.engine()
     try:
         async with session_scope(sessions) as session:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.core.clock import FrozenClock
 from bot.core.models import ProcessedUpdate, WorkClaim
 from bot.core.scheduler import TICK_JOB_NAME, Tick, claim, run_once
 from tests.conftest import Bot, Database, start_bot
@@ -14,10 +15,11 @@ from tests.conftest import Bot, Database, start_bot
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
-async def two_processes(database: Database) -> tuple[Bot, Bot]:
-    """Two bots with engines of their own on one database, as two processes would be."""
-    first = await start_bot(database.engine(), database.url)
-    second = await start_bot(database.engine(), database.url)
+async def two_processes(database: Database, clock: FrozenClock) -> tuple[Bot, Bot]:
+    """Two bots with engines of their own on one database, as two processes would be (on one
+    clock)."""
+    first = await start_bot(database.engine(), database.url, clock)
+    second = await start_bot(database.engine(), database.url, clock)
     assert first.runtime.instance != second.runtime.instance
     return first, second
 
@@ -28,8 +30,8 @@ async def stop(*bots: Bot) -> None:
         await bot.engine.dispose()
 
 
-async def test_two_processes_racing_run_each_piece_of_work_once(engine, database) -> None:
-    first, second = await two_processes(database)
+async def test_two_processes_racing_run_each_piece_of_work_once(engine, database, clock) -> None:
+    first, second = await two_processes(database, clock)
     done: list[tuple[str, str]] = []
 
     def work_for(bot: Bot):
@@ -48,13 +50,13 @@ async def test_two_processes_racing_run_each_piece_of_work_once(engine, database
         first.runtime.scheduler.add("test:reminders", work_for(first))
         second.runtime.scheduler.add("test:reminders", work_for(second))
         await asyncio.gather(
-            first.runtime.scheduler.tick(first.runtime, NOW),
-            second.runtime.scheduler.tick(second.runtime, NOW),
-            second.runtime.scheduler.tick(second.runtime, NOW),
+            first.tick(NOW),
+            second.tick(NOW),
+            second.tick(NOW),
         )
         assert sorted(name for name, _ in done) == sorted(f"reminder-{n}" for n in range(15))
         # and after a "restart", nothing runs again
-        await first.runtime.scheduler.tick(first.runtime, NOW + timedelta(minutes=1))
+        await first.tick(NOW + timedelta(minutes=1))
         assert len(done) == 15
     finally:
         await stop(first, second)
@@ -90,9 +92,9 @@ async def test_failed_work_is_released_and_tried_again(bot: Bot) -> None:
         await run_once(tick, "test:flaky", flaky)
 
     bot.runtime.scheduler.add("test:flaky", due)
-    await bot.runtime.scheduler.tick(bot.runtime, NOW)  # fails, logged, released
-    await bot.runtime.scheduler.tick(bot.runtime, NOW)  # runs
-    await bot.runtime.scheduler.tick(bot.runtime, NOW)  # done already
+    await bot.tick(NOW)  # fails, logged, released
+    await bot.tick(NOW)  # runs
+    await bot.tick(NOW)  # done already
     assert attempts == ["try", "try"]
 
 
@@ -107,7 +109,7 @@ async def test_one_failing_work_does_not_stop_the_others(bot: Bot, caplog) -> No
 
     bot.runtime.scheduler.add("test:broken", broken)
     bot.runtime.scheduler.add("test:fine", fine)
-    await bot.runtime.scheduler.tick(bot.runtime, NOW)
+    await bot.tick(NOW)
     assert seen == ["fine"]
     assert "due work test:broken failed" in caplog.text
 
@@ -121,14 +123,14 @@ async def test_handled_update_ids_are_pruned_once_a_day(bot: Bot) -> None:
                 ProcessedUpdate(update_id=3, processed_at=NOW - timedelta(hours=2)),
             ]
         )
-    await bot.runtime.scheduler.tick(bot.runtime, NOW)
+    await bot.tick(NOW)
     assert await bot.scalars(select(ProcessedUpdate.update_id)) == [3]
 
     async with bot.db() as session:
         session.add(ProcessedUpdate(update_id=4, processed_at=NOW - timedelta(days=9)))
-    await bot.runtime.scheduler.tick(bot.runtime, NOW + timedelta(hours=1))  # same day: done
+    await bot.tick(NOW + timedelta(hours=1))  # same day: done
     assert sorted(await bot.scalars(select(ProcessedUpdate.update_id))) == [3, 4]
-    await bot.runtime.scheduler.tick(bot.runtime, NOW + timedelta(days=1))  # next day
+    await bot.tick(NOW + timedelta(days=1))  # next day
     assert await bot.scalars(select(ProcessedUpdate.update_id)) == [3]
 
 

@@ -130,8 +130,8 @@ async def test_the_admin_list_is_cached_and_refreshed_on_membership_change(bot: 
     assert len(bot.tg.calls_of("getChatAdministrators")) == 2
 
 
-async def test_a_stale_cache_is_refetched(engine, database) -> None:
-    bot = await start_bot(engine, database.url, admin_cache_seconds=0)
+async def test_a_stale_cache_is_refetched(engine, database, clock) -> None:
+    bot = await start_bot(engine, database.url, clock, admin_cache_seconds=0)
     try:
         await setup_group(bot)
         await bot.feed(bot.u.command(NORTE, JOAO, "/timezone America/Lima"))

@@ -166,7 +166,7 @@ async def confirmed_meeting(bot: Bot) -> dict:
 
 
 async def tick(bot: Bot, moment: datetime) -> None:
-    await bot.runtime.scheduler.tick(bot.runtime, moment)
+    await bot.tick(moment)
 
 
 async def test_reminders_go_24h_and_1h_before_once_each(bot: Bot) -> None:

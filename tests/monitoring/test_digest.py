@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, func, select
 
+from bot.core.clock import FrozenClock
 from bot.monitoring import service
 from bot.monitoring.models import Digest, Recognition
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, Database, add_bot, start_bot
@@ -25,7 +26,7 @@ def digests(bot: Bot) -> list:
 
 async def schedule_soon(bot: Bot, hours: int = 3) -> datetime:
     """Schedule the digest a few hours from now (the tests run on any day): its due moment."""
-    local = (datetime.now(UTC) + timedelta(hours=hours)).astimezone(BOGOTA)
+    local = (bot.now() + timedelta(hours=hours)).astimezone(BOGOTA)
     await bot.feed(
         bot.u.command(NORTE, ANA, f"/digest weekly {WEEKDAYS_EN[local.weekday()]} {local:%H:%M}")
     )
@@ -40,7 +41,7 @@ async def setup_group(bot: Bot) -> None:
 
 
 async def tick(bot: Bot, moment: datetime) -> None:
-    await bot.runtime.scheduler.tick(bot.runtime, moment)
+    await bot.tick(moment)
 
 
 # -- schedule math, as plain values ----------------------------------------------------------
@@ -92,7 +93,7 @@ async def test_the_schedule_commands(bot: Bot) -> None:
     assert "gráfico" not in bot.tg.last(NORTE.id).text
     await bot.feed(bot.u.command(NORTE, ANA, "/digest off"))
     assert bot.tg.last(NORTE.id).text.startswith("El resumen semanal está apagado.")
-    await tick(bot, datetime.now(UTC) + timedelta(days=8))
+    await tick(bot, bot.now() + timedelta(days=8))
     assert digests(bot) == []
 
 
@@ -108,7 +109,7 @@ async def a_week_of_activity(bot: Bot) -> datetime:
         bot.u.callback(LUIS, bot.tg.message_json(NORTE.id, rules.message_id), rules.button_data[0])
     )
     # a meeting in half an hour (over before the digest), and one next week
-    soon = (datetime.now(UTC) + timedelta(minutes=30)).astimezone(BOGOTA)
+    soon = (bot.now() + timedelta(minutes=30)).astimezone(BOGOTA)
     later = soon + timedelta(days=5)
     await bot.feed(
         bot.u.command(NORTE, MARY, f"/meeting Minga de limpieza | {soon:%Y-%m-%d %H:%M}")
@@ -201,14 +202,18 @@ async def test_digest_now_and_recognition_errors(bot: Bot) -> None:
 # -- reliability ---------------------------------------------------------------------------------
 
 
-async def test_exactly_once_across_ticks_and_a_restart(engine, database: Database) -> None:
-    bot = await start_bot(engine, database.url)
+async def test_exactly_once_across_ticks_and_a_restart(
+    engine, database: Database, clock: FrozenClock
+) -> None:
+    bot = await start_bot(engine, database.url, clock)
     await setup_group(bot)
     due = await schedule_soon(bot)
     await tick(bot, due)
     await tick(bot, due + timedelta(minutes=1))
     await bot.app.shutdown()
-    again = await start_bot(engine, database.url)  # a restart: a new process, the same database
+    again = await start_bot(
+        engine, database.url, clock
+    )  # a restart: a new process, the same database
     try:
         await tick(again, due + timedelta(minutes=2))
         assert again.tg.sent(NORTE.id) == []
@@ -218,11 +223,13 @@ async def test_exactly_once_across_ticks_and_a_restart(engine, database: Databas
     assert await bot.scalar(select(func.count()).select_from(Digest)) == 1
 
 
-async def test_two_processes_racing_send_one_digest(engine, database: Database) -> None:
-    first = await start_bot(database.engine(), database.url)
+async def test_two_processes_racing_send_one_digest(
+    engine, database: Database, clock: FrozenClock
+) -> None:
+    first = await start_bot(database.engine(), database.url, clock)
     await setup_group(first)
     due = await schedule_soon(first)
-    second = await start_bot(database.engine(), database.url)
+    second = await start_bot(database.engine(), database.url, clock)
     second.group(NORTE)
     try:
         await asyncio.gather(tick(first, due), tick(second, due), tick(first, due))
@@ -311,7 +318,7 @@ async def test_the_facts_take_a_fixed_number_of_queries(bot: Bot) -> None:
         try:
             async with bot.db() as session:
                 group_id = (await session.execute(select(Membership.group_id))).scalars().first()
-                now = datetime.now(UTC)
+                now = bot.now()
                 await service.collect(
                     session, [group_id], now - timedelta(days=7), now + timedelta(days=1)
                 )
@@ -341,7 +348,7 @@ async def commitments_week(bot: Bot) -> datetime:
     from bot.groups.models import Group
 
     due = await schedule_soon(bot)
-    now = datetime.now(UTC)
+    now = bot.now()
     async with bot.db() as session:
         group_id = await session.scalar(select(Group.id))
         done = await create_commitment(
@@ -352,6 +359,7 @@ async def commitments_week(bot: Bot) -> datetime:
             now + timedelta(hours=1),
             [],
             ANA.id,
+            now=now,
         )
         await mark_done(session, done, LUIS.id, now + timedelta(minutes=5))
         late = now - timedelta(days=3, hours=1)
@@ -360,8 +368,9 @@ async def commitments_week(bot: Bot) -> datetime:
             now=now - timedelta(days=10),
         )  # fmt: skip
         await create_commitment(
-            session, group_id, "Comprar semillas", [JOAO.id], now + timedelta(days=4), [], ANA.id
-        )
+            session, group_id, "Comprar semillas", [JOAO.id], now + timedelta(days=4), [], ANA.id,
+            now=now,
+        )  # fmt: skip
     return due
 
 

@@ -11,9 +11,10 @@ from bot.commitments.service import block, create_commitment, drop
 from bot.groups.models import Group
 from bot.meetings.models import Meeting
 from bot.reviews.models import Attempt, Review, ReviewAnswer, ReviewSubject
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot, start_bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot, frozen_start, start_bot
 
-NOW = datetime.now(UTC)
+# an hour after each test's clock starts: what the tests set up happens before it
+NOW = frozen_start() + timedelta(hours=1)
 
 
 async def setup_group(bot: Bot) -> int:
@@ -45,7 +46,7 @@ def reviews(bot: Bot) -> list:
 
 
 async def tick(bot: Bot, moment: datetime) -> None:
-    await bot.runtime.scheduler.tick(bot.runtime, moment)
+    await bot.tick(moment)
 
 
 async def test_an_overdue_commitment_opens_a_review_once(bot: Bot) -> None:
@@ -66,12 +67,14 @@ async def test_an_overdue_commitment_opens_a_review_once(bot: Bot) -> None:
     assert await bot.scalar(select(func.count()).select_from(ReviewSubject)) == 1
 
 
-async def test_after_a_restart_the_scheduler_finds_the_overdue_work(engine, database) -> None:
-    first = await start_bot(engine, database.url)
+async def test_after_a_restart_the_scheduler_finds_the_overdue_work(
+    engine, database, clock
+) -> None:
+    first = await start_bot(engine, database.url, clock)
     group_id = await setup_group(first)
     await commitment(first, group_id, "Pedir luminarias", NOW - timedelta(days=8))
     await first.app.shutdown()
-    second = await start_bot(engine, database.url)
+    second = await start_bot(engine, database.url, clock)
     second.group(NORTE)
     try:
         await tick(second, NOW)

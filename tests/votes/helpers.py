@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.core.db import utcnow
 from bot.votes.models import Vote
 from tests.conftest import ANA, NORTE, Bot, seed_group
 from tests.telegram_double import Sent
@@ -33,17 +32,9 @@ async def press(bot: Bot, user: TUser, message: Sent, label_or_index: str | int)
     await bot.feed(bot.u.callback(user, bot.tg.message_json(NORTE.id, message.message_id), data))
 
 
-class Clock:
-    """Ticks of the scheduler at moments that move forward (the edit interval is 3 s)."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    async def tick(self, bot: Bot, after: timedelta = timedelta(seconds=4)) -> datetime:
-        self.offset += after
-        now = utcnow() + self.offset
-        await bot.runtime.scheduler.tick(bot.runtime, now)
-        return now
+async def later(bot: Bot, seconds: float = 4) -> datetime:
+    """The scheduler ticks `seconds` later (the edit interval is 3 s)."""
+    return await bot.tick(seconds=seconds)
 
 
 def reply_to(bot: Bot, message: Sent, user: TUser, text: str) -> dict:

@@ -20,7 +20,7 @@ async def versions(bot: Bot) -> list[CharterVersion]:
 async def pass_deadline(bot: Bot) -> None:
     closes_at = as_utc(await bot.scalar(select(Vote.closes_at).order_by(Vote.id.desc())))
     assert closes_at is not None
-    await bot.runtime.scheduler.tick(bot.runtime, closes_at + timedelta(seconds=1))
+    await bot.tick(closes_at + timedelta(seconds=1))
 
 
 async def test_a_member_proposes_new_goals_and_a_passed_vote_amends_the_charter(bot: Bot) -> None:

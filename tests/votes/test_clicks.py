@@ -8,13 +8,12 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.app import build_application
-from bot.core.db import utcnow
 from bot.groups.models import Membership
 from bot.votes import service
 from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings
 from tests.updates import TChat, TUser
-from tests.votes.helpers import Clock, open_vote, press, setup_group
+from tests.votes.helpers import later, open_vote, press, setup_group
 
 
 def edits(bot: Bot) -> int:
@@ -24,7 +23,6 @@ def edits(bot: Bot) -> int:
 async def test_a_burst_of_clicks_is_one_edit_and_edits_are_spaced(bot: Bot) -> None:
     people = [TUser(300 + i, f"Vecina {i}", None, "es") for i in range(12)]
     await setup_group(bot, *people)
-    clock = Clock()
     vote, message = await open_vote(bot, "/poll ¿Qué día? | Sábado | Domingo")
     for i, person in enumerate(people):
         await press(bot, person, message, i % 2)
@@ -32,32 +30,38 @@ async def test_a_burst_of_clicks_is_one_edit_and_edits_are_spaced(bot: Bot) -> N
     assert len(bot.tg.toasts()) == 12
     assert len(bot.app.job_queue.get_jobs_by_name(f"votes:refresh:{vote.id}")) == 1
     assert edits(bot) == 0
-    await clock.tick(bot)
+    await later(bot)
     assert edits(bot) == 1
     assert "Sábado: 6" in message.text and "Domingo: 6" in message.text
 
     await press(bot, people[0], message, 1)
-    await clock.tick(bot, timedelta(seconds=1))  # too soon after the last edit
+    await later(bot, 1)  # too soon after the last edit
     assert edits(bot) == 1
-    await clock.tick(bot, timedelta(seconds=3))
+    await later(bot, 3)
     assert edits(bot) == 2
     assert "Domingo: 7" in message.text
 
 
-async def test_the_refresh_job_edits_after_the_burst(bot: Bot, monkeypatch) -> None:
-    monkeypatch.setattr(service, "EDIT_INTERVAL", timedelta(seconds=0.3))
+async def test_the_refresh_job_edits_after_the_burst(bot: Bot) -> None:
     await setup_group(bot, LUIS, JOAO, MARY)
-    _, message = await open_vote(bot, "/propose Pintar")
-    await bot.app.job_queue.start()
-    try:
-        for person in (LUIS, JOAO, MARY, LUIS, JOAO):
-            await press(bot, person, message, 0 if person is not JOAO else 2)
-        await asyncio.sleep(1.0)
-    finally:
-        await bot.app.job_queue.stop()
-    assert 1 <= edits(bot) <= 2
+    vote, message = await open_vote(bot, "/propose Pintar")
+    for person in (LUIS, JOAO, MARY, LUIS, JOAO):
+        await press(bot, person, message, 0 if person is not JOAO else 2)
+    job = f"votes:refresh:{vote.id}"
+    assert await bot.run_jobs(job) == 1  # one job for the whole burst
+    assert edits(bot) == 1
     assert "✅ De acuerdo: 2 — Luis, Mary" in message.text
     assert "👎 En desacuerdo: 1 — João" in message.text
+
+    # a click right after the edit: its job finds it too soon, and waits for the interval
+    await press(bot, MARY, message, 2)
+    assert await bot.run_jobs(job) == 1
+    assert edits(bot) == 1
+    bot.clock.advance(service.EDIT_INTERVAL)
+    assert await bot.run_jobs(job) == 1
+    assert edits(bot) == 2
+    assert "👎 En desacuerdo: 2 — João, Mary" in message.text
+    assert bot.app.job_queue.get_jobs_by_name(job) == ()  # nothing left to do
 
 
 async def test_after_a_restart_the_pending_edit_still_happens(bot: Bot, database) -> None:
@@ -66,11 +70,13 @@ async def test_after_a_restart_the_pending_edit_still_happens(bot: Bot, database
     await press(bot, LUIS, message, 0)
     await bot.app.shutdown()  # the process stops before its refresh job ran
 
-    app = build_application(make_settings(database.url), request=bot.tg, engine=bot.engine)
+    app = build_application(
+        make_settings(database.url), request=bot.tg, engine=bot.engine, clock=bot.clock
+    )
     await app.initialize()
     try:
-        restarted = Bot(app=app, tg=bot.tg, u=bot.u, engine=bot.engine)
-        await Clock().tick(restarted)
+        restarted = Bot(app=app, tg=bot.tg, u=bot.u, engine=bot.engine, clock=bot.clock)
+        await later(restarted)
         assert "✅ De acuerdo: 1 — Luis" in message.text
     finally:
         await app.shutdown()
@@ -79,7 +85,6 @@ async def test_after_a_restart_the_pending_edit_still_happens(bot: Bot, database
 
 async def test_a_deleted_vote_message_does_not_crash_or_loop(bot: Bot, caplog) -> None:
     await setup_group(bot, LUIS)
-    clock = Clock()
     _vote, message = await open_vote(bot, "/propose Pintar")
     shown = bot.tg.message_json(NORTE.id, message.message_id)
     del bot.tg.messages[(NORTE.id, message.message_id)]  # an admin deleted it
@@ -88,13 +93,13 @@ async def test_a_deleted_vote_message_does_not_crash_or_loop(bot: Bot, caplog) -
         bot.u.callback(LUIS, shown, shown["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
     )
     assert bot.tg.toasts() == ["Tu voto: ✅ De acuerdo"]
-    await clock.tick(bot)
-    await clock.tick(bot)
-    await clock.tick(bot)
+    await later(bot)
+    await later(bot)
+    await later(bot)
     assert edits(bot) == 1  # tried once, then it stops trying
     assert await bot.scalar(select(Vote.message_id)) is None
     # it still closes at the deadline, with the result as a new message
-    await clock.tick(bot, timedelta(days=4))
+    await later(bot, 4 * 24 * 3600)
     result = bot.tg.last(NORTE.id)
     assert result.text.startswith("🗳 Decisión #1: Pintar") and result.reply_to is None
 
@@ -181,17 +186,16 @@ async def test_an_older_click_handled_late_does_not_overwrite_a_newer_one(bot: B
 
 async def test_two_open_votes_of_a_group_share_the_edit_budget(bot: Bot) -> None:
     await setup_group(bot, LUIS)
-    clock = Clock()
     _, first = await open_vote(bot, "/propose Pintar")
     _, second = await open_vote(bot, "/propose Fiesta")
-    await clock.tick(bot)
+    await later(bot)
     await press(bot, LUIS, first, 0)
     await press(bot, LUIS, second, 0)
-    await clock.tick(bot)  # one of the two now, the other 3 s later
+    await later(bot)  # one of the two now, the other 3 s later
     assert edits(bot) == 1
-    await clock.tick(bot, timedelta(seconds=1))
+    await later(bot, 1)
     assert edits(bot) == 1
-    await clock.tick(bot, timedelta(seconds=3))
+    await later(bot, 3)
     assert edits(bot) == 2
     assert "✅ De acuerdo: 1 — Luis" in first.text and "✅ De acuerdo: 1 — Luis" in second.text
 
@@ -206,7 +210,7 @@ async def test_someone_unknown_or_gone_who_presses_is_a_member_again(bot: Bot) -
     assert "Votaron: 0 · faltan: 1" in message.text  # Ana only
     await press(bot, LUIS, message, 0)
     await press(bot, stranger, message, 2)
-    await Clock().tick(bot)
+    await later(bot)
     assert "Votaron: 2 · faltan: 1" in message.text
     left = await bot.scalars(select(Membership.left_at))
     assert left == [None, None, None]
@@ -250,7 +254,7 @@ async def test_a_refresh_while_a_click_is_in_flight_shows_that_click(bot: Bot, m
     await press(bot, LUIS, message, 0)  # the vote is dirty: João's click does not mark it again
     clicking, go_on = await paused_click(bot, monkeypatch, JOAO, message, 2)
     refreshing = asyncio.create_task(
-        refresh(bot.runtime, vote.id, utcnow() + timedelta(seconds=10))
+        refresh(bot.runtime, vote.id, bot.now() + timedelta(seconds=10))
     )
     waited, _ = await waits_for_the_click(refreshing, clicking, go_on)
     assert waited  # for the click in flight to commit
@@ -267,7 +271,7 @@ async def test_closing_while_a_click_is_in_flight_counts_that_click(bot: Bot, mo
 
     async def close() -> bool:
         async with bot.db() as session:
-            return await service.close_vote(session, vote.id, utcnow())
+            return await service.close_vote(session, vote.id, bot.now())
 
     closing = asyncio.create_task(close())
     waited, closed = await waits_for_the_click(closing, clicking, go_on)

@@ -37,21 +37,24 @@ async def test_the_deadline_closes_the_vote_exactly_once_with_two_processes(
     _, message = await open_vote(bot, "/propose Pintar closes 2h")
     await press(bot, LUIS, message, 0)
     deadline = await closes_at(bot)
-    await bot.runtime.scheduler.tick(bot.runtime, deadline - timedelta(minutes=1))
+    await bot.tick(deadline - timedelta(minutes=1))
     assert results(bot) == []
 
-    other = build_application(make_settings(database.url), request=bot.tg, engine=database.engine())
+    other = build_application(
+        make_settings(database.url), request=bot.tg, engine=database.engine(), clock=bot.clock
+    )
     await other.initialize()
     try:
         from bot.core.runtime import runtime_of
 
         second = runtime_of(other)
-        after = deadline + timedelta(seconds=30)
+        after = bot.clock.set(deadline + timedelta(seconds=30))
         await asyncio.gather(
-            bot.runtime.scheduler.tick(bot.runtime, after),
-            second.scheduler.tick(second, after),
+            bot.runtime.scheduler.tick(bot.runtime),
+            second.scheduler.tick(second),
         )
-        await bot.runtime.scheduler.tick(bot.runtime, after + timedelta(minutes=1))
+
+        await bot.tick(after + timedelta(minutes=1))
     finally:
         await other.shutdown()
         await second.engine.dispose()
@@ -67,11 +70,11 @@ async def test_a_result_that_could_not_be_posted_is_posted_by_a_later_tick(bot: 
     deadline = await closes_at(bot)
     # the close and the sweep in the same tick both fail to post
     bot.tg.fail_next("sendMessage", bad_request("chat not found"), times=2)
-    await bot.runtime.scheduler.tick(bot.runtime, deadline + timedelta(seconds=1))
+    await bot.tick(deadline + timedelta(seconds=1))
     assert results(bot) == []
     assert await bot.scalar(select(Vote.closed_at)) is not None  # closed, not yet announced
-    await bot.runtime.scheduler.tick(bot.runtime, deadline + timedelta(seconds=40))
-    await bot.runtime.scheduler.tick(bot.runtime, deadline + timedelta(seconds=80))
+    await bot.tick(deadline + timedelta(seconds=40))
+    await bot.tick(deadline + timedelta(seconds=80))
     assert len(results(bot)) == 1
     assert "Nadie" not in results(bot)[0]
 
@@ -81,16 +84,16 @@ async def test_one_reminder_mentions_who_has_not_voted(bot: Bot) -> None:
     _, message = await open_vote(bot, "/propose Pintar closes 48h")
     await press(bot, LUIS, message, 0)
     deadline = await closes_at(bot)
-    await bot.runtime.scheduler.tick(bot.runtime, deadline - timedelta(hours=6, minutes=5))
+    await bot.tick(deadline - timedelta(hours=6, minutes=5))
     assert reminders(bot) == []
-    await bot.runtime.scheduler.tick(bot.runtime, deadline - timedelta(hours=5))
+    await bot.tick(deadline - timedelta(hours=5))
     [reminder] = reminders(bot)
     assert reminder.text.startswith("⏰ La votación “Pintar” cierra el ")
     assert reminder.reply_to == message.message_id
     for person in (ANA, JOAO, MARY):
         assert f'<a href="tg://user?id={person.id}">' in reminder.html
     assert f"tg://user?id={LUIS.id}" not in reminder.html
-    await bot.runtime.scheduler.tick(bot.runtime, deadline - timedelta(hours=4))
+    await bot.tick(deadline - timedelta(hours=4))
     assert len(reminders(bot)) == 1
 
 
@@ -105,9 +108,9 @@ async def test_the_reminder_waits_for_the_end_of_quiet_hours(bot: Bot) -> None:
         await session.execute(
             update(Group).values(quiet_start=(minute - 60) % 1440, quiet_end=(minute + 120) % 1440)
         )
-    await bot.runtime.scheduler.tick(bot.runtime, due + timedelta(minutes=30))
+    await bot.tick(due + timedelta(minutes=30))
     assert reminders(bot) == []
-    await bot.runtime.scheduler.tick(bot.runtime, due + timedelta(minutes=125))
+    await bot.tick(due + timedelta(minutes=125))
     assert reminders(bot)[0].text.startswith("⏰ La votación “Pintar”")
 
 
@@ -117,7 +120,7 @@ async def test_no_reminder_when_everyone_voted(bot: Bot) -> None:
     await press(bot, LUIS, message, 0)
     await press(bot, ANA, message, 1)
     deadline = await closes_at(bot)
-    await bot.runtime.scheduler.tick(bot.runtime, deadline - timedelta(hours=1))
+    await bot.tick(deadline - timedelta(hours=1))
     assert reminders(bot) == []
 
 
@@ -154,7 +157,7 @@ async def test_a_native_poll_closes_at_its_deadline_too(bot: Bot) -> None:
     vote = await bot.scalar(select(Vote))
     assert vote.multi and bot.tg.calls_of("sendPoll")[-1].params["allows_multiple_answers"]
     await bot.feed(bot.u.poll_answer(vote.native_poll_id, LUIS, [0, 1]))
-    await bot.runtime.scheduler.tick(bot.runtime, as_utc(vote.closes_at) + timedelta(seconds=1))
+    await bot.tick(as_utc(vote.closes_at) + timedelta(seconds=1))
     assert len(bot.tg.calls_of("stopPoll")) == 1
     assert "🤝 Empate entre “a”, “b”" in bot.tg.last(NORTE.id).text
 
@@ -185,5 +188,5 @@ async def test_a_close_whose_result_cannot_be_posted_now_is_posted_by_the_tick(b
     )
     assert results(bot) == []
     assert await bot.scalar(select(Vote.closed_at)) is not None
-    await bot.runtime.scheduler.tick(bot.runtime)
+    await bot.tick()
     assert len(results(bot)) == 1

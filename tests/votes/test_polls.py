@@ -7,12 +7,11 @@ from sqlalchemy import func, select
 
 from bot.votes.models import Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot
-from tests.votes.helpers import Clock, open_vote, press, setup_group
+from tests.votes.helpers import later, open_vote, press, setup_group
 
 
 async def test_a_single_choice_poll_with_a_winner(bot: Bot) -> None:
     await setup_group(bot, LUIS, JOAO, MARY)
-    clock = Clock()
     _vote, message = await open_vote(
         bot, "/poll ¿Dónde hacemos la feria? | Plaza | Escuela | Parque"
     )
@@ -22,7 +21,7 @@ async def test_a_single_choice_poll_with_a_winner(bot: Bot) -> None:
     await press(bot, JOAO, message, "Parque")
     await press(bot, MARY, message, "Parque")
     await press(bot, LUIS, message, "Parque")  # Luis changes his mind: the latest counts
-    await clock.tick(bot)
+    await later(bot)
     assert "Parque: 3 — Luis, João, Mary" in message.text
     assert "Plaza: 0" in message.text
     await bot.feed(
@@ -66,12 +65,11 @@ async def test_a_multiple_choice_poll_toggles_options_and_can_tie(bot: Bot) -> N
 
 async def test_an_anonymous_poll_shows_counts_without_names(bot: Bot) -> None:
     await setup_group(bot, LUIS, JOAO)
-    clock = Clock()
     vote, message = await open_vote(bot, "/poll Presupuesto | Sí | No anonymous")
     assert vote.anonymous and vote.options == ["Sí", "No"]
     await press(bot, LUIS, message, "Sí")
     await press(bot, JOAO, message, "No")
-    await clock.tick(bot)
+    await later(bot)
     assert "Sí: 1\n" in message.text and "Luis" not in message.text
     assert "anónima: solo conteos, sin nombres" in message.text
     # positions are still stored by person: anonymous is about what the group sees

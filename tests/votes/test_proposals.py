@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot
-from tests.votes.helpers import Clock, open_vote, press, reply_to, setup_group
+from tests.votes.helpers import later, open_vote, press, reply_to, setup_group
 
 AGREE, ABSTAIN, DISAGREE, BLOCK = 0, 1, 2, 3
 
@@ -40,7 +40,6 @@ async def test_a_proposal_is_one_message_with_four_buttons(bot: Bot) -> None:
 
 async def test_positions_change_until_close_and_the_message_shows_who(bot: Bot) -> None:
     await setup_group(bot, LUIS, JOAO)
-    clock = Clock()
     vote, message = await open_vote(bot, "/propose Pintar el mural")
     await press(bot, LUIS, message, AGREE)
     await press(bot, JOAO, message, DISAGREE)
@@ -54,19 +53,18 @@ async def test_positions_change_until_close_and_the_message_shows_who(bot: Bot) 
     ]
     assert await positions(bot, vote) == {LUIS.id: (1, None), JOAO.id: (2, None)}
     assert message.edits == 0  # the edit waits for the refresh, not for each click
-    await clock.tick(bot)
+    await later(bot)
     assert message.edits == 1
     assert "✅ De acuerdo: 1 — Luis" in message.text
     assert "🤷 Me abstengo: 1 — João" in message.text
     assert "👎 En desacuerdo: 0" in message.text
     assert "Votaron: 2 · faltan: 1" in message.text
-    await clock.tick(bot)
+    await later(bot)
     assert message.edits == 1  # nothing new: no edit
 
 
 async def test_a_block_asks_for_a_reason_given_by_replying(bot: Bot) -> None:
     await setup_group(bot, LUIS, JOAO)
-    clock = Clock()
     vote, message = await open_vote(bot, "/propose Cerrar la calle el domingo")
     await press(bot, LUIS, message, BLOCK)
     assert "Responde al mensaje de la votación con tu razón" in bot.tg.toasts()[-1]
@@ -75,7 +73,7 @@ async def test_a_block_asks_for_a_reason_given_by_replying(bot: Bot) -> None:
     # someone without a position replying is just talking
     await bot.feed(reply_to(bot, message, JOAO, "¿a qué hora?"))
     assert await positions(bot, vote) == {LUIS.id: (8, "Hay feria ese día")}
-    await clock.tick(bot)
+    await later(bot)
     assert "⛔ Bloqueo: 1 — Luis ✍" in message.text
     assert len(bot.tg.sent(NORTE.id)) == 2  # replies are stored silently
 

@@ -22,7 +22,7 @@ async def passed(bot: Bot, by=LUIS, text: str = "/propose Pintar el mural closes
     await press(bot, ANA, message, 0)
     await press(bot, LUIS, message, 0)
     closes_at = as_utc(await bot.scalar(select(Vote.closes_at).order_by(Vote.id.desc())))
-    await bot.runtime.scheduler.tick(bot.runtime, closes_at + timedelta(seconds=1))
+    await bot.tick(closes_at + timedelta(seconds=1))
     return bot.tg.last(NORTE.id)
 
 
@@ -94,7 +94,7 @@ async def test_only_passed_proposals_have_the_button_and_forged_presses_are_stal
     _, message = await open_vote(bot, "/propose Cerrar la calle closes 2h", by=LUIS)
     await press(bot, LUIS, message, 2)  # disagree
     closes_at = as_utc(await bot.scalar(select(Vote.closes_at)))
-    await bot.runtime.scheduler.tick(bot.runtime, closes_at + timedelta(seconds=1))
+    await bot.tick(closes_at + timedelta(seconds=1))
     result = bot.tg.last(NORTE.id)
     assert "Decisión #1" in result.text and result.buttons == []
     vote_id = await bot.scalar(select(Vote.id))

@@ -21,8 +21,8 @@ async def no_quorum(bot: Bot, text: str) -> Vote:
     vote, message = await open_vote(bot, text)
     await press(bot, LUIS, message, 0)
     closes_at = as_utc(vote.closes_at)
-    await bot.runtime.scheduler.tick(bot.runtime, closes_at + timedelta(seconds=1))
-    await bot.runtime.scheduler.tick(bot.runtime, closes_at + timedelta(minutes=2))
+    await bot.tick(closes_at + timedelta(seconds=1))
+    await bot.tick(closes_at + timedelta(minutes=2))
     return vote
 
 
