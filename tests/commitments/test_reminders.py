@@ -12,7 +12,7 @@ from bot.commitments import service
 from bot.commitments.models import Commitment, Reminder
 from bot.groups.models import Group, Person
 from tests.commitments.helpers import setup_group
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, start_bot
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, next_local, start_bot
 from tests.telegram_double import bad_request
 from tests.updates import private_chat
 
@@ -97,6 +97,23 @@ async def test_quiet_hours_delay_a_reminder(bot: Bot) -> None:
     await tick(bot, due - timedelta(hours=15))  # 08:00 in Bogotá, the day of the due date
     assert len(bot.tg.sent(NORTE.id)) == before + 1
     assert "⏰" in bot.tg.last(NORTE.id).text
+
+
+async def test_a_reminder_due_as_the_quiet_hours_begin_waits_until_half_past_seven(
+    bot: Bot,
+) -> None:
+    await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/rules quiet 22:00-07:30"))
+    assert bot.tg.last(NORTE.id).text.startswith("🌙 Horas de silencio: 22:00-07:30.")
+    reminder_at = next_local(bot.now() + timedelta(days=1), "America/Bogota", 22, 0)
+    await make(bot, [JOAO.id], reminder_at + timedelta(hours=24))  # due at 22:00 the next day
+    before = len(bot.tg.sent(NORTE.id))
+    await tick(bot, reminder_at)  # 22:00 exactly: the quiet hours have begun
+    await tick(bot, next_local(reminder_at, "America/Bogota", 7, 29))
+    assert bot.tg.sent(NORTE.id)[before:] == []
+    await tick(bot, next_local(reminder_at, "America/Bogota", 7, 30))
+    [reminder] = bot.tg.sent(NORTE.id)[before:]
+    assert reminder.text.startswith("João: ⏰ Recordatorio: #1 “Repartir volantes” vence ")
 
 
 async def test_a_blocked_private_reminder_falls_back_to_the_group(bot: Bot) -> None:

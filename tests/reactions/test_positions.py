@@ -48,6 +48,41 @@ async def test_the_tally_counts_meanings_names_people_and_counts_who_did_not_rea
     assert reply.reply_to is not None  # it answers the command
 
 
+async def test_someone_who_took_their_reaction_off_hides_nobody_after_them(bot: Bot) -> None:
+    said = await setup_group(bot)
+    mid = said["message_id"]
+    await bot.feed(
+        bot.u.reaction(NORTE, ANA, mid, ["👍"]),
+        bot.u.reaction(NORTE, ANA, mid, [], ["👍"]),  # Ana takes it off, before the others react
+        bot.u.reaction(NORTE, JOAO, mid, ["👍"]),
+        bot.u.reaction(NORTE, MARY, mid, ["👎"]),
+    )
+    await bot.feed(bot.u.command(NORTE, LUIS, "/positions", reply_to=said))
+    assert bot.tg.last(NORTE.id).text == (
+        "Posturas sobre este mensaje:\n"
+        "👍 De acuerdo: 1 — João\n"
+        "👎 En desacuerdo: 1 — Mary\n"
+        "🤔 Tiene dudas: 0\n"
+        "👀 Visto: 0\n"
+        "2 integrantes del grupo no han reaccionado."  # Luis, and Ana now
+    )
+
+
+async def test_anonymous_counts_of_two_emoji_with_one_meaning_are_summed(bot: Bot) -> None:
+    said = await setup_group(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/positions map 👍=agree 🙏=agree 👎=disagree"))
+    await bot.feed(
+        bot.u.reaction_count(NORTE, said["message_id"], [("👍", 3), ("🙏", 2), ("🔥", 9)])
+    )
+    await bot.feed(bot.u.command(NORTE, LUIS, "/positions", reply_to=said))
+    assert bot.tg.last(NORTE.id).text == (
+        "Posturas sobre este mensaje (anónimas, solo cantidades):\n"
+        "De acuerdo: 5\n"
+        "En desacuerdo: 0\n"
+        "2 integrantes del grupo no han reaccionado."
+    )
+
+
 async def test_positions_without_a_reply_gets_an_example(bot: Bot) -> None:
     await setup_group(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/positions"))

@@ -115,6 +115,32 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
             "/propose Pintar quorum 150%",
             "El quórum “150%” debe ser un porcentaje de 1% a 100%. Ejemplo: quorum 50%",
         ),
+        (
+            "/propose Pintar quorum 101%",
+            "El quórum “101%” debe ser un porcentaje de 1% a 100%. Ejemplo: quorum 50%",
+        ),
+        (
+            "/propose Pintar quorum 0%",
+            "El quórum “0%” debe ser un porcentaje de 1% a 100%. Ejemplo: quorum 50%",
+        ),
+        (
+            "/propose Pintar quorum",
+            "Indica el quórum como porcentaje de integrantes. Ejemplo: quorum 50%",
+        ),
+        ("/propose Pintar closes", "No entiendo la hora de cierre “”. Escríbela así: closes 48h"),
+        (
+            "/propose Pintar closes 100 días",
+            "Una votación puede estar abierta hasta 90 días. Ejemplo: closes 7d",
+        ),
+        ("/propose " + "x" * 301, "La pregunta puede tener hasta 300 caracteres; esta tiene 301."),
+        (
+            "/poll ¿Dónde? | Plaza | plaza",
+            "Hay dos opciones iguales. Cada opción debe ser distinta.",
+        ),
+        (
+            "/poll ¿Qué? | " + " | ".join(f"op{i}" for i in range(11)),
+            "Una encuesta puede tener hasta 10 opciones; esta tiene 11.",
+        ),
     ],
 )
 async def test_bad_input_gets_a_short_answer_with_an_example(
@@ -131,3 +157,38 @@ async def test_votes_are_opened_in_groups_only(bot: Bot) -> None:
 
     await bot.feed(bot.u.command(private_chat(LUIS), LUIS, "/propose Pintar"))
     assert bot.tg.last(LUIS.id).text.startswith("Ese comando funciona en un grupo.")
+
+
+async def test_a_poll_nobody_voted_in_closes_with_its_figures(bot: Bot) -> None:
+    await setup_group(bot, LUIS, JOAO)
+    _, message = await open_vote(bot, "/poll ¿Dónde hacemos la feria? | Plaza | Escuela")
+    await bot.feed(
+        bot.u.command(
+            NORTE, ANA, "/close", reply_to=bot.tg.message_json(NORTE.id, message.message_id)
+        )
+    )
+    result = bot.tg.last(NORTE.id)
+    assert result.text.startswith("🗳 Decisión #1: ¿Dónde hacemos la feria?\nNadie votó")
+    assert "Plaza 0 · Escuela 0" in result.text
+    assert "Votaron: 0 de 3 integrantes." in result.text
+    assert "Perdón" not in result.text  # not the apology for a failure
+    assert (await bot.scalar(select(Vote.outcome))) == "no_votes"
+
+
+async def test_the_limits_themselves_are_allowed(bot: Bot) -> None:
+    await setup_group(bot, LUIS)
+    ten = " | ".join(f"op{i}" for i in range(10))
+    for command in (
+        f"/poll ¿Qué? | {ten}",
+        "/propose " + "x" * 300,
+        "/propose Pintar quorum 100%",
+        "/propose Pintar quorum 1%",
+        "/propose Pintar closes 90 días",
+    ):
+        before = await bot.scalar(select(func.count()).select_from(Vote))
+        await bot.feed(bot.u.command(NORTE, LUIS, command))
+        assert await bot.scalar(select(func.count()).select_from(Vote)) == before + 1, command
+    quorums = await bot.scalars(select(Vote.quorum).order_by(Vote.id))
+    assert quorums[2:4] == [100, 1]
+    options = await bot.scalar(select(Vote.options).order_by(Vote.id).limit(1))
+    assert len(options) == 10
