@@ -50,16 +50,28 @@ class QuietHours:
 
     def release(self, when: datetime, timezone: str) -> datetime:
         """The first moment at or after `when` outside the quiet hours (UTC)."""
-        local = when.astimezone(ZoneInfo(timezone))
-        minute = local.hour * 60 + local.minute
-        if not self.contains(minute):
-            return when.astimezone(UTC)
-        end = time(self.end // 60, self.end % 60)
+        zone = ZoneInfo(timezone)
+        when = when.astimezone(UTC)
+        local = when.astimezone(zone)
+        if not self.contains(_minute_of(local)):
+            return when
         day = local.date()
-        if self.start > self.end and minute >= self.start:
+        if self.start > self.end and _minute_of(local) >= self.start:
             day += timedelta(days=1)  # after the start, before midnight: ends tomorrow
-        released = datetime.combine(day, end, tzinfo=ZoneInfo(timezone))
-        return released.astimezone(UTC)
+        end = datetime.combine(day, time(self.end // 60, self.end % 60))
+        # The end's local time can happen twice (clocks turned back: the later one is still to
+        # come when `when` is in the repeated hour) or never (clocks jumped past it: the quiet
+        # hours end at the jump, the first minute between the two readings that is outside).
+        ends = sorted({end.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1)})
+        later = [e for e in ends if e >= when] or [when]
+        moment, last = later[0], later[-1]
+        while moment < last and self.contains(_minute_of(moment.astimezone(zone))):
+            moment += timedelta(minutes=1)
+        return moment
+
+
+def _minute_of(local: datetime) -> int:
+    return local.hour * 60 + local.minute
 
 
 def _hhmm(minutes: int) -> str:

@@ -277,3 +277,24 @@ def test_every_minute_of_a_day_goes_out_at_the_first_moment_outside(text: str, z
             assert (local.hour * 60 + local.minute, local.second) == (quiet.end, 0)
         else:
             assert released == due
+
+
+# -- the nights the clocks change (found by mutation testing's helper, 2026-12) ------------------
+
+
+def test_when_the_clocks_turn_back_the_repeated_quiet_hour_still_waits() -> None:
+    # Santiago turns back from 00:00 (-03) to 23:00 (-04) on Sunday 5 April 2026: 23:00-23:59
+    # happens twice. A message due at the second 23:10 waits for the second 23:30.
+    quiet = QuietHours.parse("22:00-23:30")
+    due = datetime(2026, 4, 5, 3, 10, tzinfo=UTC)  # the second 23:10, at -04
+    released = release_time(due, quiet, "America/Santiago")
+    assert released == datetime(2026, 4, 5, 3, 30, tzinfo=UTC)  # the second 23:30
+    assert released >= due
+
+
+def test_when_the_clocks_jump_past_the_end_the_quiet_hours_end_at_the_jump() -> None:
+    # Santiago jumps from 00:00 (-04) to 01:00 (-03) on Sunday 6 September 2026: 00:30 never
+    # happens, and the quiet hours 22:00-00:30 end when the clocks jump (01:00, 04:00 UTC).
+    quiet = QuietHours.parse("22:00-00:30")
+    due = datetime(2026, 9, 6, 3, 0, tzinfo=UTC)  # 23:00 on Saturday, at -04
+    assert release_time(due, quiet, "America/Santiago") == datetime(2026, 9, 6, 4, 0, tzinfo=UTC)
