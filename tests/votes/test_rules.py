@@ -20,6 +20,7 @@ from bot.votes.rules import (
     PASSED,
     TIE,
     WINNER,
+    Outcome,
     Stance,
 )
 
@@ -44,24 +45,41 @@ def s(*options: int, reason: bool = False) -> Stance:
         ("Pintar QUORUM 100 Anónimo", "Pintar", None, 100, True),
         ("a | b | c encerra 3d", "a | b | c", "3d", None, False),
         ("", "", None, None, False),
+        # the options alone, with no text before them
+        ("quorum 50%", "", None, 50, False),
+        ("closes 48h", "", "48h", None, False),
+        ("anonymous", "", None, None, True),
     ],
 )
 def test_options_are_read_from_the_end(text, rest, closes, quorum, anonymous) -> None:
     assert rules.read_tail(text) == rules.Tail(rest, closes, quorum, anonymous)
 
 
-@pytest.mark.parametrize("raw", ["150%", "0%", "-5%", "abc", "50.5%"])
+@pytest.mark.parametrize("raw", ["150%", "101", "0%", "-5%", "abc", "50.5%"])
 def test_a_quorum_outside_1_to_100_is_refused(raw: str) -> None:
     with pytest.raises(DomainError) as error:
         rules.read_tail(f"Pintar quorum {raw}")
-    assert error.value.kwargs["example"] == "quorum 50%"
+    assert error.value.message.startswith("The quorum “{value}” must be a percentage")
+    assert error.value.kwargs == {"value": raw, "example": "quorum 50%"}
 
 
-def test_a_bare_quorum_or_closes_word_asks_for_the_value() -> None:
-    with pytest.raises(DomainError):
-        rules.read_tail("Pintar quorum")
-    with pytest.raises(DomainError):
-        rules.read_tail("Pintar closes")
+@pytest.mark.parametrize(("raw", "value"), [("1%", 1), ("100%", 100), (" 7 ", 7), ("0050", 50)])
+def test_a_quorum_from_1_to_100_is_read(raw: str, value: int) -> None:
+    assert rules.parse_quorum(raw) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint", "kwargs"),
+    [
+        ("Pintar quorum", "Give the quorum as a percentage", {"example": "quorum 50%"}),
+        ("Pintar closes", "I can't read the closing time", {"value": "", "example": "closes 48h"}),
+    ],
+)
+def test_a_bare_quorum_or_closes_word_asks_for_the_value(text, complaint, kwargs) -> None:
+    with pytest.raises(DomainError) as error:
+        rules.read_tail(text)
+    assert error.value.message.startswith(complaint)
+    assert error.value.kwargs == kwargs
 
 
 @pytest.mark.parametrize(
@@ -76,27 +94,52 @@ def test_a_poll_is_a_question_and_options(text, question, options, multi, native
     assert rules.read_poll(text) == rules.PollText(question, options, multi, native)
 
 
+LONG_OPTION = "".join(f"{i:02}" for i in range(51))  # 102 characters: 000102…50
+
+
 @pytest.mark.parametrize(
-    ("text", "complaint"),
+    ("text", "complaint", "kwargs"),
     [
-        ("| a | b", "What is the question?"),
-        ("", "What is the question?"),
-        ("Q | solo una", "at least two options"),
-        ("Q", "at least two options"),
-        ("Q | " + " | ".join(f"o{i}" for i in range(30)), "at most {max} options"),
-        ("Q | a | " + "x" * 101, "at most {max} characters"),
-        ("Q | Plaza | plaza", "Two options are the same"),
-        ("x" * 301 + " | a | b", "The question can have at most"),
+        ("| a | b", "What is the question?", {"example": rules.POLL_EXAMPLE}),
+        ("", "What is the question?", {"example": rules.POLL_EXAMPLE}),
+        ("Q | solo una", "A poll needs at least two options", {"example": rules.POLL_EXAMPLE}),
+        ("Q", "A poll needs at least two options", {"example": rules.POLL_EXAMPLE}),
+        ("Q | a |  | ", "A poll needs at least two options", {"example": rules.POLL_EXAMPLE}),
+        (
+            "Q | " + " | ".join(f"o{i}" for i in range(30)),
+            "A poll can have at most {max} options",
+            {"max": 10, "count": 30},
+        ),
+        (
+            "Q | " + " | ".join(f"o{i}" for i in range(11)),
+            "A poll can have at most {max} options",
+            {"max": 10, "count": 11},
+        ),
+        # the option is quoted by its first 30 characters
+        (
+            "Q | a | " + LONG_OPTION,
+            "Each option can have at most {max} characters",
+            {"max": 100, "option": LONG_OPTION[:30]},
+        ),
+        ("Q | Plaza | plaza", "Two options are the same", {}),
+        (
+            "x" * 301 + " | a | b",
+            "The question can have at most {max} characters",
+            {"max": 300, "count": 301},
+        ),
     ],
 )
-def test_bad_polls_are_refused_with_the_reason(text: str, complaint: str) -> None:
+def test_bad_polls_are_refused_with_the_reason(text: str, complaint: str, kwargs) -> None:
     with pytest.raises(DomainError) as error:
         rules.read_poll(text)
-    assert complaint in error.value.message
+    assert error.value.message.startswith(complaint)
+    assert error.value.kwargs == kwargs
 
 
-def test_an_option_of_exactly_100_characters_is_fine() -> None:
-    assert len(rules.read_poll("Q | a | " + "x" * 100).options[1]) == 100
+def test_the_limits_themselves_are_fine() -> None:
+    ten = [f"o{i}" for i in range(10)]
+    poll = rules.read_poll("x" * 300 + " | " + " | ".join(ten[:-1]) + " | " + "y" * 100)
+    assert (len(poll.question), len(poll.options), len(poll.options[-1])) == (300, 10, 100)
 
 
 @pytest.mark.parametrize(
@@ -122,13 +165,24 @@ def test_closing_times(phrase, expected) -> None:
         ("cuando sea", "I can't read the closing time"),
         ("hoy 08:00", "has already passed"),
         ("15/12/2020 10:00", "has already passed"),
+        # 10:00 in Bogotá is now itself: a vote must close after it opens
+        ("hoy 10:00", "has already passed"),
         ("200d", "at most {days} days"),
+        ("91d", "at most {days} days"),
     ],
 )
 def test_bad_closing_times(phrase: str, complaint: str) -> None:
     with pytest.raises(DomainError) as error:
         rules.closing_time(phrase, tz="America/Bogota", now=NOW)
     assert complaint in error.value.message
+    if "{days}" in complaint:
+        assert error.value.kwargs == {"days": 90, "example": "closes 7d"}
+    else:
+        assert error.value.kwargs == {"value": phrase, "example": "closes 48h"}
+
+
+def test_a_vote_can_stay_open_exactly_90_days() -> None:
+    assert rules.closing_time("90d", tz="UTC", now=NOW) == NOW + timedelta(days=90)
 
 
 @pytest.mark.parametrize(
@@ -141,6 +195,9 @@ def test_bad_closing_times(phrase: str, complaint: str) -> None:
         (2, 3, 66, True),
         (10, 10, 100, True),
         (0, 0, 50, True),
+        # 50 of 101 members is just under half
+        (50, 101, 50, False),
+        (51, 101, 50, True),
     ],
 )
 def test_quorum(voters: int, members: int, quorum: int | None, met: bool) -> None:
@@ -148,42 +205,49 @@ def test_quorum(voters: int, members: int, quorum: int | None, met: bool) -> Non
 
 
 @pytest.mark.parametrize(
-    ("stances", "members", "quorum", "kind", "counts"),
+    ("stances", "members", "quorum", "kind", "counts", "voters"),
     [
-        ([s(AGREE), s(AGREE), s(DISAGREE)], 5, None, PASSED, (2, 0, 1, 0)),
-        ([s(AGREE), s(DISAGREE)], 5, None, NOT_PASSED, (1, 0, 1, 0)),
-        ([s(ABSTAIN), s(ABSTAIN)], 5, None, NOT_PASSED, (0, 2, 0, 0)),
-        ([], 5, None, NOT_PASSED, (0, 0, 0, 0)),
-        ([s(AGREE), s(AGREE), s(BLOCK, reason=True)], 5, None, BLOCKED, (2, 0, 0, 1)),
+        ([s(AGREE), s(AGREE), s(DISAGREE)], 5, None, PASSED, (2, 0, 1, 0), 3),
+        ([s(AGREE), s(DISAGREE)], 5, None, NOT_PASSED, (1, 0, 1, 0), 2),
+        ([s(ABSTAIN), s(ABSTAIN)], 5, None, NOT_PASSED, (0, 2, 0, 0), 2),
+        ([], 5, None, NOT_PASSED, (0, 0, 0, 0), 0),
+        ([s(AGREE), s(AGREE), s(BLOCK, reason=True)], 5, None, BLOCKED, (2, 0, 0, 1), 3),
         # a Block without a reason counts as a Disagree
-        ([s(AGREE), s(AGREE), s(BLOCK)], 5, None, PASSED, (2, 0, 1, 0)),
-        ([s(AGREE), s(BLOCK)], 5, None, NOT_PASSED, (1, 0, 1, 0)),
+        ([s(AGREE), s(AGREE), s(BLOCK)], 5, None, PASSED, (2, 0, 1, 0), 3),
+        ([s(AGREE), s(BLOCK)], 5, None, NOT_PASSED, (1, 0, 1, 0), 2),
         # quorum comes first, even before a block
-        ([s(AGREE), s(BLOCK, reason=True)], 5, 50, NO_QUORUM, (1, 0, 0, 1)),
-        ([s(AGREE), s(AGREE), s(AGREE)], 5, 60, PASSED, (3, 0, 0, 0)),
+        ([s(AGREE), s(BLOCK, reason=True)], 5, 50, NO_QUORUM, (1, 0, 0, 1), 2),
+        ([s(AGREE), s(AGREE), s(AGREE)], 5, 60, PASSED, (3, 0, 0, 0), 3),
         # no position (0) is not a voter
-        ([Stance(0), s(AGREE)], 4, 50, NO_QUORUM, (1, 0, 0, 0)),
+        ([Stance(0), s(AGREE)], 4, 50, NO_QUORUM, (1, 0, 0, 0), 1),
     ],
 )
-def test_proposal_outcomes(stances, members, quorum, kind, counts) -> None:
+def test_proposal_outcomes(stances, members, quorum, kind, counts, voters) -> None:
     outcome = rules.proposal_outcome(stances, members, quorum)
-    assert (outcome.kind, outcome.counts) == (kind, counts)
+    assert outcome == Outcome(kind, counts, voters, members)
 
 
 @pytest.mark.parametrize(
-    ("stances", "n", "quorum", "kind", "winners", "counts"),
+    ("stances", "n", "quorum", "kind", "winners", "counts", "voters"),
     [
-        ([s(0), s(1), s(1)], 3, None, WINNER, (1,), (1, 2, 0)),
-        ([s(0), s(1)], 3, None, TIE, (0, 1), (1, 1, 0)),
-        ([], 2, None, NO_VOTES, (), (0, 0)),
-        ([s(0, 2), s(2)], 3, None, WINNER, (2,), (1, 0, 2)),  # multi-choice
-        ([s(0, 1), s(0, 1)], 2, None, TIE, (0, 1), (2, 2)),
-        ([s(0)], 2, 50, NO_QUORUM, (), (1, 0)),
+        ([s(0), s(1), s(1)], 3, None, WINNER, (1,), (1, 2, 0), 3),
+        ([s(0), s(1)], 3, None, TIE, (0, 1), (1, 1, 0), 2),
+        ([], 2, None, NO_VOTES, (), (0, 0), 0),
+        ([s(0, 2), s(2)], 3, None, WINNER, (2,), (1, 0, 2), 2),  # multi-choice
+        ([s(0, 1), s(0, 1)], 2, None, TIE, (0, 1), (2, 2), 2),
+        # 4 members: a quorum of 75% needs 3 voters, and no position (0) is not one
+        ([s(0)], 2, 50, NO_QUORUM, (), (1, 0), 1),
+        ([s(0), s(1), Stance(0)], 2, 75, NO_QUORUM, (), (1, 1), 2),
+        ([s(1), s(1), s(0)], 2, 75, WINNER, (1,), (1, 2), 3),
+        # a choice beyond the poll's options is not counted
+        ([s(0, 2), s(1, 5)], 2, None, TIE, (0, 1), (1, 1), 2),
+        # a poll without options has no votes (and no crash)
+        ([], 0, None, NO_VOTES, (), (), 0),
     ],
 )
-def test_poll_outcomes(stances, n, quorum, kind, winners, counts) -> None:
+def test_poll_outcomes(stances, n, quorum, kind, winners, counts, voters) -> None:
     outcome = rules.poll_outcome(stances, n, 4, quorum)
-    assert (outcome.kind, outcome.winners, outcome.counts) == (kind, winners, counts)
+    assert outcome == Outcome(kind, counts, voters, 4, winners)
 
 
 @pytest.mark.parametrize(
