@@ -66,6 +66,7 @@ async def test_the_deadline_closes_the_vote_exactly_once_with_two_processes(
 
 async def test_a_result_that_could_not_be_posted_is_posted_by_a_later_tick(bot: Bot) -> None:
     await setup_group(bot, LUIS)
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest off"))  # no other send to fail instead
     _, _message = await open_vote(bot, "/propose Pintar closes 1h")
     deadline = await closes_at(bot)
     # the close and the sweep in the same tick both fail to post
