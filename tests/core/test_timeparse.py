@@ -7,7 +7,7 @@ Tue 8, Wed 9, Tue 15, Thu 24, Thu 31. 1 January 2027 is a Friday. Bogotá is UTC
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +17,7 @@ from bot.core.timeparse import BadTime, looks_like_time, parse_deadline, parse_d
 BOGOTA = "America/Bogota"  # UTC-5, no daylight saving
 MADRID = "Europe/Madrid"  # CET/CEST: jumps 02:00→03:00 on 28 March 2027, back 03:00→02:00 on 31 Oct
 SAO_PAULO = "America/Sao_Paulo"  # had DST until 2019: 00:00→01:00 on 4 Nov 2018, back 16 Feb 2019
+SANTIAGO = "America/Santiago"  # UTC-3 in summer, UTC-4 from 5 Apr 2026 to 6 Sep 2026 (at 00:00)
 NOW = datetime(2026, 12, 2, 14, 0, tzinfo=ZoneInfo(BOGOTA))  # a Wednesday afternoon
 
 
@@ -73,6 +74,14 @@ SPANISH = [
     ("vie 18:00", (2026, 12, 4, 18, 0)),
     ("sáb 10hs.", (2026, 12, 5, 10, 0)),
     ("viernes, 18:00", (2026, 12, 4, 18, 0)),
+    ("El viernes a las 18:00.", (2026, 12, 4, 18, 0)),  # a sentence's full stop
+    ("mañana 10", (2026, 12, 3, 10, 0)),
+    ("15/12 18:30", (2026, 12, 15, 18, 30)),
+    ("23:59", (2026, 12, 2, 23, 59)),
+    ("18h", (2026, 12, 2, 18, 0)),  # as a moment; parse_deadline reads it as 18 hours
+    ("19h30", (2026, 12, 2, 19, 30)),
+    ("20 horas", (2026, 12, 2, 20, 0)),
+    ("30/11", (2027, 11, 30, 9, 0)),  # 30 November 2026 is gone
 ]
 PORTUGUESE = [
     ("sexta 19h", (2026, 12, 4, 19, 0)),
@@ -118,6 +127,8 @@ ENGLISH = [
     ("jan 15", (2027, 1, 15, 9, 0)),
     ("wed 13:00", (2026, 12, 9, 13, 0)),
     ("7 p.m.", (2026, 12, 2, 19, 0)),
+    ("1pm", (2026, 12, 3, 13, 0)),  # 13:00 today is gone
+    ("friday 1am", (2026, 12, 4, 1, 0)),
 ]
 
 
@@ -128,6 +139,35 @@ def test_phrases_people_type(text: str, expected: tuple[int, int, int, int, int]
 
 def test_the_table_is_big_enough() -> None:
     assert len(SPANISH + PORTUGUESE + ENGLISH) >= 60
+
+
+# the edges of each part of the day, on Friday 4 December 2026
+PARTS_OF_THE_DAY = [
+    ("viernes 1 de la mañana", 1, 0),
+    ("viernes 12 de la mañana", 12, 0),  # noon, as people say it
+    ("viernes 1 de la madrugada", 1, 0),
+    ("viernes 12 de la madrugada", 0, 0),
+    ("viernes 1 de la tarde", 13, 0),
+    ("viernes 12 de la tarde", 12, 0),
+    ("viernes 5 de la noche", 17, 0),
+    ("viernes 11 de la noche", 23, 0),
+    ("sexta 6 da manhã", 6, 0),
+    ("sexta 4 da madrugada", 4, 0),
+    ("sexta 11 da noite", 23, 0),
+    ("friday 1 pm", 13, 0),
+    ("friday 11pm", 23, 0),
+    ("friday 11:59 pm", 23, 59),
+    ("friday 12am", 0, 0),
+    ("friday 12pm", 12, 0),
+    ("friday 1 in the afternoon", 13, 0),
+    ("friday 5 in the evening", 17, 0),
+    ("friday 11 at night", 23, 0),
+]
+
+
+@pytest.mark.parametrize(("text", "hour", "minute"), PARTS_OF_THE_DAY)
+def test_parts_of_the_day_at_their_edges(text: str, hour: int, minute: int) -> None:
+    assert when(text) == local(2026, 12, 4, hour, minute)
 
 
 BAD_MOMENTS = [
@@ -142,6 +182,12 @@ BAD_MOMENTS = [
     "2026-02-30",
     "viernes 18:99",
     "18:5",
+    "18:60",
+    "31/04",  # April has 30 days
+    "31/11 10:00",
+    "29/02/2027",  # not a leap year
+    "31/12/1899",
+    "01/01/3000",
     "18",  # a lone number is not a time
     "48h",  # a duration is not a moment
     "hola",
@@ -151,6 +197,15 @@ BAD_MOMENTS = [
     "0am",
     "13 de la mañana",
     "3 de la noche",
+    "viernes 0 de la mañana",
+    "viernes 0 de la madrugada",
+    "viernes 7 de la madrugada",
+    "viernes 13 de la madrugada",
+    "viernes 0 de la tarde",
+    "viernes 13 de la tarde",
+    "viernes 4 de la noche",
+    "viernes 12 de la noche",
+    "sexta 13 da tarde",
     "domingo 5/12",  # 5 December 2026 is a Saturday
     "12/31",  # month first is never read
     "medianoche",
@@ -203,6 +258,23 @@ def test_a_date_without_year_is_the_next_one_not_in_the_past() -> None:
     assert when("02/12 10:00") == local(2027, 12, 2, 10, 0)  # today, gone: next year
     assert when("01/12") == local(2027, 12, 1, 9, 0)  # yesterday: next year
     assert when("29/02") == local(2028, 2, 29, 9, 0)  # next leap day
+    assert when("29/02/2028 10:00") == local(2028, 2, 29, 10, 0)
+
+
+def test_a_leap_day_may_be_eight_years_away() -> None:
+    # 2100 is not a leap year: after 29 February 2096 the next one is in 2104
+    march_2096 = datetime(2096, 3, 1, tzinfo=UTC)
+    assert when("29/02", march_2096, "UTC") == datetime(2104, 2, 29, 9, 0, tzinfo=UTC)
+
+
+def test_new_year_at_midnight_east_of_greenwich() -> None:
+    assert when("1/1 0:00", NOW, "Europe/Berlin") == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+
+
+def test_years_are_read_from_1900_to_2999() -> None:
+    assert when("01/01/1900 10:00", tz="UTC") == datetime(1900, 1, 1, 10, 0, tzinfo=UTC)
+    assert when("31/12/2999 23:59", tz="UTC") == datetime(2999, 12, 31, 23, 59, tzinfo=UTC)
+    assert when("15/12/99", tz="UTC") == datetime(2099, 12, 15, 9, 0, tzinfo=UTC)  # two digits
 
 
 def test_a_date_without_time_is_nine_in_the_morning() -> None:
@@ -229,9 +301,28 @@ def test_the_zone_decides_which_day_today_is() -> None:
     assert when("viernes 18:00", NOW, BOGOTA) == datetime(2026, 12, 4, 23, 0, tzinfo=UTC)
 
 
-def test_a_naive_now_is_a_programming_error() -> None:
-    with pytest.raises(ValueError, match="aware"):
-        parse_when("19:00", tz=BOGOTA, now=datetime(2026, 12, 2, 14, 0))
+class _Floating(tzinfo):
+    """A zone that does not know its offset: such a datetime is naive to Python."""
+
+    def utcoffset(self, dt: datetime | None) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "now", [datetime(2026, 12, 2, 14, 0), datetime(2026, 12, 2, 14, 0, tzinfo=_Floating())]
+)
+def test_a_naive_now_is_a_programming_error(now: datetime) -> None:
+    with pytest.raises(ValueError, match=r"^now must be an aware datetime$") as caught:
+        parse_when("19:00", tz=BOGOTA, now=now)
+    assert not isinstance(caught.value, BadTime)
+
+
+def test_at_most_eighty_characters_are_read() -> None:
+    eighty = "el " * 21 + "sábado 26/12 9:00"
+    assert len(eighty) == 80
+    assert when(eighty) == local(2026, 12, 26, 9, 0)
+    with pytest.raises(BadTime):
+        when("el " * 21 + "sábado 26/12 09:00")  # 81
 
 
 @pytest.mark.parametrize(
@@ -275,6 +366,38 @@ def test_brazil_used_to_skip_midnight() -> None:
     assert when("16/02/2019 23:30", saturday, SAO_PAULO) == datetime(2019, 2, 17, 1, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("at", ["0:00", "0:01", "0:15", "0:30", "0:45", "0:59"])
+def test_chile_skips_midnight_in_september(at: str) -> None:
+    saturday = datetime(2026, 9, 5, 12, 0, tzinfo=ZoneInfo(SANTIAGO))
+    # 6 Sep 2026 begins at 01:00 (UTC-3): every minute of the lost hour becomes 04:00 UTC
+    assert when(f"domingo {at}", saturday, SANTIAGO) == datetime(2026, 9, 6, 4, 0, tzinfo=UTC)
+
+
+def test_chile_around_its_clock_changes() -> None:
+    saturday = datetime(2026, 9, 5, 12, 0, tzinfo=ZoneInfo(SANTIAGO))
+    assert when("sábado 23:59", saturday, SANTIAGO) == datetime(2026, 9, 6, 3, 59, tzinfo=UTC)
+    assert when("domingo 1:00", saturday, SANTIAGO) == datetime(2026, 9, 6, 4, 0, tzinfo=UTC)
+    # 23:00-23:59 on Saturday 4 April 2026 happens twice; the first is still UTC-3
+    april = datetime(2026, 4, 4, 12, 0, tzinfo=ZoneInfo(SANTIAGO))
+    assert when("hoy 23:30", april, SANTIAGO) == datetime(2026, 4, 5, 2, 30, tzinfo=UTC)
+    assert when("domingo 0:30", april, SANTIAGO) == datetime(2026, 4, 5, 4, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("tz", "january", "july"),
+    [
+        (BOGOTA, 15, 15),  # UTC-5 all year
+        (SANTIAGO, 13, 14),  # summer time in January
+        (SAO_PAULO, 13, 13),  # no daylight saving since 2019
+    ],
+)
+def test_the_same_wall_clock_in_zones_with_and_without_daylight_saving(
+    tz: str, january: int, july: int
+) -> None:
+    assert when("15/01 10:00", tz=tz) == datetime(2027, 1, 15, january, 0, tzinfo=UTC)
+    assert when("15/07 10:00", tz=tz) == datetime(2027, 7, 15, july, 0, tzinfo=UTC)
+
+
 def test_today_if_ahead_across_a_gap() -> None:
     just_after_midnight = datetime(2027, 3, 28, 0, 0, tzinfo=UTC)  # 01:00 CET in Madrid
     assert when("2:30", just_after_midnight, MADRID) == datetime(2027, 3, 28, 1, 0, tzinfo=UTC)
@@ -305,6 +428,8 @@ def test_today_if_ahead_across_a_gap() -> None:
         ("em 3 dias", timedelta(days=3)),
         ("in 2 weeks", timedelta(days=14)),
         ("dentro de 2 horas", timedelta(hours=2)),
+        ("en 2 horas", timedelta(hours=2)),
+        ("1h59", timedelta(minutes=119)),
         ("365d", timedelta(days=365)),
         ("52 semanas", timedelta(days=364)),
         ("1 Día", timedelta(days=1)),
@@ -331,6 +456,7 @@ def test_durations(text: str, expected: timedelta) -> None:
         "tres dias",
         "3d extra",
         "1h5",
+        "1h60",
         "9999999999d",
         "viernes 18:00",
     ],
