@@ -39,7 +39,11 @@ for name in "${names[@]}"; do
   module="${MODULE[$name]:?unknown module $name (rules, quiet, positions, timeparse)}"
   work="$base/$name"
   rm -rf "$work" && mkdir -p "$work"
-  (cd "$root" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -C "$work" -xf -
+  if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then  # the working tree as it is
+    (cd "$root" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -)
+  else
+    tar -C "$root" --exclude=./.venv --exclude=./mutants --exclude='*/__pycache__' -cf - .
+  fi | tar -C "$work" -xf -
   {
     printf '\n[tool.mutmut]\nsource_paths = ["bot"]\nonly_mutate = ["%s"]\n' "$module"
     printf 'pytest_add_cli_args = ["-q", "-p", "no:cacheprovider", "-x"]\n'
