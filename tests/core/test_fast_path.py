@@ -226,9 +226,12 @@ async def test_a_postgresql_connection_the_server_closed_is_replaced_at_checkout
     try:
         async with session_scope(sessions) as session:
             first = await session.scalar(text("SELECT pg_backend_pid()"))
+            raw = await (await session.connection()).get_raw_connection()
+            closed = asyncio.Event()  # asyncpg tells when it sees its connection close
+            raw.driver_connection.add_termination_listener(lambda _connection: closed.set())
         async with admin.begin() as conn:  # as a restart or an idle timeout would
             await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
-        await asyncio.sleep(0.2)  # the event loop sees the socket close
+        await asyncio.wait_for(closed.wait(), 5)
         async with session_scope(sessions) as session:
             second = await session.scalar(text("SELECT pg_backend_pid()"))
         assert second != first

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.app import build_application
 from bot.groups.models import Membership
@@ -234,11 +234,31 @@ async def paused_click(bot: Bot, monkeypatch, user: TUser, message, option: int)
     return clicking, go_on
 
 
-async def waits_for_the_click(other: asyncio.Task, clicking: asyncio.Task, go_on: asyncio.Event):
-    """(whether `other` was still waiting while the click was paused, what it returned)"""
+async def held_back(bot: Bot, other: asyncio.Task) -> bool:
+    """Whether `other` is held back by the paused click, found by looking, not by sleeping: on
+    PostgreSQL, a backend waits for the vote's advisory lock; on SQLite the process's
+    transactions take turns, so once `other` has had every chance to run it waits for its
+    turn (no I/O comes before that turn)."""
+    if bot.engine.dialect.name != "postgresql":
+        for _ in range(100):
+            await asyncio.sleep(0)  # yields to the loop; no time passes
+        return not other.done()
+    waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    async with bot.engine.connect() as conn:
+        async with asyncio.timeout(5):
+            while not other.done():
+                if await conn.scalar(waiting):
+                    return True
+                await asyncio.sleep(0.01)  # the next look at pg_locks
+    return False
+
+
+async def waits_for_the_click(
+    bot: Bot, other: asyncio.Task, clicking: asyncio.Task, go_on: asyncio.Event
+):
+    """(whether `other` was held back while the click was paused, what it returned)"""
     try:
-        await asyncio.sleep(0.3)
-        waited = not other.done()
+        waited = await held_back(bot, other)
     finally:
         go_on.set()  # a failed check must not leave the click hanging
         await clicking
@@ -256,7 +276,7 @@ async def test_a_refresh_while_a_click_is_in_flight_shows_that_click(bot: Bot, m
     refreshing = asyncio.create_task(
         refresh(bot.runtime, vote.id, bot.now() + timedelta(seconds=10))
     )
-    waited, _ = await waits_for_the_click(refreshing, clicking, go_on)
+    waited, _ = await waits_for_the_click(bot, refreshing, clicking, go_on)
     assert waited  # for the click in flight to commit
     assert "✅ De acuerdo: 1 — Luis" in message.text
     assert "👎 En desacuerdo: 1 — João" in message.text  # not left out of the message
@@ -274,7 +294,7 @@ async def test_closing_while_a_click_is_in_flight_counts_that_click(bot: Bot, mo
             return await service.close_vote(session, vote.id, bot.now())
 
     closing = asyncio.create_task(close())
-    waited, closed = await waits_for_the_click(closing, clicking, go_on)
+    waited, closed = await waits_for_the_click(bot, closing, clicking, go_on)
     assert waited and closed  # waited for the click in flight, then closed the vote
     decision = await bot.scalar(select(Decision))
     assert (decision.voters, decision.counts[0]) == (2, 2)  # João's position is in the decision
