@@ -7,9 +7,8 @@ from bot.actors.callbacks import Sector, Skip
 from bot.actors.models import SECTORS
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
+from bot.core.people import is_person, mention
 from bot.core.turn import Turn, handler
-from bot.groups.handlers import is_person
-from bot.groups.render import mention
 
 DELETE = {"delete", "borrar", "eliminar", "apagar", "excluir"}
 

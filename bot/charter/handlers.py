@@ -17,14 +17,13 @@ from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
+from bot.core.people import is_person, is_present, mention, person_name
 from bot.core.quiet import BadQuietRange, QuietHours, release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick
 from bot.core.turn import Turn, handler
 from bot.groups import service as groups
-from bot.groups.handlers import is_person, is_present
 from bot.groups.models import Group
-from bot.groups.render import mention, person_name
 from bot.votes import api as votes
 
 log = logging.getLogger(__name__)

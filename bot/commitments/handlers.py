@@ -33,15 +33,14 @@ from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.messenger import Messenger
+from bot.core.people import is_person, mention, person_info, person_name
 from bot.core.permissions import is_coordinator
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import BotContext, Runtime
 from bot.core.scheduler import Tick, claim, complete, release
 from bot.core.turn import Turn, handle, handler
 from bot.groups import service as groups
-from bot.groups.handlers import is_person, person_info
 from bot.groups.models import Group, Person
-from bot.groups.render import mention, person_name
 from bot.votes import service as votes
 
 log = logging.getLogger(__name__)

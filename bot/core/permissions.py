@@ -23,9 +23,6 @@ from bot.core.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-# Telegram's "Group" user that signs messages of anonymous administrators
-ANONYMOUS_ADMIN_ID = 1087968824
-
 
 async def invalidate_admins(session: AsyncSession, chat_id: int) -> None:
     await session.execute(delete(AdminCache).where(AdminCache.chat_id == chat_id))

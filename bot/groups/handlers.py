@@ -5,45 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Chat, ChatMember, MessageEntity, Update, User
-from telegram.constants import ChatMemberStatus
+from telegram import Chat, Update
 
 from bot.config import Settings
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.models import AdminCache
-from bot.core.permissions import ANONYMOUS_ADMIN_ID, invalidate_admins
+from bot.core.people import ADMINS, is_person, is_present, mention, person_info
+from bot.core.permissions import invalidate_admins
 from bot.core.runtime import Identity
 from bot.core.turn import Turn, handler
 from bot.groups import render, service
+from bot.groups.api import register_person, target_person
 from bot.groups.callbacks import SetLanguage
 from bot.groups.models import COORDINATOR, MEMBER
-
-PRESENT = {
-    ChatMemberStatus.MEMBER,
-    ChatMemberStatus.ADMINISTRATOR,
-    ChatMemberStatus.OWNER,
-    ChatMemberStatus.RESTRICTED,
-}
-ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
 def chat_info(chat: Chat) -> service.ChatInfo:
     return service.ChatInfo(chat_id=chat.id, type=chat.type, title=chat.title)
-
-
-def person_info(user: User) -> service.PersonInfo:
-    return service.PersonInfo(
-        id=user.id,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        username=user.username,
-        language_code=user.language_code,
-    )
-
-
-def is_person(user: User | None) -> bool:
-    return user is not None and not user.is_bot and user.id != ANONYMOUS_ADMIN_ID
 
 
 async def identify(
@@ -93,12 +72,6 @@ async def seen(turn: Turn) -> None:
         await hook(turn)
 
 
-def is_present(member: ChatMember) -> bool:
-    if member.status == ChatMemberStatus.RESTRICTED:
-        return bool(getattr(member, "is_member", True))
-    return member.status in PRESENT
-
-
 # -- the bot's own membership -------------------------------------------------------------
 
 
@@ -131,7 +104,7 @@ async def member_update(turn: Turn) -> None:
         return
     if is_present(new):
         await service.upsert_membership(
-            turn.session, turn.group_id, await _register_person(turn, new.user), turn.now
+            turn.session, turn.group_id, await register_person(turn, new.user), turn.now
         )
     else:
         await service.member_left(turn.session, turn.chat.id, new.user.id, turn.now)
@@ -145,7 +118,7 @@ async def members_joined(turn: Turn) -> None:
     for user in message.new_chat_members:
         if is_person(user):
             await service.upsert_membership(
-                turn.session, turn.group_id, await _register_person(turn, user), turn.now
+                turn.session, turn.group_id, await register_person(turn, user), turn.now
             )
 
 
@@ -155,11 +128,6 @@ async def member_left(turn: Turn) -> None:
     assert message is not None and message.left_chat_member is not None
     if is_person(message.left_chat_member):
         await service.member_left(turn.session, turn.chat.id, message.left_chat_member.id, turn.now)
-
-
-async def _register_person(turn: Turn, user: User) -> int:
-    await service.upsert_person(turn.session, person_info(user), turn.now)
-    return user.id
 
 
 @handler(register=False)
@@ -249,7 +217,7 @@ async def coordinator(turn: Turn) -> None:
         people = await service.coordinators(turn.session, turn.group_id)
         turn.reply(
             render.coordinators_list(
-                turn.tr, [render.mention(p.id, p.first_name, p.last_name) for p in people]
+                turn.tr, [mention(p.id, p.first_name, p.last_name) for p in people]
             )
         )
         return
@@ -257,7 +225,7 @@ async def coordinator(turn: Turn) -> None:
     if action not in {"add", "remove"}:
         raise DomainError(COORDINATOR_USAGE)
     target = await target_person(turn, COORDINATOR_USAGE)
-    who = render.mention(target.id, target.first_name, target.last_name)
+    who = mention(target.id, target.first_name, target.last_name)
     if action == "add":
         changed = await service.set_role(
             turn.session, turn.group_id, target.id, COORDINATOR, turn.now
@@ -275,38 +243,3 @@ async def coordinator(turn: Turn) -> None:
         turn.reply(
             (render.coordinator_removed if changed else render.coordinator_not)(turn.tr, who)
         )
-
-
-async def target_person(turn: Turn, usage: str) -> service.PersonInfo:
-    """Whom a command is about: the author of the replied message, or the first one named
-    (@username of someone seen before, or a mention of someone without a username).
-    `usage` is the error (an N_() message with an example) when there is nobody."""
-    message = turn.message
-    assert message is not None
-    replied = message.reply_to_message
-    # in a forum topic every message "replies" to the topic's first message: not a choice
-    if replied is not None and replied.forum_topic_created is None and replied.sender_chat is None:
-        user = replied.from_user
-        if user is not None and is_person(user):
-            await _register_person(turn, user)
-            return person_info(user)
-    for entity in message.entities:
-        if entity.type == MessageEntity.TEXT_MENTION and is_person(entity.user):
-            assert entity.user is not None
-            await _register_person(turn, entity.user)
-            return person_info(entity.user)
-        if entity.type == MessageEntity.MENTION:
-            username = message.parse_entity(entity)
-            known = await service.find_person_by_username(turn.session, username)
-            if known is None:
-                raise DomainError(
-                    N_(
-                        "I don't know {username} yet. Ask them to write in the group, then "
-                        "reply to one of their messages with the command."
-                    ),
-                    username=username,
-                )
-            return service.PersonInfo(
-                id=known.id, first_name=known.first_name, last_name=known.last_name
-            )
-    raise DomainError(usage)

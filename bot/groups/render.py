@@ -7,18 +7,9 @@ from datetime import datetime
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.helpers import mention_html
 
 from bot.core.i18n import LANGUAGE_NAMES, LANGUAGES, CommandSpec, Translator, menu
 from bot.groups.callbacks import SetLanguage
-
-
-def person_name(first_name: str, last_name: str | None = None) -> str:
-    return f"{first_name} {last_name}" if last_name else first_name
-
-
-def mention(user_id: int, first_name: str, last_name: str | None = None) -> str:
-    return mention_html(user_id, person_name(first_name, last_name))
 
 
 def greeting(tr: Translator, title: str | None) -> str:

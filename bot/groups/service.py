@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language
+from bot.core.people import PersonInfo
 from bot.core.quiet import QuietHours
 from bot.groups.models import COORDINATOR, MEMBER, Group, Membership, Person
 
@@ -27,15 +28,6 @@ class ChatInfo:
     chat_id: int
     type: str
     title: str | None
-
-
-@dataclass(frozen=True)
-class PersonInfo:
-    id: int
-    first_name: str
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = None
 
 
 @dataclass(frozen=True)

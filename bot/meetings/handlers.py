@@ -16,13 +16,12 @@ from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
+from bot.core.people import is_person, mention
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick, run_once
 from bot.core.turn import Turn, handler
-from bot.groups.handlers import is_person
 from bot.groups.models import Group
-from bot.groups.render import mention
 from bot.meetings import ics, render, service
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.models import MAYBE, NO, POLLING, YES, Meeting, MeetingSlot, Minutes

@@ -12,13 +12,13 @@ from bot.commitments.service import completion_rate
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
+from bot.core.people import is_person, mention
 from bot.core.quiet import release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick, claim, complete, release
 from bot.core.turn import Turn, handler
-from bot.groups.handlers import is_person, target_person
+from bot.groups.api import target_person
 from bot.groups.models import Person
-from bot.groups.render import mention
 from bot.monitoring import chart, render, service
 
 log = logging.getLogger(__name__)

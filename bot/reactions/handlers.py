@@ -7,19 +7,19 @@ import logging
 from datetime import timedelta
 
 from telegram import (
-    ChatMember,
     Message,
     ReactionType,
     ReactionTypeCustomEmoji,
     ReactionTypeEmoji,
     Update,
 )
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, translator
+from bot.core.people import ADMINS, is_present
 from bot.core.quiet import release_time
 from bot.core.runtime import BotContext, Runtime
 from bot.core.scheduler import Tick, run_once
@@ -33,8 +33,6 @@ from bot.reactions.positions import is_delay, normalize_emoji, parse_map, seen_e
 log = logging.getLogger(__name__)
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
-ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
-PRESENT = ADMINS | {ChatMemberStatus.MEMBER, ChatMemberStatus.RESTRICTED}
 
 POSITIONS_USAGE = N_(
     "Reply to a message with /positions to see the positions on it. "
@@ -119,24 +117,18 @@ async def bot_rights_changed(turn: Turn) -> None:
     once. Runs after the groups feature's handler, which registers and greets the group."""
     change = turn.update.my_chat_member
     assert change is not None
-    if turn.chat.type not in GROUP_TYPES or not _present(change.new_chat_member):
+    if turn.chat.type not in GROUP_TYPES or not is_present(change.new_chat_member):
         return
     group = await service.group_for_chat(turn.session, turn.chat.id)
     if group is None:
         return
     is_admin = change.new_chat_member.status in ADMINS
     # just added: the greeting already says the bot needs to be admin
-    just_added = not _present(change.old_chat_member)
+    just_added = not is_present(change.old_chat_member)
     if await service.note_bot_rights(
         turn.session, group.id, is_admin, turn.now, already_told=just_added
     ):
         turn.send(turn.chat.id, render.admin_hint(translator(group.language)))
-
-
-def _present(member: ChatMember) -> bool:
-    if member.status == ChatMemberStatus.RESTRICTED:
-        return bool(getattr(member, "is_member", True))
-    return member.status in PRESENT
 
 
 async def refresh_bot_rights(runtime: Runtime, chat_id: int) -> None:

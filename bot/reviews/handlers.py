@@ -15,13 +15,12 @@ from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
+from bot.core.people import is_person, mention
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick
 from bot.core.turn import Turn, handler
-from bot.groups.handlers import is_person
 from bot.groups.models import Group
-from bot.groups.render import mention
 from bot.groups.service import find_person_by_username
 from bot.meetings import api as meetings_api
 from bot.meetings import service as meetings

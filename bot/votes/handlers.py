@@ -24,13 +24,13 @@ from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
+from bot.core.people import is_person, person_info
 from bot.core.permissions import is_coordinator
 from bot.core.quiet import release_time
 from bot.core.runtime import BotContext, Runtime
 from bot.core.scheduler import Tick, run_once
 from bot.core.turn import Turn, claim_update, handler
 from bot.groups import service as groups
-from bot.groups.handlers import is_person, person_info
 from bot.reactions.positions import meaning_label
 from bot.reactions.service import sense_check
 from bot.votes import render, rules, service

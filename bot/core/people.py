@@ -1,0 +1,65 @@
+"""People as every feature needs them: who is a person, their name and mention, whether a
+membership means they are in the chat, and the plain value a service stores of them.
+
+Plain values and functions of Telegram's objects (read by attribute, never imported at run
+time), so services, renderers and handlers may all use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from telegram import ChatMember, User
+
+# Telegram's "Group" user that signs messages of anonymous administrators
+ANONYMOUS_ADMIN_ID = 1087968824
+
+# ChatMember statuses (telegram.constants.ChatMemberStatus values)
+OWNER, ADMINISTRATOR, MEMBER, RESTRICTED = "creator", "administrator", "member", "restricted"
+ADMINS = frozenset({OWNER, ADMINISTRATOR})
+PRESENT = ADMINS | {MEMBER, RESTRICTED}
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """What is stored of a Telegram person."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+def is_person(user: User | None) -> bool:
+    """A human: not a bot, not the signature of an anonymous administrator."""
+    return user is not None and not user.is_bot and user.id != ANONYMOUS_ADMIN_ID
+
+
+def person_info(user: User) -> PersonInfo:
+    return PersonInfo(
+        id=user.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+def is_present(member: ChatMember) -> bool:
+    """In the chat: a member, an admin, or restricted but still a member."""
+    if member.status == RESTRICTED:
+        return bool(getattr(member, "is_member", True))
+    return member.status in PRESENT
+
+
+def person_name(first_name: str, last_name: str | None = None) -> str:
+    return f"{first_name} {last_name}" if last_name else first_name
+
+
+def mention(user_id: int, first_name: str, last_name: str | None = None) -> str:
+    """A link to the person that notifies them, as HTML (the name escaped)."""
+    return f'<a href="tg://user?id={user_id}">{escape(person_name(first_name, last_name))}</a>'
