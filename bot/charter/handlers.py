@@ -96,8 +96,8 @@ def _rest(turn: Turn) -> str:
     message = turn.message
     assert message is not None and message.text is not None
     rest = _typed(turn, 2)
-    replied = message.reply_to_message
-    if not rest.strip() and replied is not None and replied.forum_topic_created is None:
+    replied = turn.replied
+    if not rest.strip() and replied is not None:
         rest = replied.text or replied.caption or ""
     return rest
 

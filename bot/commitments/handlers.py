@@ -211,7 +211,7 @@ async def _resolve(turn: Turn, entity: MessageEntity, shown: str) -> int:
         await groups.upsert_person(turn.session, person_info(entity.user), turn.now)
         return entity.user.id
     username = shown.lstrip("@").lower()
-    replied = _replied(turn.message)
+    replied = turn.replied
     if (
         replied is not None
         and replied.from_user is not None
@@ -225,14 +225,6 @@ async def _resolve(turn: Turn, entity: MessageEntity, shown: str) -> int:
     if known is None:
         raise DomainError(UNKNOWN_USERNAME, username=shown)
     return known.id
-
-
-def _replied(message: Message | None) -> Message | None:
-    """The message replied to, unless it is only the forum topic's first message."""
-    replied = message.reply_to_message if message is not None else None
-    if replied is None or replied.forum_topic_created is not None:
-        return None
-    return replied
 
 
 def _owners(people: list[int], sender: int | None, coordinator: bool) -> list[service.OwnerSpec]:
@@ -261,7 +253,7 @@ async def commit(turn: Turn, coordinator: bool) -> None:
         owners = [service.OwnerSpec(sender)]
     else:
         raise DomainError(NEEDS_OWNER, example="/commit Pintar el mural @ana by sábado")
-    replied = _replied(message)
+    replied = turn.replied
     commitment = await service.create_commitment(
         turn.session,
         turn.group_id,

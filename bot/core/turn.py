@@ -116,6 +116,11 @@ class Turn:
         return kind.parse_or_stale(query.data)
 
     @property
+    def replied(self) -> Message | None:
+        """The message this one replies to, unless that is only the forum topic's first."""
+        return replied_to(self.message)
+
+    @property
     def thread_id(self) -> int | None:
         """The forum topic the update came from, so that replies land in it."""
         message = self.message
@@ -193,6 +198,15 @@ class Turn:
         messenger = self.runtime.messenger
         for action in self.actions:
             await action(messenger)
+
+
+def replied_to(message: Message | None) -> Message | None:
+    """The message `message` replies to — unless it is only the forum topic's first message: in
+    a topic every message "replies" to it, which is not a choice anyone made."""
+    replied = message.reply_to_message if message is not None else None
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    return replied
 
 
 TurnHandler = Callable[[Turn], Awaitable[None]]

@@ -23,9 +23,8 @@ async def target_person(turn: Turn, usage: str) -> PersonInfo:
     `usage` is the error (an N_() message with an example) when there is nobody."""
     message = turn.message
     assert message is not None
-    replied = message.reply_to_message
-    # in a forum topic every message "replies" to the topic's first message: not a choice
-    if replied is not None and replied.forum_topic_created is None and replied.sender_chat is None:
+    replied = turn.replied
+    if replied is not None and replied.sender_chat is None:
         user = replied.from_user
         if user is not None and is_person(user):
             await register_person(turn, user)

@@ -123,8 +123,8 @@ async def _target(turn: Turn, *, statuses: tuple[str, ...] | None = None) -> Mee
     in the wanted state."""
     message = turn.message
     assert message is not None
-    replied = message.reply_to_message
-    if replied is not None and replied.forum_topic_created is None:
+    replied = turn.replied
+    if replied is not None:
         found = await service.by_message(turn.session, turn.group_id, replied.message_id)
         if found is not None:
             return found
@@ -202,11 +202,9 @@ async def cancel(turn: Turn) -> None:
 
 async def _replied_or_latest_held(turn: Turn, message: Message) -> Meeting | None:
     """The meeting whose message this one replies to, else the latest that took place."""
-    target = None
-    if message.reply_to_message is not None:
-        target = await service.by_message(
-            turn.session, turn.group_id, message.reply_to_message.message_id
-        )
+    target, replied = None, turn.replied
+    if replied is not None:
+        target = await service.by_message(turn.session, turn.group_id, replied.message_id)
     return target or await service.latest_held(turn.session, turn.group_id, turn.now)
 
 

@@ -7,7 +7,6 @@ import logging
 from datetime import timedelta
 
 from telegram import (
-    Message,
     ReactionType,
     ReactionTypeCustomEmoji,
     ReactionTypeEmoji,
@@ -23,7 +22,7 @@ from bot.core.people import ADMINS, is_present
 from bot.core.quiet import release_time
 from bot.core.runtime import BotContext, Runtime
 from bot.core.scheduler import Tick, run_once
-from bot.core.turn import Turn, handler
+from bot.core.turn import Turn, handler, replied_to
 from bot.groups import service as groups_service
 from bot.reactions import render, service
 from bot.reactions.callbacks import SeenNotice
@@ -168,25 +167,14 @@ async def positions(update: Update, context: BotContext) -> None:
         await positions_map(update, context)
         return
     chat = update.effective_chat
-    if chat is not None and chat.type in GROUP_TYPES and _replied(update.effective_message):
+    if chat is not None and chat.type in GROUP_TYPES and replied_to(update.effective_message):
         await refresh_bot_rights(context.runtime, chat.id)
     await positions_tally(update, context)
 
 
-def _replied(message: Message | None) -> Message | None:
-    """The message a command answers; in a forum topic every message "replies" to the
-    topic's first message, which is not a choice."""
-    if message is None or message.reply_to_message is None:
-        return None
-    replied = message.reply_to_message
-    if replied.forum_topic_created is not None:
-        return None
-    return replied
-
-
 @handler(groups_only=True)
 async def positions_tally(turn: Turn) -> None:
-    replied = _replied(turn.message)
+    replied = turn.replied
     if replied is None or turn.args:
         raise DomainError(POSITIONS_USAGE)
     result = await service.tally(turn.session, turn.group_id, replied.message_id)
@@ -261,7 +249,7 @@ async def _post_notice(turn: Turn) -> None:
 
 
 async def _notice_status(turn: Turn) -> None:
-    replied = _replied(turn.message)
+    replied = turn.replied
     if replied is not None:
         found = await service.notice_at(turn.session, turn.group_id, replied.message_id)
         if found is None:

@@ -71,10 +71,10 @@ async def review(turn: Turn) -> None:
         return
     message = turn.message
     assert message is not None
-    replied = message.reply_to_message
+    replied = turn.replied
     now = turn.now
     kind, subject_id, facts = None, 0, {}
-    if replied is not None and replied.forum_topic_created is None:
+    if replied is not None:
         card = await commitments.by_card(turn.session, turn.group_id, replied.message_id)
         if card is not None:
             owners = await commitments.owners_of(turn.session, [card.id])
@@ -115,10 +115,8 @@ async def close(turn: Turn) -> None:
     message = turn.message
     assert message is not None and message.text is not None
     target: Review | None = None
-    if message.reply_to_message is not None:
-        target = await service.by_message(
-            turn.session, turn.group_id, message.reply_to_message.message_id
-        )
+    if (replied := turn.replied) is not None:
+        target = await service.by_message(turn.session, turn.group_id, replied.message_id)
     if target is None:
         target = await service.latest_open(turn.session, turn.group_id)
     if target is None:
@@ -173,11 +171,11 @@ async def try_again(turn: Turn) -> None:
 @handler(groups_only=True)
 async def reply(turn: Turn) -> None:
     """A reply to a review (an answer) or to a re-plan prompt (the new plan)."""
-    message = turn.message
-    if message is None or message.reply_to_message is None or not is_person(turn.user):
+    message, replied = turn.message, turn.replied
+    if message is None or replied is None or not is_person(turn.user):
         return
     assert turn.user is not None
-    replied_id = message.reply_to_message.message_id
+    replied_id = replied.message_id
     found = await service.by_message(turn.session, turn.group_id, replied_id)
     if found is not None:
         await service.answer(turn.session, found, turn.user.id, message.text or "", turn.now)

@@ -11,10 +11,8 @@ from bot.votes.models import PROPOSAL, Amendment, Vote
 
 async def propose_amendment(turn: Turn, section: str, text: str) -> None:
     """`/rules propose <section> <text>`: a proposal that, once passed, amends the charter."""
-    replied = turn.message.reply_to_message if turn.message else None
+    replied = turn.replied
     replied_text = (replied.text or replied.caption or "") if replied else ""
-    if replied is not None and replied.forum_topic_created is not None:
-        replied_text = ""
     new = service.amendment_from(section, text, replied_text)
     question = render.amendment_question(turn.tr, new.section, new.text)
     rules.check_question(question, service.AMENDMENT_EXAMPLE)

@@ -261,9 +261,7 @@ CLOSE_USAGE = N_("Reply to the vote's message with /close to close it now.")
 
 @handler(coordinator=True, groups_only=True)
 async def close(turn: Turn) -> None:
-    message = turn.message
-    assert message is not None
-    replied = message.reply_to_message
+    replied = turn.replied
     vote = (
         await service.vote_by_message(turn.session, turn.group_id, replied.message_id)
         if replied is not None
