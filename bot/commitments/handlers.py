@@ -3,16 +3,13 @@ the card's buttons, reasons given as replies to a card, and reminders."""
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.commitments import render, service
@@ -34,18 +31,15 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, mention, person_info, person_name
-from bot.core.permissions import is_coordinator
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import BotContext, Runtime
 from bot.core.scheduler import Tick, claim, complete, release
-from bot.core.turn import Turn, handle, handler
+from bot.core.turn import Turn, handler
 from bot.groups import service as groups
 from bot.groups.models import Group, Person
 from bot.votes import service as votes
 
 log = logging.getLogger(__name__)
-
-RoleHandler = Callable[[Turn, bool], Awaitable[None]]
 
 UNKNOWN_USERNAME = N_(
     "I don't know {username} yet: they have not written in this group since I arrived. Reply "
@@ -53,33 +47,6 @@ UNKNOWN_USERNAME = N_(
     "without a username: type @ and pick their name from the list."
 )
 NEEDS_OWNER = N_("Say who will do it, for example: {example}")
-
-
-def with_role(fn: RoleHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
-    """Like `@handler(groups_only=True)`, and the handler is told whether the sender is a
-    coordinator. That is checked before the transaction (it may ask Telegram for the group's
-    admins), for handlers where owners and coordinators may act."""
-
-    @functools.wraps(fn)
-    async def run(update: Update, context: BotContext) -> None:
-        chat = update.effective_chat
-        if chat is None:
-            return
-        coordinator = False
-        if chat.type != ChatType.PRIVATE:
-            message = update.effective_message
-            sender_chat = message.sender_chat if message and not update.callback_query else None
-            coordinator = await is_coordinator(
-                context.runtime, chat, update.effective_user, sender_chat
-            )
-
-        async def body(turn: Turn) -> None:
-            await fn(turn, coordinator)
-
-        body.__module__, body.__qualname__ = fn.__module__, fn.__qualname__
-        await handle(update, context, body, groups_only=True)
-
-    return run
 
 
 def _sender_id(turn: Turn) -> int | None:
@@ -238,8 +205,8 @@ def _owners(people: list[int], sender: int | None, coordinator: bool) -> list[se
 # -- /commit --------------------------------------------------------------------------------
 
 
-@with_role
-async def commit(turn: Turn, coordinator: bool) -> None:
+@handler(groups_only=True, knows_role=True)
+async def commit(turn: Turn) -> None:
     message = turn.message
     assert message is not None and message.text is not None
     command_end = _command_end(message)
@@ -248,7 +215,7 @@ async def commit(turn: Turn, coordinator: bool) -> None:
     draft = service.parse_commit(body, names, tz=turn.identity.timezone, now=now)
     sender = _sender_id(turn)
     if people:
-        owners = _owners(people, sender, coordinator)
+        owners = _owners(people, sender, turn.coordinator)
     elif sender is not None:
         owners = [service.OwnerSpec(sender)]
     else:
@@ -361,8 +328,8 @@ SUBCOMMANDS = {
 }
 
 
-@with_role
-async def commitment(turn: Turn, coordinator: bool) -> None:
+@handler(groups_only=True, knows_role=True)
+async def commitment(turn: Turn) -> None:
     args = turn.args
     if not args or not args[0].lstrip("#").isdigit():
         turn.reply(render.usage(turn.tr))
@@ -376,7 +343,7 @@ async def commitment(turn: Turn, coordinator: bool) -> None:
         turn.reply(render.usage(turn.tr, found.number))
         return
     sender, now = _sender_id(turn), turn.now
-    await service.check_can_change(turn.session, found, sender, coordinator)
+    await service.check_can_change(turn.session, found, sender, turn.coordinator)
     rest = _rest(turn, 2)
     if sub == "due":
         example = f"/commitment {found.number} due viernes 18:00"
@@ -389,7 +356,7 @@ async def commitment(turn: Turn, coordinator: bool) -> None:
         if not people:
             raise DomainError(NEEDS_OWNER, example=f"/commitment {found.number} owner @ana")
         await service.set_owners(
-            turn.session, found, _owners(people, sender, coordinator), sender, now
+            turn.session, found, _owners(people, sender, turn.coordinator), sender, now
         )
     else:
         await service.drop(turn.session, found, rest, sender, now)
@@ -433,16 +400,14 @@ async def _detail(turn: Turn, found: Commitment) -> None:
 # -- the card's buttons ---------------------------------------------------------------------
 
 
-async def _pressed(
-    turn: Turn, kind: type[Any], coordinator: bool, *, change: bool = True
-) -> tuple[Any, Commitment]:
+async def _pressed(turn: Turn, kind: type[Any], *, change: bool = True) -> tuple[Any, Commitment]:
     """The button's data and its commitment (of this group), after checking the presser."""
     choice = turn.pressed(kind)
     found = await service.get(turn.session, turn.group_id, choice.commitment_id)
     if found is None:
         raise DomainError(STALE_BUTTON)
     if change:
-        await service.check_can_change(turn.session, found, _sender_id(turn), coordinator)
+        await service.check_can_change(turn.session, found, _sender_id(turn), turn.coordinator)
     return choice, found
 
 
@@ -454,9 +419,9 @@ async def _refresh(
     turn.edit(text, markup if markup is not None else render.card_markup(turn.tr, view))
 
 
-@with_role
-async def done(turn: Turn, coordinator: bool) -> None:
-    _, found = await _pressed(turn, Done, coordinator)
+@handler(groups_only=True, knows_role=True)
+async def done(turn: Turn) -> None:
+    _, found = await _pressed(turn, Done)
     if await service.mark_done(turn.session, found, _sender_id(turn), turn.now):
         await _refresh(turn, found)
         turn.toast(turn.tr.gettext("Done! Thank you. 🎉"))
@@ -464,9 +429,9 @@ async def done(turn: Turn, coordinator: bool) -> None:
         turn.toast(turn.tr.gettext("It was already closed."))
 
 
-@with_role
-async def ask_progress(turn: Turn, coordinator: bool) -> None:
-    _, found = await _pressed(turn, AskProgress, coordinator)
+@handler(groups_only=True, knows_role=True)
+async def ask_progress(turn: Turn) -> None:
+    _, found = await _pressed(turn, AskProgress)
     if found.status not in ACTIVE:
         turn.toast(turn.tr.gettext("It was already closed."))
         return
@@ -474,9 +439,9 @@ async def ask_progress(turn: Turn, coordinator: bool) -> None:
     turn.toast(turn.tr.gettext("How far along is it?"))
 
 
-@with_role
-async def set_progress(turn: Turn, coordinator: bool) -> None:
-    choice, found = await _pressed(turn, SetProgress, coordinator)
+@handler(groups_only=True, knows_role=True)
+async def set_progress(turn: Turn) -> None:
+    choice, found = await _pressed(turn, SetProgress)
     await service.set_progress(turn.session, found, choice.percent, _sender_id(turn), turn.now)
     await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Progress: {percent}%", percent=found.progress))
@@ -485,29 +450,29 @@ async def set_progress(turn: Turn, coordinator: bool) -> None:
 @handler(groups_only=True)
 async def back(turn: Turn) -> None:
     """Leave the progress buttons unchanged: anyone may, it changes nothing."""
-    _, found = await _pressed(turn, Back, False, change=False)
+    _, found = await _pressed(turn, Back, change=False)
     await _refresh(turn, found)
 
 
-@with_role
-async def block(turn: Turn, coordinator: bool) -> None:
-    _, found = await _pressed(turn, Block, coordinator)
+@handler(groups_only=True, knows_role=True)
+async def block(turn: Turn) -> None:
+    _, found = await _pressed(turn, Block)
     if await service.block(turn.session, found, _sender_id(turn), turn.now):
         await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Marked as blocked. Reply to the card with the reason."), alert=True)
 
 
-@with_role
-async def resume(turn: Turn, coordinator: bool) -> None:
-    _, found = await _pressed(turn, Resume, coordinator)
+@handler(groups_only=True, knows_role=True)
+async def resume(turn: Turn) -> None:
+    _, found = await _pressed(turn, Resume)
     if await service.unblock(turn.session, found, _sender_id(turn), turn.now):
         await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Back on track."))
 
 
-@with_role
-async def ask_help(turn: Turn, coordinator: bool) -> None:
-    _, found = await _pressed(turn, Help, coordinator)
+@handler(groups_only=True, knows_role=True)
+async def ask_help(turn: Turn) -> None:
+    _, found = await _pressed(turn, Help)
     if not await service.request_help(turn.session, found, _sender_id(turn), turn.now):
         turn.toast(turn.tr.gettext("The group was already asked today. Try again tomorrow."))
         return
@@ -521,7 +486,7 @@ async def ask_help(turn: Turn, coordinator: bool) -> None:
 @handler(groups_only=True)
 async def accept(turn: Turn) -> None:
     """Only a person who was asked can accept (no coordinator check needed)."""
-    _, found = await _pressed(turn, Accept, False, change=False)
+    _, found = await _pressed(turn, Accept, change=False)
     sender = _sender_id(turn)
     result = (
         await service.accept(turn.session, found, sender, turn.now)

@@ -72,6 +72,9 @@ class Turn:
     identity: Identity
     tr: Translator
     now: datetime  # the program's clock, read once when the update's handling began
+    # whether the sender coordinates the group: known for `@handler(coordinator=…)` and
+    # `@handler(knows_role=True)`, else False
+    coordinator: bool = False
     actions: list[Action] = field(default_factory=list)
     answered: bool = False
 
@@ -224,13 +227,19 @@ CoordinatorRule = bool | Callable[[list[str]], bool]
 
 
 def handler(
-    *, coordinator: CoordinatorRule = False, groups_only: bool = False, register: bool = True
+    *,
+    coordinator: CoordinatorRule = False,
+    groups_only: bool = False,
+    register: bool = True,
+    knows_role: bool = False,
 ) -> Callable[[TurnHandler], Callable[[Update, BotContext], Awaitable[None]]]:
     """Wrap a feature handler in the transaction, permission and delivery rules above.
 
     The permission is checked before the transaction opens: it may ask Telegram for the
     group's admins, and no Telegram call happens inside a transaction. `register=False` skips
     registering the chat and sender (for service messages about the chat itself).
+    `knows_role=True`: anyone may use it, and the handler is told whether the sender is a
+    coordinator (`turn.coordinator`), for actions that owners and coordinators may take.
     """
 
     def wrap(fn: TurnHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
@@ -243,6 +252,7 @@ def handler(
                 coordinator=coordinator,
                 groups_only=groups_only,
                 register=register,
+                knows_role=knows_role,
             )
 
         return run
@@ -258,6 +268,7 @@ async def handle(
     coordinator: CoordinatorRule = False,
     groups_only: bool = False,
     register: bool = True,
+    knows_role: bool = False,
 ) -> None:
     runtime = context.runtime
     chat = update.effective_chat
@@ -267,12 +278,14 @@ async def handle(
         coordinator(list(context.args or [])) if callable(coordinator) else coordinator
     )
     refusal: DomainError | None = None
+    role = False
     if groups_only and chat.type == ChatType.PRIVATE:
         refusal = DomainError(GROUPS_ONLY)
-    elif needs_coordinator:
+    elif needs_coordinator or knows_role:
         message = update.effective_message
         sender_chat = message.sender_chat if message and not update.callback_query else None
-        if not await is_coordinator(runtime, chat, update.effective_user, sender_chat):
+        role = await is_coordinator(runtime, chat, update.effective_user, sender_chat)
+        if needs_coordinator and not role:
             refusal = DomainError(NOT_COORDINATOR)
 
     key = handler_key(fn)
@@ -281,7 +294,7 @@ async def handle(
     if failure is None:
         try:
             async with runtime.db() as session:
-                turn = await _begin(session, update, context, key, identify)
+                turn = await _begin(session, update, context, key, identify, role)
                 if turn is None:
                     return
                 try:
@@ -296,7 +309,7 @@ async def handle(
         # cheaper on the common path than a savepoint per update); the update's record and
         # the registration of the chat and the sender are then made on their own
         async with runtime.db() as session:
-            turn = await _begin(session, update, context, key, identify)
+            turn = await _begin(session, update, context, key, identify, role)
             if turn is None:
                 return
             turn.fail(failure)
@@ -304,7 +317,12 @@ async def handle(
 
 
 async def _begin(
-    session: AsyncSession, update: Update, context: BotContext, key: str, identify: IdentifyFn
+    session: AsyncSession,
+    update: Update,
+    context: BotContext,
+    key: str,
+    identify: IdentifyFn,
+    coordinator: bool,
 ) -> Turn | None:
     """Record the update as handled by `key` and register its chat and sender: the turn, or
     None when this handler has handled the update already (a redelivery)."""
@@ -313,7 +331,8 @@ async def _begin(
         log.info("update %s was handled already by %s", update.update_id, key)
         return None
     identity = await identify(session, update, context.runtime.settings, now)
-    return Turn(update, context, session, identity, translator(identity.language), now)
+    tr = translator(identity.language)
+    return Turn(update, context, session, identity, tr, now, coordinator)
 
 
 class _Undo(Exception):
