@@ -13,11 +13,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.charter import handlers
+from bot.charter import handlers, service
 from bot.charter.callbacks import Accept
 from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
+from bot.votes import api as votes
 
 # after the groups feature (group 0) has registered the newcomers
 WELCOME_GROUP = 1
@@ -31,6 +32,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
     runtime.scheduler.add("charter:welcomes", handlers.due_welcomes)
+    runtime.hooks.add(votes.AMENDMENT_PASSED, service.amend_by_vote)
     application.add_handlers(
         [
             command("rules", handlers.rules),

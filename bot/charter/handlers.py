@@ -72,7 +72,7 @@ async def rules(turn: Turn) -> None:
     elif sub == "remove":
         await change(turn, service.RULE_REMOVED, " ".join(args[1:]))
     elif sub == "propose":
-        await votes.propose_amendment(turn, args[1] if len(args) > 1 else "", _typed(turn, 3))
+        await propose(turn, args[1] if len(args) > 1 else "", _typed(turn, 3))
     elif sub == "quiet":
         await quiet(turn, " ".join(args[1:]))
     elif sub == "history":
@@ -81,6 +81,18 @@ async def rules(turn: Turn) -> None:
         await pending(turn)
     else:
         turn.reply(render.usage(turn.tr))
+
+
+async def propose(turn: Turn, section: str, text: str) -> None:
+    """`/rules propose <section> <text>`: a proposal that, once passed, amends the charter."""
+    replied = turn.replied
+    new = service.amendment_from(
+        section, text, (replied.text or replied.caption or "") if replied else ""
+    )
+    question = render.amendment_question(turn.tr, new.section, new.text)
+    await votes.propose_amendment(
+        turn, question, new.section, new.text, new.tail, service.AMENDMENT_EXAMPLE
+    )
 
 
 def _typed(turn: Turn, words: int) -> str:

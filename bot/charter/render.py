@@ -220,3 +220,13 @@ def quiet_off(tr: Translator) -> str:
 
 def usage(tr: Translator) -> str:
     return "\n".join([tr.gettext("I did not understand. Try one of these:"), *EXAMPLES])
+
+
+def amendment_question(tr: Translator, section: str, text: str) -> str:
+    """The question of a proposed charter change (stored as plain text, like any question)."""
+    what = {
+        "goals": tr.gettext("Change the chat rules — new goals: {text}", text=text),
+        "schedule": tr.gettext("Change the chat rules — new schedule: {text}", text=text),
+        "methods": tr.gettext("Change the chat rules — new working methods: {text}", text=text),
+    }
+    return what.get(section) or tr.gettext("Change the chat rules — add a rule: {text}", text=text)

@@ -14,6 +14,7 @@ from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
+from bot.votes import rules
 
 SECTIONS = ("goals", "schedule", "methods")
 MAX_SECTION = 3000  # characters: a section always fits in one message with its heading
@@ -280,3 +281,46 @@ async def claim_welcomes(session: AsyncSession, group_id: int, now: datetime) ->
         return []
     people = await session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id))
     return list(people)
+
+
+# -- changes by vote (/rules propose) ----------------------------------------------------------
+
+AMENDMENT_SECTIONS = {**{s: s for s in SECTIONS}, "add": RULE_ADDED}
+AMENDMENT_EXAMPLE = "/rules propose add Respetamos los turnos para hablar closes 48h"
+
+
+@dataclass(frozen=True)
+class NewAmendment:
+    section: str  # a charter section or `rule_added`
+    text: str
+    tail: rules.Tail  # the vote's options: closes …, quorum …
+
+
+def amendment_from(section: str, text: str, replied: str = "") -> NewAmendment:
+    """`/rules propose <section> <text> [closes …] [quorum N%]`: what is proposed, checked.
+    Sent as a reply without a text, the replied message's text is the proposed text."""
+    change = AMENDMENT_SECTIONS.get(section.lower())
+    tail = rules.read_tail(text)
+    body = tail.text.strip() or replied.strip()
+    if change is None or not body:
+        raise DomainError(
+            N_(
+                "Say which part to change (goals, schedule, methods, or add for a new rule) "
+                "and the new text. Example: {example}"
+            ),
+            example=AMENDMENT_EXAMPLE,
+        )
+    return NewAmendment(change, body, tail)
+
+
+async def amend_by_vote(
+    session: AsyncSession, group_id: int, author_id: int | None, change: str, value: str
+) -> int | None:
+    """A passed proposal's change as a new version (author: the proposer): its number, or None
+    when it cannot be made any more (e.g. the rules are full), which leaves the charter as is."""
+    try:
+        async with session.begin_nested():
+            version = await amend(session, group_id, author_id, change, value)
+    except DomainError:
+        return None
+    return version.number

@@ -1,10 +1,13 @@
-"""What other features may ask of commitments from their handlers: post a commitment's card."""
+"""What other features may ask of commitments from their handlers: post a commitment's card;
+and `DECISION_OF`, the hook by which the feature a commitment came from names its decision."""
 
 from __future__ import annotations
 
-from bot.commitments import handlers
+from bot.commitments import handlers, service
 from bot.commitments.models import Commitment
 from bot.core.turn import Turn
+
+DECISION_OF = service.DECISION_OF
 
 
 async def show_card(turn: Turn, commitment: Commitment) -> None:

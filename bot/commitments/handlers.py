@@ -37,7 +37,6 @@ from bot.core.scheduler import Tick, claim, complete, release
 from bot.core.turn import Turn, handler
 from bot.groups import service as groups
 from bot.groups.models import Group, Person
-from bot.votes import service as votes
 
 log = logging.getLogger(__name__)
 
@@ -386,11 +385,7 @@ async def _detail(turn: Turn, found: Commitment) -> None:
         )
         for e, p in events
     ]
-    decision = (
-        await votes.decision_number(turn.session, found.source_id)
-        if found.source_kind == "vote" and found.source_id is not None
-        else None
-    )
+    decision = await service.decision_of(turn.session, turn.runtime.hooks, found)
     text = render.detail_text(
         turn.tr, view, event_views, total, turn.identity.timezone, turn.now, decision
     )

@@ -25,7 +25,7 @@ volantes`, `/commit Limpiar la plaza para el sábado 10:00 necesita human: 3 vol
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,6 +51,7 @@ from bot.commitments.models import (
 )
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
+from bot.core.hooks import Hook, Hooks
 from bot.core.i18n import N_
 from bot.core.timeparse import BadTime, parse_deadline
 from bot.groups.models import Group, Membership, Person
@@ -341,6 +342,22 @@ def _event(
 
 
 # -- reading ------------------------------------------------------------------------------
+
+# The decision a commitment came from, told by the feature that made it: (session, source
+# kind, source id) -> its number in the group's decision log, or None.
+DecisionOf = Callable[[AsyncSession, str, int], Awaitable[int | None]]
+DECISION_OF: Hook[DecisionOf] = Hook("commitments.decision_of")
+
+
+async def decision_of(session: AsyncSession, hooks: Hooks, commitment: Commitment) -> int | None:
+    """The number of the decision `commitment` came from, if it came from one."""
+    if commitment.source_kind is None or commitment.source_id is None:
+        return None
+    for find in hooks.of(DECISION_OF):
+        number = await find(session, commitment.source_kind, commitment.source_id)
+        if number is not None:
+            return number
+    return None
 
 
 async def get(session: AsyncSession, group_id: int, commitment_id: int) -> Commitment | None:

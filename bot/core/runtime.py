@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.db import session_scope
+from bot.core.hooks import Hooks
 from bot.core.i18n import CommandSpec, normalize_language
 
 if TYPE_CHECKING:
@@ -69,6 +70,8 @@ class Runtime:
     identify: IdentifyFn = identify_nobody
     # called with the Turn of every plain (non-command) group message, inside its transaction
     message_hooks: list[Callable[[Any], Awaitable[None]]] = field(default_factory=list)
+    # what features above another add to what it does (bot.core.hooks)
+    hooks: Hooks = field(default_factory=Hooks)
     # names this process in work claims, so two processes on one database can be told apart
     instance: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

@@ -5,28 +5,29 @@ from __future__ import annotations
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.turn import Turn
-from bot.votes import handlers, render, rules, service
+from bot.votes import handlers, rules, service
 from bot.votes.models import PROPOSAL, Amendment, Vote
 
+AMENDMENT_PASSED = service.AMENDMENT_PASSED  # the hook the charter feature applies a change by
 
-async def propose_amendment(turn: Turn, section: str, text: str) -> None:
-    """`/rules propose <section> <text>`: a proposal that, once passed, amends the charter."""
-    replied = turn.replied
-    replied_text = (replied.text or replied.caption or "") if replied else ""
-    new = service.amendment_from(section, text, replied_text)
-    question = render.amendment_question(turn.tr, new.section, new.text)
-    rules.check_question(question, service.AMENDMENT_EXAMPLE)
+
+async def propose_amendment(
+    turn: Turn, question: str, section: str, text: str, tail: rules.Tail, example: str
+) -> None:
+    """A proposal `question` that, once passed, changes the charter's `section` to `text`
+    (`tail`: its options, `closes …` and `quorum …`; `example`: for a question too long)."""
+    rules.check_question(question, example)
     vote = service.NewVote(
         kind=PROPOSAL,
         question=question,
         options=(),
         multi=False,
-        closes_at=rules.closing_time(new.tail.closes, tz=turn.identity.timezone, now=turn.now),
-        quorum=new.tail.quorum,
-        anonymous=new.tail.anonymous,
+        closes_at=rules.closing_time(tail.closes, tz=turn.identity.timezone, now=turn.now),
+        quorum=tail.quorum,
+        anonymous=tail.anonymous,
     )
     vote_id = await handlers.open_(turn, vote)
-    await service.open_amendment(turn.session, vote_id, new)
+    await service.open_amendment(turn.session, vote_id, section, text)
 
 
 async def reopen(turn: Turn, vote_id: int, deadline: str) -> int:
@@ -51,9 +52,5 @@ async def reopen(turn: Turn, vote_id: int, deadline: str) -> int:
     new_id = await handlers.open_(turn, new)
     amendment = await turn.session.get(Amendment, vote_id)
     if amendment is not None:  # a charter change asked again
-        await service.open_amendment(
-            turn.session,
-            new_id,
-            service.NewAmendment(amendment.section, amendment.text, rules.Tail(amendment.text)),
-        )
+        await service.open_amendment(turn.session, new_id, amendment.section, amendment.text)
     return new_id

@@ -270,7 +270,7 @@ async def close(turn: Turn) -> None:
     if vote is None:
         raise DomainError(CLOSE_USAGE)
     by = turn.user.id if turn.user and is_person(turn.user) else None
-    if not await service.close_vote(turn.session, vote.id, turn.now, by):
+    if not await service.close_vote(turn.session, vote.id, turn.now, by, hooks=turn.runtime.hooks):
         raise DomainError(N_("That vote is already closed. See the result with /decisions"))
     runtime, vote_id = turn.runtime, vote.id
 
@@ -442,7 +442,7 @@ async def close_due(tick: Tick) -> None:
         due = await service.due_to_close(session, tick.now)
     for vote_id in due:
         async with tick.runtime.db() as session:
-            closed = await service.close_vote(session, vote_id, tick.now)
+            closed = await service.close_vote(session, vote_id, tick.now, hooks=tick.runtime.hooks)
         if closed:
             await announce(tick.runtime, vote_id)
 

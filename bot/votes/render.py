@@ -328,16 +328,6 @@ def agreement(tr: Translator, number: int, text: str, decided_at: datetime, tz: 
     )
 
 
-def amendment_question(tr: Translator, section: str, text: str) -> str:
-    """The question of a proposed charter change (stored as plain text, like any question)."""
-    what = {
-        "goals": tr.gettext("Change the chat rules — new goals: {text}", text=text),
-        "schedule": tr.gettext("Change the chat rules — new schedule: {text}", text=text),
-        "methods": tr.gettext("Change the chat rules — new working methods: {text}", text=text),
-    }
-    return what.get(section) or tr.gettext("Change the chat rules — add a rule: {text}", text=text)
-
-
 def result_markup(tr: Translator, v: VoteView, outcome: str) -> InlineKeyboardMarkup | None:
     """Under a passed proposal's result: turn it into a commitment."""
     if v.kind != rules.PROPOSAL or outcome != rules.PASSED or v.amendment:

@@ -5,7 +5,7 @@ Plain async functions of an `AsyncSession` and plain values; nothing here knows 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,12 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.charter import service as charter
 from bot.commitments import service as commitments
 from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
+from bot.core.hooks import Hook, Hooks
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
 from bot.votes import rules
@@ -84,54 +84,34 @@ def poll_from(text: str, *, tz: str, now: datetime) -> NewVote:
     )
 
 
-AMENDMENT_SECTIONS = {**{s: s for s in charter.SECTIONS}, "add": charter.RULE_ADDED}
-AMENDMENT_EXAMPLE = "/rules propose add Respetamos los turnos para hablar closes 48h"
+# -- charter changes by vote ------------------------------------------------------------------
+
+# A passed proposal to change the charter, applied by the charter feature: (session, group id,
+# author id, section, text) -> the number of the new charter version, or None when the change
+# cannot be made any more (the rules are full, say).
+AmendFn = Callable[[AsyncSession, int, int | None, str, str], Awaitable[int | None]]
+AMENDMENT_PASSED: Hook[AmendFn] = Hook("votes.amendment_passed")
 
 
-@dataclass(frozen=True)
-class NewAmendment:
-    section: str  # a charter section or `rule_added`
-    text: str
-    tail: rules.Tail
-
-
-def amendment_from(section: str, text: str, replied: str = "") -> NewAmendment:
-    """`/rules propose <section> <text> [closes …] [quorum N%]`: what is proposed, checked.
-    Sent as a reply without a text, the replied message's text is the proposed text."""
-    change = AMENDMENT_SECTIONS.get(section.lower())
-    tail = rules.read_tail(text)
-    body = tail.text.strip() or replied.strip()
-    if change is None or not body:
-        raise DomainError(
-            N_(
-                "Say which part to change (goals, schedule, methods, or add for a new rule) "
-                "and the new text. Example: {example}"
-            ),
-            example=AMENDMENT_EXAMPLE,
-        )
-    return NewAmendment(change, body, tail)
-
-
-async def open_amendment(session: AsyncSession, vote_id: int, new: NewAmendment) -> None:
-    session.add(Amendment(vote_id=vote_id, section=new.section, text=new.text))
+async def open_amendment(session: AsyncSession, vote_id: int, section: str, text: str) -> None:
+    """The vote `vote_id` proposes to change the charter's `section` to `text` (the charter
+    feature checked both)."""
+    session.add(Amendment(vote_id=vote_id, section=section, text=text))
     await session.flush()
 
 
-async def _apply_amendment(session: AsyncSession, vote_id: int, group_id: int) -> None:
-    """A passed charter change becomes a new charter version (author: the proposer), once.
-    A change that cannot be made any more (e.g. the rules are full) leaves the charter as is."""
+async def _apply_amendment(
+    session: AsyncSession, vote_id: int, group_id: int, hooks: Hooks
+) -> None:
+    """A passed charter change becomes a new charter version (author: the proposer), once."""
     amendment = await session.get(Amendment, vote_id)
     if amendment is None or amendment.version is not None:
         return
     author = await session.scalar(select(Vote.opener_id).where(Vote.id == vote_id))
-    try:
-        async with session.begin_nested():
-            version = await charter.amend(
-                session, group_id, author, amendment.section, amendment.text
-            )
-    except DomainError:
-        return
-    amendment.version = version.number
+    for amend in hooks.of(AMENDMENT_PASSED):
+        number = await amend(session, group_id, author, amendment.section, amendment.text)
+        if number is not None:
+            amendment.version = number
     await session.flush()
 
 
@@ -542,9 +522,10 @@ def outcome_of(v: VoteView) -> rules.Outcome:
 
 
 async def close_vote(
-    session: AsyncSession, vote_id: int, now: datetime, by: int | None = None
+    session: AsyncSession, vote_id: int, now: datetime, by: int | None = None, *, hooks: Hooks
 ) -> bool:
-    """Close the vote once (False if it was closed already) and log the decision."""
+    """Close the vote once (False if it was closed already) and log the decision; a passed
+    charter change is applied (through `AMENDMENT_PASSED`, in `hooks`)."""
     await hold_vote(session, vote_id, alone=True)  # the positions in flight are counted
     result = await session.execute(
         update(Vote)
@@ -574,7 +555,7 @@ async def close_vote(
     await session.execute(update(Vote).where(Vote.id == vote_id).values(outcome=outcome.kind))
     await session.flush()
     if outcome.kind == rules.PASSED:
-        await _apply_amendment(session, vote_id, group_id)
+        await _apply_amendment(session, vote_id, group_id, hooks)
     return True
 
 
@@ -808,5 +789,8 @@ async def to_commitment(
     return commitment
 
 
-async def decision_number(session: AsyncSession, vote_id: int) -> int | None:
-    return await session.scalar(select(Decision.number).where(Decision.vote_id == vote_id))
+async def decision_of_source(session: AsyncSession, kind: str, source_id: int) -> int | None:
+    """For commitments' `DECISION_OF`: the decision a vote made, by the vote's id."""
+    if kind != "vote":
+        return None
+    return await session.scalar(select(Decision.number).where(Decision.vote_id == source_id))

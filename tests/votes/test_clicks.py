@@ -291,7 +291,7 @@ async def test_closing_while_a_click_is_in_flight_counts_that_click(bot: Bot, mo
 
     async def close() -> bool:
         async with bot.db() as session:
-            return await service.close_vote(session, vote.id, bot.now())
+            return await service.close_vote(session, vote.id, bot.now(), hooks=bot.runtime.hooks)
 
     closing = asyncio.create_task(close())
     waited, closed = await waits_for_the_click(bot, closing, clicking, go_on)

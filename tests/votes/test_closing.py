@@ -174,8 +174,9 @@ async def test_the_service_closes_a_vote_once(bot: Bot) -> None:
     await setup_group(bot, LUIS)
     vote, _ = await open_vote(bot, "/propose Pintar")
     async with bot.db() as session:
-        assert await service.close_vote(session, vote.id, as_utc(vote.closes_at)) is True
-        assert await service.close_vote(session, vote.id, as_utc(vote.closes_at)) is False
+        closes_at, hooks = as_utc(vote.closes_at), bot.runtime.hooks
+        assert await service.close_vote(session, vote.id, closes_at, hooks=hooks) is True
+        assert await service.close_vote(session, vote.id, closes_at, hooks=hooks) is False
 
 
 async def test_a_close_whose_result_cannot_be_posted_now_is_posted_by_the_tick(bot: Bot) -> None:
