@@ -6,9 +6,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.error import BadRequest
 
@@ -37,6 +36,9 @@ from bot.core.scheduler import Tick, claim, complete, release
 from bot.core.turn import Turn, handler
 from bot.groups import service as groups
 from bot.groups.models import Group, Person
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 

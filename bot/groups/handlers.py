@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat, Update
 
 from bot.config import Settings
@@ -19,6 +19,9 @@ from bot.groups import render, service
 from bot.groups.api import register_person, target_person
 from bot.groups.callbacks import SetLanguage
 from bot.groups.models import COORDINATOR, MEMBER
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def chat_info(chat: Chat) -> service.ChatInfo:

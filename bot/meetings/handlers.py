@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
@@ -25,6 +25,9 @@ from bot.groups.models import Group
 from bot.meetings import ics, render, service
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.models import MAYBE, NO, POLLING, YES, Meeting, MeetingSlot, Minutes
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy import select
 from telegram import InlineKeyboardMarkup, MessageEntity
 
 from bot.commitments import api as commitments_api
@@ -180,11 +179,7 @@ async def reply(turn: Turn) -> None:
     if found is not None:
         await service.answer(turn.session, found, turn.user.id, message.text or "", turn.now)
         return
-    item = await turn.session.scalar(
-        select(ReviewSubject).where(
-            ReviewSubject.group_id == turn.group_id, ReviewSubject.prompt_message_id == replied_id
-        )
-    )
+    item = await service.by_prompt(turn.session, turn.group_id, replied_id)
     if item is None:
         return
     if item.subject_kind == "commitment":

@@ -412,6 +412,15 @@ async def by_message(session: AsyncSession, group_id: int, message_id: int) -> R
     )
 
 
+async def by_prompt(session: AsyncSession, group_id: int, message_id: int) -> ReviewSubject | None:
+    """The subject whose "what is the new plan?" prompt is `message_id`."""
+    return await session.scalar(
+        select(ReviewSubject).where(
+            ReviewSubject.group_id == group_id, ReviewSubject.prompt_message_id == message_id
+        )
+    )
+
+
 async def latest_open(session: AsyncSession, group_id: int) -> Review | None:
     return await session.scalar(
         select(Review)

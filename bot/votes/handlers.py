@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
@@ -36,6 +35,9 @@ from bot.reactions.service import sense_check
 from bot.votes import render, rules, service
 from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.models import NATIVE, PROPOSAL
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 
