@@ -32,7 +32,7 @@ from bot.core.messenger import Messenger
 from bot.core.people import is_person, mention, person_info, person_name
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import BotContext, Runtime
-from bot.core.scheduler import Tick, claim, complete, release
+from bot.core.scheduler import Tick, run_each_once
 from bot.core.turn import Turn, handler
 from bot.groups import service as groups
 from bot.groups.models import Group, Person
@@ -566,8 +566,8 @@ def _claim_key(reminder: service.DueReminder) -> str:
 
 
 async def remind_group(tick: Tick, group_id: int, reminders: list[service.DueReminder]) -> None:
-    """Claim the group's reminders that are out of quiet hours (each key once, across ticks,
-    restarts and processes), send them, then mark them done — or release them on failure."""
+    """The group's reminders that are out of quiet hours, each once (across ticks, restarts
+    and processes), sent together."""
     runtime = tick.runtime
     async with runtime.db() as session:
         group = await session.get(Group, group_id)
@@ -575,21 +575,12 @@ async def remind_group(tick: Tick, group_id: int, reminders: list[service.DueRem
             return
         quiet = QuietHours.of(group.quiet_start, group.quiet_end)
         ready = [r for r in reminders if release_time(r.at, quiet, group.timezone) <= tick.now]
-        claimed = [
-            r for r in ready if await claim(session, _claim_key(r), runtime.instance, tick.now)
-        ]
-    if not claimed:
-        return
-    try:
+
+    async def send(claimed: list[service.DueReminder]) -> list[service.DueReminder]:
         await send_reminders(runtime, group_id, claimed, tick.now)
-    except BaseException:
-        async with runtime.db() as session:
-            for reminder in claimed:
-                await release(session, _claim_key(reminder), runtime.instance)
-        raise
-    async with runtime.db() as session:
-        for reminder in claimed:
-            await complete(session, _claim_key(reminder), tick.runtime.clock.now())
+        return claimed
+
+    await run_each_once(tick, ready, _claim_key, send)
 
 
 async def send_reminders(

@@ -11,7 +11,7 @@ process dies mid-way the claim's lease runs out and another tick takes it over.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -104,6 +104,35 @@ async def run_once(
     async with runtime.db() as session:
         await complete(session, key, runtime.clock.now())
     return True, result
+
+
+async def run_each_once(
+    tick: Tick,
+    items: Sequence[T],
+    key: Callable[[T], str],
+    work: Callable[[list[T]], Awaitable[Iterable[T]]],
+    lease: timedelta = DEFAULT_LEASE,
+) -> list[T]:
+    """`run_once` for a batch: claim each item's key (one transaction), give `work` the items
+    this process claimed, then mark done those it returns and release the others — all of
+    them if it raises — so a later tick tries them again. Returns the items done."""
+    runtime = tick.runtime
+    async with runtime.db() as session:
+        claimed = [i for i in items if await claim(session, key(i), runtime.instance, tick.now)]
+    if not claimed:
+        return []
+    done: list[T] = []
+    try:
+        done = list(await work(claimed))
+    finally:
+        finished, done_keys = runtime.clock.now(), {key(i) for i in done}
+        async with runtime.db() as session:
+            for item in claimed:
+                if key(item) in done_keys:
+                    await complete(session, key(item), finished)
+                else:
+                    await release(session, key(item), runtime.instance)
+    return done
 
 
 @dataclass

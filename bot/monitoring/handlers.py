@@ -14,8 +14,7 @@ from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, mention
 from bot.core.quiet import release_time
-from bot.core.runtime import Runtime
-from bot.core.scheduler import Tick, claim, complete, release
+from bot.core.scheduler import Tick, run_each_once
 from bot.core.turn import Turn, handler
 from bot.groups.api import target_person
 from bot.groups.models import Person
@@ -204,36 +203,39 @@ async def due_digests(tick: Tick) -> None:
         due = await service.due_digests(session, now)
     due = [d for d in due if release_time(now, d.quiet, d.timezone) <= now]  # quiet hours wait
     for start in range(0, len(due), BATCH):
-        await _send_batch(runtime, due[start : start + BATCH], now)
+        await _send_batch(tick, due[start : start + BATCH])
 
 
 def _key(digest: service.DueDigest) -> str:
     return f"digest:{digest.group_id}:{digest.period}"
 
 
-async def _send_batch(runtime: Runtime, batch: list[service.DueDigest], now: datetime) -> None:
-    async with runtime.db() as session:
-        mine = [d for d in batch if await claim(session, _key(d), runtime.instance, now)]
-    if not mine:
-        return
-    async with runtime.db() as session:
-        facts = await service.collect(session, [d.group_id for d in mine], now - service.WEEK, now)
-    for item in mine:
-        late = now - item.due_at > service.LATE_AFTER
-        tr = translator(item.language)
-        text = digest_text(tr, facts[item.group_id], item.timezone, late=late, now=now)
-        try:
-            sent = await runtime.messenger.send(item.chat_id, text)
-            if sent and item.chart:
-                async with runtime.db() as session:
-                    bars = await service.chart_weeks(session, item.group_id, now)
-                await _send_chart(runtime.messenger, item.chat_id, tr, bars)
-        except RetryAfter:
-            # flood control outlasted the messenger's patience: a later tick tries again
-            log.warning("digest for group %s delayed by flood control", item.group_id)
-            async with runtime.db() as session:
-                await release(session, _key(item), runtime.instance)
-            continue
-        async with runtime.db() as session:  # a removed group was marked inactive: done too
-            await service.record_sent(session, item, now)
-            await complete(session, _key(item), runtime.clock.now())
+async def _send_batch(tick: Tick, batch: list[service.DueDigest]) -> None:
+    """The batch's digests this process claims, their facts read together, each sent once."""
+    runtime, now = tick.runtime, tick.now
+
+    async def send(mine: list[service.DueDigest]) -> list[service.DueDigest]:
+        async with runtime.db() as session:
+            groups = [d.group_id for d in mine]
+            facts = await service.collect(session, groups, now - service.WEEK, now)
+        done = []
+        for item in mine:
+            late = now - item.due_at > service.LATE_AFTER
+            tr = translator(item.language)
+            text = digest_text(tr, facts[item.group_id], item.timezone, late=late, now=now)
+            try:
+                sent = await runtime.messenger.send(item.chat_id, text)
+                if sent and item.chart:
+                    async with runtime.db() as session:
+                        bars = await service.chart_weeks(session, item.group_id, now)
+                    await _send_chart(runtime.messenger, item.chat_id, tr, bars)
+            except RetryAfter:
+                # flood control outlasted the messenger's patience: a later tick tries again
+                log.warning("digest for group %s delayed by flood control", item.group_id)
+                continue
+            async with runtime.db() as session:  # a removed group was marked inactive: done
+                await service.record_sent(session, item, now)
+            done.append(item)
+        return done
+
+    await run_each_once(tick, batch, _key, send)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.core.clock import FrozenClock
@@ -156,3 +157,28 @@ async def test_a_redelivered_update_changes_and_sends_nothing(bot: Bot) -> None:
         select(func.count()).where(ProcessedUpdate.update_id == command["update_id"])
     )
     assert count == 1
+
+
+async def test_run_each_once_completes_what_was_done_and_releases_the_rest(bot: Bot) -> None:
+    from bot.core.scheduler import run_each_once
+
+    tick = Tick(bot.runtime, bot.now())
+
+    async def half(claimed: list[int]) -> list[int]:
+        return [n for n in claimed if n % 2 == 0]  # the odd ones could not be done now
+
+    assert await run_each_once(tick, [1, 2, 3, 4], lambda n: f"test:each:{n}", half) == [2, 4]
+    # a later tick gets the odd ones again, and nothing of what was done
+    seen: list[int] = []
+
+    async def fail(claimed: list[int]) -> list[int]:
+        seen.extend(claimed)
+        raise RuntimeError("Telegram is down")
+
+    with pytest.raises(RuntimeError):
+        await run_each_once(tick, [1, 2, 3, 4], lambda n: f"test:each:{n}", fail)
+    assert seen == [1, 3]
+    # what failed was released: it is claimed again
+    assert await run_each_once(tick, [1, 3], lambda n: f"test:each:{n}", half) == []
+    done = await bot.scalars(select(WorkClaim.key).where(WorkClaim.done_at.is_not(None)))
+    assert sorted(done) == ["test:each:2", "test:each:4"]
