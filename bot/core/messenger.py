@@ -164,16 +164,6 @@ class Messenger:
 
         return await self._call(chat_id, call) is not None
 
-    async def edit_markup(
-        self, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None
-    ) -> bool:
-        async def call(chat: int) -> Any:
-            return await self.bot.edit_message_reply_markup(
-                chat_id=chat, message_id=message_id, reply_markup=markup
-            )
-
-        return await self._call(chat_id, call) is not None
-
     async def answer(self, callback_query_id: str, text: str | None = None, *, alert: bool = False):
         """A toast for a button press (not rate limited, posts nothing in the chat)."""
         try:

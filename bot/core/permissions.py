@@ -55,16 +55,6 @@ async def _fetch_admins(runtime: Runtime, chat_id: int, cached: AdminCache | Non
     return set(ids)
 
 
-async def telegram_admin_ids(runtime: Runtime, chat_id: int) -> set[int]:
-    """The chat's administrators (creator included), from the cache or fresh from Telegram."""
-    async with runtime.db() as session:
-        cached, fresh = await _cached_admins(session, runtime, chat_id)
-    if fresh:
-        assert cached is not None
-        return set(cached.user_ids)
-    return await _fetch_admins(runtime, chat_id, cached)
-
-
 def is_anonymous_admin(chat: Chat, sender_chat: Chat | None) -> bool:
     return sender_chat is not None and sender_chat.id == chat.id
 

@@ -403,17 +403,3 @@ def parse_deadline(text: str, *, tz: str, now: datetime) -> datetime:
         return _utc_now(now) + parse_duration(text)
     except BadTime:
         return parse_when(text, tz=tz, now=now)
-
-
-_PROBE_NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def looks_like_time(text: str) -> bool:
-    """Whether `parse_deadline` would read `text`. Its success does not depend on the zone or
-    `now`, with one exception: a weekday written with a yearless date (`sábado 5/12`) is only
-    right in some years; it is checked here against 2026."""
-    try:
-        parse_deadline(text, tz="UTC", now=_PROBE_NOW)
-    except BadTime:
-        return False
-    return True

@@ -131,9 +131,6 @@ class Turn:
             return message.message_thread_id
         return None
 
-    def _(self, message: str, **kwargs: Any) -> str:
-        return self.tr.gettext(message, **kwargs)
-
     # -- what to say, after the commit -----------------------------------------------
     def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Answer in the chat (and topic) the update came from, quoting a command message."""

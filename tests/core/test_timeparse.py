@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.timeparse import BadTime, looks_like_time, parse_deadline, parse_duration, parse_when
+from bot.core.timeparse import BadTime, parse_deadline, parse_duration, parse_when
 
 BOGOTA = "America/Bogota"  # UTC-5, no daylight saving
 MADRID = "Europe/Madrid"  # CET/CEST: jumps 02:00→03:00 on 28 March 2027, back 03:00→02:00 on 31 Oct
@@ -482,25 +482,6 @@ def test_a_deadline_is_a_duration_from_now_or_a_moment() -> None:
     with pytest.raises(BadTime) as caught:
         deadline("pronto")
     assert caught.value.args[0] == "pronto"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("48h", True),
-        ("viernes 18:00", True),
-        ("15/12", True),
-        ("sexta 19h", True),
-        ("2 semanas", True),
-        ("hola", False),
-        ("", False),
-        ("Reunión de vecinos", False),
-        ("18", False),
-        ("31/02", False),
-    ],
-)
-def test_looks_like_time(text: str, expected: bool) -> None:
-    assert looks_like_time(text) is expected
 
 
 def test_a_whole_day_skipped_moves_to_the_next_day() -> None:
