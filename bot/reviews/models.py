@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,19 @@ from bot.groups.models import RowId
 AUTOMATIC = "automatic"
 MANUAL = "manual"
 PERIODIC = "periodic"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What counts as gone wrong, and how often the periodic review comes: a group's
+    `ReviewSettings` row, or `DEFAULTS` for a group without one."""
+
+    overdue_days: int = 7  # a commitment this many days late, or blocked this long
+    attendance_percent: int = 30  # a meeting fewer of those who said yes came to
+    periodic_days: int | None = 30  # None: no periodic review
+
+
+DEFAULTS = Thresholds()
 
 
 class Review(Base):
@@ -73,10 +87,15 @@ class ReviewSettings(Base):
     group_id: Mapped[int] = mapped_column(
         ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
     )
-    overdue_days: Mapped[int] = mapped_column(Integer, default=7)
-    attendance_percent: Mapped[int] = mapped_column(Integer, default=30)
-    periodic_days: Mapped[int | None] = mapped_column(Integer, default=30)  # None: off
+    overdue_days: Mapped[int] = mapped_column(Integer, default=DEFAULTS.overdue_days)
+    attendance_percent: Mapped[int] = mapped_column(Integer, default=DEFAULTS.attendance_percent)
+    periodic_days: Mapped[int | None] = mapped_column(
+        Integer, default=DEFAULTS.periodic_days
+    )  # None: off
     last_periodic_at: Mapped[datetime | None]
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.overdue_days, self.attendance_percent, self.periodic_days)
 
 
 class Attempt(Base):

@@ -32,6 +32,7 @@ from bot.groups.models import Group, Membership, Person
 from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
 from bot.reviews.models import (
     AUTOMATIC,
+    DEFAULTS,
     MANUAL,
     PERIODIC,
     Attempt,
@@ -39,6 +40,7 @@ from bot.reviews.models import (
     ReviewAnswer,
     ReviewSettings,
     ReviewSubject,
+    Thresholds,
 )
 from bot.votes.models import Decision, Position, Vote
 from bot.votes.rules import NO_QUORUM
@@ -53,11 +55,9 @@ QUESTION_PREFIX = re.compile(r"^\s*([123])\s*[.):\-]\s*")
 # -- settings -----------------------------------------------------------------------------
 
 
-async def settings_of(session: AsyncSession, group_id: int) -> ReviewSettings:
+async def thresholds_of(session: AsyncSession, group_id: int) -> Thresholds:
     found = await session.get(ReviewSettings, group_id, populate_existing=True)
-    return found or ReviewSettings(
-        group_id=group_id, overdue_days=7, attendance_percent=30, periodic_days=30
-    )
+    return found.thresholds() if found is not None else DEFAULTS
 
 
 # -- finding subjects -------------------------------------------------------------------------
@@ -97,13 +97,13 @@ def commitment_facts(commitment: Commitment, owners: list[Person], now: datetime
 async def find_subjects(session: AsyncSession, now: datetime) -> int:
     """Record every new subject of every active group (a fixed number of queries). Returns how
     many were new; a trigger that fires again finds its subject already there."""
-    settings = {s.group_id: s for s in await session.scalars(select(ReviewSettings))}
+    settings = {s.group_id: s.thresholds() for s in await session.scalars(select(ReviewSettings))}
 
     def days(group_id: int) -> int:
-        return settings[group_id].overdue_days if group_id in settings else 7
+        return settings.get(group_id, DEFAULTS).overdue_days
 
     def percent(group_id: int) -> int:
-        return settings[group_id].attendance_percent if group_id in settings else 30
+        return settings.get(group_id, DEFAULTS).attendance_percent
 
     active = select(Group.id).where(Group.active.is_(True))
     found: list[tuple[int, str, str, int, dict[str, Any]]] = []
@@ -562,7 +562,7 @@ async def periodic_due(
     )
     due = []
     for group_id, settings in groups:
-        every = settings.periodic_days if settings else 30
+        every = (settings.thresholds() if settings else DEFAULTS).periodic_days
         if every is None:
             continue
         last = as_utc(settings.last_periodic_at) if settings else None
@@ -585,16 +585,10 @@ async def periodic_due(
 
 async def mark_periodic(session: AsyncSession, group_id: int, now: datetime) -> bool:
     """Claim the group's periodic review for now: True for exactly one caller."""
-    stmt = insert_for(session, ReviewSettings).values(
-        group_id=group_id,
-        overdue_days=7,
-        attendance_percent=30,
-        periodic_days=30,
-        last_periodic_at=None,
-    )
+    stmt = insert_for(session, ReviewSettings).values(group_id=group_id)  # DEFAULTS
     await session.execute(stmt.on_conflict_do_nothing(index_elements=[ReviewSettings.group_id]))
-    settings = await settings_of(session, group_id)
-    every = timedelta(days=settings.periodic_days or 30)
+    settings = await thresholds_of(session, group_id)
+    every = timedelta(days=settings.periodic_days or DEFAULTS.periodic_days)
     result = await session.execute(
         update(ReviewSettings)
         .where(
