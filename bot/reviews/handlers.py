@@ -26,6 +26,7 @@ from bot.meetings import service as meetings
 from bot.reviews import render, service
 from bot.reviews.callbacks import TryAgain
 from bot.reviews.models import Review, ReviewSubject
+from bot.reviews.subjects import commitment_facts, find_subjects, meeting_facts, vote_facts
 from bot.votes import api as votes_api
 from bot.votes.service import vote_by_message
 
@@ -78,17 +79,17 @@ async def review(turn: Turn) -> None:
         if card is not None:
             owners = await commitments.owners_of(turn.session, [card.id])
             kind, subject_id = "commitment", card.id
-            facts = service.commitment_facts(card, [o.person for o in owners[card.id]], now)
+            facts = commitment_facts(card, [o.person for o in owners[card.id]], now)
             facts["why"] = "manual"
         else:
             meeting = await meetings.by_message(turn.session, turn.group_id, replied.message_id)
             vote = await vote_by_message(turn.session, turn.group_id, replied.message_id)
             if meeting is not None:
                 kind, subject_id = "meeting", meeting.id
-                facts = await service.meeting_facts(turn.session, meeting, now)
+                facts = await meeting_facts(turn.session, meeting, now)
             elif vote is not None:
                 kind, subject_id = "vote", vote.id
-                facts = await service.vote_facts(turn.session, vote, now)
+                facts = await vote_facts(turn.session, vote, now)
     if kind is None:
         raise DomainError(WHAT_TO_REVIEW)
     by = turn.user.id if is_person(turn.user) else None
@@ -237,7 +238,7 @@ async def _replan_commitment(turn: Turn, item: ReviewSubject) -> None:
 async def due_reviews(tick: Tick) -> None:
     runtime, now = tick.runtime, tick.now
     async with runtime.db() as session:
-        await service.find_subjects(session, now)
+        await find_subjects(session, now)
         waiting = await service.groups_waiting(session)
     for group_id in waiting:
         await _post_daily(runtime, group_id, now)

@@ -1,9 +1,11 @@
-""" "Try again" reviews: find what went wrong, gather it, ask, learn, re-plan.
+""" "Try again" reviews: gather what went wrong, ask, learn, re-plan.
 
 A *subject* is one thing that went wrong (a commitment overdue, dropped or blocked for long; a
-meeting few came to; later, a vote without quorum), found once per trigger. Automatic subjects
-wait until the group's daily review message gathers them; a coordinator's `/review` posts one
-at once. Members answer the three questions by replying; a coordinator closes with a summary.
+meeting few came to; a vote closed without quorum), found once per trigger (`subjects.py`).
+Automatic subjects wait until the group's daily review message gathers them; a coordinator's
+`/review` posts one at once. Members answer the three questions by replying; a coordinator
+closes with a summary. A re-plan is recorded as an attempt; a periodic review covers what was
+found in its period.
 """
 
 from __future__ import annotations
@@ -14,22 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commitments.models import (
-    BLOCKED,
-    DROPPED,
-    OPEN,
-    Commitment,
-    CommitmentEvent,
-    CommitmentOwner,
-)
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
-from bot.groups.models import Group, Membership, Person
-from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
+from bot.groups.models import Group, Person
 from bot.reviews.models import (
     AUTOMATIC,
     DEFAULTS,
@@ -42,12 +35,8 @@ from bot.reviews.models import (
     ReviewSubject,
     Thresholds,
 )
-from bot.votes.models import Decision, Position, Vote
-from bot.votes.rules import NO_QUORUM
 
 DAILY = timedelta(days=1)  # at most one automatic review message per group per day
-ATTENDANCE_WAIT = timedelta(days=1)  # attendance is judged a day after the meeting ended
-LOOK_BACK = timedelta(days=30)
 MAX_SUMMARY = 2000
 QUESTION_PREFIX = re.compile(r"^\s*([123])\s*[.):\-]\s*")
 
@@ -60,218 +49,7 @@ async def thresholds_of(session: AsyncSession, group_id: int) -> Thresholds:
     return found.thresholds() if found is not None else DEFAULTS
 
 
-# -- finding subjects -------------------------------------------------------------------------
-
-
-def _names(people: list[Person]) -> list[str]:
-    return [p.first_name + (f" {p.last_name}" if p.last_name else "") for p in people]
-
-
-async def _owners(session: AsyncSession, ids: list[int]) -> dict[int, list[Person]]:
-    owners: dict[int, list[Person]] = defaultdict(list)
-    if ids:
-        rows = await session.execute(
-            select(CommitmentOwner.commitment_id, Person)
-            .join(Person, Person.id == CommitmentOwner.person_id)
-            .where(CommitmentOwner.commitment_id.in_(ids))
-            .order_by(CommitmentOwner.id)
-        )
-        for cid, person in rows.tuples():
-            owners[cid].append(person)
-    return owners
-
-
-def commitment_facts(commitment: Commitment, owners: list[Person], now: datetime) -> dict[str, Any]:
-    due = as_utc(commitment.due_at)
-    return {
-        "number": commitment.number,
-        "text": commitment.text,
-        "owners": _names(owners),
-        "due_at": due.isoformat() if due else None,
-        "days_late": max(0, (now - due).days) if due else 0,
-        "status": commitment.status,
-        "reason": commitment.blocked_reason,
-    }
-
-
-async def find_subjects(session: AsyncSession, now: datetime) -> int:
-    """Record every new subject of every active group (a fixed number of queries). Returns how
-    many were new; a trigger that fires again finds its subject already there."""
-    settings = {s.group_id: s.thresholds() for s in await session.scalars(select(ReviewSettings))}
-
-    def days(group_id: int) -> int:
-        return settings.get(group_id, DEFAULTS).overdue_days
-
-    def percent(group_id: int) -> int:
-        return settings.get(group_id, DEFAULTS).attendance_percent
-
-    active = select(Group.id).where(Group.active.is_(True))
-    found: list[tuple[int, str, str, int, dict[str, Any]]] = []
-
-    # commitments overdue, dropped or blocked (the shortest threshold of any group, then per group)
-    rows = (
-        await session.scalars(
-            select(Commitment).where(
-                Commitment.group_id.in_(active),
-                Commitment.updated_at >= now - LOOK_BACK * 3,
-                (
-                    and_(Commitment.status == OPEN, Commitment.due_at < now - timedelta(days=1))
-                    | (Commitment.status == DROPPED)
-                    | (Commitment.status == BLOCKED)
-                ),
-            )
-        )
-    ).all()
-    reasons = dict(
-        (
-            await session.execute(
-                select(CommitmentEvent.commitment_id, func.max(CommitmentEvent.reason))
-                .where(
-                    CommitmentEvent.commitment_id.in_([c.id for c in rows if c.status == DROPPED]),
-                    CommitmentEvent.new == DROPPED,
-                )
-                .group_by(CommitmentEvent.commitment_id)
-            )
-        )
-        .tuples()
-        .all()
-    )
-    owners = await _owners(session, [c.id for c in rows])
-    for c in rows:
-        limit = timedelta(days=days(c.group_id))
-        due, updated = as_utc(c.due_at), as_utc(c.updated_at) or now
-        if c.status == OPEN and due is not None and due < now - limit:
-            kind = "overdue"
-        elif c.status == DROPPED and updated >= now - LOOK_BACK:
-            kind = "dropped"
-        elif c.status == BLOCKED and updated < now - limit:
-            kind = "blocked"
-        else:
-            continue
-        facts = commitment_facts(c, owners[c.id], now) | {"why": kind}
-        if kind == "dropped":
-            facts["reason"] = reasons.get(c.id)
-        found.append((c.group_id, f"commitment:{c.id}:{kind}", "commitment", c.id, facts))
-
-    # meetings held with few of those who said yes
-    meetings = (
-        await session.scalars(
-            select(Meeting).where(
-                Meeting.group_id.in_(active),
-                Meeting.status == HELD,
-                Meeting.ends_at < now - ATTENDANCE_WAIT,
-                Meeting.ends_at >= now - LOOK_BACK,
-            )
-        )
-    ).all()
-    if meetings:
-        said_yes: dict[int, list[Person]] = defaultdict(list)
-        for meeting_id, person in (
-            await session.execute(
-                select(Meeting.id, Person)
-                .join(SlotAnswer, SlotAnswer.slot_id == Meeting.confirmed_slot_id)
-                .join(Person, Person.id == SlotAnswer.person_id)
-                .where(Meeting.id.in_([m.id for m in meetings]), SlotAnswer.answer == "y")
-            )
-        ).tuples():
-            said_yes[meeting_id].append(person)
-        came: dict[int, set[int]] = defaultdict(set)
-        for meeting_id, person_id in (
-            await session.execute(
-                select(Attendance.meeting_id, Attendance.person_id).where(
-                    Attendance.meeting_id.in_([m.id for m in meetings])
-                )
-            )
-        ).tuples():
-            came[meeting_id].add(person_id)
-        for m in meetings:
-            yes = said_yes[m.id]
-            if not yes or len(came[m.id]) * 100 >= percent(m.group_id) * len(yes):
-                continue
-            absent = [p for p in yes if p.id not in came[m.id]]
-            facts = {
-                "title": m.title,
-                "starts_at": (as_utc(m.starts_at) or now).isoformat(),
-                "yes": len(yes),
-                "came": len(came[m.id]),
-                "absent": _names(absent),
-                "why": "attendance",
-            }
-            found.append((m.group_id, f"meeting:{m.id}:attendance", "meeting", m.id, facts))
-
-    # votes that closed without quorum
-    closed = (
-        await session.execute(
-            select(Vote, Decision)
-            .join(Decision, Decision.vote_id == Vote.id)
-            .where(
-                Vote.group_id.in_(active),
-                Vote.outcome == NO_QUORUM,
-                Vote.closed_at >= now - LOOK_BACK,
-            )
-        )
-    ).all()
-    missing: dict[int, list[Person]] = defaultdict(list)
-    if closed:
-        voted = (
-            select(Position.id)
-            .where(
-                Position.vote_id == Vote.id,
-                Position.person_id == Person.id,
-                Position.choices != 0,
-            )
-            .exists()
-        )
-        for vote_id, person in (
-            await session.execute(
-                select(Vote.id, Person)
-                .join(Membership, Membership.group_id == Vote.group_id)
-                .join(Person, Person.id == Membership.person_id)
-                .where(Vote.id.in_([v.id for v, _ in closed]), Membership.left_at.is_(None), ~voted)
-                .order_by(Membership.joined_at, Person.id)
-            )
-        ).tuples():
-            missing[vote_id].append(person)
-    for vote, decision in closed:
-        facts = {
-            "question": vote.question,
-            "closed_at": (as_utc(vote.closed_at) or now).isoformat(),
-            "voters": decision.voters,
-            "members": decision.members,
-            "missing": _names(missing[vote.id]),
-            "why": "quorum",
-        }
-        found.append((vote.group_id, f"vote:{vote.id}:quorum", "vote", vote.id, facts))
-
-    new = 0
-    for group_id, trigger, kind, subject_id, facts in found:
-        new += await add_subject(session, group_id, trigger, kind, subject_id, facts, now)
-    return new
-
-
-async def add_subject(
-    session: AsyncSession,
-    group_id: int,
-    trigger: str,
-    kind: str,
-    subject_id: int,
-    facts: dict[str, Any],
-    now: datetime,
-    review_id: int | None = None,
-) -> int:
-    stmt = insert_for(session, ReviewSubject).values(
-        group_id=group_id,
-        trigger=trigger,
-        subject_kind=kind,
-        subject_id=subject_id,
-        facts=facts,
-        found_at=now,
-        review_id=review_id,
-    )
-    result = await session.execute(
-        stmt.on_conflict_do_nothing(index_elements=[ReviewSubject.group_id, ReviewSubject.trigger])
-    )
-    return result.rowcount
+# -- reviews ----------------------------------------------------------------------------------
 
 
 async def groups_waiting(session: AsyncSession) -> list[int]:
@@ -339,61 +117,6 @@ async def open_manual(
     session.add(subject)
     await session.flush()
     return review, subject
-
-
-async def meeting_facts(session: AsyncSession, meeting: Meeting, now: datetime) -> dict[str, Any]:
-    yes = list(
-        await session.scalars(
-            select(Person)
-            .join(SlotAnswer, SlotAnswer.person_id == Person.id)
-            .where(SlotAnswer.slot_id == (meeting.confirmed_slot_id or 0), SlotAnswer.answer == "y")
-        )
-    )
-    came = set(
-        await session.scalars(
-            select(Attendance.person_id).where(Attendance.meeting_id == meeting.id)
-        )
-    )
-    starts = as_utc(meeting.starts_at)
-    if starts is None:  # still choosing a date: the first option
-        first = await session.scalar(
-            select(func.min(MeetingSlot.starts_at)).where(MeetingSlot.meeting_id == meeting.id)
-        )
-        starts = as_utc(first)
-    return {
-        "title": meeting.title,
-        "starts_at": starts.isoformat() if starts else None,
-        "yes": len(yes),
-        "came": len(came),
-        "absent": _names([p for p in yes if p.id not in came]),
-        "why": "manual",
-    }
-
-
-async def vote_facts(session: AsyncSession, vote: Vote, now: datetime) -> dict[str, Any]:
-    """The facts of one vote, for a review a coordinator opens on it."""
-    voted = set(
-        await session.scalars(
-            select(Position.person_id).where(Position.vote_id == vote.id, Position.choices != 0)
-        )
-    )
-    members = list(
-        await session.scalars(
-            select(Person)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.group_id == vote.group_id, Membership.left_at.is_(None))
-            .order_by(Membership.joined_at, Person.id)
-        )
-    )
-    moment = as_utc(vote.closed_at) or as_utc(vote.closes_at) or now
-    return {
-        "question": vote.question,
-        "closed_at": moment.isoformat(),
-        "voters": len(voted),
-        "members": len(members),
-        "missing": _names([p for p in members if p.id not in voted]),
-        "why": "manual",
-    }
 
 
 async def set_message(

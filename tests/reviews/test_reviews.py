@@ -249,7 +249,7 @@ async def test_try_again_re_plans_a_commitment_with_an_attempt_count(bot: Bot) -
 async def test_try_again_reschedules_a_meeting_with_the_same_title(bot: Bot) -> None:
     group_id = await setup_group(bot)
     async with bot.db() as session:
-        from bot.reviews.service import add_subject
+        from bot.reviews.subjects import add_subject
 
         await add_subject(
             session, group_id, "meeting:77:attendance", "meeting", 77,
