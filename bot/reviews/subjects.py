@@ -23,9 +23,10 @@ from bot.commitments.models import (
     OPEN,
     Commitment,
     CommitmentEvent,
-    CommitmentOwner,
 )
+from bot.commitments.service import owners_of
 from bot.core.db import as_utc, insert_for
+from bot.core.people import person_name
 from bot.groups.models import Group, Membership, Person
 from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
 from bot.reviews.models import DEFAULTS, ReviewSettings, ReviewSubject, Thresholds
@@ -48,21 +49,7 @@ class NewSubject:
 
 
 def _names(people: list[Person]) -> list[str]:
-    return [p.first_name + (f" {p.last_name}" if p.last_name else "") for p in people]
-
-
-async def _owners(session: AsyncSession, ids: list[int]) -> dict[int, list[Person]]:
-    owners: dict[int, list[Person]] = defaultdict(list)
-    if ids:
-        rows = await session.execute(
-            select(CommitmentOwner.commitment_id, Person)
-            .join(Person, Person.id == CommitmentOwner.person_id)
-            .where(CommitmentOwner.commitment_id.in_(ids))
-            .order_by(CommitmentOwner.id)
-        )
-        for cid, person in rows.tuples():
-            owners[cid].append(person)
-    return owners
+    return [person_name(p.first_name, p.last_name) for p in people]
 
 
 def commitment_facts(commitment: Commitment, owners: list[Person], now: datetime) -> dict[str, Any]:
@@ -138,7 +125,7 @@ async def _overdue_dropped_or_blocked(
         .tuples()
         .all()
     )
-    owners = await _owners(session, [c.id for c in rows])
+    owners = await owners_of(session, [c.id for c in rows])
     found = []
     for c in rows:
         limit = timedelta(days=of(c.group_id).overdue_days)
@@ -151,7 +138,7 @@ async def _overdue_dropped_or_blocked(
             kind = "blocked"
         else:
             continue
-        facts = commitment_facts(c, owners[c.id], now) | {"why": kind}
+        facts = commitment_facts(c, [o.person for o in owners[c.id]], now) | {"why": kind}
         if kind == "dropped":
             facts["reason"] = reasons.get(c.id)
         found.append(NewSubject(c.group_id, f"commitment:{c.id}:{kind}", "commitment", c.id, facts))
