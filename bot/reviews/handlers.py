@@ -25,6 +25,7 @@ from bot.meetings import api as meetings_api
 from bot.meetings import service as meetings
 from bot.reviews import render, service
 from bot.reviews.callbacks import TryAgain
+from bot.reviews.facts import COMMITMENT, VOTE, CommitmentFacts, Facts, MeetingFacts
 from bot.reviews.models import Review, ReviewSubject
 from bot.reviews.subjects import commitment_facts, find_subjects, meeting_facts, vote_facts
 from bot.votes import api as votes_api
@@ -39,11 +40,11 @@ WHAT_TO_REVIEW = N_(
 
 
 def _lines(tr: Translator, subjects: list[ReviewSubject], timezone: str) -> list[str]:
-    return [render.subject_line(tr, s.subject_kind, s.facts, timezone) for s in subjects]
+    return [render.subject_line(tr, s.details, timezone) for s in subjects]
 
 
 def _keyboard(tr: Translator, subjects: list[ReviewSubject]) -> InlineKeyboardMarkup | None:
-    return render.try_again_keyboard(tr, [(s.id, s.subject_kind, s.facts) for s in subjects])
+    return render.try_again_keyboard(tr, [(s.id, s.details) for s in subjects])
 
 
 def _post(
@@ -73,28 +74,28 @@ async def review(turn: Turn) -> None:
     assert message is not None
     replied = turn.replied
     now = turn.now
-    kind, subject_id, facts = None, 0, {}
+    subject_id: int = 0
+    facts: Facts | None = None
     if replied is not None:
         card = await commitments.by_card(turn.session, turn.group_id, replied.message_id)
         if card is not None:
             owners = await commitments.owners_of(turn.session, [card.id])
-            kind, subject_id = "commitment", card.id
+            subject_id = card.id
             facts = commitment_facts(card, [o.person for o in owners[card.id]], now)
-            facts["why"] = "manual"
         else:
             meeting = await meetings.by_message(turn.session, turn.group_id, replied.message_id)
             vote = await vote_by_message(turn.session, turn.group_id, replied.message_id)
             if meeting is not None:
-                kind, subject_id = "meeting", meeting.id
+                subject_id = meeting.id
                 facts = await meeting_facts(turn.session, meeting, now)
             elif vote is not None:
-                kind, subject_id = "vote", vote.id
+                subject_id = vote.id
                 facts = await vote_facts(turn.session, vote, now)
-    if kind is None:
+    if facts is None:
         raise DomainError(WHAT_TO_REVIEW)
     by = turn.user.id if is_person(turn.user) else None
     opened, subject = await service.open_manual(
-        turn.session, turn.group_id, kind, subject_id, facts, by, now
+        turn.session, turn.group_id, subject_id, facts, by, now
     )
     text = render.review_text(
         turn.tr, periodic=False, lines=_lines(turn.tr, [subject], turn.identity.timezone)
@@ -153,7 +154,7 @@ async def try_again(turn: Turn) -> None:
     found = await service.subject(turn.session, turn.group_id, choice.subject_id)
     if found is None:
         raise DomainError(STALE_BUTTON)
-    text = render.replan_prompt(turn.tr, found.subject_kind, found.facts)
+    text = render.replan_prompt(turn.tr, found.details)
     runtime, chat_id, subject_id, thread_id = turn.runtime, turn.chat.id, found.id, turn.thread_id
 
     async def prompt(messenger: Messenger) -> None:
@@ -183,13 +184,14 @@ async def reply(turn: Turn) -> None:
     item = await service.by_prompt(turn.session, turn.group_id, replied_id)
     if item is None:
         return
-    if item.subject_kind == "commitment":
+    facts = item.details
+    if isinstance(facts, CommitmentFacts):
         await _replan_commitment(turn, item)
-    elif item.subject_kind == "meeting":
-        await meetings_api.open_poll(turn, item.facts["title"], message.text or "")
-    elif item.subject_kind == "vote":
+    elif isinstance(facts, MeetingFacts):
+        await meetings_api.open_poll(turn, facts.title, message.text or "")
+    else:
         new_id = await votes_api.reopen(turn, item.subject_id, message.text or "")
-        await service.record_attempt(turn.session, "vote", item.subject_id, new_id, item.review_id)
+        await service.record_attempt(turn.session, VOTE, item.subject_id, new_id, item.review_id)
 
 
 async def _replan_commitment(turn: Turn, item: ReviewSubject) -> None:
@@ -226,7 +228,7 @@ async def _replan_commitment(turn: Turn, item: ReviewSubject) -> None:
     )  # fmt: skip
 
     attempt = await service.record_attempt(
-        turn.session, "commitment", original.id, created.id, item.review_id
+        turn.session, COMMITMENT, original.id, created.id, item.review_id
     )
     turn.reply(render.replanned(turn.tr, attempt, created.number))
     await commitments_api.show_card(turn, created)

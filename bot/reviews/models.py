@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.core.clock import column_now
 from bot.core.db import Base
 from bot.groups.models import RowId
+from bot.reviews.facts import Facts, from_json
 
 AUTOMATIC = "automatic"
 MANUAL = "manual"
@@ -61,10 +62,15 @@ class ReviewSubject(Base):
     trigger: Mapped[str] = mapped_column(String(80))  # e.g. meeting:12:attendance
     subject_kind: Mapped[str] = mapped_column(String(12))  # meeting | commitment | vote
     subject_id: Mapped[int]
-    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)  # facts.to_json of `details`
     found_at: Mapped[datetime] = mapped_column(default=column_now)
     # the "reply with the new date" message of its Try again button, once pressed
     prompt_message_id: Mapped[int | None] = mapped_column(index=True)
+
+    @property
+    def details(self) -> Facts:
+        """The facts, typed."""
+        return from_json(self.subject_kind, self.facts)
 
 
 class ReviewAnswer(Base):

@@ -5,75 +5,74 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import Translator, when
 from bot.reviews.callbacks import TryAgain
+from bot.reviews.facts import CommitmentFacts, Facts, MeetingFacts, VoteFacts, Why
 
 
-def _moment(tr: Translator, iso: str | None, timezone: str) -> str:
-    return when(tr, datetime.fromisoformat(iso), timezone) if iso else "—"
+def _moment(tr: Translator, moment: datetime | None, timezone: str) -> str:
+    return when(tr, moment, timezone) if moment else "—"
 
 
-def subject_line(tr: Translator, kind: str, facts: dict[str, Any], timezone: str) -> str:
-    if kind == "commitment":
-        head = (
-            f"📌 #{facts['number']} {escape(facts['text'])} — {escape(', '.join(facts['owners']))}"
+def subject_line(tr: Translator, facts: Facts, timezone: str) -> str:
+    if isinstance(facts, CommitmentFacts):
+        return _commitment_line(tr, facts, timezone)
+    if isinstance(facts, MeetingFacts):
+        return _meeting_line(tr, facts, timezone)
+    return _vote_line(tr, facts, timezone)
+
+
+def _commitment_line(tr: Translator, facts: CommitmentFacts, timezone: str) -> str:
+    head = f"📌 #{facts.number} {escape(facts.text)} — {escape(', '.join(facts.owners))}"
+    if facts.why == Why.DROPPED:
+        tail = tr.gettext("Dropped: {reason}", reason=escape(facts.reason or "—"))
+    elif facts.why == Why.BLOCKED:
+        tail = tr.gettext("Blocked for a while: {reason}", reason=escape(facts.reason or "—"))
+    elif facts.days_late:
+        tail = tr.ngettext(
+            "Due {when}; {n} day late.",
+            "Due {when}; {n} days late.",
+            facts.days_late,
+            when=_moment(tr, facts.due_at, timezone),
         )
-        why = facts.get("why")
-        if why == "dropped":
-            tail = tr.gettext("Dropped: {reason}", reason=escape(facts.get("reason") or "—"))
-        elif why == "blocked":
-            tail = tr.gettext(
-                "Blocked for a while: {reason}", reason=escape(facts.get("reason") or "—")
-            )
-        elif facts.get("days_late"):
-            tail = tr.ngettext(
-                "Due {when}; {n} day late.",
-                "Due {when}; {n} days late.",
-                facts["days_late"],
-                when=_moment(tr, facts.get("due_at"), timezone),
-            )
-        else:
-            tail = tr.gettext("Due {when}.", when=_moment(tr, facts.get("due_at"), timezone))
-        return f"{head}. {tail}"
-    if kind == "meeting":
+    else:
+        tail = tr.gettext("Due {when}.", when=_moment(tr, facts.due_at, timezone))
+    return f"{head}. {tail}"
+
+
+def _meeting_line(tr: Translator, facts: MeetingFacts, timezone: str) -> str:
+    line = tr.gettext(
+        "📅 {title} — {when}: {came} of the {yes} who said yes came.",
+        title=escape(facts.title),
+        when=_moment(tr, facts.starts_at, timezone),
+        came=facts.came,
+        yes=facts.yes,
+    )
+    if facts.absent:
+        line += " " + tr.gettext("Did not come: {names}.", names=escape(", ".join(facts.absent)))
+    return line
+
+
+def _vote_line(tr: Translator, facts: VoteFacts, timezone: str) -> str:
+    values = {
+        "question": escape(facts.question),
+        "when": _moment(tr, facts.closed_at, timezone),
+        "voters": facts.voters,
+        "members": facts.members,
+    }
+    if facts.why == Why.MANUAL:
+        line = tr.gettext("🗳 {question} — {voters} of {members} voted (closing: {when}).", **values)
+    else:
         line = tr.gettext(
-            "📅 {title} — {when}: {came} of the {yes} who said yes came.",
-            title=escape(facts["title"]),
-            when=_moment(tr, facts.get("starts_at"), timezone),
-            came=facts["came"],
-            yes=facts["yes"],
+            "🗳 {question} — closed {when} without quorum: {voters} of {members} voted.",
+            **values,
         )
-        if facts.get("absent"):
-            line += " " + tr.gettext(
-                "Did not come: {names}.", names=escape(", ".join(facts["absent"]))
-            )
-        return line
-    if kind == "vote":
-        values = {
-            "question": escape(facts["question"]),
-            "when": _moment(tr, facts.get("closed_at"), timezone),
-            "voters": facts["voters"],
-            "members": facts["members"],
-        }
-        if facts.get("why") == "manual":
-            line = tr.gettext(
-                "🗳 {question} — {voters} of {members} voted (closing: {when}).", **values
-            )
-        else:
-            line = tr.gettext(
-                "🗳 {question} — closed {when} without quorum: {voters} of {members} voted.",
-                **values,
-            )
-        if facts.get("missing"):
-            line += " " + tr.gettext(
-                "Did not vote: {names}.", names=escape(", ".join(facts["missing"]))
-            )
-        return line
-    return escape(str(facts))
+    if facts.missing:
+        line += " " + tr.gettext("Did not vote: {names}.", names=escape(", ".join(facts.missing)))
+    return line
 
 
 def questions(tr: Translator) -> list[str]:
@@ -106,39 +105,37 @@ def review_text(tr: Translator, *, periodic: bool, lines: Sequence[str]) -> str:
 
 
 def try_again_keyboard(
-    tr: Translator, subjects: Sequence[tuple[int, str, dict[str, Any]]]
+    tr: Translator, subjects: Sequence[tuple[int, Facts]]
 ) -> InlineKeyboardMarkup | None:
     rows = []
-    for subject_id, kind, facts in subjects:
-        if kind == "commitment":
-            label = tr.gettext("🔁 Re-plan #{number}", number=facts["number"])
-        elif kind == "meeting":
-            label = tr.gettext("🔁 New date for {title}", title=facts["title"][:30])
-        elif kind == "vote":
-            label = tr.gettext("🔁 Vote again: {question}", question=facts["question"][:30])
+    for subject_id, facts in subjects:
+        if isinstance(facts, CommitmentFacts):
+            label = tr.gettext("🔁 Re-plan #{number}", number=facts.number)
+        elif isinstance(facts, MeetingFacts):
+            label = tr.gettext("🔁 New date for {title}", title=facts.title[:30])
         else:
-            continue
+            label = tr.gettext("🔁 Vote again: {question}", question=facts.question[:30])
         rows.append([InlineKeyboardButton(label, callback_data=TryAgain(subject_id).pack())])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def replan_prompt(tr: Translator, kind: str, facts: dict[str, Any]) -> str:
-    if kind == "commitment":
+def replan_prompt(tr: Translator, facts: Facts) -> str:
+    if isinstance(facts, CommitmentFacts):
         return tr.gettext(
             "🔁 Re-plan #{number}: reply to this message with the new date, and @names if the "
             "owners change. Example: viernes 18:00 @ana",
-            number=facts["number"],
+            number=facts.number,
         )
-    if kind == "vote":
+    if isinstance(facts, VoteFacts):
         return tr.gettext(
             "🔁 Vote again on “{question}”: reply to this message with the new deadline. "
             "Example: 48h",
-            question=escape(facts["question"]),
+            question=escape(facts.question),
         )
     return tr.gettext(
         "🔁 New date for {title}: reply to this message with the options. "
         "Example: jueves 19:00 @ Club | sábado 10hs",
-        title=escape(facts["title"]),
+        title=escape(facts.title),
     )
 
 

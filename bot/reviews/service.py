@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +22,7 @@ from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Person
+from bot.reviews.facts import Facts, to_json
 from bot.reviews.models import (
     AUTOMATIC,
     DEFAULTS,
@@ -96,9 +96,8 @@ async def gather(
 async def open_manual(
     session: AsyncSession,
     group_id: int,
-    kind: str,
     subject_id: int,
-    facts: dict[str, Any],
+    facts: Facts,
     opened_by: int | None,
     now: datetime,
 ) -> tuple[Review, ReviewSubject]:
@@ -109,9 +108,9 @@ async def open_manual(
         group_id=group_id,
         review_id=review.id,
         trigger=f"manual:{review.id}",
-        subject_kind=kind,
+        subject_kind=facts.kind,
         subject_id=subject_id,
-        facts=facts,
+        facts=to_json(facts),
         found_at=now,
     )
     session.add(subject)

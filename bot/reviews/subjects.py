@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +28,7 @@ from bot.core.db import as_utc, insert_for
 from bot.core.people import person_name
 from bot.groups.models import Group, Membership, Person
 from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
+from bot.reviews.facts import CommitmentFacts, Facts, MeetingFacts, VoteFacts, Why, to_json
 from bot.reviews.models import DEFAULTS, ReviewSettings, ReviewSubject, Thresholds
 from bot.votes.models import Decision, Position, Vote
 from bot.votes.rules import NO_QUORUM
@@ -43,26 +43,28 @@ class NewSubject:
 
     group_id: int
     trigger: str  # unique per group, e.g. meeting:12:attendance
-    kind: str
     subject_id: int
-    facts: dict[str, Any]
+    facts: Facts
 
 
-def _names(people: list[Person]) -> list[str]:
-    return [person_name(p.first_name, p.last_name) for p in people]
+def _names(people: list[Person]) -> tuple[str, ...]:
+    return tuple(person_name(p.first_name, p.last_name) for p in people)
 
 
-def commitment_facts(commitment: Commitment, owners: list[Person], now: datetime) -> dict[str, Any]:
+def commitment_facts(
+    commitment: Commitment, owners: list[Person], now: datetime, why: Why = Why.MANUAL
+) -> CommitmentFacts:
     due = as_utc(commitment.due_at)
-    return {
-        "number": commitment.number,
-        "text": commitment.text,
-        "owners": _names(owners),
-        "due_at": due.isoformat() if due else None,
-        "days_late": max(0, (now - due).days) if due else 0,
-        "status": commitment.status,
-        "reason": commitment.blocked_reason,
-    }
+    return CommitmentFacts(
+        number=commitment.number,
+        text=commitment.text,
+        owners=_names(owners),
+        due_at=due,
+        days_late=max(0, (now - due).days) if due else 0,
+        status=commitment.status,
+        reason=commitment.blocked_reason,
+        why=why,
+    )
 
 
 # -- finding ----------------------------------------------------------------------------------
@@ -85,7 +87,7 @@ async def find_subjects(session: AsyncSession, now: datetime) -> int:
     new = 0
     for item in found:
         new += await add_subject(
-            session, item.group_id, item.trigger, item.kind, item.subject_id, item.facts, now
+            session, item.group_id, item.trigger, item.subject_id, item.facts, now
         )
     return new
 
@@ -131,17 +133,17 @@ async def _overdue_dropped_or_blocked(
         limit = timedelta(days=of(c.group_id).overdue_days)
         due, updated = as_utc(c.due_at), as_utc(c.updated_at) or now
         if c.status == OPEN and due is not None and due < now - limit:
-            kind = "overdue"
+            why = Why.OVERDUE
         elif c.status == DROPPED and updated >= now - LOOK_BACK:
-            kind = "dropped"
+            why = Why.DROPPED
         elif c.status == BLOCKED and updated < now - limit:
-            kind = "blocked"
+            why = Why.BLOCKED
         else:
             continue
-        facts = commitment_facts(c, [o.person for o in owners[c.id]], now) | {"why": kind}
-        if kind == "dropped":
-            facts["reason"] = reasons.get(c.id)
-        found.append(NewSubject(c.group_id, f"commitment:{c.id}:{kind}", "commitment", c.id, facts))
+        facts = commitment_facts(c, [o.person for o in owners[c.id]], now, why)
+        if why == Why.DROPPED:
+            facts = replace(facts, reason=reasons.get(c.id))
+        found.append(NewSubject(c.group_id, f"commitment:{c.id}:{why}", c.id, facts))
     return found
 
 
@@ -190,15 +192,15 @@ async def _poorly_attended_meetings(
         if not yes or len(came[m.id]) * 100 >= of(m.group_id).attendance_percent * len(yes):
             continue
         absent = [p for p in yes if p.id not in came[m.id]]
-        facts = {
-            "title": m.title,
-            "starts_at": (as_utc(m.starts_at) or now).isoformat(),
-            "yes": len(yes),
-            "came": len(came[m.id]),
-            "absent": _names(absent),
-            "why": "attendance",
-        }
-        found.append(NewSubject(m.group_id, f"meeting:{m.id}:attendance", "meeting", m.id, facts))
+        facts = MeetingFacts(
+            title=m.title,
+            starts_at=as_utc(m.starts_at) or now,
+            yes=len(yes),
+            came=len(came[m.id]),
+            absent=_names(absent),
+            why=Why.ATTENDANCE,
+        )
+        found.append(NewSubject(m.group_id, f"meeting:{m.id}:{Why.ATTENDANCE}", m.id, facts))
     return found
 
 
@@ -240,15 +242,15 @@ async def _votes_without_quorum(
             missing[vote_id].append(person)
     found = []
     for vote, decision in closed:
-        facts = {
-            "question": vote.question,
-            "closed_at": (as_utc(vote.closed_at) or now).isoformat(),
-            "voters": decision.voters,
-            "members": decision.members,
-            "missing": _names(missing[vote.id]),
-            "why": "quorum",
-        }
-        found.append(NewSubject(vote.group_id, f"vote:{vote.id}:quorum", "vote", vote.id, facts))
+        facts = VoteFacts(
+            question=vote.question,
+            closed_at=as_utc(vote.closed_at) or now,
+            voters=decision.voters,
+            members=decision.members,
+            missing=_names(missing[vote.id]),
+            why=Why.QUORUM,
+        )
+        found.append(NewSubject(vote.group_id, f"vote:{vote.id}:{Why.QUORUM}", vote.id, facts))
     return found
 
 
@@ -256,18 +258,17 @@ async def add_subject(
     session: AsyncSession,
     group_id: int,
     trigger: str,
-    kind: str,
     subject_id: int,
-    facts: dict[str, Any],
+    facts: Facts,
     now: datetime,
     review_id: int | None = None,
 ) -> int:
     stmt = insert_for(session, ReviewSubject).values(
         group_id=group_id,
         trigger=trigger,
-        subject_kind=kind,
+        subject_kind=facts.kind,
         subject_id=subject_id,
-        facts=facts,
+        facts=to_json(facts),
         found_at=now,
         review_id=review_id,
     )
@@ -280,7 +281,7 @@ async def add_subject(
 # -- the facts of one subject a coordinator names -----------------------------------------------
 
 
-async def meeting_facts(session: AsyncSession, meeting: Meeting, now: datetime) -> dict[str, Any]:
+async def meeting_facts(session: AsyncSession, meeting: Meeting, now: datetime) -> MeetingFacts:
     yes = list(
         await session.scalars(
             select(Person)
@@ -299,17 +300,17 @@ async def meeting_facts(session: AsyncSession, meeting: Meeting, now: datetime) 
             select(func.min(MeetingSlot.starts_at)).where(MeetingSlot.meeting_id == meeting.id)
         )
         starts = as_utc(first)
-    return {
-        "title": meeting.title,
-        "starts_at": starts.isoformat() if starts else None,
-        "yes": len(yes),
-        "came": len(came),
-        "absent": _names([p for p in yes if p.id not in came]),
-        "why": "manual",
-    }
+    return MeetingFacts(
+        title=meeting.title,
+        starts_at=starts,
+        yes=len(yes),
+        came=len(came),
+        absent=_names([p for p in yes if p.id not in came]),
+        why=Why.MANUAL,
+    )
 
 
-async def vote_facts(session: AsyncSession, vote: Vote, now: datetime) -> dict[str, Any]:
+async def vote_facts(session: AsyncSession, vote: Vote, now: datetime) -> VoteFacts:
     """The facts of one vote, for a review a coordinator opens on it."""
     voted = set(
         await session.scalars(
@@ -325,11 +326,11 @@ async def vote_facts(session: AsyncSession, vote: Vote, now: datetime) -> dict[s
         )
     )
     moment = as_utc(vote.closed_at) or as_utc(vote.closes_at) or now
-    return {
-        "question": vote.question,
-        "closed_at": moment.isoformat(),
-        "voters": len(voted),
-        "members": len(members),
-        "missing": _names([p for p in members if p.id not in voted]),
-        "why": "manual",
-    }
+    return VoteFacts(
+        question=vote.question,
+        closed_at=moment,
+        voters=len(voted),
+        members=len(members),
+        missing=_names([p for p in members if p.id not in voted]),
+        why=Why.MANUAL,
+    )

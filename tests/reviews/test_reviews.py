@@ -249,12 +249,13 @@ async def test_try_again_re_plans_a_commitment_with_an_attempt_count(bot: Bot) -
 async def test_try_again_reschedules_a_meeting_with_the_same_title(bot: Bot) -> None:
     group_id = await setup_group(bot)
     async with bot.db() as session:
+        from bot.reviews.facts import MeetingFacts, Why
         from bot.reviews.subjects import add_subject
 
         await add_subject(
-            session, group_id, "meeting:77:attendance", "meeting", 77,
-            {"title": "Asamblea", "starts_at": NOW.isoformat(), "yes": 3, "came": 0,
-             "absent": [], "why": "attendance"},
+            session, group_id, "meeting:77:attendance", 77,
+            MeetingFacts(title="Asamblea", starts_at=NOW, yes=3, came=0, absent=(),
+                         why=Why.ATTENDANCE),
             NOW,
         )  # fmt: skip
     await tick(bot, NOW)
