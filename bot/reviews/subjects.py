@@ -9,7 +9,7 @@ long; meetings few of those who said yes came to; votes closed without quorum. E
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -71,8 +71,9 @@ def commitment_facts(
 
 
 async def find_subjects(session: AsyncSession, now: datetime) -> int:
-    """Record every new subject of every active group (a fixed number of queries). Returns how
-    many were new; a trigger that fires again finds its subject already there."""
+    """Record every new subject of every active group: a fixed number of queries, however many
+    groups and subjects there are, and one INSERT. Returns how many were new; a trigger that
+    fires again finds its subject already there."""
     settings = {s.group_id: s.thresholds() for s in await session.scalars(select(ReviewSettings))}
 
     def of(group_id: int) -> Thresholds:
@@ -84,12 +85,7 @@ async def find_subjects(session: AsyncSession, now: datetime) -> int:
         *await _poorly_attended_meetings(session, active, of, now),
         *await _votes_without_quorum(session, active, now),
     ]
-    new = 0
-    for item in found:
-        new += await add_subject(
-            session, item.group_id, item.trigger, item.subject_id, item.facts, now
-        )
-    return new
+    return await add_subjects(session, found, now)
 
 
 async def _overdue_dropped_or_blocked(
@@ -254,28 +250,28 @@ async def _votes_without_quorum(
     return found
 
 
-async def add_subject(
-    session: AsyncSession,
-    group_id: int,
-    trigger: str,
-    subject_id: int,
-    facts: Facts,
-    now: datetime,
-    review_id: int | None = None,
-) -> int:
-    stmt = insert_for(session, ReviewSubject).values(
-        group_id=group_id,
-        trigger=trigger,
-        subject_kind=facts.kind,
-        subject_id=subject_id,
-        facts=to_json(facts),
-        found_at=now,
-        review_id=review_id,
+async def add_subjects(session: AsyncSession, found: Sequence[NewSubject], now: datetime) -> int:
+    """Record the subjects in one INSERT (SQLAlchemy sends a long list in batches); one whose
+    trigger its group already has is left out. Returns how many were new."""
+    if not found:
+        return 0
+    rows = [
+        {
+            "group_id": item.group_id,
+            "trigger": item.trigger,
+            "subject_kind": item.facts.kind,
+            "subject_id": item.subject_id,
+            "facts": to_json(item.facts),
+            "found_at": now,
+        }
+        for item in found
+    ]
+    stmt = (
+        insert_for(session, ReviewSubject)
+        .on_conflict_do_nothing(index_elements=[ReviewSubject.group_id, ReviewSubject.trigger])
+        .returning(ReviewSubject.id)
     )
-    result = await session.execute(
-        stmt.on_conflict_do_nothing(index_elements=[ReviewSubject.group_id, ReviewSubject.trigger])
-    )
-    return result.rowcount
+    return len((await session.execute(stmt, rows)).all())
 
 
 # -- the facts of one subject a coordinator names -----------------------------------------------

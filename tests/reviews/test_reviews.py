@@ -250,14 +250,12 @@ async def test_try_again_reschedules_a_meeting_with_the_same_title(bot: Bot) -> 
     group_id = await setup_group(bot)
     async with bot.db() as session:
         from bot.reviews.facts import MeetingFacts, Why
-        from bot.reviews.subjects import add_subject
+        from bot.reviews.subjects import NewSubject, add_subjects
 
-        await add_subject(
-            session, group_id, "meeting:77:attendance", 77,
-            MeetingFacts(title="Asamblea", starts_at=NOW, yes=3, came=0, absent=(),
-                         why=Why.ATTENDANCE),
-            NOW,
-        )  # fmt: skip
+        facts = MeetingFacts(
+            title="Asamblea", starts_at=NOW, yes=3, came=0, absent=(), why=Why.ATTENDANCE
+        )
+        await add_subjects(session, [NewSubject(group_id, "meeting:77:attendance", 77, facts)], NOW)
     await tick(bot, NOW)
     [posted] = reviews(bot)
     [[(label, data)]] = posted.buttons
