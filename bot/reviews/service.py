@@ -14,9 +14,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
@@ -335,34 +337,14 @@ async def counts_between(
     session: AsyncSession, group_ids: list[int], start: datetime, end: datetime
 ) -> dict[int, tuple[int, int]]:
     """(opened, closed) reviews per group in [start, end), for the digest."""
-    opened = dict(
-        (
-            await session.execute(
-                select(Review.group_id, func.count())
-                .where(
-                    Review.group_id.in_(group_ids),
-                    Review.opened_at >= start,
-                    Review.opened_at < end,
-                )
-                .group_by(Review.group_id)
-            )
+
+    async def per_group(moment: InstrumentedAttribute[Any]) -> dict[int, int]:
+        rows = await session.execute(
+            select(Review.group_id, func.count())
+            .where(Review.group_id.in_(group_ids), moment >= start, moment < end)
+            .group_by(Review.group_id)
         )
-        .tuples()
-        .all()
-    )
-    closed = dict(
-        (
-            await session.execute(
-                select(Review.group_id, func.count())
-                .where(
-                    Review.group_id.in_(group_ids),
-                    Review.closed_at >= start,
-                    Review.closed_at < end,
-                )
-                .group_by(Review.group_id)
-            )
-        )
-        .tuples()
-        .all()
-    )
+        return dict(rows.tuples().all())
+
+    opened, closed = await per_group(Review.opened_at), await per_group(Review.closed_at)
     return {g: (opened.get(g, 0), closed.get(g, 0)) for g in group_ids}
