@@ -51,22 +51,6 @@ def _names(people: list[Person]) -> tuple[str, ...]:
     return tuple(person_name(p.first_name, p.last_name) for p in people)
 
 
-def commitment_facts(
-    commitment: Commitment, owners: list[Person], now: datetime, why: Why = Why.MANUAL
-) -> CommitmentFacts:
-    due = as_utc(commitment.due_at)
-    return CommitmentFacts(
-        number=commitment.number,
-        text=commitment.text,
-        owners=_names(owners),
-        due_at=due,
-        days_late=max(0, (now - due).days) if due else 0,
-        status=commitment.status,
-        reason=commitment.blocked_reason,
-        why=why,
-    )
-
-
 # -- finding ----------------------------------------------------------------------------------
 
 
@@ -274,10 +258,28 @@ async def add_subjects(session: AsyncSession, found: Sequence[NewSubject], now: 
     return len((await session.execute(stmt, rows)).all())
 
 
-# -- the facts of one subject a coordinator names -----------------------------------------------
+# -- the facts of one subject ------------------------------------------------------------------
+
+
+def commitment_facts(
+    commitment: Commitment, owners: list[Person], now: datetime, why: Why = Why.MANUAL
+) -> CommitmentFacts:
+    """The facts of one commitment: a finder's (`why` it found it) or a coordinator's /review."""
+    due = as_utc(commitment.due_at)
+    return CommitmentFacts(
+        number=commitment.number,
+        text=commitment.text,
+        owners=_names(owners),
+        due_at=due,
+        days_late=max(0, (now - due).days) if due else 0,
+        status=commitment.status,
+        reason=commitment.blocked_reason,
+        why=why,
+    )
 
 
 async def meeting_facts(session: AsyncSession, meeting: Meeting, now: datetime) -> MeetingFacts:
+    """The facts of one meeting, for a review a coordinator opens on it."""
     yes = list(
         await session.scalars(
             select(Person)
