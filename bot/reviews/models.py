@@ -62,7 +62,7 @@ class ReviewSubject(Base):
     trigger: Mapped[str] = mapped_column(String(80))  # e.g. meeting:12:attendance
     subject_kind: Mapped[str] = mapped_column(String(12))  # meeting | commitment | vote
     subject_id: Mapped[int]
-    facts: Mapped[dict[str, Any]] = mapped_column(JSON)  # facts.to_json of `details`
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)  # `details` as JSON (reviews/facts.py)
     found_at: Mapped[datetime] = mapped_column(default=column_now)
     # the "reply with the new date" message of its Try again button, once pressed
     prompt_message_id: Mapped[int | None] = mapped_column(index=True)
