@@ -24,7 +24,7 @@ from bot.core.runtime import BotContext, Runtime
 from bot.core.scheduler import Tick, run_once
 from bot.core.turn import Turn, handler, replied_to
 from bot.groups import service as groups_service
-from bot.reactions import render, service
+from bot.reactions import notices, render, service
 from bot.reactions.callbacks import SeenNotice
 from bot.reactions.models import CHAT
 from bot.reactions.positions import is_delay, normalize_emoji, parse_map, seen_emoji
@@ -78,7 +78,7 @@ async def reaction_changed(turn: Turn) -> None:
         now=turn.now,
     )
     if change.user is not None and not change.user.is_bot:
-        await service.acknowledge_by_reaction(
+        await notices.acknowledge_by_reaction(
             turn.session, turn.group_id, change.message_id, change.user.id, tokens
         )
 
@@ -215,10 +215,10 @@ async def notice(turn: Turn) -> None:
     # `/notice remind 12h`, `/notice remind 2 días`; "remind everyone to…" is a notice
     if first == "remind" and (len(args) <= 2 or is_delay(rest)):
         if not rest:
-            delay = await service.remind_delay(turn.session, turn.group_id)
+            delay = await notices.remind_delay(turn.session, turn.group_id)
             turn.reply(render.remind_current(turn.tr, delay))
         else:
-            delay = await service.set_remind_delay(turn.session, turn.group_id, rest)
+            delay = await notices.set_remind_delay(turn.session, turn.group_id, rest)
             turn.reply(render.remind_set(turn.tr, delay))
         return
     await _post_notice(turn)
@@ -232,7 +232,7 @@ async def _post_notice(turn: Turn) -> None:
     user = turn.user
     author = user.id if user is not None and not user.is_bot else None  # None: anonymous admin
     thread_id = turn.thread_id
-    notice = await service.create_notice(
+    notice = await notices.create_notice(
         turn.session, turn.group_id, author, body, turn.now, thread_id
     )
     emoji = seen_emoji(await service.position_map(turn.session, turn.group_id))[0]
@@ -243,7 +243,7 @@ async def _post_notice(turn: Turn) -> None:
         sent = await messenger.send(chat_id, text, thread_id=thread_id, markup=markup)
         if sent:
             async with runtime.db() as session:
-                await service.notice_posted(session, notice_id, sent[-1].message_id)
+                await notices.notice_posted(session, notice_id, sent[-1].message_id)
 
     turn.then(post)
 
@@ -251,13 +251,13 @@ async def _post_notice(turn: Turn) -> None:
 async def _notice_status(turn: Turn) -> None:
     replied = turn.replied
     if replied is not None:
-        found = await service.notice_at(turn.session, turn.group_id, replied.message_id)
+        found = await notices.notice_at(turn.session, turn.group_id, replied.message_id)
         if found is None:
             raise DomainError(
                 N_("That message is not a notice. Reply to a notice with: /notice status")
             )
     else:
-        found = await service.latest_notice(turn.session, turn.group_id)
+        found = await notices.latest_notice(turn.session, turn.group_id)
         if found is None:
             raise DomainError(
                 N_(
@@ -265,18 +265,18 @@ async def _notice_status(turn: Turn) -> None:
                     "/notice The assembly moves to Saturday at 10:00"
                 )
             )
-    status = await service.notice_status(turn.session, found)
+    status = await notices.notice_status(turn.session, found)
     turn.reply(render.notice_status(turn.tr, status))
 
 
 @handler(groups_only=True)
 async def seen_pressed(turn: Turn) -> None:
     data = turn.pressed(SeenNotice)
-    found = await service.notice_in_group(turn.session, turn.group_id, data.notice_id)
+    found = await notices.notice_in_group(turn.session, turn.group_id, data.notice_id)
     user = turn.user
     if found is None or user is None or user.is_bot:
         raise DomainError(STALE_BUTTON)
-    first = await service.acknowledge(turn.session, found.id, user.id, "button")
+    first = await notices.acknowledge(turn.session, found.id, user.id, "button")
     turn.toast(render.acknowledged(turn.tr, first))
 
 
@@ -289,7 +289,7 @@ async def send_reminders(tick: Tick) -> None:
     runtime = tick.runtime
     ready: list[int] = []
     async with runtime.db() as session:
-        for due in await service.due_reminders(session, tick.now):
+        for due in await notices.due_reminders(session, tick.now):
             quiet, zone = await groups_service.quiet_hours(session, due.group_id)
             if release_time(due.remind_at, quiet, zone) <= tick.now:
                 ready.append(due.notice_id)
@@ -302,7 +302,7 @@ async def send_reminders(tick: Tick) -> None:
 def _reminder_work(runtime: Runtime, notice_id: int):
     async def work() -> int:
         async with runtime.db() as session:
-            data = await service.reminder(session, notice_id)
+            data = await notices.reminder(session, notice_id)
         if data is None:
             return 0
         if data.pending:
@@ -315,7 +315,7 @@ def _reminder_work(runtime: Runtime, notice_id: int):
                 markup=markup,
             )
         async with runtime.db() as session:
-            await service.mark_reminded(session, notice_id, len(data.pending), runtime.clock.now())
+            await notices.mark_reminded(session, notice_id, len(data.pending), runtime.clock.now())
 
         return len(data.pending)
 
