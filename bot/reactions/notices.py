@@ -21,8 +21,8 @@ from bot.reactions.models import USER, Acknowledgement, Notice, ReactionSettings
 from bot.reactions.positions import (
     DEFAULT_REMIND,
     MAX_NOTICE_CHARS,
+    NoticeReminder,
     NoticeStatus,
-    Reminder,
     Who,
     parse_delay,
     seen_emoji,
@@ -182,13 +182,15 @@ async def notice_status(session: AsyncSession, notice: Notice) -> NoticeStatus:
 
 
 @dataclass(frozen=True)
-class DueReminder:
+class DueNotice:
+    """A posted notice whose reminder is due (the group's quiet hours may still hold it)."""
+
     notice_id: int
     group_id: int
     remind_at: datetime
 
 
-async def due_reminders(session: AsyncSession, now: datetime) -> list[DueReminder]:
+async def due_reminders(session: AsyncSession, now: datetime) -> list[DueNotice]:
     rows = await session.execute(
         select(Notice.id, Notice.group_id, Notice.remind_at)
         .join(Group, Group.id == Notice.group_id)
@@ -201,16 +203,16 @@ async def due_reminders(session: AsyncSession, now: datetime) -> list[DueReminde
         .order_by(Notice.remind_at)
         .limit(100)
     )
-    return [DueReminder(r.id, r.group_id, as_utc(r.remind_at) or now) for r in rows]
+    return [DueNotice(r.id, r.group_id, as_utc(r.remind_at) or now) for r in rows]
 
 
-async def reminder(session: AsyncSession, notice_id: int) -> Reminder | None:
+async def reminder(session: AsyncSession, notice_id: int) -> NoticeReminder | None:
     notice = await session.get(Notice, notice_id)
     if notice is None or notice.message_id is None or notice.reminded_at is not None:
         return None
     group = await session.get(Group, notice.group_id)
     assert group is not None
-    return Reminder(
+    return NoticeReminder(
         chat_id=group.chat_id,
         language=group.language,
         message_id=notice.message_id,

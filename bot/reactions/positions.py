@@ -171,7 +171,9 @@ class Who:
 
 
 @dataclass(frozen=True)
-class Position:
+class MeaningTally:
+    """One meaning of the map on a message: its emoji and the people who reacted with one."""
+
     meaning: str
     emoji: tuple[str, ...]
     people: tuple[Who, ...]
@@ -183,7 +185,9 @@ class Position:
 
 @dataclass(frozen=True)
 class Tally:
-    positions: tuple[Position, ...]  # named (open) positions, meanings with nobody included
+    """The positions on one message: per meaning, anonymous counts, who has not reacted."""
+
+    positions: tuple[MeaningTally, ...]  # named (open) positions, meanings with nobody included
     anonymous: tuple[tuple[str, int], ...]  # (meaning, count) from anonymous counts
     not_reacted: int  # members of the group without any reaction on the message
     bot_admin: bool | None
@@ -206,8 +210,8 @@ class NoticeStatus:
 
 
 @dataclass(frozen=True)
-class Reminder:
-    """What a reminder needs to be sent: where, in which language, to whom."""
+class NoticeReminder:
+    """What a notice's reminder needs to be sent: where, in which language, to whom."""
 
     chat_id: int
     language: str
@@ -245,7 +249,7 @@ def compute_tally(
         for meaning in dict.fromkeys(meaning_of[t] for t in item.tokens if t in meaning_of):
             by_meaning[meaning].append(item.who)
     positions = tuple(
-        Position(meaning, tuple(e for e, m in pairs if m == meaning), tuple(people))
+        MeaningTally(meaning, tuple(e for e, m in pairs if m == meaning), tuple(people))
         for meaning, people in by_meaning.items()
     )
     anonymous: tuple[tuple[str, int], ...] = ()

@@ -13,8 +13,8 @@ from bot.core.i18n import Translator
 from bot.reactions.callbacks import SeenNotice
 from bot.reactions.positions import (
     MAP_EXAMPLE,
+    NoticeReminder,
     NoticeStatus,
-    Reminder,
     Tally,
     Who,
     meaning_label,
@@ -154,7 +154,9 @@ def notice_status(tr: Translator, status: NoticeStatus) -> str:
     return "\n".join(lines)
 
 
-def reminder(tr: Translator, notice_id: int, data: Reminder) -> tuple[str, InlineKeyboardMarkup]:
+def reminder(
+    tr: Translator, notice_id: int, data: NoticeReminder
+) -> tuple[str, InlineKeyboardMarkup]:
     text = "\n".join(
         [
             tr.gettext(
