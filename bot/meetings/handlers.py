@@ -23,6 +23,7 @@ from bot.core.scheduler import Tick, run_once
 from bot.core.turn import Turn, handler
 from bot.groups.models import Group
 from bot.meetings import ics, render, service
+from bot.meetings import minutes as minutes_service
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.models import MAYBE, NO, POLLING, YES, Meeting, MeetingSlot, Minutes
 
@@ -268,7 +269,7 @@ async def minutes(turn: Turn) -> None:
         )
     parts = message.text.split(None, 1)
     author = turn.user.id if is_person(turn.user) else None  # type: ignore[union-attr]
-    saved = await service.save_minutes(
+    saved = await minutes_service.save_minutes(
         turn.session, target, author, parts[1] if len(parts) > 1 else "", turn.now
     )
     text, markup = render.minutes_saved(
@@ -336,7 +337,7 @@ async def take_task(turn: Turn) -> None:
     if minutes is None or not 0 <= choice.position < len(minutes.todo):
         raise DomainError(STALE_BUTTON)
     found = await _meeting_of_group(turn, minutes.meeting_id)
-    fresh, number = await service.take_task(
+    fresh, number = await minutes_service.take_task(
         turn.session, minutes, choice.position, turn.user.id, turn.now
     )
     if fresh:
@@ -347,9 +348,10 @@ async def take_task(turn: Turn) -> None:
         )
     else:
         turn.toast(turn.tr.gettext("That task is already commitment #{number}.", number=number))
+    taken_by = await minutes_service.tasks_taken(turn.session, minutes.id)
     taken = {
         position: (n, mention(p.id, p.first_name, p.last_name))
-        for position, (n, p) in (await service.tasks_taken(turn.session, minutes.id)).items()
+        for position, (n, p) in taken_by.items()
     }
     text, markup = render.minutes_saved(
         turn.tr,

@@ -1,8 +1,11 @@
-"""Meetings: find a time, confirm it, remind, record who came and what was agreed."""
+"""Meetings: find a time, confirm it, remind, record who came (the minutes are in
+`minutes.py`).
+
+Plain async functions of an `AsyncSession` and plain values; nothing here knows Telegram.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -10,8 +13,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commitments.models import Commitment
-from bot.commitments.service import create_commitment
 from bot.core import timeparse
 from bot.core.db import insert_for
 from bot.core.errors import DomainError
@@ -27,11 +28,8 @@ from bot.meetings.models import (
     Meeting,
     MeetingSettings,
     MeetingSlot,
-    Minutes,
-    MinuteTask,
     SlotAnswer,
 )
-from bot.votes.service import record_agreements
 
 MAX_SLOTS = 10
 MAX_TITLE = 200
@@ -40,15 +38,6 @@ DURATION = timedelta(hours=2)  # a meeting's assumed length, for the calendar an
 DEFAULT_REMINDERS = (24 * 60, 60)  # minutes before the meeting
 SLOT_EXAMPLES = "jueves 19:00 @ Club Social · 15/12 10:00 · sexta 19h · next friday 7pm"
 USAGE_EXAMPLE = "/meeting Asamblea de barrio | jueves 19:00 @ Club Social | sábado 10hs @ Plaza"
-
-AGREED = re.compile(
-    r"^\s*[-•*]?\s*(agreed|acordado|acordamos|acuerdo|acordo|combinado|decidido|decidimos)\s*:\s*(.+)$",
-    re.IGNORECASE,
-)
-TODO = re.compile(
-    r"^\s*[-•*]?\s*(todo|to do|tarea|pendiente|tarefa|pendente|a fazer)\s*:\s*(.+)$",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -316,98 +305,6 @@ async def attendance_counts(
         .group_by(Attendance.person_id)
     )
     return dict(rows.tuples().all())
-
-
-def split_minutes(text: str) -> tuple[list[str], list[str]]:
-    """`Agreed: …` lines are agreements, `Todo: …` lines tasks (es/pt/en words too)."""
-    agreed, todo = [], []
-    for line in text.splitlines():
-        if match := AGREED.match(line):
-            agreed.append(match.group(2).strip())
-        elif match := TODO.match(line):
-            todo.append(match.group(2).strip())
-    return agreed, todo
-
-
-async def save_minutes(
-    session: AsyncSession, meeting: Meeting, author_id: int | None, text: str, now: datetime
-) -> Minutes:
-    text = text.strip()
-    if not text:
-        raise DomainError(
-            N_("Write the minutes after the command; lines starting with “Agreed:” or “Todo:” "
-               "are recorded as agreements and tasks. Example: {example}"),
-            example="/minutes Agreed: pintar la plaza el sábado",
-        )  # fmt: skip
-    agreed, todo = split_minutes(text)
-    minutes = Minutes(
-        meeting_id=meeting.id,
-        author_id=author_id,
-        text=text,
-        agreed=agreed,
-        todo=todo,
-        created_at=now,
-    )
-    session.add(minutes)
-    await session.flush()
-    # every `Agreed:` line joins the group's decision log
-    minutes.decisions = await record_agreements(
-        session, meeting.group_id, agreed, "minutes", minutes.id, now
-    )
-    return minutes
-
-
-async def take_task(
-    session: AsyncSession, minutes: Minutes, position: int, person_id: int, now: datetime
-) -> tuple[bool, int]:
-    """The `Todo:` line `position` becomes a commitment of `person_id`, linked to the minutes.
-    Returns (taken now, the commitment's number); a line already taken is not taken again."""
-    taken = await session.scalar(
-        select(MinuteTask).where(
-            MinuteTask.minutes_id == minutes.id, MinuteTask.position == position
-        )
-    )
-    if taken is not None:
-        return False, await _number(session, taken.commitment_id)
-    meeting = await session.get(Meeting, minutes.meeting_id)
-    assert meeting is not None
-    commitment = await create_commitment(
-        session,
-        meeting.group_id,
-        minutes.todo[position],
-        [person_id],
-        None,
-        [],
-        person_id,
-        source_kind="minutes",
-        source_id=minutes.id,
-        now=now,
-    )
-
-    stmt = insert_for(session, MinuteTask).values(
-        minutes_id=minutes.id, position=position, commitment_id=commitment.id
-    )
-    inserted = await session.execute(
-        stmt.on_conflict_do_nothing(index_elements=[MinuteTask.minutes_id, MinuteTask.position])
-    )
-    if inserted.rowcount != 1:  # someone else took it at the same moment
-        raise DomainError(N_("Someone took that task a moment ago."))
-    return True, commitment.number
-
-
-async def _number(session: AsyncSession, commitment_id: int) -> int:
-    return await session.scalar(select(Commitment.number).where(Commitment.id == commitment_id))
-
-
-async def tasks_taken(session: AsyncSession, minutes_id: int) -> dict[int, tuple[int, Person]]:
-    """position → (commitment number, who took it)."""
-    rows = await session.execute(
-        select(MinuteTask.position, Commitment.number, Person)
-        .join(Commitment, Commitment.id == MinuteTask.commitment_id)
-        .join(Person, Person.id == Commitment.created_by)
-        .where(MinuteTask.minutes_id == minutes_id)
-    )
-    return {position: (number, person) for position, number, person in rows.tuples()}
 
 
 # -- reminders and attendance, for the scheduler --------------------------------------------
