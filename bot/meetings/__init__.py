@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.meetings import handlers
+from bot.meetings import delivery, handlers
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 
 COMMANDS = [
@@ -22,8 +22,8 @@ COMMANDS = [
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
-    runtime.scheduler.add("meetings:reminders", handlers.due_reminders)
-    runtime.scheduler.add("meetings:attendance", handlers.due_attendance)
+    runtime.scheduler.add("meetings:reminders", delivery.due_reminders)
+    runtime.scheduler.add("meetings:attendance", delivery.due_attendance)
     application.add_handlers(
         [
             command("meeting", handlers.meeting),

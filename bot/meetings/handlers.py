@@ -1,10 +1,8 @@
-"""Telegram updates of the meetings feature, and its scheduled reminders and attendance."""
+"""Telegram updates of the meetings feature (its scheduled messages are in `delivery.py`)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Message
@@ -14,14 +12,10 @@ from bot.core import timeparse
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
-from bot.core.i18n import N_, Translator, translator
+from bot.core.i18n import N_
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, mention
-from bot.core.quiet import QuietHours, release_time
-from bot.core.runtime import Runtime
-from bot.core.scheduler import Tick, run_once
 from bot.core.turn import Turn, handler
-from bot.groups.models import Group
 from bot.meetings import ics, render, service
 from bot.meetings import minutes as minutes_service
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
@@ -37,7 +31,6 @@ REPLY_TO_MEETING = N_(
     "Reply to the meeting's message with the command, for example: /meeting confirm 1"
 )
 MAX_REMINDERS = 3
-MAX_REMINDER_BEFORE = timedelta(days=7)
 
 
 def _coordinator_only(args: list[str]) -> bool:
@@ -241,7 +234,7 @@ async def reminders(turn: Turn, args: list[str]) -> None:
                     N_("I could not read “{value}”. Example: /meeting reminders 24h 1h"),
                     value=raw,
                 ) from exc
-            if before > MAX_REMINDER_BEFORE:
+            if before > service.MAX_REMINDER_BEFORE:
                 raise DomainError(N_("At most a week before: /meeting reminders 7d 1h"))
             minutes.append(int(before.total_seconds() // 60))
         minutes = sorted(set(minutes), reverse=True)
@@ -363,95 +356,3 @@ async def take_task(turn: Turn) -> None:
         minutes.decisions,
     )
     turn.edit(text, markup)
-
-
-# -- scheduled: reminders and the attendance prompt ------------------------------------------
-
-
-async def due_reminders(tick: Tick) -> None:
-    runtime, now = tick.runtime, tick.now
-    async with runtime.db() as session:
-        coming = await service.confirmed_between(session, now, now + MAX_REMINDER_BEFORE)
-        plans = []
-        for item in coming:
-            group = await session.get(Group, item.group_id)
-            if group is None or not group.active:
-                continue
-            offsets = await service.reminder_minutes(session, item.group_id)
-            plans.append((item, group, offsets))
-    for item, group, offsets in plans:
-        await _remind(tick, item, group, offsets)
-
-
-async def _remind(tick: Tick, item: Meeting, group: Group, offsets: list[int]) -> None:
-    """Send the latest reminder that is due; older ones missed while the bot was down are
-    marked done without being sent (one reminder, the most useful, not a burst)."""
-    runtime, now = tick.runtime, tick.now
-    starts_at = as_utc(item.starts_at)
-    assert starts_at is not None
-    due = sorted(m for m in offsets if starts_at - timedelta(minutes=m) <= now)
-    if not due:
-        return
-    closest, *older = due
-    quiet = QuietHours.of(group.quiet_start, group.quiet_end)
-    released = release_time(starts_at - timedelta(minutes=closest), quiet, group.timezone)
-    if released > now and released < starts_at:
-        return  # quiet hours: a later tick sends it
-
-    async def nothing() -> None:
-        return None
-
-    for minutes in older:
-        await run_once(tick, f"meetings:reminder:{item.id}:{minutes}", nothing)
-
-    async def send() -> None:
-        if released >= starts_at:
-            return  # the quiet hours last until the meeting: no point any more
-        async with runtime.db() as session:
-            people = await service.people_answering(
-                session, item.confirmed_slot_id or 0, (YES, MAYBE)
-            )
-            slot = await session.get(MeetingSlot, item.confirmed_slot_id or 0)
-        tr = translator(group.language)
-        names = [mention(p.id, p.first_name, p.last_name) for p in people]
-        text = render.reminder(
-            tr, item.title, starts_at, slot.place if slot else None, group.timezone, names
-        )
-        await runtime.messenger.send(group.chat_id, text, thread_id=item.thread_id)
-
-    await run_once(tick, f"meetings:reminder:{item.id}:{closest}", send)
-
-
-async def due_attendance(tick: Tick) -> None:
-    runtime, now = tick.runtime, tick.now
-    async with runtime.db() as session:
-        ended = await service.ended_unmarked(session, now)
-        plans = [(item, await session.get(Group, item.group_id)) for item in ended]
-    for item, group in plans:
-        if group is None:
-            continue
-        quiet = QuietHours.of(group.quiet_start, group.quiet_end)
-        if release_time(as_utc(item.ends_at) or now, quiet, group.timezone) > now:
-            continue
-        await run_once(tick, f"meetings:attendance:{item.id}", _prompt(runtime, item, group))
-
-
-def _prompt(runtime: Runtime, item: Meeting, group: Group) -> Callable[[], Awaitable[None]]:
-    async def send() -> None:
-        async with runtime.db() as session:
-            if not await service.mark_held(session, item.id):
-                return
-        if not group.active:
-            return
-        tr: Translator = translator(group.language)
-        text, markup = render.attendance_prompt(tr, item.title, item.id)
-        sent: list[Message] | None = await runtime.messenger.send(
-            group.chat_id, text, thread_id=item.thread_id, markup=markup
-        )
-        if sent:
-            async with runtime.db() as session:
-                await service.set_message(
-                    session, item.id, attendance_message_id=sent[-1].message_id
-                )
-
-    return send

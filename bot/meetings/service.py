@@ -36,6 +36,7 @@ MAX_TITLE = 200
 MAX_PLACE = 200
 DURATION = timedelta(hours=2)  # a meeting's assumed length, for the calendar and attendance
 DEFAULT_REMINDERS = (24 * 60, 60)  # minutes before the meeting
+MAX_REMINDER_BEFORE = timedelta(days=7)
 SLOT_EXAMPLES = "jueves 19:00 @ Club Social · 15/12 10:00 · sexta 19h · next friday 7pm"
 USAGE_EXAMPLE = "/meeting Asamblea de barrio | jueves 19:00 @ Club Social | sábado 10hs @ Plaza"
 
