@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.turn import Turn
-from bot.meetings import handlers, render, service
+from bot.meetings import handlers, service
 
 
 async def open_poll(turn: Turn, title: str, slots_text: str) -> int:
@@ -12,13 +12,4 @@ async def open_poll(turn: Turn, title: str, slots_text: str) -> int:
     _, slots = service.parse_request(
         f"{title} | {slots_text}", tz=turn.identity.timezone, now=turn.now
     )
-    creator = turn.user.id if turn.user is not None and not turn.user.is_bot else None
-    created = await service.create(
-        turn.session, turn.group_id, title, slots, creator, turn.thread_id
-    )
-    views = await handlers.slot_views(turn.session, created.id)
-    text = render.poll_text(turn.tr, title, views, turn.identity.timezone, None)
-    await handlers.send_and_remember(
-        turn, text, render.poll_keyboard(views), created.id, "poll_message_id"
-    )
-    return created.id
+    return await handlers.post_poll(turn, title, slots)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardMarkup, Message
+from telegram import Message
 from telegram.error import BadRequest
 
 from bot.core import timeparse
@@ -91,6 +92,12 @@ async def propose(turn: Turn) -> None:
     parts = message.text.split(None, 1)
     text = parts[1] if len(parts) > 1 else ""
     title, slots = service.parse_request(text, tz=turn.identity.timezone, now=turn.now)
+    await post_poll(turn, title, slots)
+
+
+async def post_poll(turn: Turn, title: str, slots: Sequence[service.SlotSpec]) -> int:
+    """A new slot poll, posted in the turn's chat after the commit (its message id is stored
+    then). Returns the meeting id. For `/meeting` and for other features (`api.open_poll`)."""
     creator = turn.user.id if is_person(turn.user) else None  # type: ignore[union-attr]
     created = await service.create(
         turn.session, turn.group_id, title, slots, creator, turn.thread_id
@@ -98,21 +105,16 @@ async def propose(turn: Turn) -> None:
     views = await slot_views(turn.session, created.id)
     text = render.poll_text(turn.tr, title, views, turn.identity.timezone, None)
     markup = render.poll_keyboard(views)
-    await send_and_remember(turn, text, markup, created.id, "poll_message_id")
-
-
-async def send_and_remember(
-    turn: Turn, text: str, markup: InlineKeyboardMarkup, meeting_id: int, column: str
-) -> None:
-    runtime, chat_id, thread_id = turn.runtime, turn.chat.id, turn.thread_id
+    runtime, chat_id, thread_id, meeting_id = turn.runtime, turn.chat.id, turn.thread_id, created.id
 
     async def post(messenger: Messenger) -> None:
         sent = await messenger.send(chat_id, text, thread_id=thread_id, markup=markup)
         if sent:
             async with runtime.db() as session:
-                await service.set_message(session, meeting_id, **{column: sent[-1].message_id})
+                await service.set_message(session, meeting_id, poll_message_id=sent[-1].message_id)
 
     turn.then(post)
+    return created.id
 
 
 async def _target(turn: Turn, *, statuses: tuple[str, ...] | None = None) -> Meeting:
