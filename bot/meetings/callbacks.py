@@ -11,7 +11,7 @@ from bot.core.callbacks import Callback
 class SlotAnswer(Callback):
     prefix = "mtg:ans"
     slot_id: int
-    answer: str  # y | m | n
+    answer: str  # an Answer: y | m | n
 
 
 @dataclass(frozen=True)

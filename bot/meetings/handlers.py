@@ -20,7 +20,18 @@ from bot.core.turn import Turn, handler
 from bot.meetings import ics, render, service
 from bot.meetings import minutes as minutes_service
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
-from bot.meetings.models import MAYBE, NO, POLLING, YES, Meeting, MeetingSlot, Minutes
+from bot.meetings.models import (
+    ANSWERS,
+    CONFIRMED,
+    MAYBE,
+    NO,
+    POLLING,
+    YES,
+    Meeting,
+    MeetingSlot,
+    Minutes,
+)
+from bot.meetings.statuses import MeetingStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -117,7 +128,7 @@ async def post_poll(turn: Turn, title: str, slots: Sequence[service.SlotSpec]) -
     return created.id
 
 
-async def _target(turn: Turn, *, statuses: tuple[str, ...] | None = None) -> Meeting:
+async def _target(turn: Turn, *, statuses: tuple[MeetingStatus, ...] | None = None) -> Meeting:
     """The meeting a command is about: the one whose message was replied to, or the only one
     in the wanted state."""
     message = turn.message
@@ -186,7 +197,7 @@ async def _edit_quietly(messenger: Messenger, chat_id: int, message_id: int, tex
 
 
 async def cancel(turn: Turn) -> None:
-    target = await _target(turn, statuses=(POLLING, "confirmed"))
+    target = await _target(turn, statuses=(POLLING, CONFIRMED))
     await service.cancel(turn.session, target, turn.now)
     turn.reply(render.cancelled(turn.tr, target.title))
     if target.poll_message_id is not None and target.status == POLLING:
@@ -290,7 +301,7 @@ async def answer(turn: Turn) -> None:
     assert turn.user is not None
     choice = turn.pressed(SlotAnswer)
     slot = await turn.session.get(MeetingSlot, choice.slot_id)
-    if slot is None or choice.answer not in (YES, MAYBE, NO):
+    if slot is None or choice.answer not in ANSWERS:
         raise DomainError(STALE_BUTTON)
     found = await _meeting_of_group(turn, slot.meeting_id)
     if found.status != POLLING:

@@ -10,16 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.core.clock import column_now
 from bot.core.db import Base
 from bot.groups.models import RowId
+from bot.meetings.statuses import Answer, MeetingStatus
 
-POLLING = "polling"
-CONFIRMED = "confirmed"
-HELD = "held"
-CANCELLED = "cancelled"
+# the short names, as the features reading meetings import them
+POLLING = MeetingStatus.POLLING
+CONFIRMED = MeetingStatus.CONFIRMED
+HELD = MeetingStatus.HELD
+CANCELLED = MeetingStatus.CANCELLED
 
-YES = "y"
-MAYBE = "m"
-NO = "n"
-ANSWERS = (YES, MAYBE, NO)
+YES = Answer.YES
+MAYBE = Answer.MAYBE
+NO = Answer.NO
+ANSWERS = tuple(Answer)
 
 
 class Meeting(Base):
@@ -29,7 +31,7 @@ class Meeting(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(12), default=POLLING)
+    status: Mapped[str] = mapped_column(String(12), default=POLLING)  # a MeetingStatus
     poll_message_id: Mapped[int | None]
     announce_message_id: Mapped[int | None]
     attendance_message_id: Mapped[int | None]
@@ -60,7 +62,7 @@ class SlotAnswer(Base):
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
-    answer: Mapped[str] = mapped_column(String(1))
+    answer: Mapped[str] = mapped_column(String(1))  # an Answer
     updated_at: Mapped[datetime] = mapped_column(default=column_now)
 
 

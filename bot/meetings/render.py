@@ -11,9 +11,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import Translator, when
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
+from bot.meetings.statuses import Answer
 
-YES, MAYBE, NO = "y", "m", "n"
-MARKS = {YES: "✅", MAYBE: "🤔", NO: "❌"}
+MARKS = {Answer.YES: "✅", Answer.MAYBE: "🤔", Answer.NO: "❌"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def poll_keyboard(slots: Sequence[SlotView]) -> InlineKeyboardMarkup:
                     f"{slot.position} {MARKS[answer]}",
                     callback_data=SlotAnswer(slot.id, answer).pack(),
                 )
-                for answer in (YES, MAYBE, NO)
+                for answer in Answer
             ]
             for slot in slots
         ]

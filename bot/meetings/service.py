@@ -30,6 +30,7 @@ from bot.meetings.models import (
     MeetingSlot,
     SlotAnswer,
 )
+from bot.meetings.statuses import Answer
 
 MAX_SLOTS = 10
 MAX_TITLE = 200
@@ -266,7 +267,7 @@ async def latest_held(session: AsyncSession, group_id: int, now: datetime) -> Me
 
 
 async def people_answering(
-    session: AsyncSession, slot_id: int, choices: Sequence[str]
+    session: AsyncSession, slot_id: int, choices: Sequence[Answer]
 ) -> list[Person]:
     rows = await session.scalars(
         select(Person)
