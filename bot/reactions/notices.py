@@ -27,7 +27,7 @@ from bot.reactions.positions import (
     parse_delay,
     seen_emoji,
 )
-from bot.reactions.service import ensure_settings, position_map
+from bot.reactions.service import ensure_settings, member_ids, position_map
 
 
 async def remind_delay(session: AsyncSession, group_id: int) -> timedelta:
@@ -168,14 +168,10 @@ async def pending(session: AsyncSession, notice: Notice) -> list[Who]:
 
 async def notice_status(session: AsyncSession, notice: Notice) -> NoticeStatus:
     waiting = await pending(session, notice)
-    members = await session.scalars(
-        select(Membership.person_id).where(
-            Membership.group_id == notice.group_id, Membership.left_at.is_(None)
-        )
-    )
+    members = await member_ids(session, notice.group_id)
     return NoticeStatus(
         notice_id=notice.id,
-        acknowledged=len(list(members)) - len(waiting),
+        acknowledged=len(members) - len(waiting),
         pending=tuple(waiting),
         reminded=notice.reminded_at is not None,
     )

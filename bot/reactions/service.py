@@ -104,16 +104,8 @@ async def record_reaction(
         "actor_kind": actor.kind,
         "actor_name": actor.name,
     }
-    stmt = insert_for(session, ReactionState).values(
-        group_id=group_id, message_id=message_id, actor_id=actor.id, **values
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[ReactionState.group_id, ReactionState.message_id, ReactionState.actor_id],
-        set_=values,
-        where=ReactionState.update_id < update_id,
-    )
-    result = await session.execute(stmt)
-    return result.rowcount == 1
+    keys = {"group_id": group_id, "message_id": message_id, "actor_id": actor.id}
+    return await _store_latest(session, ReactionState, keys, values, update_id)
 
 
 async def record_counts(
@@ -128,13 +120,24 @@ async def record_counts(
 ) -> bool:
     """Store the latest anonymous counts on a message (an older update changes nothing)."""
     values = {"counts": counts, "update_id": update_id, "counted_at": at, "updated_at": now}
-    stmt = insert_for(session, ReactionCount).values(
-        group_id=group_id, message_id=message_id, **values
-    )
+    keys = {"group_id": group_id, "message_id": message_id}
+    return await _store_latest(session, ReactionCount, keys, values, update_id)
+
+
+async def _store_latest(
+    session: AsyncSession,
+    model: type[ReactionState] | type[ReactionCount],
+    keys: dict[str, int],
+    values: dict[str, object],
+    update_id: int,
+) -> bool:
+    """Insert the row at `keys`, or replace its `values` when an earlier update stored them
+    (updates may be handled out of order: the latest wins). True if the row changed."""
+    stmt = insert_for(session, model).values(**keys, **values)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[ReactionCount.group_id, ReactionCount.message_id],
+        index_elements=[getattr(model, key) for key in keys],
         set_=values,
-        where=ReactionCount.update_id < update_id,
+        where=model.update_id < update_id,
     )
     result = await session.execute(stmt)
     return result.rowcount == 1
@@ -170,17 +173,21 @@ async def tally(session: AsyncSession, group_id: int, message_id: int) -> Tally:
             ReactionCount.group_id == group_id, ReactionCount.message_id == message_id
         )
     )
-    members = set(
-        await session.scalars(
-            select(Membership.person_id).where(
-                Membership.group_id == group_id, Membership.left_at.is_(None)
-            )
-        )
-    )
+    members = await member_ids(session, group_id)
     settings = await _settings(session, group_id)
     return compute_tally(
         pairs, reactions, counts, members, settings.bot_admin if settings else None
     )
+
+
+async def member_ids(session: AsyncSession, group_id: int) -> set[int]:
+    """The people who are members of the group now."""
+    rows = await session.scalars(
+        select(Membership.person_id).where(
+            Membership.group_id == group_id, Membership.left_at.is_(None)
+        )
+    )
+    return set(rows)
 
 
 async def sense_check(session: AsyncSession, chat_id: int, message_id: int) -> dict[str, int]:
