@@ -7,9 +7,9 @@ from datetime import timedelta
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.helpers import mention_html
 
 from bot.core.i18n import Translator
+from bot.core.people import mention, person_name
 from bot.reactions.callbacks import SeenNotice
 from bot.reactions.positions import (
     MAP_EXAMPLE,
@@ -24,13 +24,7 @@ from bot.reactions.positions import (
 def _name(tr: Translator, who: Who) -> str:
     if who.is_group:
         return escape(tr.gettext("the group (anonymous admin)"))
-    full = f"{who.first_name} {who.last_name}" if who.last_name else who.first_name
-    return escape(full)
-
-
-def _mention(tr: Translator, who: Who) -> str:
-    full = f"{who.first_name} {who.last_name}" if who.last_name else who.first_name
-    return mention_html(who.id, full)
+    return escape(person_name(who.first_name, who.last_name))
 
 
 def position_map(tr: Translator, pairs: Sequence[tuple[str, str]], *, saved: bool = False) -> str:
@@ -164,7 +158,7 @@ def reminder(
                 "or press the button.",
                 emoji=data.seen_emoji,
             ),
-            ", ".join(_mention(tr, who) for who in data.pending),
+            ", ".join(mention(who.id, who.first_name, who.last_name) for who in data.pending),
         ]
     )
     return text, _seen_button(tr, notice_id, data.seen_emoji)
