@@ -76,15 +76,23 @@ def poll_closed(tr: Translator, title: str, slot: SlotView | None, timezone: str
     )
 
 
+def _when_and_where(
+    tr: Translator, starts_at: datetime, place: str | None, timezone: str
+) -> list[str]:
+    """The lines of a confirmed meeting's date and, when it has one, its place."""
+    lines = [f"🗓 {when(tr, starts_at, timezone)}"]
+    if place:
+        lines.append(f"📍 {escape(place)}")
+    return lines
+
+
 def announcement(
     tr: Translator, title: str, slot: SlotView, timezone: str, reminders: Sequence[str]
 ) -> str:
     lines = [
         tr.gettext("📣 <b>{title}</b> is confirmed.", title=escape(title)),
-        f"🗓 {when(tr, slot.starts_at, timezone)}",
+        *_when_and_where(tr, slot.starts_at, slot.place, timezone),
     ]
-    if slot.place:
-        lines.append(f"📍 {escape(slot.place)}")
     lines.append(tr.gettext("Open the file to add it to your calendar."))
     if reminders:
         lines.append(tr.gettext("I will remind you {times} before.", times=" · ".join(reminders)))
@@ -109,10 +117,8 @@ def reminder(
 ) -> str:
     lines = [
         tr.gettext("⏰ Reminder: <b>{title}</b>", title=escape(title)),
-        f"🗓 {when(tr, starts_at, timezone)}",
+        *_when_and_where(tr, starts_at, place, timezone),
     ]
-    if place:
-        lines.append(f"📍 {escape(place)}")
     if people:
         lines.append(", ".join(people))
     return "\n".join(lines)
