@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from telegram import Message
 from telegram.error import BadRequest
 
-from bot.core import timeparse
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
@@ -42,7 +41,6 @@ COORDINATOR_SUBS = {"confirm", "cancel", "reminders"}
 REPLY_TO_MEETING = N_(
     "Reply to the meeting's message with the command, for example: /meeting confirm 1"
 )
-MAX_REMINDERS = 3
 
 
 def _coordinator_only(args: list[str]) -> bool:
@@ -231,26 +229,7 @@ async def attendance(turn: Turn) -> None:
 
 
 async def reminders(turn: Turn, args: list[str]) -> None:
-    if args and args[0].lower() in {"off", "no", "ninguno", "nenhum"}:
-        minutes: list[int] = []
-    else:
-        if not args or len(args) > MAX_REMINDERS:
-            raise DomainError(
-                N_("Say when, up to three times before the meeting: /meeting reminders 24h 1h")
-            )
-        minutes = []
-        for raw in args:
-            try:
-                before = timeparse.parse_duration(raw)
-            except timeparse.BadTime as exc:
-                raise DomainError(
-                    N_("I could not read “{value}”. Example: /meeting reminders 24h 1h"),
-                    value=raw,
-                ) from exc
-            if before > service.MAX_REMINDER_BEFORE:
-                raise DomainError(N_("At most a week before: /meeting reminders 7d 1h"))
-            minutes.append(int(before.total_seconds() // 60))
-        minutes = sorted(set(minutes), reverse=True)
+    minutes = service.parse_reminders(args)
     await service.set_reminder_minutes(turn.session, turn.group_id, minutes)
     turn.reply(render.reminders_set(turn.tr, [render.duration(turn.tr, m) for m in minutes]))
 

@@ -37,6 +37,7 @@ MAX_TITLE = 200
 MAX_PLACE = 200
 DURATION = timedelta(hours=2)  # a meeting's assumed length, for the calendar and attendance
 DEFAULT_REMINDERS = (24 * 60, 60)  # minutes before the meeting
+MAX_REMINDERS = 3
 MAX_REMINDER_BEFORE = timedelta(days=7)
 SLOT_EXAMPLES = "jueves 19:00 @ Club Social · 15/12 10:00 · sexta 19h · next friday 7pm"
 USAGE_EXAMPLE = "/meeting Asamblea de barrio | jueves 19:00 @ Club Social | sábado 10hs @ Plaza"
@@ -315,6 +316,30 @@ async def attendance_counts(
 async def reminder_minutes(session: AsyncSession, group_id: int) -> list[int]:
     settings = await session.get(MeetingSettings, group_id)
     return sorted(settings.reminder_minutes if settings else DEFAULT_REMINDERS, reverse=True)
+
+
+def parse_reminders(args: Sequence[str]) -> list[int]:
+    """`/meeting reminders 24h 1h` → minutes before the meeting, the longest first (at most three,
+    each at most a week before); `off` → none."""
+    if args and args[0].lower() in {"off", "no", "ninguno", "nenhum"}:
+        return []
+    if not args or len(args) > MAX_REMINDERS:
+        raise DomainError(
+            N_("Say when, up to three times before the meeting: /meeting reminders 24h 1h")
+        )
+    minutes = []
+    for raw in args:
+        try:
+            before = timeparse.parse_duration(raw)
+        except timeparse.BadTime as exc:
+            raise DomainError(
+                N_("I could not read “{value}”. Example: /meeting reminders 24h 1h"),
+                value=raw,
+            ) from exc
+        if before > MAX_REMINDER_BEFORE:
+            raise DomainError(N_("At most a week before: /meeting reminders 7d 1h"))
+        minutes.append(int(before.total_seconds() // 60))
+    return sorted(set(minutes), reverse=True)
 
 
 async def set_reminder_minutes(session: AsyncSession, group_id: int, minutes: list[int]) -> None:
