@@ -19,6 +19,7 @@ from bot.core.turn import Turn, handler
 from bot.groups.api import target_person
 from bot.groups.models import Person
 from bot.monitoring import chart, render, service
+from bot.monitoring.facts import collect
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ async def digest(turn: Turn) -> None:
         return
     if args[0] == "now":
         now = turn.now
-        facts = (await service.collect(turn.session, [turn.group_id], now - service.WEEK, now))[
+        facts = (await collect(turn.session, [turn.group_id], now - service.WEEK, now))[
             turn.group_id
         ]
         turn.reply(digest_text(turn.tr, facts, turn.identity.timezone, now=now))
@@ -157,9 +158,7 @@ async def recognize(turn: Turn) -> None:
 @handler(groups_only=True)
 async def status(turn: Turn) -> None:
     now = turn.now
-    facts = (await service.collect(turn.session, [turn.group_id], now - service.WEEK, now))[
-        turn.group_id
-    ]
+    facts = (await collect(turn.session, [turn.group_id], now - service.WEEK, now))[turn.group_id]
     completion = await completion_rate(turn.session, turn.group_id, now - timedelta(days=30), now)
     turn.reply(
         render.status(
@@ -217,7 +216,7 @@ async def _send_batch(tick: Tick, batch: list[service.DueDigest]) -> None:
     async def send(mine: list[service.DueDigest]) -> list[service.DueDigest]:
         async with runtime.db() as session:
             groups = [d.group_id for d in mine]
-            facts = await service.collect(session, groups, now - service.WEEK, now)
+            facts = await collect(session, groups, now - service.WEEK, now)
         done = []
         for item in mine:
             late = now - item.due_at > service.LATE_AFTER

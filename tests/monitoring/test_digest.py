@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from bot.core.clock import FrozenClock
-from bot.monitoring import service
+from bot.monitoring import facts, service
 from bot.monitoring.models import Digest, Recognition
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, Database, add_bot, start_bot
 from tests.telegram_double import retry_after
@@ -319,7 +319,7 @@ async def test_the_facts_take_a_fixed_number_of_queries(bot: Bot) -> None:
             async with bot.db() as session:
                 group_id = (await session.execute(select(Membership.group_id))).scalars().first()
                 now = bot.now()
-                await service.collect(
+                await facts.collect(
                     session, [group_id], now - timedelta(days=7), now + timedelta(days=1)
                 )
         finally:
