@@ -8,10 +8,10 @@ here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -31,28 +31,49 @@ from bot.votes.models import Decision, Position, Vote
 NOTICE_WINDOW = timedelta(days=14)
 
 
+ByGroup = dict[int, Facts]
+
+
 async def collect(
     session: AsyncSession, group_ids: Sequence[int], start: datetime, now: datetime
-) -> dict[int, Facts]:
+) -> ByGroup:
     """The facts of many groups for the period [start, now) and the week after `now`.
 
-    A fixed number of queries for the whole batch, whatever its size.
+    A fixed number of queries for the whole batch, whatever its size: one per fact in `GATHER`
+    (and one for the owners of the commitments found, if any).
     """
     facts = {gid: Facts() for gid in group_ids}
     ids = list(group_ids)
     if not ids:
         return facts
-    present = and_(Membership.group_id.in_(ids), Membership.left_at.is_(None))
+    for gather in GATHER:
+        await gather(session, ids, start, now, facts)
+    return facts
 
-    # 1. members per group
+
+def _present(ids: list[int]) -> ColumnElement[bool]:
+    """The current members of the groups."""
+    return and_(Membership.group_id.in_(ids), Membership.left_at.is_(None))
+
+
+async def _members(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """How many members each group has now."""
     for gid, count in (
         await session.execute(
-            select(Membership.group_id, func.count()).where(present).group_by(Membership.group_id)
+            select(Membership.group_id, func.count())
+            .where(_present(ids))
+            .group_by(Membership.group_id)
         )
     ).tuples():
         facts[gid].members = count
 
-    # 2. charter: the current version and how many current members accepted it
+
+async def _charter(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """The current version of the chat rules and how many current members accepted it."""
     latest = (
         select(CharterVersion.group_id, func.max(CharterVersion.number).label("number"))
         .where(CharterVersion.group_id.in_(ids))
@@ -82,7 +103,11 @@ async def collect(
     for gid, number, count in (await session.execute(accepted)).tuples():
         facts[gid].charter = (number, count)
 
-    # 3. meetings held in the period, with attendance; 4. meetings of the coming week
+
+async def _meetings_held(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Meetings held in the period, with how many attended."""
     held = (
         select(Meeting.group_id, Meeting.title, Meeting.starts_at, func.count(Attendance.id))
         .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
@@ -97,6 +122,12 @@ async def collect(
     )
     for gid, title, starts_at, count in (await session.execute(held)).tuples():
         facts[gid].meetings_held.append((title, as_utc(starts_at) or now, count))
+
+
+async def _meetings_coming(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Confirmed meetings of the coming week."""
     coming = (
         select(Meeting.group_id, Meeting.title, Meeting.starts_at)
         .where(
@@ -110,7 +141,11 @@ async def collect(
     for gid, title, starts_at in (await session.execute(coming)).tuples():
         facts[gid].meetings_coming.append((title, as_utc(starts_at) or now))
 
-    # 5. attendees of the period, to thank them
+
+async def _attendees(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Who attended a meeting of the period, to thank them."""
     attended = (
         select(Meeting.group_id, Person)
         .join(Attendance, Attendance.meeting_id == Meeting.id)
@@ -120,7 +155,11 @@ async def collect(
     for gid, person in (await session.execute(attended)).tuples():
         facts[gid].thanked.setdefault(person.id, person)
 
-    # 6. recent notices not acknowledged by everyone
+
+async def _notices(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Recent notices not yet acknowledged by every member (reads `members`)."""
     acks = (
         select(Acknowledgement.notice_id, func.count().label("acks"))
         .group_by(Acknowledgement.notice_id)
@@ -137,7 +176,11 @@ async def collect(
         if missing > 0:
             facts[gid].notices_pending.append((text, missing))
 
-    # 7. thank-yous recorded in the period
+
+async def _recognitions(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Thank-yous recorded in the period."""
     giver = aliased(Person)
     thanks = (
         select(Recognition.group_id, Person, giver, Recognition.reason)
@@ -153,23 +196,33 @@ async def collect(
     for gid, to, by, reason in (await session.execute(thanks)).tuples():
         facts[gid].recognitions.append((to, by, reason))
 
-    # 8. actors: new profiles in the period; 9. sectors present
+
+async def _new_actors(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Members whose actor profile is new in the period."""
     for gid, count in (
         await session.execute(
             select(Membership.group_id, func.count())
             .join(Profile, Profile.person_id == Membership.person_id)
-            .where(present, Profile.created_at >= start)
+            .where(_present(ids), Profile.created_at >= start)
             .group_by(Membership.group_id)
         )
     ).tuples():
         facts[gid].new_actors = count
+
+
+async def _missing_sectors(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """The sectors no member's profile is from, for groups that use profiles."""
     sectors: dict[int, set[str]] = defaultdict(set)
     profiled: set[int] = set()
     for gid, sector in (
         await session.execute(
             select(Membership.group_id, Profile.sector)
             .join(Profile, Profile.person_id == Membership.person_id)
-            .where(present)
+            .where(_present(ids))
             .distinct()
         )
     ).tuples():
@@ -179,7 +232,12 @@ async def collect(
     for gid in profiled:  # only groups that use profiles get the nudge
         facts[gid].missing_sectors = [s for s in SECTORS if s != "other" and s not in sectors[gid]]
 
-    # 10. commitments done in the period, overdue now, due in the coming week; 11. their owners
+
+async def _commitments(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Commitments done in the period (their owners thanked), overdue now, or due in the
+    coming week; then their owners, in one more query when there are any."""
     rows = (
         (
             await session.execute(
@@ -231,7 +289,11 @@ async def collect(
         else:
             facts[gid].due_next.append(fact)
 
-    # 12. decisions made in the period; 13. open votes with how many voted; 14. voters
+
+async def _decisions(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Decisions made in the period, by vote or at a meeting."""
     for gid, number, question, text, outcome in (
         await session.execute(
             select(
@@ -245,6 +307,12 @@ async def collect(
         )
     ).tuples():
         facts[gid].decisions.append((number, question or text or "", outcome))
+
+
+async def _open_votes(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Open votes, with how many members have not voted yet (reads `members`)."""
     voted = (
         select(Position.vote_id, func.count().label("voted"))
         .where(Position.choices != 0)
@@ -261,6 +329,12 @@ async def collect(
     ).tuples():
         missing = max(0, facts[gid].members - count)
         facts[gid].open_votes.append((question, as_utc(closes_at) or now, missing))
+
+
+async def _voters(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Who voted in the period, to thank them."""
     for gid, person in (
         await session.execute(
             select(Vote.group_id, Person)
@@ -276,7 +350,12 @@ async def collect(
     ).tuples():
         facts[gid].thanked.setdefault(person.id, person)
 
-    # 16. who spoke this week: a nudge when very few carry the conversation
+
+async def _conversation(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Who spoke in the period: a nudge when very few carry the conversation (reads
+    `members`: those who said nothing count as zero)."""
     spoke: dict[int, list[int]] = defaultdict(list)
     for gid, count in (
         await session.execute(
@@ -291,7 +370,33 @@ async def collect(
         share, gini_value = top_share(values), gini(values)
         facts[gid].unequal = reading(share, gini_value, len(values)) == "very_uneven"
 
-    # 15. reviews opened and closed in the period
+
+async def _reviews(
+    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
+) -> None:
+    """Reviews opened and closed in the period."""
     for gid, (opened, closed) in (await review_counts(session, ids, start, now)).items():
         facts[gid].reviews_opened, facts[gid].reviews_closed = opened, closed
-    return facts
+
+
+Gather = Callable[[AsyncSession, list[int], datetime, datetime, ByGroup], Awaitable[None]]
+
+# In this order: `members` first (notices, open votes and the conversation read it); the
+# people thanked are named in the order attendees, owners of what was done, voters.
+GATHER: tuple[Gather, ...] = (
+    _members,
+    _charter,
+    _meetings_held,
+    _meetings_coming,
+    _attendees,
+    _notices,
+    _recognitions,
+    _new_actors,
+    _missing_sectors,
+    _commitments,
+    _decisions,
+    _open_votes,
+    _voters,
+    _conversation,
+    _reviews,
+)
