@@ -20,6 +20,17 @@ from bot.groups.api import target_person
 from bot.groups.models import Person
 from bot.monitoring import chart, render, service
 from bot.monitoring.facts import collect
+from bot.monitoring.views import (
+    CharterStanding,
+    CommitmentLine,
+    DecisionLine,
+    DigestView,
+    MeetingComing,
+    MeetingHeld,
+    NoticePending,
+    OpenVote,
+    RecognitionLine,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,31 +53,35 @@ def digest_text(
     now: datetime,
     late: bool = False,
 ) -> str:
-    return render.digest(
-        tr,
+    view = DigestView(
         timezone=timezone,
-        late=late,
-        members=facts.members,
-        charter=facts.charter,
-        meetings_held=facts.meetings_held,
-        meetings_coming=facts.meetings_coming,
-        notices_pending=facts.notices_pending,
-        recognitions=[
-            (_who(to), _who(by) if by else None, why) for to, by, why in facts.recognitions
-        ],
-        thanked=[_who(p) for p in facts.thanked.values()],
-        new_actors=facts.new_actors,
-        missing_sectors=[tr.gettext(SECTOR_LABELS[s]) for s in facts.missing_sectors],
-        quiet=facts.quiet(),
-        completed=[_commitment(c) for c in facts.completed],
-        overdue=[_commitment(c) for c in facts.overdue],
-        due_next=[_commitment(c) for c in facts.due_next],
         now=now,
-        reviews=(facts.reviews_opened, facts.reviews_closed),
-        decisions=[(n, what, _outcome(tr, outcome)) for n, what, outcome in facts.decisions],
-        open_votes=facts.open_votes,
+        late=late,
+        quiet=facts.quiet(),
+        decisions=tuple(
+            DecisionLine(n, what, _outcome(tr, outcome)) for n, what, outcome in facts.decisions
+        ),
+        open_votes=tuple(OpenVote(*vote) for vote in facts.open_votes),
+        completed=tuple(_commitment(c) for c in facts.completed),
+        overdue=tuple(_commitment(c) for c in facts.overdue),
+        due_next=tuple(_commitment(c) for c in facts.due_next),
+        meetings_held=tuple(MeetingHeld(*meeting) for meeting in facts.meetings_held),
+        meetings_coming=tuple(MeetingComing(*meeting) for meeting in facts.meetings_coming),
+        notices_pending=tuple(NoticePending(*notice) for notice in facts.notices_pending),
+        members=facts.members,
+        charter=CharterStanding(*facts.charter) if facts.charter is not None else None,
+        new_actors=facts.new_actors,
+        missing_sectors=tuple(tr.gettext(SECTOR_LABELS[s]) for s in facts.missing_sectors),
         unequal=facts.unequal,
+        reviews_opened=facts.reviews_opened,
+        reviews_closed=facts.reviews_closed,
+        recognitions=tuple(
+            RecognitionLine(_who(to), _who(by) if by else None, why)
+            for to, by, why in facts.recognitions
+        ),
+        thanked=tuple(_who(p) for p in facts.thanked.values()),
     )
+    return render.digest(tr, view)
 
 
 def _outcome(tr: Translator, outcome: str) -> str:
@@ -83,8 +98,10 @@ def _outcome(tr: Translator, outcome: str) -> str:
     return tr.gettext(labels.get(outcome, N_("decided")))
 
 
-def _commitment(fact: service.CommitmentFact) -> tuple[int, str, str, datetime]:
-    return fact.number, fact.text, ", ".join(_who(p) for p in fact.owners), fact.moment
+def _commitment(fact: service.CommitmentFact) -> CommitmentLine:
+    return CommitmentLine(
+        fact.number, fact.text, ", ".join(_who(p) for p in fact.owners), fact.moment
+    )
 
 
 @handler(coordinator=lambda args: bool(args), groups_only=True)

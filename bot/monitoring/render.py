@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
+from typing import TypeVar
 
 from bot.core.i18n import WEEKDAYS, Translator, when
+from bot.monitoring.views import (
+    CommitmentLine,
+    DecisionLine,
+    DigestView,
+    MeetingComing,
+    MeetingHeld,
+    NoticePending,
+    OpenVote,
+)
+
+T = TypeVar("T")
+
+MAX_LINES = 10  # of a long section; the rest are counted
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -14,146 +28,179 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def digest(
-    tr: Translator,
-    *,
-    timezone: str,
-    late: bool,
-    members: int,
-    charter: tuple[int, int] | None,
-    meetings_held: Sequence[tuple[str, datetime, int]],
-    meetings_coming: Sequence[tuple[str, datetime]],
-    notices_pending: Sequence[tuple[str, int]],
-    recognitions: Sequence[tuple[str, str | None, str]],
-    thanked: Sequence[str],
-    new_actors: int,
-    missing_sectors: Sequence[str],
-    quiet: bool,
-    completed: Sequence[tuple[int, str, str, datetime]] = (),
-    overdue: Sequence[tuple[int, str, str, datetime]] = (),
-    due_next: Sequence[tuple[int, str, str, datetime]] = (),
-    now: datetime | None = None,
-    reviews: tuple[int, int] = (0, 0),
-    decisions: Sequence[tuple[int, str, str]] = (),
-    open_votes: Sequence[tuple[str, datetime, int]] = (),
-    unequal: bool = False,
-) -> str:
+def digest(tr: Translator, view: DigestView) -> str:
     """The digest: one line per fact, sections with nothing to say left out."""
-    lines = [tr.gettext("🗞 <b>Weekly digest</b>")]
-    if late:
-        lines[0] += " " + tr.gettext("(late: I was offline when it was due)")
-    if quiet:
-        lines.append(tr.gettext("A quiet week: no meetings, notices or news to report."))
-    if decisions:
-        lines += ["", "<b>" + tr.gettext("🗳 Decisions") + "</b>"]
-        lines += [
-            f"• #{n} {escape(_short(what))} — {outcome}"
-            for n, what, outcome in decisions[:MAX_LINES]
-        ]
-        lines += _more(tr, len(decisions))
-    if open_votes:
-        lines += ["", "<b>" + tr.gettext("🗳 Open votes") + "</b>"]
-        for question, closes_at, missing in open_votes[:MAX_LINES]:
-            left = tr.ngettext("{n} still to vote", "{n} still to vote", missing)
-            closes = tr.gettext("closes {when}", when=when(tr, closes_at, timezone))
-            lines.append(f"• {escape(_short(question))} — {closes} · {left}")
-        lines += _more(tr, len(open_votes))
-    if completed:
-        lines += ["", "<b>" + tr.gettext("✅ Commitments done") + "</b>"]
-        lines += [
-            f"• #{n} {escape(_short(text))} — {owners}"
-            for n, text, owners, _ in completed[:MAX_LINES]
-        ]
-        lines += _more(tr, len(completed))
-    if overdue:
-        lines += ["", "<b>" + tr.gettext("⏰ Overdue") + "</b>"]
-        for n, text, owners, due in overdue[:MAX_LINES]:
-            days = max(1, ((now or due) - due).days)
-            late = tr.ngettext("{n} day late", "{n} days late", days)
-            lines.append(f"• #{n} {escape(_short(text))} — {owners} · {late}")
-        lines += _more(tr, len(overdue))
-    if due_next:
-        lines += ["", "<b>" + tr.gettext("📌 Due in the coming week") + "</b>"]
-        lines += [
-            f"• #{n} {escape(_short(text))} — {owners} · {when(tr, due, timezone)}"
-            for n, text, owners, due in due_next[:MAX_LINES]
-        ]
-        lines += _more(tr, len(due_next))
-    if meetings_held:
-        lines += ["", "<b>" + tr.gettext("📅 Meetings held") + "</b>"]
-        for title, starts_at, attended in meetings_held:
-            who = tr.ngettext("{n} attended", "{n} attended", attended)
-            lines.append(f"• {escape(title)} — {when(tr, starts_at, timezone)} · {who}")
-    if meetings_coming:
-        lines += ["", "<b>" + tr.gettext("🗓 Coming this week") + "</b>"]
-        lines += [f"• {escape(t)} — {when(tr, s, timezone)}" for t, s in meetings_coming]
-    if notices_pending:
-        lines += ["", "<b>" + tr.gettext("👀 Notices not yet seen by everyone") + "</b>"]
-        for text, missing in notices_pending:
-            left = tr.ngettext("{n} still to see it", "{n} still to see it", missing)
-            lines.append(f"• {escape(_short(text))} — {left}")
-    if charter is not None:
-        number, accepted = charter
-        lines += [
-            "",
-            tr.gettext(
-                "📜 Chat rules v{number}: accepted by {accepted} of {members}.",
-                number=number,
-                accepted=accepted,
-                members=members,
-            ),
-        ]
-    if new_actors or missing_sectors or unequal:
-        lines.append("")
-        if new_actors:
-            lines.append(
-                tr.ngettext(
-                    "🗺 {n} new actor profile this week.", "🗺 {n} new actor profiles this week.",
-                    new_actors,
-                )
-            )  # fmt: skip
-        if missing_sectors:
-            lines.append(
-                tr.gettext("🗺 Still nobody from: {sectors}.", sectors=", ".join(missing_sectors))
-            )
-        if unequal:
-            lines.append(
-                tr.gettext(
-                    "⚖️ A few members carried this week's conversation. Who else can we hear?"
-                )
-            )
-    if any(reviews):
-        lines += [
-            "",
-            tr.gettext(
-                "🔁 Reviews: {opened} opened, {closed} closed. Learnings: /lessons",
-                opened=reviews[0],
-                closed=reviews[1],
-            ),
-        ]
-    if recognitions or thanked:
-        lines += ["", "<b>" + tr.gettext("🙌 Thank you") + "</b>"]
-        for to, by, reason in recognitions:
-            if by:
-                lines.append(
-                    tr.gettext("• {to}, from {by}: {reason}", to=to, by=by, reason=escape(reason))
-                )
-            else:
-                lines.append(f"• {to}: {escape(reason)}")
-        if thanked:
-            lines.append(
-                tr.gettext("• For showing up and doing: {names}", names=", ".join(thanked))
-            )
+    lines = _title(tr, view)
+    for section in SECTIONS:
+        lines += section(tr, view)
     return "\n".join(lines)
 
 
-MAX_LINES = 10
+def _title(tr: Translator, view: DigestView) -> list[str]:
+    title = tr.gettext("🗞 <b>Weekly digest</b>")
+    if view.late:
+        title += " " + tr.gettext("(late: I was offline when it was due)")
+    if view.quiet:
+        return [title, tr.gettext("A quiet week: no meetings, notices or news to report.")]
+    return [title]
 
 
-def _more(tr: Translator, count: int) -> list[str]:
-    if count <= MAX_LINES:
+def _titled(title: str, lines: list[str]) -> list[str]:
+    """A section: a blank line, its title in bold, its lines; nothing when it has no lines."""
+    return ["", f"<b>{title}</b>", *lines] if lines else []
+
+
+def _listed(
+    tr: Translator, title: str, items: Sequence[T], line: Callable[[T], str], capped: bool = True
+) -> list[str]:
+    """A section of one line per item; a capped one shows MAX_LINES, then how many more."""
+    shown = items[:MAX_LINES] if capped else items
+    lines = [line(item) for item in shown]
+    if len(items) > len(shown):
+        lines.append(tr.ngettext("…and {n} more", "…and {n} more", len(items) - len(shown)))
+    return _titled(title, lines)
+
+
+def _decisions(tr: Translator, view: DigestView) -> list[str]:
+    def line(d: DecisionLine) -> str:
+        return f"• #{d.number} {escape(_short(d.what))} — {d.outcome}"
+
+    return _listed(tr, tr.gettext("🗳 Decisions"), view.decisions, line)
+
+
+def _open_votes(tr: Translator, view: DigestView) -> list[str]:
+    def line(v: OpenVote) -> str:
+        left = tr.ngettext("{n} still to vote", "{n} still to vote", v.missing)
+        closes = tr.gettext("closes {when}", when=when(tr, v.closes_at, view.timezone))
+        return f"• {escape(_short(v.question))} — {closes} · {left}"
+
+    return _listed(tr, tr.gettext("🗳 Open votes"), view.open_votes, line)
+
+
+def _commitment(c: CommitmentLine) -> str:
+    return f"• #{c.number} {escape(_short(c.text))} — {c.owners}"
+
+
+def _completed(tr: Translator, view: DigestView) -> list[str]:
+    return _listed(tr, tr.gettext("✅ Commitments done"), view.completed, _commitment)
+
+
+def _overdue(tr: Translator, view: DigestView) -> list[str]:
+    def line(c: CommitmentLine) -> str:
+        days = max(1, (view.now - c.moment).days)
+        return _commitment(c) + " · " + tr.ngettext("{n} day late", "{n} days late", days)
+
+    return _listed(tr, tr.gettext("⏰ Overdue"), view.overdue, line)
+
+
+def _due_next(tr: Translator, view: DigestView) -> list[str]:
+    def line(c: CommitmentLine) -> str:
+        return _commitment(c) + " · " + when(tr, c.moment, view.timezone)
+
+    return _listed(tr, tr.gettext("📌 Due in the coming week"), view.due_next, line)
+
+
+def _meetings_held(tr: Translator, view: DigestView) -> list[str]:
+    def line(m: MeetingHeld) -> str:
+        who = tr.ngettext("{n} attended", "{n} attended", m.attended)
+        return f"• {escape(m.title)} — {when(tr, m.starts_at, view.timezone)} · {who}"
+
+    return _listed(tr, tr.gettext("📅 Meetings held"), view.meetings_held, line, capped=False)
+
+
+def _meetings_coming(tr: Translator, view: DigestView) -> list[str]:
+    def line(m: MeetingComing) -> str:
+        return f"• {escape(m.title)} — {when(tr, m.starts_at, view.timezone)}"
+
+    title = tr.gettext("🗓 Coming this week")
+    return _listed(tr, title, view.meetings_coming, line, capped=False)
+
+
+def _notices(tr: Translator, view: DigestView) -> list[str]:
+    def line(n: NoticePending) -> str:
+        left = tr.ngettext("{n} still to see it", "{n} still to see it", n.missing)
+        return f"• {escape(_short(n.text))} — {left}"
+
+    title = tr.gettext("👀 Notices not yet seen by everyone")
+    return _listed(tr, title, view.notices_pending, line, capped=False)
+
+
+def _charter(tr: Translator, view: DigestView) -> list[str]:
+    if view.charter is None:
         return []
-    return [tr.ngettext("…and {n} more", "…and {n} more", count - MAX_LINES)]
+    return [
+        "",
+        tr.gettext(
+            "📜 Chat rules v{number}: accepted by {accepted} of {members}.",
+            number=view.charter.version,
+            accepted=view.charter.accepted,
+            members=view.members,
+        ),
+    ]
+
+
+def _participation(tr: Translator, view: DigestView) -> list[str]:
+    """Nudges about who takes part: new actor profiles, sectors missing, a lopsided chat."""
+    lines = []
+    if view.new_actors:
+        lines.append(
+            tr.ngettext(
+                "🗺 {n} new actor profile this week.", "🗺 {n} new actor profiles this week.",
+                view.new_actors,
+            )
+        )  # fmt: skip
+    if view.missing_sectors:
+        lines.append(
+            tr.gettext("🗺 Still nobody from: {sectors}.", sectors=", ".join(view.missing_sectors))
+        )
+    if view.unequal:
+        lines.append(
+            tr.gettext("⚖️ A few members carried this week's conversation. Who else can we hear?")
+        )
+    return ["", *lines] if lines else []
+
+
+def _reviews(tr: Translator, view: DigestView) -> list[str]:
+    if not (view.reviews_opened or view.reviews_closed):
+        return []
+    return [
+        "",
+        tr.gettext(
+            "🔁 Reviews: {opened} opened, {closed} closed. Learnings: /lessons",
+            opened=view.reviews_opened,
+            closed=view.reviews_closed,
+        ),
+    ]
+
+
+def _thanks(tr: Translator, view: DigestView) -> list[str]:
+    lines = []
+    for r in view.recognitions:
+        if r.by:
+            reason = escape(r.reason)
+            lines.append(tr.gettext("• {to}, from {by}: {reason}", to=r.to, by=r.by, reason=reason))
+        else:
+            lines.append(f"• {r.to}: {escape(r.reason)}")
+    if view.thanked:
+        names = ", ".join(view.thanked)
+        lines.append(tr.gettext("• For showing up and doing: {names}", names=names))
+    return _titled(tr.gettext("🙌 Thank you"), lines)
+
+
+SECTIONS: tuple[Callable[[Translator, DigestView], list[str]], ...] = (
+    _decisions,
+    _open_votes,
+    _completed,
+    _overdue,
+    _due_next,
+    _meetings_held,
+    _meetings_coming,
+    _notices,
+    _charter,
+    _participation,
+    _reviews,
+    _thanks,
+)
 
 
 def chart_labels(tr: Translator) -> dict[str, str]:

@@ -1,0 +1,91 @@
+"""Plain values a digest is shown from (no database, no Telegram): what the renderer receives.
+
+handlers.digest_text builds a `DigestView` from a group's facts: people become mentions,
+outcomes and sectors words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class MeetingHeld:
+    title: str
+    starts_at: datetime
+    attended: int
+
+
+@dataclass(frozen=True)
+class MeetingComing:
+    title: str
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
+class NoticePending:
+    text: str
+    missing: int  # members who have not acknowledged it
+
+
+@dataclass(frozen=True)
+class OpenVote:
+    question: str
+    closes_at: datetime
+    missing: int  # members who have not voted
+
+
+@dataclass(frozen=True)
+class CharterStanding:
+    version: int
+    accepted: int  # by current members
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    number: int
+    what: str
+    outcome: str  # in words
+
+
+@dataclass(frozen=True)
+class CommitmentLine:
+    number: int
+    text: str
+    owners: str  # their mentions, joined
+    moment: datetime  # done at, or due at
+
+
+@dataclass(frozen=True)
+class RecognitionLine:
+    to: str  # a mention
+    by: str | None  # a mention; None when the giver is not known
+    reason: str
+
+
+@dataclass(frozen=True)
+class DigestView:
+    """What one digest shows, section by section."""
+
+    timezone: str
+    now: datetime
+    late: bool  # sent after it was due, because the bot was offline
+    quiet: bool  # nothing to report
+    decisions: tuple[DecisionLine, ...]
+    open_votes: tuple[OpenVote, ...]
+    completed: tuple[CommitmentLine, ...]
+    overdue: tuple[CommitmentLine, ...]
+    due_next: tuple[CommitmentLine, ...]
+    meetings_held: tuple[MeetingHeld, ...]
+    meetings_coming: tuple[MeetingComing, ...]
+    notices_pending: tuple[NoticePending, ...]
+    members: int
+    charter: CharterStanding | None
+    new_actors: int
+    missing_sectors: tuple[str, ...]  # in words
+    unequal: bool  # a few members carried the conversation
+    reviews_opened: int
+    reviews_closed: int
+    recognitions: tuple[RecognitionLine, ...]
+    thanked: tuple[str, ...]  # mentions of who attended, delivered or voted
