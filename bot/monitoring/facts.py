@@ -23,7 +23,14 @@ from bot.core.db import as_utc
 from bot.groups.models import Membership, Person
 from bot.meetings.models import CONFIRMED, HELD, Attendance, Meeting
 from bot.monitoring.models import Recognition
-from bot.monitoring.service import WEEK, CommitmentFact, Facts
+from bot.monitoring.service import WEEK, CommitmentFact, DecisionFact, Facts, RecognitionFact
+from bot.monitoring.views import (
+    CharterStanding,
+    MeetingComing,
+    MeetingHeld,
+    NoticePending,
+    OpenVote,
+)
 from bot.reactions.models import Acknowledgement, Notice
 from bot.reviews.service import counts_between as review_counts
 from bot.votes.models import Decision, Position, Vote
@@ -101,7 +108,7 @@ async def _charter(
         .group_by(CharterVersion.group_id, CharterVersion.number)
     )
     for gid, number, count in (await session.execute(accepted)).tuples():
-        facts[gid].charter = (number, count)
+        facts[gid].charter = CharterStanding(number, count)
 
 
 async def _meetings_held(
@@ -121,7 +128,7 @@ async def _meetings_held(
         .order_by(Meeting.starts_at)
     )
     for gid, title, starts_at, count in (await session.execute(held)).tuples():
-        facts[gid].meetings_held.append((title, as_utc(starts_at) or now, count))
+        facts[gid].meetings_held.append(MeetingHeld(title, as_utc(starts_at) or now, count))
 
 
 async def _meetings_coming(
@@ -139,7 +146,7 @@ async def _meetings_coming(
         .order_by(Meeting.starts_at)
     )
     for gid, title, starts_at in (await session.execute(coming)).tuples():
-        facts[gid].meetings_coming.append((title, as_utc(starts_at) or now))
+        facts[gid].meetings_coming.append(MeetingComing(title, as_utc(starts_at) or now))
 
 
 async def _attendees(
@@ -174,7 +181,7 @@ async def _notices(
     for gid, text, count in (await session.execute(notices)).tuples():
         missing = facts[gid].members - count
         if missing > 0:
-            facts[gid].notices_pending.append((text, missing))
+            facts[gid].notices_pending.append(NoticePending(text, missing))
 
 
 async def _recognitions(
@@ -194,7 +201,7 @@ async def _recognitions(
         .order_by(Recognition.created_at)
     )
     for gid, to, by, reason in (await session.execute(thanks)).tuples():
-        facts[gid].recognitions.append((to, by, reason))
+        facts[gid].recognitions.append(RecognitionFact(to, by, reason))
 
 
 async def _new_actors(
@@ -306,7 +313,7 @@ async def _decisions(
             .order_by(Decision.number)
         )
     ).tuples():
-        facts[gid].decisions.append((number, question or text or "", outcome))
+        facts[gid].decisions.append(DecisionFact(number, question or text or "", outcome))
 
 
 async def _open_votes(
@@ -328,7 +335,7 @@ async def _open_votes(
         )
     ).tuples():
         missing = max(0, facts[gid].members - count)
-        facts[gid].open_votes.append((question, as_utc(closes_at) or now, missing))
+        facts[gid].open_votes.append(OpenVote(question, as_utc(closes_at) or now, missing))
 
 
 async def _voters(

@@ -21,14 +21,9 @@ from bot.groups.models import Person
 from bot.monitoring import chart, render, service
 from bot.monitoring.facts import collect
 from bot.monitoring.views import (
-    CharterStanding,
     CommitmentLine,
     DecisionLine,
     DigestView,
-    MeetingComing,
-    MeetingHeld,
-    NoticePending,
-    OpenVote,
     RecognitionLine,
 )
 
@@ -59,25 +54,25 @@ def digest_text(
         late=late,
         quiet=facts.quiet(),
         decisions=tuple(
-            DecisionLine(n, what, _outcome(tr, outcome)) for n, what, outcome in facts.decisions
+            DecisionLine(d.number, d.what, _outcome(tr, d.outcome)) for d in facts.decisions
         ),
-        open_votes=tuple(OpenVote(*vote) for vote in facts.open_votes),
+        open_votes=tuple(facts.open_votes),
         completed=tuple(_commitment(c) for c in facts.completed),
         overdue=tuple(_commitment(c) for c in facts.overdue),
         due_next=tuple(_commitment(c) for c in facts.due_next),
-        meetings_held=tuple(MeetingHeld(*meeting) for meeting in facts.meetings_held),
-        meetings_coming=tuple(MeetingComing(*meeting) for meeting in facts.meetings_coming),
-        notices_pending=tuple(NoticePending(*notice) for notice in facts.notices_pending),
+        meetings_held=tuple(facts.meetings_held),
+        meetings_coming=tuple(facts.meetings_coming),
+        notices_pending=tuple(facts.notices_pending),
         members=facts.members,
-        charter=CharterStanding(*facts.charter) if facts.charter is not None else None,
+        charter=facts.charter,
         new_actors=facts.new_actors,
         missing_sectors=tuple(tr.gettext(SECTOR_LABELS[s]) for s in facts.missing_sectors),
         unequal=facts.unequal,
         reviews_opened=facts.reviews_opened,
         reviews_closed=facts.reviews_closed,
         recognitions=tuple(
-            RecognitionLine(_who(to), _who(by) if by else None, why)
-            for to, by, why in facts.recognitions
+            RecognitionLine(_who(r.to), _who(r.by) if r.by else None, r.reason)
+            for r in facts.recognitions
         ),
         thanked=tuple(_who(p) for p in facts.thanked.values()),
     )

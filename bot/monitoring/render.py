@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from html import escape
 from typing import TypeVar
 
@@ -235,7 +234,7 @@ def status(
     timezone: str,
     overdue: int,
     due_soon: int,
-    next_meeting: tuple[str, datetime] | None,
+    next_meeting: MeetingComing | None,
     completion: float | None,
     open_votes: int | None = None,
 ) -> str:
@@ -249,10 +248,9 @@ def status(
     if next_meeting is None:
         lines.append(tr.gettext("📅 No meeting scheduled."))
     else:
-        title, starts_at = next_meeting
         lines.append(
-            tr.gettext("📅 Next meeting: {title} — {when}", title=escape(title),
-                       when=when(tr, starts_at, timezone))
+            tr.gettext("📅 Next meeting: {title} — {when}", title=escape(next_meeting.title),
+                       when=when(tr, next_meeting.starts_at, timezone))
         )  # fmt: skip
     if completion is None:
         lines.append(tr.gettext("✅ No commitment fell due in the last 30 days."))

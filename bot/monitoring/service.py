@@ -25,6 +25,13 @@ from bot.monitoring.models import (
     DigestSettings,
     Recognition,
 )
+from bot.monitoring.views import (
+    CharterStanding,
+    MeetingComing,
+    MeetingHeld,
+    NoticePending,
+    OpenVote,
+)
 
 CATCH_UP = timedelta(days=1)  # a digest missed while the bot was down is still sent this late
 LATE_AFTER = timedelta(minutes=15)
@@ -199,28 +206,41 @@ class CommitmentFact:
     moment: datetime  # done at, or due at
 
 
+@dataclass(frozen=True)
+class DecisionFact:
+    number: int
+    what: str  # the vote's question, or the agreement's text
+    outcome: str  # a code: passed, not_passed, …, agreed
+
+
+@dataclass(frozen=True)
+class RecognitionFact:
+    to: Person
+    by: Person | None  # None when the giver is not known
+    reason: str
+
+
 @dataclass
 class Facts:
     """What a digest (or /status) says about one group, as plain values."""
 
     members: int = 0
-    charter: tuple[int, int] | None = None  # (version, accepted by current members)
-    meetings_held: list[tuple[str, datetime, int]] = field(default_factory=list)
-    meetings_coming: list[tuple[str, datetime]] = field(default_factory=list)
-    notices_pending: list[tuple[str, int]] = field(default_factory=list)
-    recognitions: list[tuple[Person, Person | None, str]] = field(default_factory=list)
+    charter: CharterStanding | None = None
+    meetings_held: list[MeetingHeld] = field(default_factory=list)
+    meetings_coming: list[MeetingComing] = field(default_factory=list)
+    notices_pending: list[NoticePending] = field(default_factory=list)
+    recognitions: list[RecognitionFact] = field(default_factory=list)
     thanked: dict[int, Person] = field(default_factory=dict)  # attended, voted, delivered
     new_actors: int = 0
     missing_sectors: list[str] = field(default_factory=list)
-    # commitments: (number, text, owners, due or done moment)
     completed: list[CommitmentFact] = field(default_factory=list)
     overdue: list[CommitmentFact] = field(default_factory=list)
     due_next: list[CommitmentFact] = field(default_factory=list)
     reviews_opened: int = 0
     reviews_closed: int = 0
     unequal: bool = False  # messages this week very unequally shared among members
-    decisions: list[tuple[int, str, str]] = field(default_factory=list)  # number, what, outcome
-    open_votes: list[tuple[str, datetime, int]] = field(default_factory=list)  # not voted yet
+    decisions: list[DecisionFact] = field(default_factory=list)
+    open_votes: list[OpenVote] = field(default_factory=list)
 
     def quiet(self) -> bool:
         return not (

@@ -1,7 +1,8 @@
 """Plain values a digest is shown from (no database, no Telegram): what the renderer receives.
 
-handlers.digest_text builds a `DigestView` from a group's facts: people become mentions,
-outcomes and sectors words.
+Meetings, notices, open votes and the charter's standing are the same values in a group's
+`Facts` (service.py) and in its `DigestView`; handlers.digest_text builds the view, where
+people become mentions and outcomes and sectors words.
 """
 
 from __future__ import annotations
