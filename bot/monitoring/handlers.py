@@ -20,12 +20,7 @@ from bot.groups.api import target_person
 from bot.groups.models import Person
 from bot.monitoring import chart, render, service
 from bot.monitoring.facts import collect
-from bot.monitoring.views import (
-    CommitmentLine,
-    DecisionLine,
-    DigestView,
-    RecognitionLine,
-)
+from bot.monitoring.views import CommitmentLine, DecisionLine, DigestView, RecognitionLine
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +43,8 @@ def digest_text(
     now: datetime,
     late: bool = False,
 ) -> str:
+    """A group's digest: its facts as a DigestView (people as mentions, outcomes and sectors
+    in words), rendered."""
     view = DigestView(
         timezone=timezone,
         now=now,

@@ -230,7 +230,7 @@ class Facts:
     meetings_coming: list[MeetingComing] = field(default_factory=list)
     notices_pending: list[NoticePending] = field(default_factory=list)
     recognitions: list[RecognitionFact] = field(default_factory=list)
-    thanked: dict[int, Person] = field(default_factory=dict)  # attended, voted, delivered
+    thanked: dict[int, Person] = field(default_factory=dict)  # attended, delivered or voted
     new_actors: int = 0
     missing_sectors: list[str] = field(default_factory=list)
     completed: list[CommitmentFact] = field(default_factory=list)
