@@ -542,58 +542,7 @@ async def board(
     return Board(overdue, this_week, later, done)
 
 
-# -- for the digest and monitoring ----------------------------------------------------------
-
-
-async def overdue(session: AsyncSession, group_id: int, now: datetime) -> list[Commitment]:
-    """Still to do and past their due date, the oldest due first."""
-    return list(
-        await session.scalars(
-            select(Commitment)
-            .where(
-                Commitment.group_id == group_id,
-                Commitment.status.in_(ACTIVE),
-                Commitment.due_at < now,
-            )
-            .order_by(Commitment.due_at, Commitment.number)
-        )
-    )
-
-
-async def due_between(
-    session: AsyncSession, group_id: int, start: datetime, end: datetime
-) -> list[Commitment]:
-    """Still to do and due in [start, end)."""
-    return list(
-        await session.scalars(
-            select(Commitment)
-            .where(
-                Commitment.group_id == group_id,
-                Commitment.status.in_(ACTIVE),
-                Commitment.due_at >= start,
-                Commitment.due_at < end,
-            )
-            .order_by(Commitment.due_at, Commitment.number)
-        )
-    )
-
-
-async def completed_between(
-    session: AsyncSession, group_id: int, start: datetime, end: datetime
-) -> list[Commitment]:
-    """Marked done in [start, end), in the order they were done."""
-    return list(
-        await session.scalars(
-            select(Commitment)
-            .where(
-                Commitment.group_id == group_id,
-                Commitment.status == DONE,
-                Commitment.done_at >= start,
-                Commitment.done_at < end,
-            )
-            .order_by(Commitment.done_at, Commitment.number)
-        )
-    )
+# -- for monitoring ------------------------------------------------------------------------
 
 
 async def completion_rate(

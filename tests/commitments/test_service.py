@@ -1,5 +1,5 @@
-"""The service functions other features use: create_commitment (votes, minutes) and the
-digest's queries."""
+"""The service functions other features use: create_commitment (votes, minutes) and
+completion_rate (monitoring's /status)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
             )
 
 
-async def test_the_digest_queries(bot: Bot) -> None:
+async def test_completion_rate(bot: Bot) -> None:
     await setup_group(bot)
     group = await gid(bot)
     day = timedelta(days=1)
@@ -80,12 +80,6 @@ async def test_the_digest_queries(bot: Bot) -> None:
         await service.drop(session, dropped, "ya no hace falta", LUIS.id, NOW - day)
 
     async with bot.db() as session:
-        assert [c.text for c in await service.overdue(session, group, NOW)] == ["vencido"]
-        assert [c.text for c in await service.due_between(session, group, NOW, NOW + 7 * day)] == [
-            "esta semana"
-        ]
-        done = await service.completed_between(session, group, NOW - 7 * day, NOW)
-        assert [c.text for c in done] == ["hecho antes", "hecho tarde"]
         # due in the last week, not dropped: "vencido" and "hecho tarde"; one of two done
         assert await service.completion_rate(session, group, NOW - 7 * day, NOW) == 0.5
         assert await service.completion_rate(session, group, NOW - 30 * day, NOW - 20 * day) is None
