@@ -23,7 +23,8 @@ from bot.commitments.callbacks import (
     Resume,
     SetProgress,
 )
-from bot.commitments.models import ACTIVE, Commitment
+from bot.commitments.kinds import ACTIVE
+from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError

@@ -7,21 +7,16 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.commitments.kinds import ACTIVE, HUMAN, MATERIAL, RESOURCE_TYPES, SYMBOLIC, Status
 from bot.core.clock import column_now
 from bot.core.db import Base
 from bot.groups.models import RowId
 
-OPEN = "open"
-DONE = "done"
-BLOCKED = "blocked"
-DROPPED = "dropped"
-STATUSES = (OPEN, DONE, BLOCKED, DROPPED)
-ACTIVE = (OPEN, BLOCKED)  # still to be done
+__all__ = ["ACTIVE", "HUMAN", "MATERIAL", "RESOURCE_TYPES", "SYMBOLIC", "Status"]
 
-MATERIAL = "material"
-SYMBOLIC = "symbolic"
-HUMAN = "human"
-RESOURCE_TYPES = (MATERIAL, SYMBOLIC, HUMAN)
+# the statuses by their old names, which other features import
+OPEN, DONE, BLOCKED, DROPPED = Status.OPEN, Status.DONE, Status.BLOCKED, Status.DROPPED
+STATUSES = tuple(Status)
 
 
 class Commitment(Base):
@@ -42,7 +37,7 @@ class Commitment(Base):
     context_text: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     due_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(10), default=OPEN)
+    status: Mapped[str] = mapped_column(String(10), default=Status.OPEN)
     progress: Mapped[int] = mapped_column(SmallInteger, default=0)
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     # where it came from, for later links: "proposal", "minutes"... and that row's id

@@ -22,6 +22,7 @@ from bot.commitments.callbacks import (
     Resume,
     SetProgress,
 )
+from bot.commitments.kinds import ACTIVE, Status
 from bot.core.i18n import Translator
 from bot.core.messenger import utf16_len
 
@@ -29,7 +30,6 @@ PAGE_ITEMS = 25
 PAGE_BUDGET = 3500  # UTF-16 units of lines per page: the headers and footer fit in the rest
 TEXT_SHORT = 70
 MINE_LIMIT = 30  # lines of /mine: one message, the most urgent first
-ACTIVE = ("open", "blocked")
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,10 @@ def short(text: str, limit: int = TEXT_SHORT) -> str:
 
 def status_label(tr: Translator, status: str) -> str:
     return {
-        "open": tr.gettext("🟢 Open"),
-        "blocked": tr.gettext("⛔ Blocked"),
-        "done": tr.gettext("✅ Done"),
-        "dropped": tr.gettext("✖️ Dropped"),
+        Status.OPEN: tr.gettext("🟢 Open"),
+        Status.BLOCKED: tr.gettext("⛔ Blocked"),
+        Status.DONE: tr.gettext("✅ Done"),
+        Status.DROPPED: tr.gettext("✖️ Dropped"),
     }.get(status, escape(status))
 
 
@@ -163,7 +163,7 @@ def card_text(tr: Translator, view: CardView, timezone: str, now: datetime) -> s
     if view.active:
         state += f" · {view.progress}%"
     lines.append(state)
-    if view.status == "blocked":
+    if view.status == Status.BLOCKED:
         if view.blocked_reason:
             lines.append(tr.gettext("Why: {reason}", reason=escape(view.blocked_reason)))
         else:
@@ -179,7 +179,7 @@ def card_markup(tr: Translator, view: CardView) -> InlineKeyboardMarkup | None:
     cid = view.id
     pause = (
         InlineKeyboardButton(tr.gettext("▶️ Resume"), callback_data=Resume(cid).pack())
-        if view.status == "blocked"
+        if view.status == Status.BLOCKED
         else InlineKeyboardButton(tr.gettext("⛔ Blocked"), callback_data=Block(cid).pack())
     )
     rows = [
@@ -309,14 +309,14 @@ def _line(tr: Translator, item: LineView, timezone: str, *, owners: bool) -> str
     parts = [f"<b>#{item.number}</b> {escape(short(item.text))}"]
     if owners and item.owners:
         parts.append(_owner_names(item.owners))
-    if item.status == "done":
+    if item.status == Status.DONE:
         if item.done_at is not None:
             parts.append(tr.gettext("done {when}", when=when(tr, item.done_at, timezone)))
     elif item.due_at is not None:
         parts.append(when(tr, item.due_at, timezone))
-    if item.status == "blocked":
+    if item.status == Status.BLOCKED:
         parts.append(tr.gettext("⛔ blocked"))
-    elif item.status == "open" and item.progress:
+    elif item.status == Status.OPEN and item.progress:
         parts.append(f"{item.progress}%")
     return " · ".join(parts)
 

@@ -33,15 +33,8 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commitments.kinds import ACTIVE, HUMAN, MATERIAL, SYMBOLIC, Status
 from bot.commitments.models import (
-    ACTIVE,
-    BLOCKED,
-    DONE,
-    DROPPED,
-    HUMAN,
-    MATERIAL,
-    OPEN,
-    SYMBOLIC,
     Commitment,
     CommitmentCard,
     CommitmentEvent,
@@ -279,7 +272,7 @@ async def create_commitment(
             context_text=(context_text or None) and context_text[:1000],
             created_by=created_by,
             due_at=due_at,
-            status=OPEN,
+            status=Status.OPEN,
             progress=0,
             source_kind=source_kind,
             source_id=source_id,
@@ -313,7 +306,7 @@ async def create_commitment(
                 quantity=resource.quantity,
             )
         )
-    _event(session, commitment, created_by, now, "created", None, OPEN)
+    _event(session, commitment, created_by, now, "created", None, Status.OPEN)
     await session.flush()
     return commitment
 
@@ -515,7 +508,7 @@ async def board(
         Commitment.group_id == group_id,
         or_(
             Commitment.status.in_(ACTIVE),
-            and_(Commitment.status == DONE, Commitment.done_at >= now - timedelta(days=7)),
+            and_(Commitment.status == Status.DONE, Commitment.done_at >= now - timedelta(days=7)),
         ),
     )
     if person_id is not None:
@@ -530,7 +523,7 @@ async def board(
     overdue, this_week, later, done = [], [], [], []
     for c in rows:
         due = as_utc(c.due_at)
-        if c.status == DONE:
+        if c.status == Status.DONE:
             done.append(c)
         elif due is not None and due < now:
             overdue.append(c)
@@ -557,14 +550,14 @@ async def completion_rate(
                 Commitment.group_id == group_id,
                 Commitment.due_at >= since,
                 Commitment.due_at < now,
-                Commitment.status != DROPPED,
+                Commitment.status != Status.DROPPED,
             )
             .group_by(Commitment.status)
         )
     ).all()
     counts = {status: count for status, count in rows}
     total = sum(counts.values())
-    return None if total == 0 else counts.get(DONE, 0) / total
+    return None if total == 0 else counts.get(Status.DONE, 0) / total
 
 
 # -- changing -------------------------------------------------------------------------------
@@ -627,12 +620,12 @@ async def mark_done(
         commitment,
         now,
         Commitment.status.in_(ACTIVE),
-        status=DONE,
+        status=Status.DONE,
         progress=100,
         done_at=now,
     ):
         return False
-    _event(session, commitment, person_id, now, "status", old, DONE)
+    _event(session, commitment, person_id, now, "status", old, Status.DONE)
     return True
 
 
@@ -665,9 +658,11 @@ async def block(
 ) -> bool:
     """Blocked; the reason comes next, as a reply to the card. False if it already was."""
     _check_active(commitment)
-    if not await _set(session, commitment, now, Commitment.status == OPEN, status=BLOCKED):
+    if not await _set(
+        session, commitment, now, Commitment.status == Status.OPEN, status=Status.BLOCKED
+    ):
         return False
-    _event(session, commitment, person_id, now, "status", OPEN, BLOCKED)
+    _event(session, commitment, person_id, now, "status", Status.OPEN, Status.BLOCKED)
     return True
 
 
@@ -675,10 +670,15 @@ async def unblock(
     session: AsyncSession, commitment: Commitment, person_id: int | None, now: datetime
 ) -> bool:
     if not await _set(
-        session, commitment, now, Commitment.status == BLOCKED, status=OPEN, blocked_reason=None
+        session,
+        commitment,
+        now,
+        Commitment.status == Status.BLOCKED,
+        status=Status.OPEN,
+        blocked_reason=None,
     ):
         return False
-    _event(session, commitment, person_id, now, "status", BLOCKED, OPEN)
+    _event(session, commitment, person_id, now, "status", Status.BLOCKED, Status.OPEN)
     return True
 
 
@@ -686,10 +686,10 @@ async def set_blocked_reason(
     session: AsyncSession, commitment: Commitment, reason: str, person_id: int | None, now: datetime
 ) -> bool:
     reason = " ".join(reason.split())[:MAX_REASON]
-    if not reason or commitment.status != BLOCKED:
+    if not reason or commitment.status != Status.BLOCKED:
         return False
     old = commitment.blocked_reason
-    await _set(session, commitment, now, Commitment.status == BLOCKED, blocked_reason=reason)
+    await _set(session, commitment, now, Commitment.status == Status.BLOCKED, blocked_reason=reason)
     _event(session, commitment, person_id, now, "reason", old, reason, reason)
     return True
 
@@ -838,9 +838,11 @@ async def drop(
             limit=MAX_REASON,
         )
     old = commitment.status
-    if not await _set(session, commitment, now, Commitment.status.in_(ACTIVE), status=DROPPED):
+    if not await _set(
+        session, commitment, now, Commitment.status.in_(ACTIVE), status=Status.DROPPED
+    ):
         return False
-    _event(session, commitment, person_id, now, "status", old, DROPPED, reason)
+    _event(session, commitment, person_id, now, "status", old, Status.DROPPED, reason)
     return True
 
 
