@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.error import BadRequest
 
-from bot.commitments import render, service
+from bot.commitments import grammar, render, service
 from bot.commitments.callbacks import (
     Accept,
     AskProgress,
@@ -165,7 +165,7 @@ async def _mentions(turn: Turn, start: int) -> tuple[str, list[str], list[int]]:
         end = _utf16_index(text, entity.offset + entity.length)
         if begin < position:
             continue
-        pieces += [text[position:begin], service.marker(len(names))]
+        pieces += [text[position:begin], grammar.marker(len(names))]
         names.append(text[begin:end])
         people.append(await _resolve(turn, entity, text[begin:end]))
         position = end
@@ -196,10 +196,10 @@ async def _resolve(turn: Turn, entity: MessageEntity, shown: str) -> int:
     return known.id
 
 
-def _owners(people: list[int], sender: int | None, coordinator: bool) -> list[service.OwnerSpec]:
+def _owners(people: list[int], sender: int | None, coordinator: bool) -> list[grammar.OwnerSpec]:
     """Coordinators assign; a member owns only themself, others are asked to accept."""
     return [
-        service.OwnerSpec(pid, accepted=coordinator or pid == sender)
+        grammar.OwnerSpec(pid, accepted=coordinator or pid == sender)
         for pid in dict.fromkeys(people)
     ]
 
@@ -214,12 +214,12 @@ async def commit(turn: Turn) -> None:
     command_end = _command_end(message)
     body, names, people = await _mentions(turn, command_end)
     now = turn.now
-    draft = service.parse_commit(body, names, tz=turn.identity.timezone, now=now)
+    draft = grammar.parse_commit(body, names, tz=turn.identity.timezone, now=now)
     sender = _sender_id(turn)
     if people:
         owners = _owners(people, sender, turn.coordinator)
     elif sender is not None:
-        owners = [service.OwnerSpec(sender)]
+        owners = [grammar.OwnerSpec(sender)]
     else:
         raise DomainError(NEEDS_OWNER, example="/commit Pintar el mural @ana by sábado")
     replied = turn.replied
@@ -349,7 +349,7 @@ async def commitment(turn: Turn) -> None:
     rest = _rest(turn, 2)
     if sub == "due":
         example = f"/commitment {found.number} due viernes 18:00"
-        due = service.read_due(rest, tz=turn.identity.timezone, now=now, example=example)
+        due = grammar.read_due(rest, tz=turn.identity.timezone, now=now, example=example)
         await service.set_due(turn.session, found, due, sender, now)
     elif sub == "owner":
         message = turn.message

@@ -1,39 +1,18 @@
-"""The commitments ledger's rules: plain async functions of an `AsyncSession`.
-
-The `/commit` grammar (read by `parse_commit`; mentions are found by the handler from the
-message's entities and passed in as markers):
-
-    /commit <what> [@owner ...] [by <date>] [needs [<type>:] <resource>, ... [; <type>: ...]]
-
-- `<what>`: the text up to the first clause; mentions at its end are owners and leave the text,
-  a mention inside it stays in the text (as the name) and is an owner too.
-- `by <date>` (also `para`, `até`/`ate`): the *last* such word starts the due date, read with
-  `bot.core.timeparse.parse_deadline` in the group's time zone (`viernes`, `15/12 18:00`,
-  `3d`). A day without a time means the end of that day (23:59). After `by` an unreadable date
-  is an error; after `para`/`até`, which are everyday words, the words stay in the text unless
-  they start with a digit (then it is meant as a date, and an error). A past date is an error.
-- `needs` (also `necesita`, `precisa`, `necessita`): the *last* such word starts the resources
-  (a `by <date>` may also come after them):
-  groups separated by `;`, each optionally led by its type and a colon — `material:`,
-  `symbolic:`/`simbólico:`, `human:`/`humano:`/`humanos:` (untyped: material) — items separated
-  by `,`, each optionally led by a quantity (`500 volantes`).
-
-Examples: `/commit Repartir volantes en el barrio @ana @luis by viernes needs material: 500
-volantes`, `/commit Limpiar la plaza para el sábado 10:00 necesita human: 3 voluntarios`.
-"""
+"""The commitments ledger's rules: plain async functions of an `AsyncSession`. The `/commit`
+grammar is in `grammar.py`."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commitments.kinds import ACTIVE, HUMAN, MATERIAL, SYMBOLIC, Status
+from bot.commitments.grammar import OwnerSpec, ResourceSpec, clean_text, read_due
+from bot.commitments.kinds import ACTIVE, Status
 from bot.commitments.models import (
     Commitment,
     CommitmentCard,
@@ -46,12 +25,8 @@ from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.hooks import Hook, Hooks
 from bot.core.i18n import N_
-from bot.core.timeparse import BadTime, parse_deadline
 from bot.groups.models import Group, Membership, Person
 
-MAX_TEXT = 300
-MAX_RESOURCE = 200
-MAX_RESOURCES = 10
 MAX_OWNERS = 10
 MAX_REASON = 500
 HELP_EVERY = timedelta(days=1)
@@ -60,170 +35,7 @@ PROGRESS_STEPS = (25, 50, 75)
 SOON = "soon"
 OVERDUE = "overdue"
 
-COMMIT_EXAMPLE = "/commit Repartir volantes @ana by viernes needs material: 500 volantes"
-DUE_EXAMPLE = "by viernes 18:00"
-MARK = "\x00"  # a mention in the text given to parse_commit: MARK + index + MARK
-
-_BY = re.compile(r"(?<!\S)(by|para|até|ate)(?!\S)", re.IGNORECASE)
-_NEEDS = re.compile(r"(?<!\S)(needs|need|necesita|necessita|precisa)(?!\S)", re.IGNORECASE)
-_TYPES = {
-    **dict.fromkeys(["material", "materiales", "materiais"], MATERIAL),
-    **dict.fromkeys(
-        ["symbolic", "simbolico", "simbólico", "simbolicos", "simbólicos", "simbólica"], SYMBOLIC
-    ),
-    **dict.fromkeys(["human", "humano", "humanos", "humana", "humanas"], HUMAN),
-}
-_TYPE = re.compile(
-    r"(?<!\w)(" + "|".join(sorted(_TYPES, key=len, reverse=True)) + r")\s*:", re.IGNORECASE
-)
-_QUANTITY = re.compile(r"^(\d{1,7})\s+(\S.*)$")
-_MARKER = re.compile(MARK + r"(\d+)" + MARK)
-
-
-# -- the grammar ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ResourceSpec:
-    type: str
-    description: str
-    quantity: int | None = None
-
-
-@dataclass(frozen=True)
-class OwnerSpec:
-    person_id: int
-    accepted: bool = True
-
-
-@dataclass(frozen=True)
-class Draft:
-    text: str
-    due_at: datetime | None
-    resources: list[ResourceSpec] = field(default_factory=list)
-
-
-def marker(index: int) -> str:
-    return f"{MARK}{index}{MARK}"
-
-
-def parse_commit(body: str, names: Sequence[str], *, tz: str, now: datetime) -> Draft:
-    """Read `/commit`'s text (mentions replaced by `marker(i)`, `names[i]` their display)."""
-    resources: list[ResourceSpec] = []
-    needs = list(_NEEDS.finditer(body))
-    tail = None
-    if needs:
-        last = needs[-1]
-        body, tail = body[: last.start()], body[last.end() :]
-    body, due_at = _take_due(body, tz=tz, now=now)
-    if tail is not None:
-        if due_at is None:  # `needs ... by <date>` is read too
-            tail, due_at = _take_due(tail, tz=tz, now=now)
-        resources = parse_resources(_unmark(tail, names))
-    # mentions at the end of the text are owners only; inside it they are also words
-    body = re.sub(r"(\s|" + MARK + r"\d+" + MARK + r")+$", "", body)
-    text = " ".join(_unmark(body, names).split())
-    return Draft(text=clean_text(text), due_at=due_at, resources=resources)
-
-
-def _take_due(text: str, *, tz: str, now: datetime) -> tuple[str, datetime | None]:
-    """Split `<text> by <date>` at the last by-word: (text, due), or (text, None)."""
-    found = list(_BY.finditer(text))
-    if not found:
-        return text, None
-    last = found[-1]
-    phrase = _MARKER.sub(" ", text[last.end() :]).strip()
-    strict = last.group(1).lower() == "by" or phrase[:1].isdigit()
-    try:
-        due = read_due(phrase, tz=tz, now=now)
-    except DomainError:
-        if strict:
-            raise
-        return text, None
-    return text[: last.start()], due
-
-
-def _unmark(text: str, names: Sequence[str]) -> str:
-    return _MARKER.sub(lambda m: names[int(m.group(1))], text)
-
-
-def clean_text(text: str) -> str:
-    text = " ".join(text.split())
-    if not text:
-        raise DomainError(
-            N_("Write what you will do after the command, for example: {example}"),
-            example=COMMIT_EXAMPLE,
-        )
-    if len(text) > MAX_TEXT:
-        raise DomainError(
-            N_("That is {length} characters; the most is {limit}. Please shorten it."),
-            length=len(text),
-            limit=MAX_TEXT,
-        )
-    return text
-
-
-def read_due(phrase: str, *, tz: str, now: datetime, example: str = DUE_EXAMPLE) -> datetime:
-    """A due date typed by a person; a day without a time is the end of that day. `example`
-    is shown in errors: how to write it where it was typed."""
-    phrase = phrase.strip()
-    if not phrase:
-        raise DomainError(N_("Write the date, for example: {example}"), example=example)
-    try:
-        due = parse_deadline(f"{phrase} 23:59", tz=tz, now=now)
-    except BadTime:
-        try:
-            due = parse_deadline(phrase, tz=tz, now=now)
-        except BadTime as exc:
-            raise DomainError(
-                N_("I could not read the date “{value}”. Write it like this: {example}"),
-                value=phrase,
-                example=example,
-            ) from exc
-    if due <= now:
-        raise DomainError(
-            N_("That date has already passed. Give one ahead, for example: {example}"),
-            example=example,
-        )
-    return due
-
-
-def parse_resources(text: str) -> list[ResourceSpec]:
-    """`material: 500 volantes, cinta; human: 3 voluntarios` → typed resources."""
-    found: list[ResourceSpec] = []
-    for group in text.split(";"):
-        # a type word with a colon starts a new type, even without a `;` before it
-        pieces: list[tuple[str, str]] = []
-        kind, start = MATERIAL, 0
-        for match in _TYPE.finditer(group):
-            pieces.append((kind, group[start : match.start()]))
-            kind, start = _TYPES[match.group(1).lower()], match.end()
-        pieces.append((kind, group[start:]))
-        for kind, items in pieces:
-            for item in items.split(","):
-                item = " ".join(item.split())
-                if not item:
-                    continue
-                quantity = None
-                if match := _QUANTITY.match(item):
-                    quantity, item = int(match.group(1)), match.group(2)
-                if len(item) > MAX_RESOURCE:
-                    raise DomainError(
-                        N_("That is {length} characters; the most is {limit}. Please shorten it."),
-                        length=len(item),
-                        limit=MAX_RESOURCE,
-                    )
-                found.append(ResourceSpec(kind, item, quantity))
-    if not found:
-        raise DomainError(
-            N_("Say what is needed after “needs”, for example: {example}"),
-            example="needs material: 500 volantes; human: 3 voluntarios",
-        )
-    if len(found) > MAX_RESOURCES:
-        raise DomainError(
-            N_("At most {limit} resources per commitment, please."), limit=MAX_RESOURCES
-        )
-    return found
+__all__ = ["read_due"]  # for the features that read a due date the way /commit does
 
 
 # -- creating -----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.commitments.service import ResourceSpec, marker, parse_commit, parse_resources
+from bot.commitments.grammar import ResourceSpec, marker, parse_commit, parse_resources
 from bot.core.errors import DomainError
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Bogotá

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.commitments import service
+from bot.commitments.grammar import OwnerSpec
 from bot.commitments.models import Commitment, Reminder
 from bot.groups.models import Group, Person
 from tests.commitments.helpers import setup_group
@@ -139,7 +140,7 @@ async def test_a_blocked_private_reminder_falls_back_to_the_group(bot: Bot) -> N
 
 async def test_owners_who_left_are_not_mentioned_and_pending_ones_not_reminded(bot: Bot) -> None:
     await setup_group(bot)
-    await make(bot, [LUIS.id, JOAO.id, service.OwnerSpec(ANA.id, accepted=False)])
+    await make(bot, [LUIS.id, JOAO.id, OwnerSpec(ANA.id, accepted=False)])
     await bot.feed(bot.u.chat_member(NORTE, JOAO, JOAO, "member", "left"))
     before = len(bot.tg.sent(NORTE.id))
     await tick(bot, SOON)

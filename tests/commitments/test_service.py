@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.commitments import service
+from bot.commitments.grammar import OwnerSpec, ResourceSpec
 from bot.commitments.models import Commitment, CommitmentOwner, CommitmentResource
 from bot.core.errors import DomainError
 from bot.groups.models import Group
@@ -29,9 +30,9 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
             session,
             await gid(bot),
             "  Pedir el presupuesto   a la junta ",
-            [LUIS.id, service.OwnerSpec(JOAO.id, accepted=False), LUIS.id],
+            [LUIS.id, OwnerSpec(JOAO.id, accepted=False), LUIS.id],
             NOW,
-            [service.ResourceSpec("symbolic", "aval de la junta")],
+            [ResourceSpec("symbolic", "aval de la junta")],
             ANA.id,
             source_kind="proposal",
             source_id=42,
