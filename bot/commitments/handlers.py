@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.error import BadRequest
 
-from bot.commitments import grammar, render, service
+from bot.commitments import changes, grammar, render, service
 from bot.commitments.callbacks import (
     Accept,
     AskProgress,
@@ -223,7 +223,7 @@ async def commit(turn: Turn) -> None:
     else:
         raise DomainError(NEEDS_OWNER, example="/commit Pintar el mural @ana by sábado")
     replied = turn.replied
-    commitment = await service.create_commitment(
+    commitment = await changes.create_commitment(
         turn.session,
         turn.group_id,
         draft.text,
@@ -345,23 +345,23 @@ async def commitment(turn: Turn) -> None:
         turn.reply(render.usage(turn.tr, found.number))
         return
     sender, now = _sender_id(turn), turn.now
-    await service.check_can_change(turn.session, found, sender, turn.coordinator)
+    await changes.check_can_change(turn.session, found, sender, turn.coordinator)
     rest = _rest(turn, 2)
     if sub == "due":
         example = f"/commitment {found.number} due viernes 18:00"
         due = grammar.read_due(rest, tz=turn.identity.timezone, now=now, example=example)
-        await service.set_due(turn.session, found, due, sender, now)
+        await changes.set_due(turn.session, found, due, sender, now)
     elif sub == "owner":
         message = turn.message
         assert message is not None
         _, _, people = await _mentions(turn, _command_end(message))
         if not people:
             raise DomainError(NEEDS_OWNER, example=f"/commitment {found.number} owner @ana")
-        await service.set_owners(
+        await changes.set_owners(
             turn.session, found, _owners(people, sender, turn.coordinator), sender, now
         )
     else:
-        await service.drop(turn.session, found, rest, sender, now)
+        await changes.drop(turn.session, found, rest, sender, now)
     await _show_card(turn, found)
 
 
@@ -405,7 +405,7 @@ async def _pressed(turn: Turn, kind: type[Any], *, change: bool = True) -> tuple
     if found is None:
         raise DomainError(STALE_BUTTON)
     if change:
-        await service.check_can_change(turn.session, found, _sender_id(turn), turn.coordinator)
+        await changes.check_can_change(turn.session, found, _sender_id(turn), turn.coordinator)
     return choice, found
 
 
@@ -420,7 +420,7 @@ async def _refresh(
 @handler(groups_only=True, knows_role=True)
 async def done(turn: Turn) -> None:
     _, found = await _pressed(turn, Done)
-    if await service.mark_done(turn.session, found, _sender_id(turn), turn.now):
+    if await changes.mark_done(turn.session, found, _sender_id(turn), turn.now):
         await _refresh(turn, found)
         turn.toast(turn.tr.gettext("Done! Thank you. 🎉"))
     else:
@@ -440,7 +440,7 @@ async def ask_progress(turn: Turn) -> None:
 @handler(groups_only=True, knows_role=True)
 async def set_progress(turn: Turn) -> None:
     choice, found = await _pressed(turn, SetProgress)
-    await service.set_progress(turn.session, found, choice.percent, _sender_id(turn), turn.now)
+    await changes.set_progress(turn.session, found, choice.percent, _sender_id(turn), turn.now)
     await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Progress: {percent}%", percent=found.progress))
 
@@ -455,7 +455,7 @@ async def back(turn: Turn) -> None:
 @handler(groups_only=True, knows_role=True)
 async def block(turn: Turn) -> None:
     _, found = await _pressed(turn, Block)
-    if await service.block(turn.session, found, _sender_id(turn), turn.now):
+    if await changes.block(turn.session, found, _sender_id(turn), turn.now):
         await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Marked as blocked. Reply to the card with the reason."), alert=True)
 
@@ -463,7 +463,7 @@ async def block(turn: Turn) -> None:
 @handler(groups_only=True, knows_role=True)
 async def resume(turn: Turn) -> None:
     _, found = await _pressed(turn, Resume)
-    if await service.unblock(turn.session, found, _sender_id(turn), turn.now):
+    if await changes.unblock(turn.session, found, _sender_id(turn), turn.now):
         await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Back on track."))
 
@@ -471,7 +471,7 @@ async def resume(turn: Turn) -> None:
 @handler(groups_only=True, knows_role=True)
 async def ask_help(turn: Turn) -> None:
     _, found = await _pressed(turn, Help)
-    if not await service.request_help(turn.session, found, _sender_id(turn), turn.now):
+    if not await changes.request_help(turn.session, found, _sender_id(turn), turn.now):
         turn.toast(turn.tr.gettext("The group was already asked today. Try again tomorrow."))
         return
     view = await load_view(turn.session, found)
@@ -487,7 +487,7 @@ async def accept(turn: Turn) -> None:
     _, found = await _pressed(turn, Accept, change=False)
     sender = _sender_id(turn)
     result = (
-        await service.accept(turn.session, found, sender, turn.now)
+        await changes.accept(turn.session, found, sender, turn.now)
         if sender is not None
         else "not_owner"
     )
@@ -522,9 +522,9 @@ async def _reason(turn: Turn) -> None:
         return
     card_id = message.reply_to_message.message_id
     found = await service.by_card(turn.session, turn.group_id, card_id)
-    if found is None or not await service.is_owner(turn.session, found.id, sender):
+    if found is None or not await changes.is_owner(turn.session, found.id, sender):
         return
-    if not await service.set_blocked_reason(
+    if not await changes.set_blocked_reason(
         turn.session, found, message.text or "", sender, turn.now
     ):
         return

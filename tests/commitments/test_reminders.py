@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.commitments import service
+from bot.commitments import changes
 from bot.commitments.grammar import OwnerSpec
 from bot.commitments.models import Commitment, Reminder
 from bot.groups.models import Group, Person
@@ -24,7 +24,7 @@ SOON = DUE - timedelta(hours=24)
 async def make(bot: Bot, owners: list, due: datetime = DUE) -> Commitment:
     async with bot.db() as session:
         gid = await session.scalar(select(Group.id).where(Group.chat_id == NORTE.id))
-        return await service.create_commitment(
+        return await changes.create_commitment(
             session, gid, "Repartir volantes", owners, due, [], ANA.id, now=bot.now()
         )
 
@@ -160,7 +160,7 @@ async def test_a_new_due_date_gets_new_reminders_and_a_closed_one_none(bot: Bot)
     later = DUE + timedelta(days=7)
     async with bot.db() as session:
         current = await session.get(Commitment, found.id)
-        await service.set_due(session, current, later, ANA.id, SOON)
+        await changes.set_due(session, current, later, ANA.id, SOON)
     before = len(bot.tg.sent(NORTE.id))
     await tick(bot, DUE + timedelta(hours=1))  # the old date passes: not overdue any more
     assert len(bot.tg.sent(NORTE.id)) == before
@@ -168,7 +168,7 @@ async def test_a_new_due_date_gets_new_reminders_and_a_closed_one_none(bot: Bot)
     assert len(bot.tg.sent(NORTE.id)) == before + 1
     async with bot.db() as session:
         current = await session.get(Commitment, found.id)
-        await service.mark_done(session, current, LUIS.id, later - timedelta(hours=1))
+        await changes.mark_done(session, current, LUIS.id, later - timedelta(hours=1))
     await tick(bot, later + timedelta(hours=1))
     assert len(bot.tg.sent(NORTE.id)) == before + 1
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.commitments import service
+from bot.commitments import changes, service
 from bot.commitments.grammar import OwnerSpec, ResourceSpec
 from bot.commitments.models import Commitment, CommitmentOwner, CommitmentResource
 from bot.core.errors import DomainError
@@ -26,7 +26,7 @@ async def gid(bot: Bot) -> int:
 async def test_create_commitment_for_other_features(bot: Bot) -> None:
     await setup_group(bot)
     async with bot.db() as session:
-        made = await service.create_commitment(
+        made = await changes.create_commitment(
             session,
             await gid(bot),
             "  Pedir el presupuesto   a la junta ",
@@ -54,7 +54,7 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
     assert (resource.type, resource.description) == ("symbolic", "aval de la junta")
     async with bot.db() as session:
         with pytest.raises(DomainError):
-            await service.create_commitment(
+            await changes.create_commitment(
                 session, await gid(bot), " ", [LUIS.id], None, [], None, now=bot.now()
             )
 
@@ -66,7 +66,7 @@ async def test_completion_rate(bot: Bot) -> None:
     async with bot.db() as session:
 
         async def make(text: str, due: datetime | None) -> Commitment:
-            return await service.create_commitment(
+            return await changes.create_commitment(
                 session, group, text, [LUIS.id], due, [], ANA.id, now=NOW - 10 * day
             )
 
@@ -76,9 +76,9 @@ async def test_completion_rate(bot: Bot) -> None:
         await make("sin fecha", None)
         dropped = await make("descartado", NOW - day)
         done_early = await make("hecho antes", NOW + 5 * day)
-        await service.mark_done(session, done_late, LUIS.id, NOW - day)
-        await service.mark_done(session, done_early, LUIS.id, NOW - 2 * day)
-        await service.drop(session, dropped, "ya no hace falta", LUIS.id, NOW - day)
+        await changes.mark_done(session, done_late, LUIS.id, NOW - day)
+        await changes.mark_done(session, done_early, LUIS.id, NOW - 2 * day)
+        await changes.drop(session, dropped, "ya no hace falta", LUIS.id, NOW - day)
 
     async with bot.db() as session:
         # due in the last week, not dropped: "vencido" and "hecho tarde"; one of two done
