@@ -12,4 +12,4 @@ DECISION_OF = service.DECISION_OF
 
 async def show_card(turn: Turn, commitment: Commitment) -> None:
     """Queue the commitment's card (with its buttons) as a reply in the turn's chat."""
-    await handlers._show_card(turn, commitment)
+    await handlers.show_card(turn, commitment)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.error import BadRequest
 
-from bot.commitments import changes, grammar, render, service
+from bot.commitments import changes, grammar, render, service, views
 from bot.commitments.callbacks import (
     Accept,
     AskProgress,
@@ -26,7 +26,6 @@ from bot.commitments.callbacks import (
 from bot.commitments.kinds import ACTIVE
 from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
-from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.messenger import Messenger
@@ -37,9 +36,6 @@ from bot.core.scheduler import Tick, run_each_once
 from bot.core.turn import Turn, handler
 from bot.groups import service as groups
 from bot.groups.models import Group, Person
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 
@@ -62,56 +58,6 @@ def _sender_id(turn: Turn) -> int | None:
     ):
         return None  # an anonymous admin or a channel: no person to own it
     return user.id
-
-
-# -- views ----------------------------------------------------------------------------------
-
-
-async def load_view(
-    session: AsyncSession, commitment: Commitment, group_title: str | None = None
-) -> render.CardView:
-    owners = (await service.owners_of(session, [commitment.id]))[commitment.id]
-    resources = (await service.resources_of(session, [commitment.id]))[commitment.id]
-    return render.CardView(
-        id=commitment.id,
-        number=commitment.number,
-        text=commitment.text,
-        owners=[_owner_view(o) for o in owners],
-        due_at=as_utc(commitment.due_at),
-        status=commitment.status,
-        progress=commitment.progress,
-        resources=[render.ResourceView(r.type, r.description, r.quantity) for r in resources],
-        blocked_reason=commitment.blocked_reason,
-        context_text=commitment.context_text,
-        group_title=group_title,
-    )
-
-
-def _owner_view(owner: service.Owner) -> render.OwnerView:
-    p = owner.person
-    return render.OwnerView(
-        p.id, person_name(p.first_name, p.last_name), owner.accepted, owner.present
-    )
-
-
-async def _lines(
-    session: AsyncSession, rows: list[tuple[Commitment, Group | None]]
-) -> list[render.LineView]:
-    owners = await service.owners_of(session, [c.id for c, _ in rows])
-    return [
-        render.LineView(
-            number=c.number,
-            text=c.text,
-            owners=[_owner_view(o) for o in owners[c.id]],
-            due_at=as_utc(c.due_at),
-            status=c.status,
-            progress=c.progress,
-            group_title=g.title if g is not None else None,
-            done_at=as_utc(c.done_at),
-            timezone=g.timezone if g is not None else None,
-        )
-        for c, g in rows
-    ]
 
 
 def _post_card(
@@ -137,8 +83,9 @@ def _post_card(
     turn.then(post)
 
 
-async def _show_card(turn: Turn, commitment: Commitment) -> None:
-    view = await load_view(turn.session, commitment)
+async def show_card(turn: Turn, commitment: Commitment) -> None:
+    """Queue the commitment's card (with its buttons) as a reply in the turn's chat."""
+    view = await views.load_view(turn.session, commitment)
     text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
     _post_card(turn, commitment.id, text, render.card_markup(turn.tr, view))
 
@@ -235,7 +182,7 @@ async def commit(turn: Turn) -> None:
         context_text=(replied.text or replied.caption) if replied else None,
         now=now,
     )
-    await _show_card(turn, commitment)
+    await show_card(turn, commitment)
 
 
 def _command_end(message: Message) -> int:
@@ -256,7 +203,7 @@ async def mine(turn: Turn) -> None:
         raise DomainError(N_("Write /mine from your own account to see your commitments."))
     private = turn.is_private
     rows = await service.for_person(turn.session, user.id, None if private else turn.group_id)
-    items = await _lines(turn.session, [(c, g) for c, g in rows])
+    items = await views.lines(turn.session, [(c, g) for c, g in rows])
     turn.reply(render.mine_text(turn.tr, items, turn.identity.timezone, turn.now, private=private))
 
 
@@ -286,7 +233,7 @@ async def _board(
     now = turn.now
     found = await service.board(turn.session, turn.group_id, now, person_id)
     entries = found.all()
-    lines = await _lines(turn.session, [(c, None) for _, c in entries])
+    lines = await views.lines(turn.session, [(c, None) for _, c in entries])
     pages = render.board_pages(
         turn.tr,
         [(section, line) for (section, _), line in zip(entries, lines, strict=True)],
@@ -362,7 +309,7 @@ async def commitment(turn: Turn) -> None:
         )
     else:
         await changes.drop(turn.session, found, rest, sender, now)
-    await _show_card(turn, found)
+    await show_card(turn, found)
 
 
 def _rest(turn: Turn, words: int) -> str:
@@ -374,20 +321,8 @@ def _rest(turn: Turn, words: int) -> str:
 
 
 async def _detail(turn: Turn, found: Commitment) -> None:
-    view = await load_view(turn.session, found)
-    events = await service.history(turn.session, found.id)
-    total = await service.history_count(turn.session, found.id)
-    event_views = [
-        render.EventView(
-            at=as_utc(e.at),
-            who=person_name(p.first_name, p.last_name) if p else None,
-            field=e.field,
-            old=e.old,
-            new=e.new,
-            reason=e.reason,
-        )
-        for e, p in events
-    ]
+    view = await views.load_view(turn.session, found)
+    event_views, total = await views.history(turn.session, found)
     decision = await service.decision_of(turn.session, turn.runtime.hooks, found)
     text = render.detail_text(
         turn.tr, view, event_views, total, turn.identity.timezone, turn.now, decision
@@ -412,7 +347,7 @@ async def _pressed(turn: Turn, kind: type[Any], *, change: bool = True) -> tuple
 async def _refresh(
     turn: Turn, found: Commitment, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    view = await load_view(turn.session, found)
+    view = await views.load_view(turn.session, found)
     text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
     turn.edit(text, markup if markup is not None else render.card_markup(turn.tr, view))
 
@@ -474,7 +409,7 @@ async def ask_help(turn: Turn) -> None:
     if not await changes.request_help(turn.session, found, _sender_id(turn), turn.now):
         turn.toast(turn.tr.gettext("The group was already asked today. Try again tomorrow."))
         return
-    view = await load_view(turn.session, found)
+    view = await views.load_view(turn.session, found)
     user = turn.user
     asker = mention(user.id, user.first_name, user.last_name) if user is not None else ""
     turn.send(turn.chat.id, render.help_request(turn.tr, view, asker), thread_id=turn.thread_id)
@@ -528,7 +463,7 @@ async def _reason(turn: Turn) -> None:
         turn.session, found, message.text or "", sender, turn.now
     ):
         return
-    view = await load_view(turn.session, found)
+    view = await views.load_view(turn.session, found)
     text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
     markup = render.card_markup(turn.tr, view)
     chat_id = turn.chat.id
@@ -597,7 +532,7 @@ async def send_reminders(
             found = await service.still_due(session, reminder)
             if found is None:
                 continue
-            view = await load_view(session, found, group.title)
+            view = await views.load_view(session, found, group.title)
             owners = (await service.owners_of(session, [found.id]))[found.id]
             batch.append((reminder, view, [o for o in owners if o.accepted]))
     blocked: set[int] = set()
@@ -623,7 +558,7 @@ async def send_reminders(
                 async with runtime.db() as session:
                     await groups.set_private_chat(session, person.id, False)
             if owner.present:
-                in_group.append(_owner_view(owner))
+                in_group.append(views.owner_view(owner))
         if in_group:
             lines.append((_with_owners(view, in_group), reminder.kind))
         channels[reminder.commitment_id] = (
