@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.commitments import handlers
+from bot.commitments import handlers, reminders
 from bot.commitments.callbacks import (
     Accept,
     AskProgress,
@@ -38,7 +38,7 @@ COMMANDS = [
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
-    runtime.scheduler.add("commitments:reminders", handlers.due_reminders)
+    runtime.scheduler.add("commitments:reminders", reminders.due_reminders)
     application.add_handlers(
         [
             command("commit", handlers.commit),

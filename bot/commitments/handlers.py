@@ -1,11 +1,9 @@
 """Telegram updates of the commitments ledger: /commit, /mine, /commitments, /commitment,
-the card's buttons, reasons given as replies to a card, and reminders."""
+the card's buttons, and reasons given as replies to a card (the reminders are reminders.py)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
@@ -27,15 +25,13 @@ from bot.commitments.kinds import ACTIVE
 from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
-from bot.core.i18n import N_, normalize_language, translator
+from bot.core.i18n import N_
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, mention, person_info, person_name
-from bot.core.quiet import QuietHours, release_time
-from bot.core.runtime import BotContext, Runtime
-from bot.core.scheduler import Tick, run_each_once
+from bot.core.runtime import BotContext
 from bot.core.turn import Turn, handler
 from bot.groups import service as groups
-from bot.groups.models import Group, Person
+from bot.groups.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -475,110 +471,3 @@ async def _reason(turn: Turn) -> None:
             log.info("card %s in %s not edited: %s", card_id, chat_id, exc.message)
 
     turn.then(edit)
-
-
-# -- reminders ------------------------------------------------------------------------------
-
-
-async def due_reminders(tick: Tick) -> None:
-    """24 h before the due date and once overdue, to the owners who accepted, outside the
-    group's quiet hours; exactly once each. A group's reminders of one tick share one
-    message, so that many commitments due together do not flood the chat."""
-    async with tick.runtime.db() as session:
-        due = await service.due_reminders(session, tick.now)
-    by_group: dict[int, list[service.DueReminder]] = {}
-    for reminder in due:
-        by_group.setdefault(reminder.group_id, []).append(reminder)
-    for group_id, reminders in by_group.items():
-        try:
-            await remind_group(tick, group_id, reminders)
-        except Exception:
-            log.exception("reminders of group %s failed; the next tick tries again", group_id)
-
-
-def _claim_key(reminder: service.DueReminder) -> str:
-    stamp = int(reminder.due_at.timestamp())
-    return f"cmt:remind:{reminder.commitment_id}:{reminder.kind}:{stamp}"
-
-
-async def remind_group(tick: Tick, group_id: int, reminders: list[service.DueReminder]) -> None:
-    """The group's reminders that are out of quiet hours, each once (across ticks, restarts
-    and processes), sent together."""
-    runtime = tick.runtime
-    async with runtime.db() as session:
-        group = await session.get(Group, group_id)
-        if group is None or not group.active:
-            return
-        quiet = QuietHours.of(group.quiet_start, group.quiet_end)
-        ready = [r for r in reminders if release_time(r.at, quiet, group.timezone) <= tick.now]
-
-    async def send(claimed: list[service.DueReminder]) -> list[service.DueReminder]:
-        await send_reminders(runtime, group_id, claimed, tick.now)
-        return claimed
-
-    await run_each_once(tick, ready, _claim_key, send)
-
-
-async def send_reminders(
-    runtime: Runtime, group_id: int, reminders: list[service.DueReminder], now: datetime
-) -> None:
-    """Private messages to owners who started the bot; one message in the group mentioning
-    the rest (and those who blocked the bot), skipping owners who left the group."""
-    async with runtime.db() as session:
-        group = await session.get(Group, group_id)
-        assert group is not None
-        batch = []
-        for reminder in reminders:
-            found = await service.still_due(session, reminder)
-            if found is None:
-                continue
-            view = await views.load_view(session, found, group.title)
-            owners = (await service.owners_of(session, [found.id]))[found.id]
-            batch.append((reminder, view, [o for o in owners if o.accepted]))
-    blocked: set[int] = set()
-    lines: list[tuple[render.CardView, str]] = []
-    channels: dict[int, str] = {}
-    for reminder, view, owners in batch:
-        private_ok, in_group = 0, []
-        for owner in owners:
-            person = owner.person
-            if person.has_private_chat and person.id not in blocked:
-                lang = person.language or normalize_language(person.language_code)
-                text = render.reminder_text(
-                    translator(lang or group.language),
-                    view,
-                    reminder.kind,
-                    group.timezone,
-                    private=True,
-                )
-                if await runtime.messenger.send(person.id, text):
-                    private_ok += 1
-                    continue
-                blocked.add(person.id)  # they blocked the bot: the group it is
-                async with runtime.db() as session:
-                    await groups.set_private_chat(session, person.id, False)
-            if owner.present:
-                in_group.append(views.owner_view(owner))
-        if in_group:
-            lines.append((_with_owners(view, in_group), reminder.kind))
-        channels[reminder.commitment_id] = (
-            ("mixed" if private_ok else "group")
-            if in_group
-            else ("private" if private_ok else "none")
-        )
-    if lines:
-        text = render.group_reminders(translator(group.language), lines, group.timezone)
-        if not await runtime.messenger.send(group.chat_id, text):
-            channels = {
-                cid: (
-                    "private" if channel == "mixed" else "none" if channel == "group" else channel
-                )
-                for cid, channel in channels.items()
-            }
-    async with runtime.db() as session:
-        for reminder, _, _ in batch:
-            await service.reminder_sent(session, reminder, channels[reminder.commitment_id], now)
-
-
-def _with_owners(view: render.CardView, owners: list[render.OwnerView]) -> render.CardView:
-    return replace(view, owners=owners)

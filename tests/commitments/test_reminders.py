@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.commitments import changes
 from bot.commitments.grammar import OwnerSpec
 from bot.commitments.models import Commitment, Reminder
+from bot.commitments.reminders import channel
 from bot.groups.models import Group, Person
 from tests.commitments.helpers import setup_group
 from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, next_local, start_bot
@@ -228,3 +230,20 @@ async def test_any_private_update_opens_private_reminders(bot: Bot) -> None:
     assert await flag(LUIS)
     await bot.feed(bot.u.command(private_chat(JOAO), JOAO, "/help"))
     assert await flag(JOAO)
+
+
+@pytest.mark.parametrize(
+    ("private_ok", "in_group", "group_sent", "expected"),
+    [
+        (True, True, True, "mixed"),
+        (False, True, True, "group"),
+        (True, True, False, "private"),  # the group's message failed: what went in private
+        (False, True, False, "none"),
+        (True, False, False, "private"),
+        (False, False, False, "none"),  # nobody to remind: every owner left or is pending
+    ],
+)
+def test_the_channel_a_reminder_went_out_by(
+    private_ok: bool, in_group: bool, group_sent: bool, expected: str
+) -> None:
+    assert channel(private_ok, in_group, group_sent) == expected
