@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import InlineKeyboardMarkup, MessageEntity, Update
 from telegram.error import BadRequest
 
 from bot.commitments import changes, grammar, render, service, views
@@ -29,7 +29,7 @@ from bot.core.i18n import N_
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, mention, person_info, person_name
 from bot.core.runtime import BotContext
-from bot.core.turn import Turn, handler
+from bot.core.turn import Mention, Turn, handler
 from bot.groups import service as groups
 from bot.groups.models import Person
 
@@ -89,34 +89,25 @@ async def show_card(turn: Turn, commitment: Commitment) -> None:
 # -- who is meant -----------------------------------------------------------------------------
 
 
-def _utf16_index(text: str, offset: int) -> int:
-    return len(text.encode("utf-16-le")[: offset * 2].decode("utf-16-le"))
-
-
-async def _mentions(turn: Turn, start: int) -> tuple[str, list[str], list[int]]:
-    """The message's text from `start` (a Python index) with each mention replaced by a
-    marker, the mentions' texts, and the persons they name (resolved, in order)."""
+async def _mentions(turn: Turn) -> tuple[str, list[str], list[int]]:
+    """The command's arguments with each mention replaced by a marker, the mentions' texts,
+    and the persons they name (resolved, in order)."""
     message = turn.message
     assert message is not None and message.text is not None
     text = message.text
     pieces, names, people = [], [], []
-    position = start
-    for entity in sorted(message.entities, key=lambda e: e.offset):
-        if entity.type not in (MessageEntity.MENTION, MessageEntity.TEXT_MENTION):
-            continue
-        begin = _utf16_index(text, entity.offset)
-        end = _utf16_index(text, entity.offset + entity.length)
-        if begin < position:
-            continue
-        pieces += [text[position:begin], grammar.marker(len(names))]
-        names.append(text[begin:end])
-        people.append(await _resolve(turn, entity, text[begin:end]))
-        position = end
+    position = turn.command_end
+    for found in turn.mentions(position):
+        pieces += [text[position : found.start], grammar.marker(len(names))]
+        names.append(found.text)
+        people.append(await _resolve(turn, found))
+        position = found.end
     pieces.append(text[position:])
     return "".join(pieces), names, people
 
 
-async def _resolve(turn: Turn, entity: MessageEntity, shown: str) -> int:
+async def _resolve(turn: Turn, found: Mention) -> int:
+    entity, shown = found.entity, found.text
     if entity.type == MessageEntity.TEXT_MENTION and entity.user is not None:
         if not is_person(entity.user):
             raise DomainError(N_("A bot cannot own a commitment."))
@@ -152,10 +143,7 @@ def _owners(people: list[int], sender: int | None, coordinator: bool) -> list[gr
 
 @handler(groups_only=True, knows_role=True)
 async def commit(turn: Turn) -> None:
-    message = turn.message
-    assert message is not None and message.text is not None
-    command_end = _command_end(message)
-    body, names, people = await _mentions(turn, command_end)
+    body, names, people = await _mentions(turn)
     now = turn.now
     draft = grammar.parse_commit(body, names, tz=turn.identity.timezone, now=now)
     sender = _sender_id(turn)
@@ -181,14 +169,6 @@ async def commit(turn: Turn) -> None:
     await show_card(turn, commitment)
 
 
-def _command_end(message: Message) -> int:
-    text = message.text or ""
-    for entity in message.entities:
-        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
-            return _utf16_index(text, entity.length)
-    return len(text.split(None, 1)[0]) if text else 0
-
-
 # -- /mine ----------------------------------------------------------------------------------
 
 
@@ -210,10 +190,8 @@ async def mine(turn: Turn) -> None:
 async def board(turn: Turn) -> None:
     person_id, person = None, None
     page = 1
-    message = turn.message
-    assert message is not None
-    if any(e.type in (MessageEntity.MENTION, MessageEntity.TEXT_MENTION) for e in message.entities):
-        _, names, people = await _mentions(turn, _command_end(message))
+    if turn.mentions():
+        _, names, people = await _mentions(turn)
         person_id = people[0]
         person = names[0]
     for arg in turn.args:
@@ -295,9 +273,7 @@ async def commitment(turn: Turn) -> None:
         due = grammar.read_due(rest, tz=turn.identity.timezone, now=now, example=example)
         await changes.set_due(turn.session, found, due, sender, now)
     elif sub == "owner":
-        message = turn.message
-        assert message is not None
-        _, _, people = await _mentions(turn, _command_end(message))
+        _, _, people = await _mentions(turn)
         if not people:
             raise DomainError(NEEDS_OWNER, example=f"/commitment {found.number} owner @ana")
         await changes.set_owners(
