@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.commitments import handlers, reminders
+from bot.commitments import buttons, handlers, reminders
 from bot.commitments.callbacks import (
     Accept,
     AskProgress,
@@ -45,14 +45,14 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("mine", handlers.mine),
             command("commitments", handlers.board),
             command("commitment", handlers.commitment),
-            CallbackQueryHandler(handlers.done, pattern=Done.pattern()),
-            CallbackQueryHandler(handlers.ask_progress, pattern=AskProgress.pattern()),
-            CallbackQueryHandler(handlers.set_progress, pattern=SetProgress.pattern()),
-            CallbackQueryHandler(handlers.back, pattern=Back.pattern()),
-            CallbackQueryHandler(handlers.block, pattern=Block.pattern()),
-            CallbackQueryHandler(handlers.resume, pattern=Resume.pattern()),
-            CallbackQueryHandler(handlers.ask_help, pattern=Help.pattern()),
-            CallbackQueryHandler(handlers.accept, pattern=Accept.pattern()),
+            CallbackQueryHandler(buttons.done, pattern=Done.pattern()),
+            CallbackQueryHandler(buttons.ask_progress, pattern=AskProgress.pattern()),
+            CallbackQueryHandler(buttons.set_progress, pattern=SetProgress.pattern()),
+            CallbackQueryHandler(buttons.back, pattern=Back.pattern()),
+            CallbackQueryHandler(buttons.block, pattern=Block.pattern()),
+            CallbackQueryHandler(buttons.resume, pattern=Resume.pattern()),
+            CallbackQueryHandler(buttons.ask_help, pattern=Help.pattern()),
+            CallbackQueryHandler(buttons.accept, pattern=Accept.pattern()),
             CallbackQueryHandler(handlers.board_page, pattern=Page.pattern()),
         ]
     )

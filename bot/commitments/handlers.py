@@ -1,33 +1,22 @@
-"""Telegram updates of the commitments ledger: /commit, /mine, /commitments, /commitment,
-the card's buttons, and reasons given as replies to a card (the reminders are reminders.py)."""
+"""Telegram updates of the commitments ledger: /commit, /mine, /commitments (and its pages),
+/commitment, and reasons given as replies to a card. The card's buttons are buttons.py, the
+reminders reminders.py."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, MessageEntity, Update
 from telegram.error import BadRequest
 
 from bot.commitments import changes, grammar, render, service, views
-from bot.commitments.callbacks import (
-    Accept,
-    AskProgress,
-    Back,
-    Block,
-    Done,
-    Help,
-    Page,
-    Resume,
-    SetProgress,
-)
-from bot.commitments.kinds import ACTIVE
+from bot.commitments.callbacks import Page
 from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.messenger import Messenger
-from bot.core.people import is_person, mention, person_info, person_name
+from bot.core.people import is_person, person_info, person_name
 from bot.core.runtime import BotContext
 from bot.core.turn import Mention, Turn, handler
 from bot.groups import service as groups
@@ -43,7 +32,9 @@ UNKNOWN_USERNAME = N_(
 NEEDS_OWNER = N_("Say who will do it, for example: {example}")
 
 
-def _sender_id(turn: Turn) -> int | None:
+def sender_id(turn: Turn) -> int | None:
+    """The person acting, who may own a commitment: None for a bot, an anonymous admin or a
+    channel."""
     user = turn.user
     if user is None or not is_person(user):
         return None
@@ -146,7 +137,7 @@ async def commit(turn: Turn) -> None:
     body, names, people = await _mentions(turn)
     now = turn.now
     draft = grammar.parse_commit(body, names, tz=turn.identity.timezone, now=now)
-    sender = _sender_id(turn)
+    sender = sender_id(turn)
     if people:
         owners = _owners(people, sender, turn.coordinator)
     elif sender is not None:
@@ -265,7 +256,7 @@ async def commitment(turn: Turn) -> None:
     if sub is None:
         turn.reply(render.usage(turn.tr, found.number))
         return
-    sender, now = _sender_id(turn), turn.now
+    sender, now = sender_id(turn), turn.now
     await changes.check_can_change(turn.session, found, sender, turn.coordinator)
     rest = _rest(turn, 2)
     if sub == "due":
@@ -302,111 +293,6 @@ async def _detail(turn: Turn, found: Commitment) -> None:
     _post_card(turn, found.id, text, render.card_markup(turn.tr, view))
 
 
-# -- the card's buttons ---------------------------------------------------------------------
-
-
-async def _pressed(turn: Turn, kind: type[Any], *, change: bool = True) -> tuple[Any, Commitment]:
-    """The button's data and its commitment (of this group), after checking the presser."""
-    choice = turn.pressed(kind)
-    found = await service.get(turn.session, turn.group_id, choice.commitment_id)
-    if found is None:
-        raise DomainError(STALE_BUTTON)
-    if change:
-        await changes.check_can_change(turn.session, found, _sender_id(turn), turn.coordinator)
-    return choice, found
-
-
-async def _refresh(
-    turn: Turn, found: Commitment, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    view = await views.load_view(turn.session, found)
-    text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
-    turn.edit(text, markup if markup is not None else render.card_markup(turn.tr, view))
-
-
-@handler(groups_only=True, knows_role=True)
-async def done(turn: Turn) -> None:
-    _, found = await _pressed(turn, Done)
-    if await changes.mark_done(turn.session, found, _sender_id(turn), turn.now):
-        await _refresh(turn, found)
-        turn.toast(turn.tr.gettext("Done! Thank you. 🎉"))
-    else:
-        turn.toast(turn.tr.gettext("It was already closed."))
-
-
-@handler(groups_only=True, knows_role=True)
-async def ask_progress(turn: Turn) -> None:
-    _, found = await _pressed(turn, AskProgress)
-    if found.status not in ACTIVE:
-        turn.toast(turn.tr.gettext("It was already closed."))
-        return
-    await _refresh(turn, found, render.progress_markup(turn.tr, found.id))
-    turn.toast(turn.tr.gettext("How far along is it?"))
-
-
-@handler(groups_only=True, knows_role=True)
-async def set_progress(turn: Turn) -> None:
-    choice, found = await _pressed(turn, SetProgress)
-    await changes.set_progress(turn.session, found, choice.percent, _sender_id(turn), turn.now)
-    await _refresh(turn, found)
-    turn.toast(turn.tr.gettext("Progress: {percent}%", percent=found.progress))
-
-
-@handler(groups_only=True)
-async def back(turn: Turn) -> None:
-    """Leave the progress buttons unchanged: anyone may, it changes nothing."""
-    _, found = await _pressed(turn, Back, change=False)
-    await _refresh(turn, found)
-
-
-@handler(groups_only=True, knows_role=True)
-async def block(turn: Turn) -> None:
-    _, found = await _pressed(turn, Block)
-    if await changes.block(turn.session, found, _sender_id(turn), turn.now):
-        await _refresh(turn, found)
-    turn.toast(turn.tr.gettext("Marked as blocked. Reply to the card with the reason."), alert=True)
-
-
-@handler(groups_only=True, knows_role=True)
-async def resume(turn: Turn) -> None:
-    _, found = await _pressed(turn, Resume)
-    if await changes.unblock(turn.session, found, _sender_id(turn), turn.now):
-        await _refresh(turn, found)
-    turn.toast(turn.tr.gettext("Back on track."))
-
-
-@handler(groups_only=True, knows_role=True)
-async def ask_help(turn: Turn) -> None:
-    _, found = await _pressed(turn, Help)
-    if not await changes.request_help(turn.session, found, _sender_id(turn), turn.now):
-        turn.toast(turn.tr.gettext("The group was already asked today. Try again tomorrow."))
-        return
-    view = await views.load_view(turn.session, found)
-    user = turn.user
-    asker = mention(user.id, user.first_name, user.last_name) if user is not None else ""
-    turn.send(turn.chat.id, render.help_request(turn.tr, view, asker), thread_id=turn.thread_id)
-    turn.toast(turn.tr.gettext("I asked the group for help."))
-
-
-@handler(groups_only=True)
-async def accept(turn: Turn) -> None:
-    """Only a person who was asked can accept (no coordinator check needed)."""
-    _, found = await _pressed(turn, Accept, change=False)
-    sender = _sender_id(turn)
-    result = (
-        await changes.accept(turn.session, found, sender, turn.now)
-        if sender is not None
-        else "not_owner"
-    )
-    if result == "accepted":
-        await _refresh(turn, found)
-        turn.toast(turn.tr.gettext("Thank you! It is yours now."))
-    elif result == "already":
-        turn.toast(turn.tr.gettext("You had already accepted it."))
-    else:
-        turn.toast(turn.tr.gettext("This is for the people it was offered to."))
-
-
 # -- a reason, as a reply to a card ---------------------------------------------------------
 
 
@@ -424,7 +310,7 @@ async def reason_reply(update: Update, context: BotContext) -> None:
 async def _reason(turn: Turn) -> None:
     message = turn.message
     assert message is not None and message.reply_to_message is not None
-    sender = _sender_id(turn)
+    sender = sender_id(turn)
     if sender is None or turn.identity.group_id is None:
         return
     card_id = message.reply_to_message.message_id
