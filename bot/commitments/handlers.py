@@ -9,7 +9,7 @@ import logging
 from telegram import InlineKeyboardMarkup, MessageEntity, Update
 from telegram.error import BadRequest
 
-from bot.commitments import changes, grammar, render, service, views
+from bot.commitments import changes, grammar, lists, render, service, views
 from bot.commitments.callbacks import Page
 from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
@@ -171,7 +171,7 @@ async def mine(turn: Turn) -> None:
     private = turn.is_private
     rows = await service.for_person(turn.session, user.id, None if private else turn.group_id)
     items = await views.lines(turn.session, [(c, g) for c, g in rows])
-    turn.reply(render.mine_text(turn.tr, items, turn.identity.timezone, turn.now, private=private))
+    turn.reply(lists.mine_text(turn.tr, items, turn.identity.timezone, turn.now, private=private))
 
 
 # -- /commitments ---------------------------------------------------------------------------
@@ -199,7 +199,7 @@ async def _board(
     found = await service.board(turn.session, turn.group_id, now, person_id)
     entries = found.all()
     lines = await views.lines(turn.session, [(c, None) for _, c in entries])
-    pages = render.board_pages(
+    pages = lists.board_pages(
         turn.tr,
         [(section, line) for (section, _), line in zip(entries, lines, strict=True)],
         turn.identity.timezone,
@@ -207,8 +207,8 @@ async def _board(
     page = min(page, len(pages))
     shown_before = sum(len(p) for p in pages[: page - 1])
     example = entries[shown_before][1].number if entries else 1
-    text = render.board_text(turn.tr, pages, page, len(entries), person, example)
-    return text, render.board_markup(turn.tr, page, len(pages), person_id)
+    text = lists.board_text(turn.tr, pages, page, len(entries), person, example)
+    return text, lists.board_markup(turn.tr, page, len(pages), person_id)
 
 
 @handler(groups_only=True)

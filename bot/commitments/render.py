@@ -1,4 +1,5 @@
-"""What the commitments feature says: the card, the board, lists, history, reminders."""
+"""What the commitments feature says: the card, its history, the call for help, reminders;
+and the plain values they are said from. The lists (/mine, the board) are lists.py."""
 
 from __future__ import annotations
 
@@ -18,18 +19,13 @@ from bot.commitments.callbacks import (
     Block,
     Done,
     Help,
-    Page,
     Resume,
     SetProgress,
 )
 from bot.commitments.kinds import ACTIVE, Status
 from bot.core.i18n import Translator
-from bot.core.messenger import utf16_len
 
-PAGE_ITEMS = 25
-PAGE_BUDGET = 3500  # UTF-16 units of lines per page: the headers and footer fit in the rest
 TEXT_SHORT = 70
-MINE_LIMIT = 30  # lines of /mine: one message, the most urgent first
 
 
 @dataclass(frozen=True)
@@ -47,23 +43,29 @@ class ResourceView:
     quantity: int | None = None
 
 
-@dataclass(frozen=True)
-class CardView:
-    id: int
+@dataclass(frozen=True, kw_only=True)
+class CommitmentView:
+    """What a card and a line of a list both show of a commitment."""
+
     number: int
     text: str
     owners: Sequence[OwnerView]
     due_at: datetime | None
     status: str
     progress: int
-    resources: Sequence[ResourceView] = ()
-    blocked_reason: str | None = None
-    context_text: str | None = None
     group_title: str | None = None
 
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardView(CommitmentView):
+    id: int
+    resources: Sequence[ResourceView] = ()
+    blocked_reason: str | None = None
+    context_text: str | None = None
 
     @property
     def pending(self) -> list[OwnerView]:
@@ -136,7 +138,7 @@ def _owner_mentions(owners: Sequence[OwnerView]) -> str:
     return ", ".join(mention_html(o.id, o.name) + ("" if o.accepted else " ⏳") for o in owners)
 
 
-def _owner_names(owners: Sequence[OwnerView], limit: int = 3) -> str:
+def owner_names(owners: Sequence[OwnerView], limit: int = 3) -> str:
     names = [escape(o.name) for o in owners[:limit]]
     if len(owners) > limit:
         names.append(f"+{len(owners) - limit}")
@@ -286,149 +288,6 @@ def usage(tr: Translator, number: int | str = 3) -> str:
             f"/commitment {number} drop ya no hace falta",
         ]
     )
-
-
-# -- /mine and the board ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LineView:
-    number: int
-    text: str
-    owners: Sequence[OwnerView]
-    due_at: datetime | None
-    status: str
-    progress: int
-    group_title: str | None = None
-    done_at: datetime | None = None
-    timezone: str | None = None  # its group's, when lines of several groups are shown
-
-
-def _line(tr: Translator, item: LineView, timezone: str, *, owners: bool) -> str:
-    timezone = item.timezone or timezone
-    parts = [f"<b>#{item.number}</b> {escape(short(item.text))}"]
-    if owners and item.owners:
-        parts.append(_owner_names(item.owners))
-    if item.status == Status.DONE:
-        if item.done_at is not None:
-            parts.append(tr.gettext("done {when}", when=when(tr, item.done_at, timezone)))
-    elif item.due_at is not None:
-        parts.append(when(tr, item.due_at, timezone))
-    if item.status == Status.BLOCKED:
-        parts.append(tr.gettext("⛔ blocked"))
-    elif item.status == Status.OPEN and item.progress:
-        parts.append(f"{item.progress}%")
-    return " · ".join(parts)
-
-
-def mine_text(
-    tr: Translator, items: Sequence[LineView], timezone: str, now: datetime, *, private: bool
-) -> str:
-    if not items:
-        return tr.gettext(
-            "You have no open commitments. Make one with: {example}",
-            example="/commit Llevar sillas a la reunión by viernes",
-        )
-    lines = [tr.gettext("<b>Your open commitments</b>")]
-    group = None
-    for item in items[:MINE_LIMIT]:
-        if private and item.group_title != group:
-            group = item.group_title
-            lines.append(f"🏘 <b>{escape(group or '')}</b>")
-        mark = "⌛ " if item.due_at is not None and item.due_at < now else "• "
-        lines.append(mark + _line(tr, item, timezone, owners=False))
-    if len(items) > MINE_LIMIT:
-        lines.append(tr.ngettext("… and {n} more.", "… and {n} more.", len(items) - MINE_LIMIT))
-    return "\n".join(lines)
-
-
-def section_title(tr: Translator, section: str) -> str:
-    return {
-        "overdue": tr.gettext("⌛ <b>Overdue</b>"),
-        "week": tr.gettext("📅 <b>Due in the next 7 days</b>"),
-        "later": tr.gettext("🗂 <b>Later</b>"),
-        "done": tr.gettext("✅ <b>Done in the last 7 days</b>"),
-    }[section]
-
-
-def board_pages(
-    tr: Translator, entries: Sequence[tuple[str, LineView]], timezone: str
-) -> list[list[tuple[str, str]]]:
-    """The board's lines cut into pages that each fit one message: [(section, line)]."""
-    pages: list[list[tuple[str, str]]] = [[]]
-    size = 0
-    for section, item in entries:
-        line = "• " + _line(tr, item, timezone, owners=True)
-        cost = utf16_len(line) + 60  # the line, and room for a section title
-        if pages[-1] and (len(pages[-1]) >= PAGE_ITEMS or size + cost > PAGE_BUDGET):
-            pages.append([])
-            size = 0
-        pages[-1].append((section, line))
-        size += cost
-    return pages
-
-
-def board_text(
-    tr: Translator,
-    pages: Sequence[Sequence[tuple[str, str]]],
-    page: int,
-    total: int,
-    person: str | None,
-    example: int = 1,
-) -> str:
-    """Page `page` (from 1) of the board; `example`: a number shown, for the footer."""
-    if total == 0:
-        if person:
-            return tr.gettext("{person} has no commitments on the board.", person=escape(person))
-        return tr.gettext(
-            "The board is empty. Make the first commitment: {example}",
-            example="/commit Pintar el mural by sábado",
-        )
-    head = (
-        tr.gettext("<b>Commitments of {person}</b>", person=escape(person))
-        if person
-        else tr.gettext("<b>Commitments of the group</b>")
-    )
-    lines = [head]
-    section = None
-    shown = sum(len(p) for p in pages[:page])
-    for name, line in pages[page - 1]:
-        if name != section:
-            section = name
-            lines += ["", section_title(tr, name)]
-        lines.append(line)
-    if len(pages) > 1:
-        lines += ["", tr.gettext("Page {page} of {pages}", page=page, pages=len(pages))]
-    if shown < total:
-        lines.append(
-            tr.ngettext(
-                "{n} more: /commitments {next}",
-                "{n} more: /commitments {next}",
-                total - shown,
-                next=page + 1,
-            )
-        )
-    lines += ["", tr.gettext("Details and history: /commitment {number}", number=example)]
-    return "\n".join(lines)
-
-
-def board_markup(
-    tr: Translator, page: int, pages: int, person_id: int | None
-) -> InlineKeyboardMarkup | None:
-    buttons = []
-    if page > 1:
-        buttons.append(
-            InlineKeyboardButton(
-                tr.gettext("◀️ Back"), callback_data=Page(page - 1, person_id or 0).pack()
-            )
-        )
-    if page < pages:
-        buttons.append(
-            InlineKeyboardButton(
-                tr.gettext("More ▶️"), callback_data=Page(page + 1, person_id or 0).pack()
-            )
-        )
-    return InlineKeyboardMarkup([buttons]) if buttons else None
 
 
 # -- what the buttons and reminders say -----------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commitments import render, service
+from bot.commitments import lists, render, service
 from bot.core.db import as_utc
 from bot.core.people import person_name
 
@@ -46,10 +46,10 @@ def owner_view(owner: service.Owner) -> render.OwnerView:
 
 async def lines(
     session: AsyncSession, rows: list[tuple[Commitment, Group | None]]
-) -> list[render.LineView]:
+) -> list[lists.LineView]:
     owners = await service.owners_of(session, [c.id for c, _ in rows])
     return [
-        render.LineView(
+        lists.LineView(
             number=c.number,
             text=c.text,
             owners=[owner_view(o) for o in owners[c.id]],
