@@ -8,17 +8,7 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.commitments import buttons, handlers, reminders
-from bot.commitments.callbacks import (
-    Accept,
-    AskProgress,
-    Back,
-    Block,
-    Done,
-    Help,
-    Page,
-    Resume,
-    SetProgress,
-)
+from bot.commitments import callbacks as cb
 from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
@@ -45,15 +35,15 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("mine", handlers.mine),
             command("commitments", handlers.board),
             command("commitment", handlers.commitment),
-            CallbackQueryHandler(buttons.done, pattern=Done.pattern()),
-            CallbackQueryHandler(buttons.ask_progress, pattern=AskProgress.pattern()),
-            CallbackQueryHandler(buttons.set_progress, pattern=SetProgress.pattern()),
-            CallbackQueryHandler(buttons.back, pattern=Back.pattern()),
-            CallbackQueryHandler(buttons.block, pattern=Block.pattern()),
-            CallbackQueryHandler(buttons.resume, pattern=Resume.pattern()),
-            CallbackQueryHandler(buttons.ask_help, pattern=Help.pattern()),
-            CallbackQueryHandler(buttons.accept, pattern=Accept.pattern()),
-            CallbackQueryHandler(handlers.board_page, pattern=Page.pattern()),
+            CallbackQueryHandler(buttons.done, pattern=cb.Done.pattern()),
+            CallbackQueryHandler(buttons.ask_progress, pattern=cb.AskProgress.pattern()),
+            CallbackQueryHandler(buttons.set_progress, pattern=cb.SetProgress.pattern()),
+            CallbackQueryHandler(buttons.back, pattern=cb.Back.pattern()),
+            CallbackQueryHandler(buttons.block, pattern=cb.Block.pattern()),
+            CallbackQueryHandler(buttons.resume, pattern=cb.Resume.pattern()),
+            CallbackQueryHandler(buttons.ask_help, pattern=cb.Help.pattern()),
+            CallbackQueryHandler(buttons.accept, pattern=cb.Accept.pattern()),
+            CallbackQueryHandler(handlers.board_page, pattern=cb.Page.pattern()),
         ]
     )
     application.add_handler(

@@ -7,17 +7,8 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
+from bot.commitments import callbacks as cb
 from bot.commitments import changes, render, service, views
-from bot.commitments.callbacks import (
-    Accept,
-    AskProgress,
-    Back,
-    Block,
-    Done,
-    Help,
-    Resume,
-    SetProgress,
-)
 from bot.commitments.handlers import sender_id
 from bot.commitments.kinds import ACTIVE
 from bot.commitments.models import Commitment
@@ -48,7 +39,7 @@ async def _refresh(
 
 @handler(groups_only=True, knows_role=True)
 async def done(turn: Turn) -> None:
-    _, found = await _pressed(turn, Done)
+    _, found = await _pressed(turn, cb.Done)
     if await changes.mark_done(turn.session, found, sender_id(turn), turn.now):
         await _refresh(turn, found)
         turn.toast(turn.tr.gettext("Done! Thank you. 🎉"))
@@ -58,7 +49,7 @@ async def done(turn: Turn) -> None:
 
 @handler(groups_only=True, knows_role=True)
 async def ask_progress(turn: Turn) -> None:
-    _, found = await _pressed(turn, AskProgress)
+    _, found = await _pressed(turn, cb.AskProgress)
     if found.status not in ACTIVE:
         turn.toast(turn.tr.gettext("It was already closed."))
         return
@@ -68,7 +59,7 @@ async def ask_progress(turn: Turn) -> None:
 
 @handler(groups_only=True, knows_role=True)
 async def set_progress(turn: Turn) -> None:
-    choice, found = await _pressed(turn, SetProgress)
+    choice, found = await _pressed(turn, cb.SetProgress)
     await changes.set_progress(turn.session, found, choice.percent, sender_id(turn), turn.now)
     await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Progress: {percent}%", percent=found.progress))
@@ -77,13 +68,13 @@ async def set_progress(turn: Turn) -> None:
 @handler(groups_only=True)
 async def back(turn: Turn) -> None:
     """Leave the progress buttons unchanged: anyone may, it changes nothing."""
-    _, found = await _pressed(turn, Back, change=False)
+    _, found = await _pressed(turn, cb.Back, change=False)
     await _refresh(turn, found)
 
 
 @handler(groups_only=True, knows_role=True)
 async def block(turn: Turn) -> None:
-    _, found = await _pressed(turn, Block)
+    _, found = await _pressed(turn, cb.Block)
     if await changes.block(turn.session, found, sender_id(turn), turn.now):
         await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Marked as blocked. Reply to the card with the reason."), alert=True)
@@ -91,7 +82,7 @@ async def block(turn: Turn) -> None:
 
 @handler(groups_only=True, knows_role=True)
 async def resume(turn: Turn) -> None:
-    _, found = await _pressed(turn, Resume)
+    _, found = await _pressed(turn, cb.Resume)
     if await changes.unblock(turn.session, found, sender_id(turn), turn.now):
         await _refresh(turn, found)
     turn.toast(turn.tr.gettext("Back on track."))
@@ -99,7 +90,7 @@ async def resume(turn: Turn) -> None:
 
 @handler(groups_only=True, knows_role=True)
 async def ask_help(turn: Turn) -> None:
-    _, found = await _pressed(turn, Help)
+    _, found = await _pressed(turn, cb.Help)
     if not await changes.request_help(turn.session, found, sender_id(turn), turn.now):
         turn.toast(turn.tr.gettext("The group was already asked today. Try again tomorrow."))
         return
@@ -113,7 +104,7 @@ async def ask_help(turn: Turn) -> None:
 @handler(groups_only=True)
 async def accept(turn: Turn) -> None:
     """Only a person who was asked can accept (no coordinator check needed)."""
-    _, found = await _pressed(turn, Accept, change=False)
+    _, found = await _pressed(turn, cb.Accept, change=False)
     sender = sender_id(turn)
     result = (
         await changes.accept(turn.session, found, sender, turn.now)

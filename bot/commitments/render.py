@@ -12,16 +12,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import mention_html
 
-from bot.commitments.callbacks import (
-    Accept,
-    AskProgress,
-    Back,
-    Block,
-    Done,
-    Help,
-    Resume,
-    SetProgress,
-)
+from bot.commitments import callbacks as cb
 from bot.commitments.kinds import ACTIVE, Status
 from bot.core.i18n import Translator
 
@@ -180,20 +171,22 @@ def card_markup(tr: Translator, view: CardView) -> InlineKeyboardMarkup | None:
         return None
     cid = view.id
     pause = (
-        InlineKeyboardButton(tr.gettext("▶️ Resume"), callback_data=Resume(cid).pack())
+        InlineKeyboardButton(tr.gettext("▶️ Resume"), callback_data=cb.Resume(cid).pack())
         if view.status == Status.BLOCKED
-        else InlineKeyboardButton(tr.gettext("⛔ Blocked"), callback_data=Block(cid).pack())
+        else InlineKeyboardButton(tr.gettext("⛔ Blocked"), callback_data=cb.Block(cid).pack())
     )
     rows = [
         [
-            InlineKeyboardButton(tr.gettext("✅ Done"), callback_data=Done(cid).pack()),
-            InlineKeyboardButton(tr.gettext("📈 Progress"), callback_data=AskProgress(cid).pack()),
+            InlineKeyboardButton(tr.gettext("✅ Done"), callback_data=cb.Done(cid).pack()),
+            InlineKeyboardButton(
+                tr.gettext("📈 Progress"), callback_data=cb.AskProgress(cid).pack()
+            ),
         ],
-        [pause, InlineKeyboardButton(tr.gettext("🙋 Help"), callback_data=Help(cid).pack())],
+        [pause, InlineKeyboardButton(tr.gettext("🙋 Help"), callback_data=cb.Help(cid).pack())],
     ]
     if view.pending:
         rows.append(
-            [InlineKeyboardButton(tr.gettext("👍 I accept"), callback_data=Accept(cid).pack())]
+            [InlineKeyboardButton(tr.gettext("👍 I accept"), callback_data=cb.Accept(cid).pack())]
         )
     return InlineKeyboardMarkup(rows)
 
@@ -203,11 +196,15 @@ def progress_markup(tr: Translator, commitment_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    f"{pct}%", callback_data=SetProgress(commitment_id, pct).pack()
+                    f"{pct}%", callback_data=cb.SetProgress(commitment_id, pct).pack()
                 )
                 for pct in (25, 50, 75)
             ],
-            [InlineKeyboardButton(tr.gettext("↩️ Back"), callback_data=Back(commitment_id).pack())],
+            [
+                InlineKeyboardButton(
+                    tr.gettext("↩️ Back"), callback_data=cb.Back(commitment_id).pack()
+                )
+            ],
         ]
     )
 
