@@ -1,7 +1,7 @@
-"""The commitments ledger read: plain async functions of an `AsyncSession` — one commitment,
-its owners, resources, history and cards, the lists and the board, the reminders that are due
-(and the record of those sent). Creating and changing are in `changes.py`, the `/commit`
-grammar in `grammar.py`; other features call both through this module."""
+"""Reading the commitments ledger, as plain async functions of an `AsyncSession`: one
+commitment, its owners, resources, history and cards, the lists and the board, the reminders
+that are due (and the record of those sent). Creating and changing are `changes.py`, the
+`/commit` grammar `grammar.py`; other features reach both through this module."""
 
 from __future__ import annotations
 
