@@ -32,7 +32,7 @@ from bot.core.turn import Turn, claim_update, handler
 from bot.groups import service as groups
 from bot.reactions.positions import meaning_label
 from bot.reactions.service import sense_check
-from bot.votes import render, rules, service
+from bot.votes import positions, render, rules, service
 from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.models import NATIVE, PROPOSAL
 
@@ -113,7 +113,7 @@ async def choose(turn: Turn) -> None:
     pressed = turn.pressed(Choose)
     if turn.identity.group_id is None or turn.user is None:
         raise DomainError(STALE_BUTTON)
-    result = await service.cast(
+    result = await positions.cast(
         turn.session,
         turn.group_id,
         pressed.vote,
@@ -169,7 +169,7 @@ async def reason(turn: Turn) -> None:
         or not message.text
     ):
         return
-    stored = await service.set_reason(
+    stored = await positions.set_reason(
         turn.session, turn.group_id, replied.message_id, turn.user.id, message.text, turn.now
     )
     if stored:
@@ -195,7 +195,7 @@ async def poll_answer(update: Update, context: BotContext) -> None:
         if not await claim_update(session, update.update_id, now, "votes.poll_answer"):
             return
         await groups.upsert_person(session, person_info(answer.user), now)
-        group_id = await service.record_native_answer(
+        group_id = await positions.record_native_answer(
             session,
             answer.poll_id,
             answer.user.id,
@@ -376,7 +376,7 @@ async def refresh(runtime: Runtime, vote_id: int, now: datetime) -> datetime | N
     except TelegramError as exc:
         log.warning("vote %s: edit failed (%s); a later tick tries again", vote_id, exc)
         async with runtime.db() as session:
-            await service.mark_dirty(session, vote_id)
+            await positions.mark_dirty(session, vote_id)
     return None
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 
 from bot.app import build_application
 from bot.groups.models import Membership
-from bot.votes import service
+from bot.votes import positions, service
 from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings
 from tests.updates import TChat, TUser
@@ -219,7 +219,7 @@ async def test_someone_unknown_or_gone_who_presses_is_a_member_again(bot: Bot) -
 async def paused_click(bot: Bot, monkeypatch, user: TUser, message, option: int):
     """`user`'s click, stopped after its position is written and before its commit."""
     inside, go_on = asyncio.Event(), asyncio.Event()
-    cast = service.cast
+    cast = positions.cast
 
     async def slow_cast(*args, **kwargs):
         result = await cast(*args, **kwargs)
@@ -227,10 +227,10 @@ async def paused_click(bot: Bot, monkeypatch, user: TUser, message, option: int)
         await go_on.wait()
         return result
 
-    monkeypatch.setattr(service, "cast", slow_cast)
+    monkeypatch.setattr(positions, "cast", slow_cast)
     clicking = asyncio.create_task(press(bot, user, message, option))
     await asyncio.wait_for(inside.wait(), 5)
-    monkeypatch.setattr(service, "cast", cast)
+    monkeypatch.setattr(positions, "cast", cast)
     return clicking, go_on
 
 
