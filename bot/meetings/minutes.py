@@ -19,7 +19,7 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Person
 from bot.meetings.models import Meeting, Minutes, MinuteTask
-from bot.votes.service import record_agreements
+from bot.votes.decisions import record_agreements
 
 AGREED = re.compile(
     r"^\s*[-•*]?\s*(agreed|acordado|acordamos|acuerdo|acordo|combinado|decidido|decidimos)\s*:\s*(.+)$",

@@ -10,7 +10,7 @@ from bot.commitments import api as commitments
 from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.votes import handlers, service
+from bot.votes import decisions, handlers
 from bot.votes.callbacks import Choose, ToCommitment
 
 COMMANDS = [
@@ -40,7 +40,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             MessageHandler(handlers.REASON_FILTER, handlers.reason),
         ]
     )
-    runtime.hooks.add(commitments.DECISION_OF, service.decision_of_source)
+    runtime.hooks.add(commitments.DECISION_OF, decisions.decision_of_source)
     runtime.scheduler.add("votes:close", handlers.close_due)
     runtime.scheduler.add("votes:announce", handlers.announce_due)
     runtime.scheduler.add("votes:refresh", handlers.refresh_due)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.turn import Turn
-from bot.votes import handlers, rules, service
+from bot.votes import amendments, handlers, rules, service
 from bot.votes.models import PROPOSAL, Amendment, Vote
 
-AMENDMENT_PASSED = service.AMENDMENT_PASSED  # the hook the charter feature applies a change by
+AMENDMENT_PASSED = amendments.AMENDMENT_PASSED  # the hook the charter feature applies a change by
 
 
 async def propose_amendment(
@@ -27,7 +27,7 @@ async def propose_amendment(
         anonymous=tail.anonymous,
     )
     vote_id = await handlers.open_(turn, vote)
-    await service.open_amendment(turn.session, vote_id, section, text)
+    await amendments.open_amendment(turn.session, vote_id, section, text)
 
 
 async def reopen(turn: Turn, vote_id: int, deadline: str) -> int:
@@ -52,5 +52,5 @@ async def reopen(turn: Turn, vote_id: int, deadline: str) -> int:
     new_id = await handlers.open_(turn, new)
     amendment = await turn.session.get(Amendment, vote_id)
     if amendment is not None:  # a charter change asked again
-        await service.open_amendment(turn.session, new_id, amendment.section, amendment.text)
+        await amendments.open_amendment(turn.session, new_id, amendment.section, amendment.text)
     return new_id

@@ -32,6 +32,7 @@ from bot.core.turn import Turn, claim_update, handler
 from bot.groups import service as groups
 from bot.reactions.positions import meaning_label
 from bot.reactions.service import sense_check
+from bot.votes import decisions as decision_log
 from bot.votes import positions, render, rules, service
 from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.models import NATIVE, PROPOSAL
@@ -222,7 +223,7 @@ async def votes(turn: Turn) -> None:
 
 @handler(groups_only=True)
 async def decisions(turn: Turn) -> None:
-    items = await service.decisions(turn.session, turn.group_id)
+    items = await decision_log.decisions(turn.session, turn.group_id)
     turn.reply(render.decision_list(turn.tr, items, turn.identity.timezone))
 
 
@@ -235,9 +236,9 @@ async def decision(turn: Turn) -> None:
     raw = args[0].lstrip("#") if args else ""
     if not raw.isdigit():
         raise DomainError(DECISION_USAGE)
-    vote_id = await service.decision_vote(turn.session, turn.group_id, int(raw))
+    vote_id = await decision_log.decision_vote(turn.session, turn.group_id, int(raw))
     if vote_id is None:
-        agreed = await service.agreement(turn.session, turn.group_id, int(raw))
+        agreed = await decision_log.agreement(turn.session, turn.group_id, int(raw))
         if agreed is not None:
             turn.reply(
                 render.agreement(
@@ -255,7 +256,7 @@ async def decision(turn: Turn) -> None:
     v = await service.view(turn.session, vote_id)
     assert v is not None
     sense = await _sense(turn.session, turn.tr, v)
-    turn.reply(render.result(turn.tr, v, service.outcome_of(v), full=True, sense=sense))
+    turn.reply(render.result(turn.tr, v, decision_log.outcome_of(v), full=True, sense=sense))
 
 
 CLOSE_USAGE = N_("Reply to the vote's message with /close to close it now.")
@@ -272,7 +273,9 @@ async def close(turn: Turn) -> None:
     if vote is None:
         raise DomainError(CLOSE_USAGE)
     by = turn.user.id if turn.user and is_person(turn.user) else None
-    if not await service.close_vote(turn.session, vote.id, turn.now, by, hooks=turn.runtime.hooks):
+    if not await decision_log.close_vote(
+        turn.session, vote.id, turn.now, by, hooks=turn.runtime.hooks
+    ):
         raise DomainError(N_("That vote is already closed. See the result with /decisions"))
     runtime, vote_id = turn.runtime, vote.id
 
@@ -301,7 +304,7 @@ async def to_commitment(update: Update, context: BotContext) -> None:
     allowed = True
     if vote_id is not None and update.effective_chat is not None:
         async with context.runtime.db() as session:
-            opener = await service.opener_of(session, vote_id)
+            opener = await decision_log.opener_of(session, vote_id)
         if opener is None or query.from_user.id != opener:
             allowed = await is_coordinator(context.runtime, update.effective_chat, query.from_user)
     await (_commit if allowed else _not_allowed)(update, context)
@@ -319,7 +322,7 @@ async def _commit(turn: Turn) -> None:
     pressed = turn.pressed(ToCommitment)
     if turn.identity.group_id is None or turn.user is None:
         raise DomainError(STALE_BUTTON)
-    commitment = await service.to_commitment(
+    commitment = await decision_log.to_commitment(
         turn.session, turn.group_id, pressed.vote, turn.user.id, turn.now
     )
     turn.toast(turn.tr.gettext("Commitment #{number} created.", number=commitment.number))
@@ -395,7 +398,7 @@ async def announce(runtime: Runtime, vote_id: int) -> None:
         if v.group_active:
             await _post_result(runtime, v)
         async with runtime.db() as session:
-            await service.mark_announced(session, vote_id, runtime.clock.now())
+            await decision_log.mark_announced(session, vote_id, runtime.clock.now())
 
     await run_once(Tick.at_now(runtime), f"votes:announce:{vote_id}", work)
 
@@ -414,7 +417,7 @@ async def _post_result(runtime: Runtime, v: service.VoteView) -> None:
                 log.info("vote %s: final edit refused: %s", v.id, exc.message)
     async with runtime.db() as session:
         sense = await _sense(session, tr, v)
-    outcome = service.outcome_of(v)
+    outcome = decision_log.outcome_of(v)
     await messenger.send(
         v.chat_id,
         render.result(tr, v, outcome, sense=sense),
@@ -441,10 +444,12 @@ async def _sense(
 async def close_due(tick: Tick) -> None:
     """Votes past their deadline: closed exactly once (a conditional UPDATE), then announced."""
     async with tick.runtime.db() as session:
-        due = await service.due_to_close(session, tick.now)
+        due = await decision_log.due_to_close(session, tick.now)
     for vote_id in due:
         async with tick.runtime.db() as session:
-            closed = await service.close_vote(session, vote_id, tick.now, hooks=tick.runtime.hooks)
+            closed = await decision_log.close_vote(
+                session, vote_id, tick.now, hooks=tick.runtime.hooks
+            )
         if closed:
             await announce(tick.runtime, vote_id)
 
@@ -452,7 +457,7 @@ async def close_due(tick: Tick) -> None:
 async def announce_due(tick: Tick) -> None:
     """Closed votes whose result was not posted (the process stopped in between)."""
     async with tick.runtime.db() as session:
-        pending = await service.unannounced(session)
+        pending = await decision_log.unannounced(session)
     for vote_id in pending:
         await announce(tick.runtime, vote_id)
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 
 from bot.app import build_application
 from bot.groups.models import Membership
-from bot.votes import positions, service
+from bot.votes import decisions, positions, service
 from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings
 from tests.updates import TChat, TUser
@@ -291,7 +291,7 @@ async def test_closing_while_a_click_is_in_flight_counts_that_click(bot: Bot, mo
 
     async def close() -> bool:
         async with bot.db() as session:
-            return await service.close_vote(session, vote.id, bot.now(), hooks=bot.runtime.hooks)
+            return await decisions.close_vote(session, vote.id, bot.now(), hooks=bot.runtime.hooks)
 
     closing = asyncio.create_task(close())
     waited, closed = await waits_for_the_click(bot, closing, clicking, go_on)

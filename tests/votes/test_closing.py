@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from bot.app import build_application
 from bot.core.db import as_utc
 from bot.groups.models import Group
-from bot.votes import service
+from bot.votes import decisions
 from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings
 from tests.telegram_double import bad_request
@@ -175,8 +175,8 @@ async def test_the_service_closes_a_vote_once(bot: Bot) -> None:
     vote, _ = await open_vote(bot, "/propose Pintar")
     async with bot.db() as session:
         closes_at, hooks = as_utc(vote.closes_at), bot.runtime.hooks
-        assert await service.close_vote(session, vote.id, closes_at, hooks=hooks) is True
-        assert await service.close_vote(session, vote.id, closes_at, hooks=hooks) is False
+        assert await decisions.close_vote(session, vote.id, closes_at, hooks=hooks) is True
+        assert await decisions.close_vote(session, vote.id, closes_at, hooks=hooks) is False
 
 
 async def test_a_close_whose_result_cannot_be_posted_now_is_posted_by_the_tick(bot: Bot) -> None:
