@@ -24,11 +24,6 @@ VOTE_CLOSED = N_("This vote is closed. See the result with /decisions")
 
 
 @dataclass(frozen=True)
-class _Stored:
-    choices: int
-
-
-@dataclass(frozen=True)
 class Cast:
     kind: str
     options: tuple[str, ...]
@@ -95,7 +90,9 @@ _HOLD_ALONE = text("SELECT pg_advisory_xact_lock(:space, CAST(:vote_id AS intege
 
 async def hold_vote(session: AsyncSession, vote_id: int, *, alone: bool = False) -> None:
     """Hold the vote until this transaction ends: `alone` for a refresh or the closing, else
-    together with other clicks. Then read the vote (a new statement sees what was committed)."""
+    together with other clicks (PostgreSQL: an advisory lock; SQLite needs none, see above).
+    It reads nothing: a caller reads the vote after holding it, so that it sees what the
+    transactions it waited for committed (each statement sees what was committed before it)."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             _HOLD_ALONE if alone else _HOLD_SHARED, {"space": _VOTE_LOCKS, "vote_id": vote_id}
@@ -120,7 +117,7 @@ async def cast(
         raise DomainError(VOTE_CLOSED)
     if not 0 <= option < n_options(row.kind, row.options):
         raise DomainError(STALE_BUTTON)
-    result = (
+    upserted = (
         await session.execute(
             _TOGGLE if row.multi else _CHOOSE,
             {
@@ -132,14 +129,16 @@ async def cast(
             },
         )
     ).first()
-    changed = result is not None
-    if result is None:  # the same again, or an older click handled late: show what counts
+    changed = upserted is not None
+    if upserted is not None:
+        choices: int = upserted.choices
+    else:  # the same again, or an older click handled late: show what counts
         stored = await session.scalar(
             select(Position.choices).where(
                 Position.vote_id == vote_id, Position.person_id == person_id
             )
         )
-        result = _Stored(stored if stored is not None else 1 << option)
+        choices = stored if stored is not None else 1 << option
     # The vote is held (hold_vote): a vote read as dirty cannot be cleaned by a refresh before
     # this commits, so it need not be marked again, and a burst does not queue on its row.
     if changed and not row.dirty:
@@ -147,7 +146,7 @@ async def cast(
     return Cast(
         kind=row.kind,
         options=tuple(row.options),
-        choices=result.choices,
+        choices=choices,
         changed=changed,
         rendered_at=as_utc(row.rendered_at),
     )
