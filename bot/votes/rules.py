@@ -222,16 +222,6 @@ def tally(stances: Sequence[Stance], n_options: int, *, proposal: bool) -> list[
     return counts
 
 
-def live_tally(stances: Sequence[Stance], n_options: int) -> list[int]:
-    """What the open vote shows: every chosen option as chosen (a Block is a Block)."""
-    counts = [0] * n_options
-    for stance in stances:
-        for option in options_of(stance.choices):
-            if option < n_options:
-                counts[option] += 1
-    return counts
-
-
 def quorum_met(voters: int, members: int, quorum: int | None) -> bool:
     """At least `quorum` percent of the members took a position (None: no quorum asked)."""
     if quorum is None:
