@@ -209,9 +209,7 @@ def result(
         )
     elif v.amendment:
         lines.append(tr.gettext("📜 The chat rules stay as they were."))
-    if v.kind == "proposal" and any(
-        rules.options_of(x.choices)[:1] == [rules.BLOCK] and not x.reason for x in v.voters
-    ):
+    if outcome.blocks_counted_as_disagree:
         lines.append(tr.gettext("A Block without a reason counted as Disagree."))
     if full and not v.anonymous:
         labels = option_labels(tr, v.kind, v.options)

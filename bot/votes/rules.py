@@ -197,15 +197,17 @@ class Stance:
     has_reason: bool = False
 
 
+def block_without_reason(stance: Stance) -> bool:
+    """A proposal position that is a Block still without a reason."""
+    return options_of(stance.choices)[:1] == [BLOCK] and not stance.has_reason
+
+
 def counted_option(stance: Stance) -> int | None:
     """A proposal position as it counts: a Block without a reason counts as Disagree."""
-    picked = options_of(stance.choices)
-    if not picked:
-        return None
-    option = picked[0]
-    if option == BLOCK and not stance.has_reason:
+    if block_without_reason(stance):
         return DISAGREE
-    return option
+    picked = options_of(stance.choices)
+    return picked[0] if picked else None
 
 
 def tally(stances: Sequence[Stance], n_options: int, *, proposal: bool) -> list[int]:
@@ -236,6 +238,7 @@ class Outcome:
     voters: int
     members: int
     winners: tuple[int, ...] = ()
+    blocks_counted_as_disagree: int = 0  # a proposal's Blocks without a reason
 
 
 def proposal_outcome(stances: Sequence[Stance], members: int, quorum: int | None) -> Outcome:
@@ -250,7 +253,8 @@ def proposal_outcome(stances: Sequence[Stance], members: int, quorum: int | None
         kind = PASSED
     else:
         kind = NOT_PASSED
-    return Outcome(kind, counts, voters, members)
+    unreasoned = sum(1 for s in stances if block_without_reason(s))
+    return Outcome(kind, counts, voters, members, blocks_counted_as_disagree=unreasoned)
 
 
 def poll_outcome(

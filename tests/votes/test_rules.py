@@ -205,26 +205,26 @@ def test_quorum(voters: int, members: int, quorum: int | None, met: bool) -> Non
 
 
 @pytest.mark.parametrize(
-    ("stances", "members", "quorum", "kind", "counts", "voters"),
+    ("stances", "members", "quorum", "kind", "counts", "voters", "unreasoned"),
     [
-        ([s(AGREE), s(AGREE), s(DISAGREE)], 5, None, PASSED, (2, 0, 1, 0), 3),
-        ([s(AGREE), s(DISAGREE)], 5, None, NOT_PASSED, (1, 0, 1, 0), 2),
-        ([s(ABSTAIN), s(ABSTAIN)], 5, None, NOT_PASSED, (0, 2, 0, 0), 2),
-        ([], 5, None, NOT_PASSED, (0, 0, 0, 0), 0),
-        ([s(AGREE), s(AGREE), s(BLOCK, reason=True)], 5, None, BLOCKED, (2, 0, 0, 1), 3),
+        ([s(AGREE), s(AGREE), s(DISAGREE)], 5, None, PASSED, (2, 0, 1, 0), 3, 0),
+        ([s(AGREE), s(DISAGREE)], 5, None, NOT_PASSED, (1, 0, 1, 0), 2, 0),
+        ([s(ABSTAIN), s(ABSTAIN)], 5, None, NOT_PASSED, (0, 2, 0, 0), 2, 0),
+        ([], 5, None, NOT_PASSED, (0, 0, 0, 0), 0, 0),
+        ([s(AGREE), s(AGREE), s(BLOCK, reason=True)], 5, None, BLOCKED, (2, 0, 0, 1), 3, 0),
         # a Block without a reason counts as a Disagree
-        ([s(AGREE), s(AGREE), s(BLOCK)], 5, None, PASSED, (2, 0, 1, 0), 3),
-        ([s(AGREE), s(BLOCK)], 5, None, NOT_PASSED, (1, 0, 1, 0), 2),
+        ([s(AGREE), s(AGREE), s(BLOCK)], 5, None, PASSED, (2, 0, 1, 0), 3, 1),
+        ([s(AGREE), s(BLOCK)], 5, None, NOT_PASSED, (1, 0, 1, 0), 2, 1),
         # quorum comes first, even before a block
-        ([s(AGREE), s(BLOCK, reason=True)], 5, 50, NO_QUORUM, (1, 0, 0, 1), 2),
-        ([s(AGREE), s(AGREE), s(AGREE)], 5, 60, PASSED, (3, 0, 0, 0), 3),
+        ([s(AGREE), s(BLOCK, reason=True)], 5, 50, NO_QUORUM, (1, 0, 0, 1), 2, 0),
+        ([s(AGREE), s(AGREE), s(AGREE)], 5, 60, PASSED, (3, 0, 0, 0), 3, 0),
         # no position (0) is not a voter
-        ([Stance(0), s(AGREE)], 4, 50, NO_QUORUM, (1, 0, 0, 0), 1),
+        ([Stance(0), s(AGREE)], 4, 50, NO_QUORUM, (1, 0, 0, 0), 1, 0),
     ],
 )
-def test_proposal_outcomes(stances, members, quorum, kind, counts, voters) -> None:
+def test_proposal_outcomes(stances, members, quorum, kind, counts, voters, unreasoned) -> None:
     outcome = rules.proposal_outcome(stances, members, quorum)
-    assert outcome == Outcome(kind, counts, voters, members)
+    assert outcome == Outcome(kind, counts, voters, members, blocks_counted_as_disagree=unreasoned)
 
 
 @pytest.mark.parametrize(
