@@ -10,7 +10,7 @@ from bot.commitments import api as commitments
 from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.votes import decisions, handlers
+from bot.votes import decisions, delivery, handlers
 from bot.votes.callbacks import Choose, ToCommitment
 
 COMMANDS = [
@@ -41,7 +41,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ]
     )
     runtime.hooks.add(commitments.DECISION_OF, decisions.decision_of_source)
-    runtime.scheduler.add("votes:close", handlers.close_due)
-    runtime.scheduler.add("votes:announce", handlers.announce_due)
-    runtime.scheduler.add("votes:refresh", handlers.refresh_due)
-    runtime.scheduler.add("votes:remind", handlers.remind_due)
+    runtime.scheduler.add("votes:close", delivery.close_due)
+    runtime.scheduler.add("votes:announce", delivery.announce_due)
+    runtime.scheduler.add("votes:refresh", delivery.refresh_due)
+    runtime.scheduler.add("votes:remind", delivery.remind_due)

@@ -267,7 +267,7 @@ async def waits_for_the_click(
 
 
 async def test_a_refresh_while_a_click_is_in_flight_shows_that_click(bot: Bot, monkeypatch) -> None:
-    from bot.votes.handlers import refresh
+    from bot.votes.delivery import refresh
 
     await setup_group(bot, LUIS, JOAO)
     vote, message = await open_vote(bot, "/propose Pintar")
