@@ -26,7 +26,7 @@ async def propose_amendment(
         quorum=tail.quorum,
         anonymous=tail.anonymous,
     )
-    vote_id = await handlers.open_(turn, vote)
+    vote_id = await handlers.open_vote(turn, vote)
     await amendments.open_amendment(turn.session, vote_id, section, text)
 
 
@@ -49,7 +49,7 @@ async def reopen(turn: Turn, vote_id: int, deadline: str) -> int:
         quorum=original.quorum,
         anonymous=original.anonymous,
     )
-    new_id = await handlers.open_(turn, new)
+    new_id = await handlers.open_vote(turn, new)
     amendment = await turn.session.get(Amendment, vote_id)
     if amendment is not None:  # a charter change asked again
         await amendments.open_amendment(turn.session, new_id, amendment.section, amendment.text)

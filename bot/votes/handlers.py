@@ -42,16 +42,18 @@ def command_text(message: Message | None) -> str:
 @handler(groups_only=True)
 async def propose(turn: Turn) -> None:
     new = service.proposal_from(command_text(turn.message), tz=turn.identity.timezone, now=turn.now)
-    await open_(turn, new)
+    await open_vote(turn, new)
 
 
 @handler(groups_only=True)
 async def poll(turn: Turn) -> None:
     new = service.poll_from(command_text(turn.message), tz=turn.identity.timezone, now=turn.now)
-    await open_(turn, new)
+    await open_vote(turn, new)
 
 
-async def open_(turn: Turn, new: service.NewVote) -> int:
+async def open_vote(turn: Turn, new: service.NewVote) -> int:
+    """Open `new` in the turn's group, and post its message (or native poll) after the commit.
+    The new vote's id."""
     opener = turn.user.id if turn.user and is_person(turn.user) else None
     vote_id = await service.open_vote(
         turn.session, turn.group_id, opener, turn.thread_id, new, turn.now
