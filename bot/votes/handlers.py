@@ -6,12 +6,13 @@ work are `delivery`'s.
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.commitments import api as commitments
-from bot.core.callbacks import STALE_BUTTON, StaleButton
+from bot.core.callbacks import STALE_BUTTON, Callback, StaleButton
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
@@ -27,6 +28,8 @@ from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.models import NATIVE
 
 log = logging.getLogger(__name__)
+
+C = TypeVar("C", bound=Callback)
 
 
 def command_text(message: Message | None) -> str:
@@ -95,16 +98,23 @@ async def open_vote(turn: Turn, new: service.NewVote) -> int:
 # -- positions ----------------------------------------------------------------------------
 
 
-@handler()
-async def choose(turn: Turn) -> None:
-    pressed = turn.pressed(Choose)
+def _pressed_in_group(turn: Turn, kind: type[C]) -> tuple[C, int]:
+    """The button of a group's message that was pressed, as `kind`, and who pressed it;
+    anything else is the stale-button answer."""
+    pressed = turn.pressed(kind)
     if turn.identity.group_id is None or turn.user is None:
         raise DomainError(STALE_BUTTON)
+    return pressed, turn.user.id
+
+
+@handler()
+async def choose(turn: Turn) -> None:
+    pressed, person_id = _pressed_in_group(turn, Choose)
     result = await positions.cast(
         turn.session,
         turn.group_id,
         pressed.vote,
-        turn.user.id,
+        person_id,
         pressed.option,
         turn.now,
         turn.update.update_id,
@@ -305,11 +315,9 @@ async def _not_allowed(turn: Turn) -> None:
 
 @handler()
 async def _commit(turn: Turn) -> None:
-    pressed = turn.pressed(ToCommitment)
-    if turn.identity.group_id is None or turn.user is None:
-        raise DomainError(STALE_BUTTON)
+    pressed, person_id = _pressed_in_group(turn, ToCommitment)
     commitment = await decision_log.to_commitment(
-        turn.session, turn.group_id, pressed.vote, turn.user.id, turn.now
+        turn.session, turn.group_id, pressed.vote, person_id, turn.now
     )
     turn.toast(turn.tr.gettext("Commitment #{number} created.", number=commitment.number))
     await commitments.show_card(turn, commitment)
