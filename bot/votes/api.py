@@ -6,7 +6,8 @@ from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.turn import Turn
 from bot.votes import amendments, handlers, rules, service
-from bot.votes.models import PROPOSAL, Amendment, Vote
+from bot.votes.models import Amendment, Vote
+from bot.votes.rules import VoteKind
 
 AMENDMENT_PASSED = amendments.AMENDMENT_PASSED  # the hook the charter feature applies a change by
 
@@ -18,7 +19,7 @@ async def propose_amendment(
     (`tail`: its options, `closes …` and `quorum …`; `example`: for a question too long)."""
     rules.check_question(question, example)
     vote = service.NewVote(
-        kind=PROPOSAL,
+        kind=VoteKind.PROPOSAL,
         question=question,
         options=(),
         multi=False,

@@ -23,15 +23,16 @@ from bot.core.i18n import N_
 from bot.groups.models import Group
 from bot.votes import rules, service
 from bot.votes.amendments import apply_amendment
-from bot.votes.models import PROPOSAL, Decision, Vote, VoteCommitment
+from bot.votes.models import Decision, Vote, VoteCommitment
 from bot.votes.positions import hold_vote
-from bot.votes.views import DecisionLine, VoteView
+from bot.votes.rules import OutcomeKind, VoteKind
+from bot.votes.views import AGREEMENT, DecisionLine, VoteView
 
 # -- closing ----------------------------------------------------------------------------------
 
 
 def outcome_of(v: VoteView) -> rules.Outcome:
-    if v.kind == PROPOSAL:
+    if v.kind == VoteKind.PROPOSAL:
         return rules.proposal_outcome(v.stances, v.members, v.quorum)
     return rules.poll_outcome(v.stances, v.n_options, v.members, v.quorum)
 
@@ -69,7 +70,7 @@ async def close_vote(
     )
     await session.execute(update(Vote).where(Vote.id == vote_id).values(outcome=outcome.kind))
     await session.flush()
-    if outcome.kind == rules.PASSED:
+    if outcome.kind == OutcomeKind.PASSED:
         await apply_amendment(session, vote_id, group_id, hooks)
     return True
 
@@ -131,7 +132,7 @@ async def decisions(session: AsyncSession, group_id: int, limit: int = 20) -> li
                     number=d.number,
                     question=d.text or "",
                     kind=AGREEMENT,
-                    outcome=AGREED,
+                    outcome=OutcomeKind.AGREED,
                     winners=(),
                     decided_at=as_utc(d.decided_at),  # type: ignore[arg-type]
                     chat_id=chat_id,
@@ -152,10 +153,6 @@ async def decisions(session: AsyncSession, group_id: int, limit: int = 20) -> li
             )
         )
     return lines
-
-
-AGREEMENT = "agreement"
-AGREED = "agreed"
 
 
 async def record_agreements(
@@ -182,7 +179,7 @@ async def record_agreements(
                             text=agreed,
                             source_kind=source_kind,
                             source_id=source_id,
-                            outcome=AGREED,
+                            outcome=OutcomeKind.AGREED,
                             winners=[],
                             counts=[],
                             voters=0,
@@ -241,8 +238,8 @@ async def to_commitment(
     if (
         vote is None
         or vote.group_id != group_id
-        or vote.kind != PROPOSAL
-        or vote.outcome != rules.PASSED
+        or vote.kind != VoteKind.PROPOSAL
+        or vote.outcome != OutcomeKind.PASSED
     ):
         raise DomainError(STALE_BUTTON)
     existing = await vote_commitment(session, vote_id)

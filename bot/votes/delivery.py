@@ -26,7 +26,7 @@ from bot.groups import service as groups
 from bot.reactions.positions import meaning_label
 from bot.reactions.service import sense_check
 from bot.votes import decisions, positions, render, rules, service
-from bot.votes.models import NATIVE, PROPOSAL
+from bot.votes.rules import VoteKind
 from bot.votes.views import VoteView
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ async def _post_result(runtime: Runtime, v: VoteView) -> None:
     messenger = runtime.messenger
     tr = translator(v.language)
     if v.message_id is not None:
-        if v.kind == NATIVE:
+        if v.kind == VoteKind.NATIVE:
             await messenger.stop_poll(v.chat_id, v.message_id)
         else:
             text, markup = render.vote_message(tr, v)
@@ -138,7 +138,7 @@ async def _post_result(runtime: Runtime, v: VoteView) -> None:
 async def sense_of(session: AsyncSession, tr: Translator, v: VoteView) -> list[tuple[str, int]]:
     """The reactions members left on a proposal's message: a sense of the room, shown next
     to the formal result and never counted in it."""
-    if v.kind != PROPOSAL or v.message_id is None:
+    if v.kind != VoteKind.PROPOSAL or v.message_id is None:
         return []
     counts = await sense_check(session, v.chat_id, v.message_id)
     return [(meaning_label(tr, meaning), count) for meaning, count in counts.items()]

@@ -25,7 +25,7 @@ from bot.groups import service as groups
 from bot.votes import decisions as decision_log
 from bot.votes import delivery, positions, render, service
 from bot.votes.callbacks import Choose, ToCommitment
-from bot.votes.models import NATIVE
+from bot.votes.rules import VoteKind
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ async def open_vote(turn: Turn, new: service.NewVote) -> int:
 
     async def post(messenger: Messenger) -> None:
         poll_id: str | None = None
-        if v.kind == NATIVE:
+        if v.kind == VoteKind.NATIVE:
             sent = await messenger.send_poll(
                 v.chat_id,
                 v.question,

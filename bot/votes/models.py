@@ -20,12 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.core.clock import column_now
 from bot.core.db import Base
 from bot.groups.models import RowId
-from bot.votes.rules import NATIVE, POLL, PROPOSAL
 
 __all__ = [
-    "NATIVE",
-    "POLL",
-    "PROPOSAL",
     "Amendment",
     "Decision",
     "Position",

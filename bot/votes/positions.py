@@ -17,7 +17,8 @@ from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
-from bot.votes.models import NATIVE, Position, Vote
+from bot.votes.models import Position, Vote
+from bot.votes.rules import VoteKind
 from bot.votes.views import n_options
 
 VOTE_CLOSED = N_("This vote is closed. See the result with /decisions")
@@ -111,7 +112,7 @@ async def cast(
     """Take `option` as the member's position (a multi-choice poll toggles it)."""
     await hold_vote(session, vote_id)
     row = (await session.execute(_CAST_VOTE, {"vote_id": vote_id})).first()
-    if row is None or row.group_id != group_id or row.kind == NATIVE:
+    if row is None or row.group_id != group_id or row.kind == VoteKind.NATIVE:
         raise DomainError(STALE_BUTTON)
     if row.closed_at is not None:
         raise DomainError(VOTE_CLOSED)
@@ -181,7 +182,7 @@ async def set_reason(
             Vote.group_id == group_id,
             Vote.message_id == message_id,
             Vote.closed_at.is_(None),
-            Vote.kind != NATIVE,
+            Vote.kind != VoteKind.NATIVE,
         )
     )
     if vote_id is None or not await _still_open(session, vote_id):

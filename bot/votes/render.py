@@ -13,7 +13,8 @@ from telegram.helpers import mention_html
 from bot.core.i18n import Translator
 from bot.votes import rules
 from bot.votes.callbacks import Choose, ToCommitment
-from bot.votes.views import DecisionLine, Voter, VoteView
+from bot.votes.rules import OutcomeKind, VoteKind
+from bot.votes.views import AGREEMENT, DecisionLine, Voter, VoteView
 
 NAMES_SHOWN = 12  # per option in the vote message; the rest is "+N"
 REASONS_SHOWN = 20  # in the posted result; /decision shows all
@@ -31,7 +32,7 @@ def proposal_labels(tr: Translator) -> list[str]:
 
 
 def option_labels(tr: Translator, kind: str, options: Sequence[str]) -> list[str]:
-    if kind == "proposal":
+    if kind == VoteKind.PROPOSAL:
         return proposal_labels(tr)
     return list(options)
 
@@ -75,7 +76,7 @@ def _voters_by_option(v: VoteView) -> list[list[Voter]]:
 
 
 def _header(tr: Translator, v: VoteView) -> str:
-    if v.kind == "proposal":
+    if v.kind == VoteKind.PROPOSAL:
         title = tr.gettext("🗳 <b>Proposal</b>")
     elif v.multi:
         title = tr.gettext("📊 <b>Poll</b> (you can pick several)")
@@ -114,7 +115,7 @@ def vote_message(tr: Translator, v: VoteView) -> tuple[str, InlineKeyboardMarkup
         lines.append(tr.gettext("Closed {when}.", when=local_time(v.closed_at, v.timezone)))
         return "\n".join(lines), None
     lines.append(_rules_line(tr, v))
-    if v.kind == "proposal":
+    if v.kind == VoteKind.PROPOSAL:
         lines.append(tr.gettext("A Block needs a reason: reply to this message with it."))
     else:
         lines.append(tr.gettext("To give your reason, reply to this message."))
@@ -129,18 +130,18 @@ def vote_message(tr: Translator, v: VoteView) -> tuple[str, InlineKeyboardMarkup
 def outcome_text(
     tr: Translator, kind: str, outcome: str, options: Sequence[str], winners: Sequence[int]
 ) -> str:
-    if outcome == rules.PASSED:
+    if outcome == OutcomeKind.PASSED:
         return tr.gettext("✅ Passed")
-    if outcome == rules.NOT_PASSED:
+    if outcome == OutcomeKind.NOT_PASSED:
         return tr.gettext("❌ Not passed")
-    if outcome == rules.BLOCKED:
+    if outcome == OutcomeKind.BLOCKED:
         return tr.pgettext("vote", "⛔ Blocked")
-    if outcome == rules.NO_QUORUM:
+    if outcome == OutcomeKind.NO_QUORUM:
         return tr.gettext("⚠️ No quorum")
-    if outcome == rules.NO_VOTES:
+    if outcome == OutcomeKind.NO_VOTES:
         return tr.gettext("Nobody voted")
     picked = ", ".join(f"“{escape(options[i])}”" for i in winners if i < len(options))
-    if outcome == rules.TIE:
+    if outcome == OutcomeKind.TIE:
         return tr.gettext("🤝 Tie between {options}", options=picked)
     return tr.gettext("🏆 Winner: {option}", option=picked)
 
@@ -263,7 +264,7 @@ def decision_list(tr: Translator, items: Sequence[DecisionLine], tz: str) -> str
         link = message_link(item.chat_id, item.message_id)
         if link:
             title = f'<a href="{link}">{title}</a>'
-        if item.kind == "agreement":
+        if item.kind == AGREEMENT:
             verdict = tr.gettext("🤝 agreed at a meeting")
         else:
             verdict = outcome_text(
@@ -306,7 +307,7 @@ def chosen_toast(
     if not picked:
         return tr.gettext("You have no option marked now.")
     text = ", ".join(short(p, 40) for p in picked)
-    if kind == "proposal" and rules.options_of(choices) == [rules.BLOCK]:
+    if kind == VoteKind.PROPOSAL and rules.options_of(choices) == [rules.BLOCK]:
         return tr.gettext(
             "Block noted. Reply to the vote message with your reason: without one by the "
             "close, it counts as Disagree."
@@ -328,7 +329,7 @@ def agreement(tr: Translator, number: int, text: str, decided_at: datetime, tz: 
 
 def result_markup(tr: Translator, v: VoteView, outcome: str) -> InlineKeyboardMarkup | None:
     """Under a passed proposal's result: turn it into a commitment."""
-    if v.kind != rules.PROPOSAL or outcome != rules.PASSED or v.amendment:
+    if v.kind != VoteKind.PROPOSAL or outcome != OutcomeKind.PASSED or v.amendment:
         return None
     button = InlineKeyboardButton(
         tr.gettext("➕ Turn into commitment"), callback_data=ToCommitment(v.id).pack()

@@ -15,15 +15,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.core import timeparse
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 
-# kinds of vote
-PROPOSAL = "proposal"
-POLL = "poll"
-NATIVE = "native"  # a Telegram poll
+
+class VoteKind(StrEnum):
+    """What a vote is (stored in `votes.kind`)."""
+
+    PROPOSAL = "proposal"
+    POLL = "poll"  # a poll with buttons
+    NATIVE = "native"  # a Telegram poll
+
 
 AGREE, ABSTAIN, DISAGREE, BLOCK = range(4)
 PROPOSAL_OPTIONS = 4
@@ -32,14 +37,24 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 10
 MAX_QUESTION = 300  # Telegram's limit for a poll question
 MAX_OPTION = 100  # Telegram's limit for a poll option
 
-# outcomes
-PASSED = "passed"
-NOT_PASSED = "not_passed"
-BLOCKED = "blocked"
-NO_QUORUM = "no_quorum"
-WINNER = "winner"
-TIE = "tie"
-NO_VOTES = "no_votes"
+
+class OutcomeKind(StrEnum):
+    """How a vote ended (stored in `votes.outcome` and `decisions.outcome`)."""
+
+    NO_QUORUM = "no_quorum"  # a proposal or a poll: too few members took a position
+    # a proposal
+    PASSED = "passed"
+    NOT_PASSED = "not_passed"
+    BLOCKED = "blocked"
+    # a poll
+    WINNER = "winner"
+    TIE = "tie"
+    NO_VOTES = "no_votes"
+    # no vote: an agreement recorded in a meeting's minutes
+    AGREED = "agreed"
+
+
+NO_QUORUM = OutcomeKind.NO_QUORUM  # by this name the reviews feature finds votes to try again
 
 CLOSES_WORDS = {"closes", "close", "cierra", "cierre", "fecha", "encerra"}
 QUORUM_WORDS = {"quorum", "quórum"}
@@ -233,7 +248,7 @@ def quorum_met(voters: int, members: int, quorum: int | None) -> bool:
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str
+    kind: OutcomeKind
     counts: tuple[int, ...]
     voters: int
     members: int
@@ -246,13 +261,13 @@ def proposal_outcome(stances: Sequence[Stance], members: int, quorum: int | None
     voters = sum(1 for s in stances if s.choices)
     counts = tuple(tally(stances, PROPOSAL_OPTIONS, proposal=True))
     if not quorum_met(voters, members, quorum):
-        kind = NO_QUORUM
+        kind = OutcomeKind.NO_QUORUM
     elif counts[BLOCK]:
-        kind = BLOCKED
+        kind = OutcomeKind.BLOCKED
     elif counts[AGREE] > counts[DISAGREE]:
-        kind = PASSED
+        kind = OutcomeKind.PASSED
     else:
-        kind = NOT_PASSED
+        kind = OutcomeKind.NOT_PASSED
     unreasoned = sum(1 for s in stances if block_without_reason(s))
     return Outcome(kind, counts, voters, members, blocks_counted_as_disagree=unreasoned)
 
@@ -266,10 +281,11 @@ def poll_outcome(
     top = max(counts) if counts else 0
     winners = tuple(i for i, c in enumerate(counts) if c == top) if top else ()
     if not quorum_met(voters, members, quorum):
-        return Outcome(NO_QUORUM, counts, voters, members)
+        return Outcome(OutcomeKind.NO_QUORUM, counts, voters, members)
     if not winners:
-        return Outcome(NO_VOTES, counts, voters, members)
-    return Outcome(WINNER if len(winners) == 1 else TIE, counts, voters, members, winners)
+        return Outcome(OutcomeKind.NO_VOTES, counts, voters, members)
+    kind = OutcomeKind.WINNER if len(winners) == 1 else OutcomeKind.TIE
+    return Outcome(kind, counts, voters, members, winners)
 
 
 # -- the closing time -----------------------------------------------------------------------

@@ -19,15 +19,13 @@ from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
 from bot.votes import rules
 from bot.votes.models import (
-    NATIVE,
-    POLL,
-    PROPOSAL,
     Amendment,
     Decision,
     Position,
     Vote,
 )
 from bot.votes.positions import hold_vote
+from bot.votes.rules import VoteKind
 from bot.votes.views import Voter, VoteView
 
 # the vote message is edited at most once per this interval (Telegram: ~20 edits/min/group)
@@ -36,7 +34,7 @@ EDIT_INTERVAL = timedelta(seconds=3)
 
 @dataclass(frozen=True)
 class NewVote:
-    kind: str
+    kind: VoteKind
     question: str
     options: tuple[str, ...]
     multi: bool
@@ -49,7 +47,7 @@ def proposal_from(text: str, *, tz: str, now: datetime) -> NewVote:
     tail = rules.read_tail(text)
     rules.check_question(tail.text, rules.PROPOSAL_EXAMPLE)
     return NewVote(
-        kind=PROPOSAL,
+        kind=VoteKind.PROPOSAL,
         question=tail.text,
         options=(),
         multi=False,
@@ -67,7 +65,7 @@ def poll_from(text: str, *, tz: str, now: datetime) -> NewVote:
             N_("A native Telegram poll here is always open by name; remove “anonymous”.")
         )
     return NewVote(
-        kind=NATIVE if poll.native else POLL,
+        kind=VoteKind.NATIVE if poll.native else VoteKind.POLL,
         question=poll.question,
         options=poll.options,
         multi=poll.multi,

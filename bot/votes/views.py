@@ -9,7 +9,7 @@ from bot.votes import rules
 
 
 def n_options(kind: str, options: list[str]) -> int:
-    return rules.PROPOSAL_OPTIONS if kind == rules.PROPOSAL else len(options)
+    return rules.PROPOSAL_OPTIONS if kind == rules.VoteKind.PROPOSAL else len(options)
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,14 @@ class VoteView:
         return [rules.Stance(v.choices, bool(v.reason)) for v in self.voters]
 
 
+AGREEMENT = "agreement"  # the kind of a DecisionLine that is no vote: a meeting's agreement
+
+
 @dataclass(frozen=True)
 class DecisionLine:
     number: int
     question: str
-    kind: str
+    kind: str  # a VoteKind, or AGREEMENT
     outcome: str
     winners: tuple[str, ...]
     decided_at: datetime

@@ -8,21 +8,7 @@ import pytest
 
 from bot.core.errors import DomainError
 from bot.votes import rules
-from bot.votes.rules import (
-    ABSTAIN,
-    AGREE,
-    BLOCK,
-    BLOCKED,
-    DISAGREE,
-    NO_QUORUM,
-    NO_VOTES,
-    NOT_PASSED,
-    PASSED,
-    TIE,
-    WINNER,
-    Outcome,
-    Stance,
-)
+from bot.votes.rules import ABSTAIN, AGREE, BLOCK, DISAGREE, Outcome, OutcomeKind, Stance
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -207,19 +193,27 @@ def test_quorum(voters: int, members: int, quorum: int | None, met: bool) -> Non
 @pytest.mark.parametrize(
     ("stances", "members", "quorum", "kind", "counts", "voters", "unreasoned"),
     [
-        ([s(AGREE), s(AGREE), s(DISAGREE)], 5, None, PASSED, (2, 0, 1, 0), 3, 0),
-        ([s(AGREE), s(DISAGREE)], 5, None, NOT_PASSED, (1, 0, 1, 0), 2, 0),
-        ([s(ABSTAIN), s(ABSTAIN)], 5, None, NOT_PASSED, (0, 2, 0, 0), 2, 0),
-        ([], 5, None, NOT_PASSED, (0, 0, 0, 0), 0, 0),
-        ([s(AGREE), s(AGREE), s(BLOCK, reason=True)], 5, None, BLOCKED, (2, 0, 0, 1), 3, 0),
+        ([s(AGREE), s(AGREE), s(DISAGREE)], 5, None, OutcomeKind.PASSED, (2, 0, 1, 0), 3, 0),
+        ([s(AGREE), s(DISAGREE)], 5, None, OutcomeKind.NOT_PASSED, (1, 0, 1, 0), 2, 0),
+        ([s(ABSTAIN), s(ABSTAIN)], 5, None, OutcomeKind.NOT_PASSED, (0, 2, 0, 0), 2, 0),
+        ([], 5, None, OutcomeKind.NOT_PASSED, (0, 0, 0, 0), 0, 0),
+        (
+            [s(AGREE), s(AGREE), s(BLOCK, reason=True)],
+            5,
+            None,
+            OutcomeKind.BLOCKED,
+            (2, 0, 0, 1),
+            3,
+            0,
+        ),
         # a Block without a reason counts as a Disagree
-        ([s(AGREE), s(AGREE), s(BLOCK)], 5, None, PASSED, (2, 0, 1, 0), 3, 1),
-        ([s(AGREE), s(BLOCK)], 5, None, NOT_PASSED, (1, 0, 1, 0), 2, 1),
+        ([s(AGREE), s(AGREE), s(BLOCK)], 5, None, OutcomeKind.PASSED, (2, 0, 1, 0), 3, 1),
+        ([s(AGREE), s(BLOCK)], 5, None, OutcomeKind.NOT_PASSED, (1, 0, 1, 0), 2, 1),
         # quorum comes first, even before a block
-        ([s(AGREE), s(BLOCK, reason=True)], 5, 50, NO_QUORUM, (1, 0, 0, 1), 2, 0),
-        ([s(AGREE), s(AGREE), s(AGREE)], 5, 60, PASSED, (3, 0, 0, 0), 3, 0),
+        ([s(AGREE), s(BLOCK, reason=True)], 5, 50, OutcomeKind.NO_QUORUM, (1, 0, 0, 1), 2, 0),
+        ([s(AGREE), s(AGREE), s(AGREE)], 5, 60, OutcomeKind.PASSED, (3, 0, 0, 0), 3, 0),
         # no position (0) is not a voter
-        ([Stance(0), s(AGREE)], 4, 50, NO_QUORUM, (1, 0, 0, 0), 1, 0),
+        ([Stance(0), s(AGREE)], 4, 50, OutcomeKind.NO_QUORUM, (1, 0, 0, 0), 1, 0),
     ],
 )
 def test_proposal_outcomes(stances, members, quorum, kind, counts, voters, unreasoned) -> None:
@@ -230,19 +224,19 @@ def test_proposal_outcomes(stances, members, quorum, kind, counts, voters, unrea
 @pytest.mark.parametrize(
     ("stances", "n", "quorum", "kind", "winners", "counts", "voters"),
     [
-        ([s(0), s(1), s(1)], 3, None, WINNER, (1,), (1, 2, 0), 3),
-        ([s(0), s(1)], 3, None, TIE, (0, 1), (1, 1, 0), 2),
-        ([], 2, None, NO_VOTES, (), (0, 0), 0),
-        ([s(0, 2), s(2)], 3, None, WINNER, (2,), (1, 0, 2), 2),  # multi-choice
-        ([s(0, 1), s(0, 1)], 2, None, TIE, (0, 1), (2, 2), 2),
+        ([s(0), s(1), s(1)], 3, None, OutcomeKind.WINNER, (1,), (1, 2, 0), 3),
+        ([s(0), s(1)], 3, None, OutcomeKind.TIE, (0, 1), (1, 1, 0), 2),
+        ([], 2, None, OutcomeKind.NO_VOTES, (), (0, 0), 0),
+        ([s(0, 2), s(2)], 3, None, OutcomeKind.WINNER, (2,), (1, 0, 2), 2),  # multi-choice
+        ([s(0, 1), s(0, 1)], 2, None, OutcomeKind.TIE, (0, 1), (2, 2), 2),
         # 4 members: a quorum of 75% needs 3 voters, and no position (0) is not one
-        ([s(0)], 2, 50, NO_QUORUM, (), (1, 0), 1),
-        ([s(0), s(1), Stance(0)], 2, 75, NO_QUORUM, (), (1, 1), 2),
-        ([s(1), s(1), s(0)], 2, 75, WINNER, (1,), (1, 2), 3),
+        ([s(0)], 2, 50, OutcomeKind.NO_QUORUM, (), (1, 0), 1),
+        ([s(0), s(1), Stance(0)], 2, 75, OutcomeKind.NO_QUORUM, (), (1, 1), 2),
+        ([s(1), s(1), s(0)], 2, 75, OutcomeKind.WINNER, (1,), (1, 2), 3),
         # a choice beyond the poll's options is not counted
-        ([s(0, 2), s(1, 5)], 2, None, TIE, (0, 1), (1, 1), 2),
+        ([s(0, 2), s(1, 5)], 2, None, OutcomeKind.TIE, (0, 1), (1, 1), 2),
         # a poll without options has no votes (and no crash)
-        ([], 0, None, NO_VOTES, (), (), 0),
+        ([], 0, None, OutcomeKind.NO_VOTES, (), (), 0),
     ],
 )
 def test_poll_outcomes(stances, n, quorum, kind, winners, counts, voters) -> None:
