@@ -91,7 +91,7 @@ async def refresh(runtime: Runtime, vote_id: int, now: datetime) -> datetime | N
     return None
 
 
-# -- closing ---------------------------------------------------------------------------
+# -- the result of a closed vote -------------------------------------------------------
 
 
 async def announce(runtime: Runtime, vote_id: int) -> None:

@@ -34,8 +34,8 @@ class Vote(Base):
     """One question put to a group. Open while `closed_at` is NULL.
 
     `dirty` says the vote message shows an older tally than the database holds; the refresh
-    (at most one edit per `EDIT_INTERVAL` per vote) clears it. `announced_at` is set once the
-    outcome has been posted after closing.
+    (at most one edit of a group's vote messages per `EDIT_INTERVAL`) clears it. `announced_at`
+    is set once the outcome has been posted after closing.
     """
 
     __tablename__ = "votes"
