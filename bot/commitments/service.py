@@ -12,8 +12,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commitments.changes import block, create_commitment, drop, mark_done
-from bot.commitments.grammar import read_due
 from bot.commitments.kinds import ACTIVE, Status
 from bot.commitments.models import (
     Commitment,
@@ -32,11 +30,6 @@ from bot.groups.models import Group, Membership, Person
 REMIND_BEFORE = timedelta(hours=24)
 SOON = "soon"
 OVERDUE = "overdue"
-
-# what other features call by these names: creating one (votes, minutes, reviews' re-plans),
-# reading a due date the way /commit does; and, in their tests, the changes
-__all__ = ["block", "create_commitment", "drop", "mark_done", "read_due"]
-
 
 # -- reading ------------------------------------------------------------------------------
 

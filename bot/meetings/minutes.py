@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commitments.changes import create_commitment
 from bot.commitments.models import Commitment
-from bot.commitments.service import create_commitment
 from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_

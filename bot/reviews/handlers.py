@@ -9,6 +9,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup, MessageEntity
 
 from bot.commitments import api as commitments_api
+from bot.commitments import changes, grammar
 from bot.commitments import service as commitments
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
@@ -219,10 +220,8 @@ async def _replan_commitment(turn: Turn, item: ReviewSubject) -> None:
     if not owners:
         owners = [turn.user.id]
     now = turn.now
-    due = commitments.read_due(
-        text, tz=turn.identity.timezone, now=now, example="viernes 18:00 @ana"
-    )
-    created = await commitments.create_commitment(
+    due = grammar.read_due(text, tz=turn.identity.timezone, now=now, example="viernes 18:00 @ana")
+    created = await changes.create_commitment(
         turn.session, turn.group_id, original.text, owners, due, [], turn.user.id,
         source_kind="review", source_id=item.id, now=now,
     )  # fmt: skip

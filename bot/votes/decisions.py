@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commitments import service as commitments
+from bot.commitments.changes import create_commitment
 from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc, insert_for
@@ -245,7 +245,7 @@ async def to_commitment(
     existing = await vote_commitment(session, vote_id)
     if existing is not None:
         raise DomainError(ALREADY_COMMITTED, number=existing.number)
-    commitment = await commitments.create_commitment(
+    commitment = await create_commitment(
         session, group_id, vote.question, [person_id], None, (), person_id, "vote", vote_id, now=now
     )
     claimed = await session.execute(

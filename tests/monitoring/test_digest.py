@@ -344,7 +344,7 @@ async def test_the_facts_take_a_fixed_number_of_queries(bot: Bot) -> None:
 
 
 async def commitments_week(bot: Bot) -> datetime:
-    from bot.commitments.service import create_commitment, mark_done
+    from bot.commitments.changes import create_commitment, mark_done
     from bot.groups.models import Group
 
     due = await schedule_soon(bot)
