@@ -21,6 +21,7 @@ from bot.groups.models import Person
 from bot.monitoring import chart, render, service
 from bot.monitoring.facts import collect
 from bot.monitoring.views import CommitmentLine, DecisionLine, DigestView, RecognitionLine
+from bot.votes.rules import OutcomeKind
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +79,14 @@ def digest_text(
 
 def _outcome(tr: Translator, outcome: str) -> str:
     labels = {
-        "passed": N_("passed"),
-        "not_passed": N_("not passed"),
-        "blocked": N_("blocked"),
-        "no_quorum": N_("no quorum"),
-        "winner": N_("decided"),
-        "tie": N_("tie"),
-        "no_votes": N_("nobody voted"),
-        "agreed": N_("agreed at a meeting"),
+        OutcomeKind.PASSED: N_("passed"),
+        OutcomeKind.NOT_PASSED: N_("not passed"),
+        OutcomeKind.BLOCKED: N_("blocked"),
+        OutcomeKind.NO_QUORUM: N_("no quorum"),
+        OutcomeKind.WINNER: N_("decided"),
+        OutcomeKind.TIE: N_("tie"),
+        OutcomeKind.NO_VOTES: N_("nobody voted"),
+        OutcomeKind.AGREED: N_("agreed at a meeting"),
     }
     return tr.gettext(labels.get(outcome, N_("decided")))
 

@@ -31,7 +31,7 @@ from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnsw
 from bot.reviews.facts import CommitmentFacts, Facts, MeetingFacts, VoteFacts, Why, to_json
 from bot.reviews.models import DEFAULTS, ReviewSettings, ReviewSubject, Thresholds
 from bot.votes.models import Decision, Position, Vote
-from bot.votes.rules import NO_QUORUM
+from bot.votes.rules import OutcomeKind
 
 ATTENDANCE_WAIT = timedelta(days=1)  # attendance is judged a day after the meeting ended
 LOOK_BACK = timedelta(days=30)
@@ -194,7 +194,7 @@ async def _votes_without_quorum(
             .join(Decision, Decision.vote_id == Vote.id)
             .where(
                 Vote.group_id.in_(active),
-                Vote.outcome == NO_QUORUM,
+                Vote.outcome == OutcomeKind.NO_QUORUM,
                 Vote.closed_at >= now - LOOK_BACK,
             )
         )

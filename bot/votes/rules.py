@@ -54,8 +54,6 @@ class OutcomeKind(StrEnum):
     AGREED = "agreed"
 
 
-NO_QUORUM = OutcomeKind.NO_QUORUM  # by this name the reviews feature finds votes to try again
-
 CLOSES_WORDS = {"closes", "close", "cierra", "cierre", "fecha", "encerra"}
 QUORUM_WORDS = {"quorum", "quórum"}
 ANONYMOUS_WORDS = {
