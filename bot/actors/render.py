@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.actors.callbacks import Sector, Skip
 from bot.actors.labels import SECTOR_LABELS
 from bot.core.i18n import Translator
+from bot.core.text import in_one_line
 
 
 def sector_names(tr: Translator) -> dict[str, str]:
@@ -104,8 +105,7 @@ def use_buttons(tr: Translator) -> str:
 
 
 def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return in_one_line(text, limit)
 
 
 def actor_map(

@@ -21,6 +21,7 @@ from bot.actors.models import (
 from bot.commitments.models import DONE as COMMITMENT_DONE
 from bot.commitments.models import Commitment, CommitmentOwner
 from bot.core.db import as_utc, insert_for
+from bot.core.text import shorten
 from bot.groups.models import Membership, Person
 from bot.meetings.service import attendance_counts
 from bot.votes.models import Position, Vote
@@ -48,9 +49,7 @@ def trim(step: str, text: str) -> tuple[str, bool]:
     """(the answer within its limit, whether it had to be cut)."""
     text = text.strip()
     limit = LIMITS[step]
-    if len(text) <= limit:
-        return text, False
-    return text[: limit - 1].rstrip() + "…", True
+    return shorten(text, limit), len(text) > limit
 
 
 # -- the form -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.charter.callbacks import Accept
 from bot.core.i18n import Translator
 from bot.core.messenger import TEXT_LIMIT, split_text, utf16_len
+from bot.core.text import shorten
 
 EXAMPLES = (
     "/rules goals Recuperar la plaza del barrio",
@@ -145,8 +146,7 @@ def change_notice(tr: Translator, number: int, change: str, detail: str, author:
 
 
 def _short(text: str, limit: int = 80) -> str:
-    line = text.splitlines()[0] if text else ""
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return shorten(text.splitlines()[0] if text else "", limit)
 
 
 def history_text(

@@ -15,6 +15,7 @@ from telegram.helpers import mention_html
 from bot.commitments import callbacks as cb
 from bot.commitments.kinds import ACTIVE, Status
 from bot.core.i18n import Translator
+from bot.core.text import in_one_line
 
 TEXT_SHORT = 70
 
@@ -92,8 +93,7 @@ def when(tr: Translator, moment: datetime, timezone: str) -> str:
 
 
 def short(text: str, limit: int = TEXT_SHORT) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return in_one_line(text, limit)
 
 
 def status_label(tr: Translator, status: str) -> str:

@@ -10,6 +10,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import Translator, when
+from bot.core.text import in_one_line
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.statuses import Answer
 
@@ -184,8 +185,7 @@ def minutes_saved(
 
 
 def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return in_one_line(text, limit)
 
 
 def meetings_list(

@@ -7,6 +7,7 @@ from html import escape
 from typing import TypeVar
 
 from bot.core.i18n import WEEKDAYS, Translator, when
+from bot.core.text import in_one_line
 from bot.monitoring.views import (
     CommitmentLine,
     DecisionLine,
@@ -23,8 +24,7 @@ MAX_LINES = 10  # of a long section; the rest are counted
 
 
 def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return in_one_line(text, limit)
 
 
 def digest(tr: Translator, view: DigestView) -> str:

@@ -17,6 +17,7 @@ from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.quiet import QuietHours
+from bot.core.text import shorten
 from bot.groups.models import Group, Person
 from bot.monitoring.models import (
     DEFAULT_MINUTE,
@@ -187,8 +188,7 @@ async def recognize(
             N_("Say why, so the group knows: {example}"),
             example="/recognize @ana por organizar la feria",
         )
-    if len(reason) > MAX_REASON:
-        reason = reason[: MAX_REASON - 1].rstrip() + "…"
+    reason = shorten(reason, MAX_REASON)
     thanks = Recognition(group_id=group_id, from_id=from_id, to_id=to_id, reason=reason)
     session.add(thanks)
     await session.flush()

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import mention_html
 
 from bot.core.i18n import Translator
+from bot.core.text import shorten
 from bot.votes import rules
 from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.rules import OutcomeKind, VoteKind
@@ -55,7 +56,7 @@ def name(voter: Voter) -> str:
 
 
 def short(text: str, limit: int = QUESTION_IN_LIST) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 def _names(tr: Translator, voters: Sequence[Voter]) -> str:
