@@ -121,6 +121,15 @@ MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("
           N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))  # fmt: skip
 
 
+def span(tr: Translator, minutes: int) -> str:
+    """A length of time in its largest whole unit: `2 days`, `3 hours`, `90 minutes`."""
+    if minutes % (24 * 60) == 0:
+        return tr.ngettext("{n} day", "{n} days", minutes // (24 * 60))
+    if minutes % 60 == 0:
+        return tr.ngettext("{n} hour", "{n} hours", minutes // 60)
+    return tr.ngettext("{n} minute", "{n} minutes", minutes)
+
+
 def when(tr: Translator, moment: datetime, timezone: str) -> str:
     """A moment as people read it, in the group's time zone: `Thursday 3 Dec · 19:00`."""
     local = moment.astimezone(ZoneInfo(timezone))

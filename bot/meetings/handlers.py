@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
-from bot.core.i18n import N_
+from bot.core.i18n import N_, span
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, mention
 from bot.core.turn import Turn, handler
@@ -158,7 +158,7 @@ async def confirm(turn: Turn, args: list[str]) -> None:
     view = _view(slot)
     offsets = await service.reminder_minutes(turn.session, turn.group_id)
     caption = render.announcement(
-        turn.tr, target.title, view, tz, [render.duration(turn.tr, m) for m in offsets]
+        turn.tr, target.title, view, tz, [span(turn.tr, m) for m in offsets]
     )
     closed = render.poll_closed(turn.tr, target.title, view, tz)
     description = turn.tr.gettext("Meeting of {group}", group=turn.chat.title or "Minga")
@@ -231,7 +231,7 @@ async def attendance(turn: Turn) -> None:
 async def reminders(turn: Turn, args: list[str]) -> None:
     minutes = service.parse_reminders(args)
     await service.set_reminder_minutes(turn.session, turn.group_id, minutes)
-    turn.reply(render.reminders_set(turn.tr, [render.duration(turn.tr, m) for m in minutes]))
+    turn.reply(render.reminders_set(turn.tr, [span(turn.tr, m) for m in minutes]))
 
 
 @handler(groups_only=True)

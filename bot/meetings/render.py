@@ -100,14 +100,6 @@ def announcement(
     return "\n".join(lines)
 
 
-def duration(tr: Translator, minutes: int) -> str:
-    if minutes % (24 * 60) == 0:
-        return tr.ngettext("{n} day", "{n} days", minutes // (24 * 60))
-    if minutes % 60 == 0:
-        return tr.ngettext("{n} hour", "{n} hours", minutes // 60)
-    return tr.ngettext("{n} minute", "{n} minutes", minutes)
-
-
 def reminder(
     tr: Translator,
     title: str,

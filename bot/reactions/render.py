@@ -8,7 +8,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.i18n import Translator
+from bot.core.i18n import Translator, span
 from bot.core.people import mention, person_name
 from bot.reactions.callbacks import SeenNotice
 from bot.reactions.positions import (
@@ -165,12 +165,7 @@ def reminder(
 
 
 def delay(tr: Translator, value: timedelta) -> str:
-    minutes = int(value.total_seconds() // 60)
-    if minutes % 1440 == 0:
-        return tr.ngettext("{n} day", "{n} days", minutes // 1440)
-    if minutes % 60 == 0:
-        return tr.ngettext("{n} hour", "{n} hours", minutes // 60)
-    return tr.ngettext("{n} minute", "{n} minutes", minutes)
+    return span(tr, int(value.total_seconds() // 60))
 
 
 def remind_set(tr: Translator, value: timedelta) -> str:
