@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import MingaApp, build_application
@@ -280,19 +280,25 @@ async def add_bot(bot: Bot, chat: TChat = NORTE, by: TUser = ANA, status: str = 
     await bot.feed(bot.u.my_chat_member(chat, by, "left", status))
 
 
-async def seed_group(bot: Bot, *members: TUser, language: str = "es") -> None:
-    """Ana added the bot to NORTE and created the group (a coordinator); the group speaks
-    `language`; each of `members` has written there, so the bot knows them."""
-    await add_bot(bot)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+async def seed_group(
+    bot: Bot,
+    *members: TUser,
+    language: str = "es",
+    bot_status: str = "member",
+    admins: tuple[tuple[TUser, str], ...] = (),
+) -> int:
+    """Ana added the bot to NORTE (as `bot_status`) and created the group, so she coordinates
+    (with any other `admins`); the group speaks `language`; each of `members` has written
+    there, so the bot knows them. The group's row id."""
+    await add_bot(bot, status=bot_status)
+    bot.tg.set_admins(NORTE.id, (ANA, "creator"), *admins)
     if language != "es":
         await bot.feed(bot.u.command(NORTE, ANA, f"/language {language}"))
     for person in members:
         await bot.feed(bot.u.message(NORTE, person, "hola"))
+    from bot.groups.models import Group
 
-
-async def make_admins(bot: Bot, chat: TChat, *admins: tuple[TUser, str]) -> None:
-    bot.tg.set_admins(chat.id, *admins)
+    return await bot.scalar(select(Group.id).where(Group.chat_id == NORTE.id))
 
 
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:

@@ -17,10 +17,6 @@ from tests.updates import TUser
 BOGOTA = "America/Bogota"
 
 
-async def setup_group(bot: Bot, language: str = "es") -> None:
-    await seed_group(bot, LUIS, JOAO, language=language)
-
-
 async def write_charter(bot: Bot) -> None:
     await bot.feed(
         bot.u.command(NORTE, ANA, "/rules goals Recuperar la plaza\ny la huerta comunitaria"),
@@ -36,7 +32,7 @@ async def versions(bot: Bot) -> list[CharterVersion]:
 
 
 async def test_a_group_without_rules_is_told_how_to_write_them(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await bot.feed(bot.u.command(NORTE, LUIS, "/rules"))
     reply = bot.tg.last(NORTE.id).text
     assert reply.startswith("Este grupo todavía no tiene reglas del chat.")
@@ -44,7 +40,7 @@ async def test_a_group_without_rules_is_told_how_to_write_them(bot: Bot) -> None
 
 
 async def test_coordinators_write_the_charter_version_by_version(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await write_charter(bot)
 
     history = await versions(bot)
@@ -93,14 +89,14 @@ async def test_coordinators_write_the_charter_version_by_version(bot: Bot) -> No
 
 
 async def test_a_section_can_be_taken_from_a_replied_message(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     draft = bot.u.message_json(NORTE, LUIS, "Que el barrio tenga una plaza\ncuidada por todos")
     await bot.feed(bot.u.command(NORTE, ANA, "/rules goals", reply_to=draft))
     assert (await versions(bot))[-1].goals == "Que el barrio tenga una plaza\ncuidada por todos"
 
 
 async def test_the_charter_in_portuguese(bot: Bot) -> None:
-    await setup_group(bot, "pt")
+    await seed_group(bot, LUIS, JOAO, language="pt")
     await write_charter(bot)
     await bot.feed(bot.u.command(NORTE, JOAO, "/rules"))
     shown = bot.tg.last(NORTE.id)
@@ -111,7 +107,7 @@ async def test_the_charter_in_portuguese(bot: Bot) -> None:
 
 
 async def test_members_accept_once_and_pending_lists_the_rest(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await write_charter(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/rules"))
     shown = bot.tg.last(NORTE.id)
@@ -140,7 +136,7 @@ async def test_members_accept_once_and_pending_lists_the_rest(bot: Bot) -> None:
 
 
 async def test_accepting_an_old_version_shows_the_new_one(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await write_charter(bot)
     old = bot.tg.last(NORTE.id)  # the notice of version 5, with its accept button
     old_json = bot.tg.message_json(NORTE.id, old.message_id)
@@ -164,7 +160,7 @@ async def test_accepting_an_old_version_shows_the_new_one(bot: Bot) -> None:
 
 
 async def test_members_cannot_edit_and_bad_input_gets_examples(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await write_charter(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/rules goals Otra cosa"))
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación puede hacer eso.")
@@ -194,7 +190,7 @@ async def test_members_cannot_edit_and_bad_input_gets_examples(bot: Bot) -> None
 
 
 async def test_a_long_charter_is_split_on_section_boundaries(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     long_goals = " ".join(["Recuperar la plaza del barrio para las familias."] * 60)  # ~2.9k
     long_methods = " ".join(["Decidimos por consenso y con actas públicas."] * 65)
     await bot.feed(
@@ -213,7 +209,7 @@ async def test_a_long_charter_is_split_on_section_boundaries(bot: Bot) -> None:
 
 
 async def test_the_charter_is_pinned_once_and_kept_current(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await write_charter(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/rules"))
     pinned = bot.tg.last(NORTE.id)
@@ -228,7 +224,7 @@ async def test_the_charter_is_pinned_once_and_kept_current(bot: Bot) -> None:
 
 
 async def test_without_pin_rights_the_bot_says_so_once_and_goes_on(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await write_charter(bot)
     bot.tg.cannot_pin.add(NORTE.id)
     await bot.feed(bot.u.command(NORTE, LUIS, "/rules"))
@@ -240,7 +236,7 @@ async def test_without_pin_rights_the_bot_says_so_once_and_goes_on(bot: Bot) -> 
 
 
 async def test_two_coordinators_editing_at_once_lose_nothing(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     bot.tg.set_admins(NORTE.id, (ANA, "creator"), (JOAO, "administrator"))
     await bot.feed(bot.u.command(NORTE, ANA, "/rules goals La plaza"))
     await asyncio.gather(
@@ -260,7 +256,7 @@ async def test_two_coordinators_editing_at_once_lose_nothing(bot: Bot) -> None:
 
 
 async def test_quiet_hours_are_set_shown_and_cleared(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await bot.feed(bot.u.command(NORTE, ANA, "/rules quiet 22:00-08:00"))
     assert bot.tg.last(NORTE.id).text == (
         "🌙 Horas de silencio: 22:00-08:00. En ese horario no envío nada que pueda esperar."
@@ -277,7 +273,7 @@ async def test_quiet_hours_are_set_shown_and_cleared(bot: Bot) -> None:
 
 
 async def test_newcomers_joining_together_get_one_welcome(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await write_charter(bot)
     before = len(bot.tg.sent(NORTE.id))
     rosa, pedro = TUser(301, "Rosa", "rosa_h", "es"), TUser(302, "Pedro", None, "es")
@@ -304,7 +300,7 @@ async def test_newcomers_joining_together_get_one_welcome(bot: Bot) -> None:
 
 
 async def test_no_charter_no_welcome(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     rosa = TUser(301, "Rosa", "rosa_h", "es")
     await bot.feed(bot.u.chat_member(NORTE, rosa, rosa, "left", "member"))
     assert await bot.scalar(select(func.count()).select_from(Welcome)) == 0
@@ -312,7 +308,7 @@ async def test_no_charter_no_welcome(bot: Bot) -> None:
 
 @pytest.mark.parametrize("language", ["es", "en"])
 async def test_a_welcome_due_at_23_goes_out_at_8_once(bot: Bot, language: str) -> None:
-    await setup_group(bot, language)
+    await seed_group(bot, LUIS, JOAO, language=language)
     await write_charter(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/rules quiet 22:00-08:00"))
     bot.clock.set(next_local(bot.now(), BOGOTA, 22, 59))
@@ -334,7 +330,7 @@ async def test_a_welcome_due_at_23_goes_out_at_8_once(bot: Bot, language: str) -
 
 
 async def test_a_welcome_to_a_group_that_removed_the_bot_is_not_sent(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await write_charter(bot)
     rosa = TUser(301, "Rosa", "rosa_h", "es")
     await bot.feed(bot.u.new_members(NORTE, rosa, rosa))
@@ -348,7 +344,7 @@ async def test_a_welcome_to_a_group_that_removed_the_bot_is_not_sent(bot: Bot) -
 
 
 async def test_a_member_who_leaves_is_no_longer_counted(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await write_charter(bot)
     await bot.feed(bot.u.chat_member(NORTE, MARY, MARY, "left", "member"))
     await bot.feed(bot.u.chat_member(NORTE, JOAO, JOAO, "member", "left"))

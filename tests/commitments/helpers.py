@@ -5,14 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.commitments.models import Commitment, CommitmentEvent, CommitmentOwner
-from tests.conftest import JOAO, LUIS, NORTE, Bot, seed_group
+from tests.conftest import NORTE, Bot
 from tests.telegram_double import Sent
 from tests.updates import TUser
-
-
-async def setup_group(bot: Bot, language: str = "es") -> None:
-    """Ana created the group (a coordinator); Luis and João are members the bot has seen."""
-    await seed_group(bot, LUIS, JOAO, language=language)
 
 
 async def commit(bot: Bot, user: TUser, text: str, **kwargs) -> Sent:

@@ -7,8 +7,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.db import as_utc
-from tests.commitments.helpers import commit, events, owners, press, setup_group, the_commitment
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot
+from tests.commitments.helpers import commit, events, owners, press, the_commitment
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group
 
 REFUSAL = "Solo quienes son responsables de #1 o la coordinación pueden cambiarlo."
 
@@ -19,7 +19,7 @@ async def say(bot: Bot, user, text: str) -> str:
 
 
 async def test_a_commitment_shows_its_history(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(bot, LUIS, "/commit Pintar el mural @luis_o @joao_sp")
     await press(bot, JOAO, card, "cmt:ok")
     await press(bot, LUIS, bot.tg.last(NORTE.id), "cmt:prog")
@@ -40,7 +40,7 @@ async def test_a_commitment_shows_its_history(bot: Bot) -> None:
 
 
 async def test_owners_change_the_due_date_owners_and_drop_it(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await commit(bot, LUIS, "/commit Pintar el mural by 3d")
     text = await say(bot, LUIS, "/commitment 1 due viernes 18:00")
     due = as_utc((await the_commitment(bot)).due_at)
@@ -84,7 +84,7 @@ async def test_owners_change_the_due_date_owners_and_drop_it(bot: Bot) -> None:
 
 
 async def test_a_member_cannot_change_someone_elses_commitment(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await commit(bot, LUIS, "/commit Pintar el mural by 3d")
     before = as_utc((await the_commitment(bot)).due_at)
     assert await say(bot, JOAO, "/commitment 1 due mañana") == REFUSAL
@@ -105,7 +105,7 @@ async def test_a_member_cannot_change_someone_elses_commitment(bot: Bot) -> None
 
 
 async def test_bad_commitment_commands_get_examples(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await commit(bot, LUIS, "/commit Pintar el mural")
     usage = "Prueba uno de estos:\n/commitment 3\n/commitment 3 due viernes 18:00"
     assert (await say(bot, LUIS, "/commitment")).startswith(usage)

@@ -22,10 +22,9 @@ from tests.commitments.helpers import (
     events,
     owners,
     press,
-    setup_group,
     the_commitment,
 )
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
 from tests.telegram_double import bad_request, forbidden
 from tests.updates import TChat, TUser
 
@@ -48,7 +47,7 @@ async def count(bot: Bot) -> int:
 
 
 async def test_a_member_commits_with_owners_a_date_and_resources(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(bot, LUIS, EXAMPLE)
 
     found = await the_commitment(bot)
@@ -96,7 +95,7 @@ async def test_a_member_commits_with_owners_a_date_and_resources(bot: Bot) -> No
 
 
 async def test_without_owner_the_sender_owns_it_and_a_reply_gives_context(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     said = bot.u.message_json(NORTE, JOAO, "¿Quién puede conseguir las sillas para el jueves?")
     card = await commit(bot, LUIS, "/commit Conseguir 20 sillas", reply_to=said)
     found = await the_commitment(bot)
@@ -109,7 +108,7 @@ async def test_without_owner_the_sender_owns_it_and_a_reply_gives_context(bot: B
 
 
 async def test_a_coordinator_assigns_without_asking(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(bot, ANA, "/commit Pedir el salón comunal @luis_o @joao_sp by 3d")
     assert await owners(bot) == {LUIS.id: True, JOAO.id: True}
     assert "⏳" not in card.text
@@ -117,7 +116,7 @@ async def test_a_coordinator_assigns_without_asking(bot: Bot) -> None:
 
 
 async def test_an_unknown_username_gets_how_to_mention_them(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     rosa = TUser(301, "Rosa", "rosa_h", "es")
     await commit(bot, ANA, "/commit Traer el parlante @rosa_h")
     assert bot.tg.last(NORTE.id).text.startswith(
@@ -137,7 +136,7 @@ async def test_an_unknown_username_gets_how_to_mention_them(bot: Bot) -> None:
 
 
 async def test_bad_input_gets_an_example_and_stores_nothing(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     replies = {
         "/commit": "Escribe qué vas a hacer después del comando, por ejemplo: /commit Repartir",
         "/commit @luis_o": "Escribe qué vas a hacer después del comando",
@@ -159,7 +158,7 @@ async def test_bad_input_gets_an_example_and_stores_nothing(bot: Bot) -> None:
 
 
 async def test_a_duplicate_update_makes_one_commitment_and_numbers_are_per_group(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     update = bot.u.command(NORTE, LUIS, "/commit Pintar el mural")
     await bot.feed(update, update)
     assert await count(bot) == 1
@@ -173,7 +172,7 @@ async def test_a_duplicate_update_makes_one_commitment_and_numbers_are_per_group
 
 
 async def test_two_commitments_at_once_get_two_numbers(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await asyncio.gather(
         bot.feed(bot.u.command(NORTE, LUIS, "/commit Uno")),
         bot.feed(bot.u.command(NORTE, JOAO, "/commit Dos")),
@@ -182,7 +181,7 @@ async def test_two_commitments_at_once_get_two_numbers(bot: Bot) -> None:
 
 
 async def test_done_twice_and_two_clicks_at_once_change_it_once(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(bot, LUIS, "/commit Pintar el mural")
     message = bot.tg.message_json(NORTE.id, card.message_id)
     done = data(card, "cmt:done")
@@ -204,7 +203,7 @@ async def test_done_twice_and_two_clicks_at_once_change_it_once(bot: Bot) -> Non
 
 
 async def test_progress_is_chosen_with_buttons_and_the_card_is_edited(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(bot, LUIS, "/commit Pintar el mural")
     sent = len(bot.tg.sent(NORTE.id))
     assert await press(bot, LUIS, card, "cmt:prog") == "¿Cuánto avanzó?"
@@ -228,7 +227,7 @@ async def test_progress_is_chosen_with_buttons_and_the_card_is_edited(bot: Bot) 
 
 
 async def test_blocked_asks_for_a_reason_given_as_a_reply_to_the_card(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(bot, LUIS, "/commit Pedir permiso a la alcaldía")
     toast = await press(bot, LUIS, card, "cmt:block")
     assert toast == "Marcado como trabado. Responde a la tarjeta con el motivo."
@@ -255,7 +254,7 @@ async def test_blocked_asks_for_a_reason_given_as_a_reply_to_the_card(bot: Bot) 
 
 
 async def test_help_asks_the_group_once_a_day(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(
         bot,
         LUIS,
@@ -283,7 +282,7 @@ async def test_help_asks_the_group_once_a_day(bot: Bot) -> None:
 
 
 async def test_only_owners_and_coordinators_press_the_buttons(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(bot, LUIS, "/commit Pintar el mural")
     refusal = "Solo quienes son responsables de #1 o la coordinación pueden cambiarlo."
     for prefix in ("cmt:done", "cmt:prog", "cmt:block", "cmt:help"):
@@ -302,7 +301,7 @@ async def test_only_owners_and_coordinators_press_the_buttons(bot: Bot) -> None:
 
 
 async def test_a_forged_or_foreign_button_gets_a_toast(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(bot, LUIS, "/commit Pintar el mural")
     message = bot.tg.message_json(NORTE.id, card.message_id)
     for forged in ("cmt:done:999", "cmt:done:abc", "cmt:pct:1"):
@@ -318,7 +317,7 @@ async def test_a_forged_or_foreign_button_gets_a_toast(bot: Bot) -> None:
 
 
 async def test_the_card_in_portuguese(bot: Bot) -> None:
-    await setup_group(bot, "pt")
+    await seed_group(bot, LUIS, JOAO, language="pt")
     card = await commit(bot, JOAO, "/commit Pintar o mural até sexta 18h precisa humano: 2 pessoas")
     lines = card.text.splitlines()
     assert lines[0] == "📌 #1 Pintar o mural"
@@ -329,7 +328,7 @@ async def test_the_card_in_portuguese(bot: Bot) -> None:
 
 
 async def test_telegram_errors_lose_nothing(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     card = await commit(bot, LUIS, "/commit Pedir permiso a la alcaldía")
     await press(bot, LUIS, card, "cmt:block")
     as_json = bot.tg.message_json(NORTE.id, card.message_id)
@@ -352,7 +351,7 @@ async def test_telegram_errors_lose_nothing(bot: Bot) -> None:
 
 
 async def test_an_anonymous_admin_assigns_but_owns_nothing(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await bot.feed(bot.u.anonymous_admin_command(NORTE, "/commit Pintar el mural"))
     assert bot.tg.last(NORTE.id).text == (
         "Di quién lo hará, por ejemplo: /commit Pintar el mural @ana by sábado"

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from bot.commitments import changes
 from bot.commitments.models import Commitment
 from bot.groups.models import Group, Person
-from tests.commitments.helpers import commit, press, setup_group
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot
+from tests.commitments.helpers import commit, press
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group
 from tests.telegram_double import utf16_len
 from tests.updates import TChat, private_chat
 
@@ -31,7 +31,7 @@ async def make(
 
 
 async def test_mine_lists_open_commitments_overdue_first(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     now = bot.now()
     await make(bot, "Sin fecha", [LUIS.id], None)
     await make(bot, "En dos días", [LUIS.id], now + timedelta(days=2))
@@ -56,7 +56,7 @@ async def test_mine_lists_open_commitments_overdue_first(bot: Bot) -> None:
 
 
 async def test_mine_in_private_covers_every_group(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     bot.group(SUR)
     await bot.feed(bot.u.my_chat_member(SUR, ANA, "left", "member"))
     await make(bot, "Pintar el mural", [LUIS.id], None)
@@ -75,7 +75,7 @@ async def test_mine_in_private_covers_every_group(bot: Bot) -> None:
 
 
 async def test_the_board_has_sections_with_owners_and_a_filter(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     now = bot.now()
     await make(bot, "Vencido", [LUIS.id], now - timedelta(hours=2))
     await make(bot, "Esta semana", [JOAO.id, LUIS.id], now + timedelta(days=3))
@@ -107,7 +107,7 @@ async def test_the_board_has_sections_with_owners_and_a_filter(bot: Bot) -> None
 
 
 async def test_a_board_of_200_is_paged_under_the_limit(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     gid = await group_id(bot)
     now = bot.now()
     async with bot.db() as session:
@@ -155,7 +155,7 @@ async def test_a_board_of_200_is_paged_under_the_limit(bot: Bot) -> None:
 
 
 async def test_mine_stays_one_message(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     gid = await group_id(bot)
     async with bot.db() as session:
         for i in range(35):

@@ -14,8 +14,7 @@ from bot.commitments.grammar import OwnerSpec
 from bot.commitments.models import Commitment, Reminder
 from bot.commitments.reminders import channel
 from bot.groups.models import Group, Person
-from tests.commitments.helpers import setup_group
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, next_local, start_bot
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, next_local, seed_group, start_bot
 from tests.telegram_double import bad_request
 from tests.updates import private_chat
 
@@ -45,7 +44,7 @@ async def channels(bot: Bot) -> list[tuple[str, str]]:
 
 
 async def test_private_for_who_started_the_bot_and_a_mention_for_the_rest(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await start_privately(bot, LUIS)
     assert await bot.scalar(select(Person.has_private_chat).where(Person.id == LUIS.id))
     await make(bot, [LUIS.id, JOAO.id])
@@ -89,7 +88,7 @@ async def test_private_for_who_started_the_bot_and_a_mention_for_the_rest(bot: B
 
 
 async def test_quiet_hours_delay_a_reminder(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await bot.feed(bot.u.command(NORTE, ANA, "/rules quiet 22:00-08:00"))
     due = datetime(2030, 3, 16, 4, 0, tzinfo=UTC)  # 23:00 in Bogotá: inside the quiet hours
     await make(bot, [JOAO.id], due)
@@ -105,7 +104,7 @@ async def test_quiet_hours_delay_a_reminder(bot: Bot) -> None:
 async def test_a_reminder_due_as_the_quiet_hours_begin_waits_until_half_past_seven(
     bot: Bot,
 ) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await bot.feed(bot.u.command(NORTE, ANA, "/rules quiet 22:00-07:30"))
     assert bot.tg.last(NORTE.id).text.startswith("🌙 Horas de silencio: 22:00-07:30.")
     reminder_at = next_local(bot.now() + timedelta(days=1), "America/Bogota", 22, 0)
@@ -124,7 +123,7 @@ async def test_a_reminder_due_as_the_quiet_hours_begin_waits_until_half_past_sev
 
 
 async def test_a_blocked_private_reminder_falls_back_to_the_group(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await start_privately(bot, LUIS)
     await make(bot, [LUIS.id])
     bot.tg.remove_bot(LUIS.id)  # Luis blocked the bot: Telegram answers 403
@@ -141,7 +140,7 @@ async def test_a_blocked_private_reminder_falls_back_to_the_group(bot: Bot) -> N
 
 
 async def test_owners_who_left_are_not_mentioned_and_pending_ones_not_reminded(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await make(bot, [LUIS.id, JOAO.id, OwnerSpec(ANA.id, accepted=False)])
     await bot.feed(bot.u.chat_member(NORTE, JOAO, JOAO, "member", "left"))
     before = len(bot.tg.sent(NORTE.id))
@@ -156,7 +155,7 @@ async def test_owners_who_left_are_not_mentioned_and_pending_ones_not_reminded(b
 
 
 async def test_a_new_due_date_gets_new_reminders_and_a_closed_one_none(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     found = await make(bot, [LUIS.id])
     await tick(bot, SOON)
     later = DUE + timedelta(days=7)
@@ -176,7 +175,7 @@ async def test_a_new_due_date_gets_new_reminders_and_a_closed_one_none(bot: Bot)
 
 
 async def test_a_commitment_made_the_day_before_gets_only_the_overdue_reminder(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     now = bot.now()
     await make(bot, [LUIS.id], now + timedelta(hours=5))
 
@@ -191,7 +190,7 @@ async def test_a_commitment_made_the_day_before_gets_only_the_overdue_reminder(b
 
 
 async def test_reminders_due_together_share_one_group_message(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await make(bot, [LUIS.id])
     await make(bot, [JOAO.id, LUIS.id])
     before = len(bot.tg.sent(NORTE.id))
@@ -205,7 +204,7 @@ async def test_reminders_due_together_share_one_group_message(bot: Bot) -> None:
 
 
 async def test_a_failed_send_is_tried_again_at_the_next_tick(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     await make(bot, [LUIS.id])
     before = len(bot.tg.sent(NORTE.id))
     bot.tg.fail_next("sendMessage", bad_request("chat not found"))
@@ -219,7 +218,7 @@ async def test_a_failed_send_is_tried_again_at_the_next_tick(bot: Bot) -> None:
 
 
 async def test_any_private_update_opens_private_reminders(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
 
     async def flag(user) -> bool:
         return await bot.scalar(select(Person.has_private_chat).where(Person.id == user.id))

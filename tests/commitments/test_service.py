@@ -13,8 +13,7 @@ from bot.commitments.grammar import OwnerSpec, ResourceSpec
 from bot.commitments.models import Commitment, CommitmentOwner, CommitmentResource
 from bot.core.errors import DomainError
 from bot.groups.models import Group
-from tests.commitments.helpers import setup_group
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group
 
 NOW = datetime(2030, 3, 15, 12, 0, tzinfo=UTC)
 
@@ -24,7 +23,7 @@ async def gid(bot: Bot) -> int:
 
 
 async def test_create_commitment_for_other_features(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     async with bot.db() as session:
         made = await changes.create_commitment(
             session,
@@ -60,7 +59,7 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
 
 
 async def test_completion_rate(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO)
     group = await gid(bot)
     day = timedelta(days=1)
     async with bot.db() as session:

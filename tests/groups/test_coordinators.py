@@ -6,16 +6,11 @@ from sqlalchemy import select
 
 from bot.core.models import AdminCache
 from bot.groups.models import COORDINATOR, MEMBER, Group, Membership
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot, start_bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group, start_bot
 from tests.telegram_double import bad_request
 from tests.updates import TUser
 
 COORD_ONLY = "Solo la coordinación puede hacer eso."
-
-
-async def setup_group(bot: Bot) -> None:
-    await add_bot(bot)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"), (JOAO, "administrator"))
 
 
 async def timezone(bot: Bot) -> str:
@@ -27,7 +22,7 @@ async def role_of(bot: Bot, user: TUser) -> str | None:
 
 
 async def test_creator_and_admins_are_coordinators(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     await bot.feed(bot.u.command(NORTE, ANA, "/timezone America/Lima"))
     assert await timezone(bot) == "America/Lima"
     await bot.feed(bot.u.command(NORTE, JOAO, "/timezone America/Caracas"))
@@ -35,14 +30,14 @@ async def test_creator_and_admins_are_coordinators(bot: Bot) -> None:
 
 
 async def test_an_anonymous_admin_posting_as_the_group_is_a_coordinator(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     await bot.feed(bot.u.anonymous_admin_command(NORTE, "/timezone America/Lima"))
     assert await timezone(bot) == "America/Lima"
     assert bot.tg.last(NORTE.id).text.startswith("Listo")
 
 
 async def test_a_plain_member_is_refused(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     await bot.feed(bot.u.command(NORTE, LUIS, "/timezone America/Lima"))
     assert await timezone(bot) == "America/Bogota"
     assert bot.tg.last(NORTE.id).text.startswith(COORD_ONLY)
@@ -51,7 +46,7 @@ async def test_a_plain_member_is_refused(bot: Bot) -> None:
 
 
 async def test_promote_by_reply_then_demote(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     luis_said = bot.u.message_json(NORTE, LUIS, "yo me ocupo de las actas")
     await bot.feed(bot.u.command(NORTE, ANA, "/coordinator add", reply_to=luis_said))
     assert await role_of(bot, LUIS) == COORDINATOR
@@ -76,7 +71,7 @@ async def test_promote_by_reply_then_demote(bot: Bot) -> None:
 
 
 async def test_promote_by_username_or_by_name(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     await bot.feed(bot.u.command(NORTE, ANA, "/coordinator add @luis_o"))
     assert bot.tg.last(NORTE.id).text.startswith("Todavía no conozco a @luis_o. Pídele")
     assert await role_of(bot, LUIS) is None
@@ -91,7 +86,7 @@ async def test_promote_by_username_or_by_name(bot: Bot) -> None:
 
 
 async def test_role_commands_without_a_person_get_an_example(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     for text in ("/coordinator add", "/coordinator promote @luis_o"):
         await bot.feed(bot.u.command(NORTE, ANA, text))
         assert bot.tg.last(NORTE.id).text == (
@@ -101,7 +96,7 @@ async def test_role_commands_without_a_person_get_an_example(bot: Bot) -> None:
 
 
 async def test_an_admin_stays_coordinator_while_admin(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     await bot.feed(bot.u.command(NORTE, JOAO, "/timezone America/Lima"))  # fills the cache
     joao_said = bot.u.message_json(NORTE, JOAO, "hola")
     await bot.feed(bot.u.command(NORTE, ANA, "/coordinator remove", reply_to=joao_said))
@@ -109,7 +104,7 @@ async def test_an_admin_stays_coordinator_while_admin(bot: Bot) -> None:
 
 
 async def test_a_hostile_name_does_not_break_the_message(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     hostile = TUser(166, "<b>Ana & co</b>", None, "es")
     said = bot.u.message_json(NORTE, hostile, "hola")
     await bot.feed(bot.u.command(NORTE, ANA, "/coordinator add", reply_to=said))
@@ -117,7 +112,7 @@ async def test_a_hostile_name_does_not_break_the_message(bot: Bot) -> None:
 
 
 async def test_the_admin_list_is_cached_and_refreshed_on_membership_change(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     for zone in ("America/Lima", "America/Bogota", "America/Caracas"):
         await bot.feed(bot.u.command(NORTE, JOAO, f"/timezone {zone}"))
     assert len(bot.tg.calls_of("getChatAdministrators")) == 1
@@ -133,7 +128,7 @@ async def test_the_admin_list_is_cached_and_refreshed_on_membership_change(bot: 
 async def test_a_stale_cache_is_refetched(engine, database, clock) -> None:
     bot = await start_bot(engine, database.url, clock, admin_cache_seconds=0)
     try:
-        await setup_group(bot)
+        await seed_group(bot, admins=((JOAO, "administrator"),))
         await bot.feed(bot.u.command(NORTE, JOAO, "/timezone America/Lima"))
         await bot.feed(bot.u.command(NORTE, JOAO, "/timezone America/Caracas"))
         assert len(bot.tg.calls_of("getChatAdministrators")) == 2
@@ -143,7 +138,7 @@ async def test_a_stale_cache_is_refetched(engine, database, clock) -> None:
 
 
 async def test_when_telegram_cannot_list_admins_members_are_still_refused(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     bot.tg.fail_next("getChatAdministrators", bad_request("chat not found"))
     await bot.feed(bot.u.command(NORTE, LUIS, "/timezone America/Lima"))
     assert await timezone(bot) == "America/Bogota"
@@ -151,7 +146,7 @@ async def test_when_telegram_cannot_list_admins_members_are_still_refused(bot: B
 
 
 async def test_the_list_counts_coordinators_with_plural_forms(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, admins=((JOAO, "administrator"),))
     await bot.feed(bot.u.command(NORTE, LUIS, "/coordinator"))
     assert bot.tg.last(NORTE.id).text.startswith(
         "Coordinación: quienes administran el grupo, nadie más por ahora."

@@ -7,13 +7,8 @@ import asyncio
 from sqlalchemy import select
 
 from bot.groups.models import Group, Person
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, add_bot
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group
 from tests.updates import private_chat
-
-
-async def setup_group(bot: Bot) -> None:
-    await add_bot(bot)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
 
 
 async def group_language(bot: Bot) -> str:
@@ -21,7 +16,7 @@ async def group_language(bot: Bot) -> str:
 
 
 async def test_a_coordinator_sets_the_group_language(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/language pt"))
     assert await group_language(bot) == "pt_BR"
     assert bot.tg.last(NORTE.id).text == "Pronto: o idioma deste grupo agora é Português (Brasil)."
@@ -34,7 +29,7 @@ async def test_a_coordinator_sets_the_group_language(bot: Bot) -> None:
 
 
 async def test_an_unknown_language_gets_an_example(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/language klingon"))
     assert await group_language(bot) == "es"
     assert bot.tg.last(NORTE.id).text == (
@@ -43,14 +38,14 @@ async def test_an_unknown_language_gets_an_example(bot: Bot) -> None:
 
 
 async def test_a_member_cannot_change_the_language(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/language en"))
     assert await group_language(bot) == "es"
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación puede hacer eso.")
 
 
 async def test_language_buttons(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/language"))
     prompt = bot.tg.last(NORTE.id)
     assert prompt.button_data == ["grp:lang:es", "grp:lang:pt_BR", "grp:lang:en"]
@@ -84,7 +79,7 @@ async def test_language_buttons(bot: Bot) -> None:
 
 
 async def test_two_coordinators_press_at_once(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     bot.tg.set_admins(NORTE.id, (ANA, "creator"), (JOAO, "administrator"))
     await bot.feed(bot.u.command(NORTE, ANA, "/language"))
     prompt = bot.tg.last(NORTE.id)
@@ -107,7 +102,7 @@ async def test_language_in_private_is_the_person_own(bot: Bot) -> None:
 
 
 async def test_a_coordinator_sets_the_time_zone(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/timezone america/sao_paulo"))
     assert await bot.scalar(select(Group.timezone)) == "America/Sao_Paulo"
     assert bot.tg.last(NORTE.id).text.startswith(
@@ -119,7 +114,7 @@ async def test_a_coordinator_sets_the_time_zone(bot: Bot) -> None:
 
 
 async def test_an_unknown_time_zone_gets_an_example(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     for wrong in ("Mars/Olympus", "<b>", "../../etc/passwd"):
         await bot.feed(bot.u.command(NORTE, ANA, f"/timezone {wrong}"))
         assert bot.tg.last(NORTE.id).text == (
@@ -130,7 +125,7 @@ async def test_an_unknown_time_zone_gets_an_example(bot: Bot) -> None:
 
 
 async def test_time_zone_is_for_coordinators_and_groups(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/timezone Europe/Madrid"))
     assert await bot.scalar(select(Group.timezone)) == "America/Bogota"
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.commitments.models import Commitment
 from bot.meetings.models import Attendance, Meeting, MeetingSlot, Minutes, SlotAnswer
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
 
 # Thursday 13 and Saturday 15 March 2031, in Bogotá (UTC-5)
 THU = "2031-03-13 19:00"
@@ -18,11 +18,6 @@ SAT = "15/03/2031 10hs"
 THU_UTC = datetime(2031, 3, 14, 0, 0, tzinfo=UTC)
 SAT_UTC = datetime(2031, 3, 15, 15, 0, tzinfo=UTC)
 REQUEST = f"/meeting Asamblea de barrio | {THU} @ Club Social | {SAT} @ Plaza San Martín"
-
-
-async def setup_group(bot: Bot) -> None:
-    await add_bot(bot)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
 
 
 async def open_poll(bot: Bot, request: str = REQUEST):
@@ -36,7 +31,7 @@ async def slot_ids(bot: Bot) -> list[int]:
 
 
 async def test_a_meeting_poll_echoes_each_slot_in_full(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     poll, _ = await open_poll(bot)
     assert poll.text.startswith("📅 Asamblea de barrio — ¿cuándo puedes venir?")
     assert "1. jueves 13 mar · 19:00 · 📍 Club Social" in poll.text
@@ -52,7 +47,7 @@ async def test_a_meeting_poll_echoes_each_slot_in_full(bot: Bot) -> None:
 
 
 async def test_answers_are_tallied_in_place_with_the_best_slot(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     poll, message = await open_poll(bot)
     first, second = await slot_ids(bot)
     await bot.feed(bot.u.callback(ANA, message, f"mtg:ans:{first}:m"))
@@ -81,7 +76,7 @@ async def test_answers_are_tallied_in_place_with_the_best_slot(bot: Bot) -> None
 
 
 async def test_confirming_sends_a_calendar_file_with_the_right_instant(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     poll, message = await open_poll(bot)
     first, _ = await slot_ids(bot)
     await bot.feed(bot.u.callback(JOAO, message, f"mtg:ans:{first}:y"))
@@ -112,7 +107,7 @@ async def test_confirming_sends_a_calendar_file_with_the_right_instant(bot: Bot)
 
 
 async def test_confirming_is_for_coordinators_and_existing_options(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     _, message = await open_poll(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/meeting confirm 1", reply_to=message))
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación puede hacer eso.")
@@ -131,7 +126,7 @@ async def test_confirming_is_for_coordinators_and_existing_options(bot: Bot) -> 
 
 
 async def test_bad_slots_are_quoted_with_examples(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     examples = "jueves 19:00 @ Club Social · 15/12 10:00 · sexta 19h · next friday 7pm"
     cases = {
         "/meeting Asamblea | el día que podamos": (
@@ -170,7 +165,7 @@ async def tick(bot: Bot, moment: datetime) -> None:
 
 
 async def test_reminders_go_24h_and_1h_before_once_each(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await confirmed_meeting(bot)
     before = len(bot.tg.sent(NORTE.id))
     await tick(bot, THU_UTC - timedelta(hours=25))
@@ -191,7 +186,7 @@ async def test_reminders_go_24h_and_1h_before_once_each(bot: Bot) -> None:
 
 
 async def test_after_downtime_only_the_latest_reminder_goes(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await confirmed_meeting(bot)
     before = len(bot.tg.sent(NORTE.id))
     await tick(bot, THU_UTC - timedelta(minutes=40))  # the bot was down for a day
@@ -200,7 +195,7 @@ async def test_after_downtime_only_the_latest_reminder_goes(bot: Bot) -> None:
 
 
 async def test_a_reminder_waits_for_quiet_hours_to_end(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/rules quiet 22:00-08:00"))
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting reminders 1h"))
     assert bot.tg.last(NORTE.id).text == "Recordatorios de reuniones: 1 hora antes."
@@ -225,7 +220,7 @@ async def test_a_reminder_waits_for_quiet_hours_to_end(bot: Bot) -> None:
 
 
 async def test_a_cancelled_meeting_sends_no_reminders(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     message = await confirmed_meeting(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/meeting cancel", reply_to=message))
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación")
@@ -242,7 +237,7 @@ async def test_a_cancelled_meeting_sends_no_reminders(bot: Bot) -> None:
 
 
 async def test_attendance_after_the_meeting_and_minutes(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await confirmed_meeting(bot)
     announcement = bot.tg.last(NORTE.id)
     await tick(bot, THU_UTC + timedelta(hours=1))  # still going on
@@ -324,7 +319,7 @@ async def test_attendance_after_the_meeting_and_minutes(bot: Bot) -> None:
 
 
 async def test_minutes_and_attendance_before_any_meeting(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/minutes Acordado: algo"))
     assert bot.tg.last(NORTE.id).text == (
         "Responde al anuncio de la reunión con /minutes y el texto del acta."
@@ -334,7 +329,7 @@ async def test_minutes_and_attendance_before_any_meeting(bot: Bot) -> None:
 
 
 async def test_coming_meetings_are_listed_with_links(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await confirmed_meeting(bot)
     await open_poll(bot, "/meeting Feria | 2031-04-05 10:00 | 2031-04-06 10:00")
     await bot.feed(bot.u.command(NORTE, JOAO, "/meetings"))
@@ -347,7 +342,7 @@ async def test_coming_meetings_are_listed_with_links(bot: Bot) -> None:
 
 
 async def test_reminder_settings_and_bad_ones(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting reminders 2d 90m"))
     assert bot.tg.last(NORTE.id).text == "Recordatorios de reuniones: 2 días · 90 minutos antes."
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting reminders pronto"))
@@ -359,7 +354,7 @@ async def test_reminder_settings_and_bad_ones(bot: Bot) -> None:
 
 
 async def test_daylight_saving_time_in_the_group_zone(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/timezone Europe/Madrid"))
     # Madrid moves from UTC+1 to UTC+2 at 02:00 on Sunday 30 March 2031
     await open_poll(bot, "/meeting Asamblea | 2031-03-29 10:00 | 2031-03-30 10:00")

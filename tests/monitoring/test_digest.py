@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select
 from bot.core.clock import FrozenClock
 from bot.monitoring import facts, service
 from bot.monitoring.models import Digest, Recognition
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, Database, add_bot, start_bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, Database, seed_group, start_bot
 from tests.telegram_double import retry_after
 from tests.updates import private_chat
 
@@ -31,13 +31,6 @@ async def schedule_soon(bot: Bot, hours: int = 3) -> datetime:
         bot.u.command(NORTE, ANA, f"/digest weekly {WEEKDAYS_EN[local.weekday()]} {local:%H:%M}")
     )
     return local.replace(second=0, microsecond=0).astimezone(UTC)
-
-
-async def setup_group(bot: Bot) -> None:
-    await add_bot(bot)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
-    for person in (LUIS, JOAO, MARY):
-        await bot.feed(bot.u.message(NORTE, person, "hola"))
 
 
 async def tick(bot: Bot, moment: datetime) -> None:
@@ -78,7 +71,7 @@ def test_schedules_people_type(words: list[str], expected: tuple[int, int]) -> N
 
 
 async def test_the_schedule_commands(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, LUIS, "/digest"))
     assert bot.tg.last(NORTE.id).text.startswith(
         "El resumen semanal sale cada lunes a las 09:00, con un gráfico."
@@ -148,7 +141,7 @@ async def a_week_of_activity(bot: Bot) -> datetime:
 
 
 async def test_a_week_of_activity_then_the_digest(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     due = await a_week_of_activity(bot)
     await tick(bot, due - timedelta(minutes=1))
     assert digests(bot) == []
@@ -172,7 +165,7 @@ async def test_a_week_of_activity_then_the_digest(bot: Bot) -> None:
 
 
 async def test_a_quiet_week_in_portuguese(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, ANA, "/language pt"))
     due = await schedule_soon(bot)
     await tick(bot, due)
@@ -183,7 +176,7 @@ async def test_a_quiet_week_in_portuguese(bot: Bot) -> None:
 
 
 async def test_digest_now_and_recognition_errors(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @ana_barrio por la paciencia"))
     await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
     assert bot.tg.last(NORTE.id).text.endswith(
@@ -206,7 +199,7 @@ async def test_exactly_once_across_ticks_and_a_restart(
     engine, database: Database, clock: FrozenClock
 ) -> None:
     bot = await start_bot(engine, database.url, clock)
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     due = await schedule_soon(bot)
     await tick(bot, due)
     await tick(bot, due + timedelta(minutes=1))
@@ -227,7 +220,7 @@ async def test_two_processes_racing_send_one_digest(
     engine, database: Database, clock: FrozenClock
 ) -> None:
     first = await start_bot(database.engine(), database.url, clock)
-    await setup_group(first)
+    await seed_group(first, LUIS, JOAO, MARY)
     due = await schedule_soon(first)
     second = await start_bot(database.engine(), database.url, clock)
     second.group(NORTE)
@@ -241,7 +234,7 @@ async def test_two_processes_racing_send_one_digest(
 
 
 async def test_a_digest_missed_while_down_is_sent_late_within_a_day(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     due = await schedule_soon(bot)
     await tick(bot, due + timedelta(hours=5))
     [sent] = digests(bot)
@@ -252,14 +245,14 @@ async def test_a_digest_missed_while_down_is_sent_late_within_a_day(bot: Bot) ->
 
 
 async def test_a_digest_more_than_a_day_late_is_skipped(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     due = await schedule_soon(bot)
     await tick(bot, due + timedelta(days=1, minutes=1))
     assert digests(bot) == []
 
 
 async def test_the_digest_waits_for_quiet_hours(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     due = await schedule_soon(bot)
     local = due.astimezone(BOGOTA)
     end = local + timedelta(hours=2)
@@ -274,7 +267,7 @@ async def test_the_digest_waits_for_quiet_hours(bot: Bot) -> None:
 
 
 async def test_flood_control_delays_and_never_drops(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     due = await schedule_soon(bot)
 
     async def no_wait(seconds: float) -> None:
@@ -289,7 +282,7 @@ async def test_flood_control_delays_and_never_drops(bot: Bot) -> None:
 
 
 async def test_a_group_that_removed_the_bot_is_skipped_and_marked_inactive(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     due = await schedule_soon(bot)
     bot.tg.remove_bot(NORTE.id)  # removed, and the bot missed the update that said so
     await tick(bot, due)
@@ -305,7 +298,7 @@ async def test_a_group_that_removed_the_bot_is_skipped_and_marked_inactive(bot: 
 
 
 async def test_the_facts_take_a_fixed_number_of_queries(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, ANA, "/rules goals La plaza"))
 
     async def queries_for_digest() -> int:
@@ -379,7 +372,7 @@ async def test_commitments_in_the_digest_with_a_chart(bot: Bot) -> None:
 
     from matplotlib.image import imread
 
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     due = await commitments_week(bot)
     await tick(bot, due)
     [sent] = digests(bot)
@@ -396,7 +389,7 @@ async def test_commitments_in_the_digest_with_a_chart(bot: Bot) -> None:
 
 
 async def test_no_chart_when_the_group_turned_it_off_or_has_nothing(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
     assert bot.tg.calls_of("sendPhoto") == []  # nothing to draw
     await commitments_week(bot)
@@ -409,7 +402,7 @@ async def test_no_chart_when_the_group_turned_it_off_or_has_nothing(bot: Bot) ->
 
 
 async def test_status_now(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
     assert bot.tg.last(NORTE.id).text == (
         "📊 Situación hoy\n🗳 0 votaciones abiertas\n"
@@ -424,7 +417,7 @@ async def test_status_now(bot: Bot) -> None:
 
 
 async def test_votes_and_decisions_in_the_digest(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, LUIS, "/propose Pintar el mural el sábado"))
     proposal = bot.tg.last(NORTE.id)
     proposal_json = bot.tg.message_json(NORTE.id, proposal.message_id)
@@ -444,7 +437,7 @@ async def test_votes_and_decisions_in_the_digest(bot: Bot) -> None:
 
 
 async def test_a_nudge_when_a_few_carry_the_conversation(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
     assert "⚖️" not in digests(bot)[-1].text  # three members said one thing each
     for n in range(15):
@@ -457,7 +450,7 @@ async def test_a_nudge_when_a_few_carry_the_conversation(bot: Bot) -> None:
 
 
 async def test_a_week_of_activity_in_portuguese(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, ANA, "/language pt"))
     due = await a_week_of_activity(bot)
     await tick(bot, due)

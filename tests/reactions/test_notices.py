@@ -13,19 +13,11 @@ from bot.core.models import WorkClaim
 from bot.core.quiet import QuietHours
 from bot.groups.service import set_quiet_hours
 from bot.reactions.models import Acknowledgement, Notice, ReactionSettings
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot, seed_group
 from tests.telegram_double import Sent, forbidden
 from tests.updates import TChat
 
 TEXT = "La asamblea pasa al sábado 10:00 en el salón comunal"
-
-
-async def setup_group(bot: Bot) -> None:
-    """Ana coordinates; Luis, João and Mary are members the bot has seen."""
-    await add_bot(bot, status="administrator")
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
-    for person in (LUIS, JOAO, MARY):
-        await bot.feed(bot.u.message(NORTE, person, "hola"))
 
 
 async def post_notice(bot: Bot, text: str = TEXT) -> Sent:
@@ -38,7 +30,7 @@ async def acked(bot: Bot) -> set[int]:
 
 
 async def test_a_coordinator_posts_a_notice_members_acknowledge(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     posted = await post_notice(bot, "Traigan <sus> tazas & cucharas")
     assert posted.text == (
         "📢 Aviso\nTraigan <sus> tazas & cucharas\n\n"
@@ -72,7 +64,7 @@ async def test_a_coordinator_posts_a_notice_members_acknowledge(bot: Bot) -> Non
 
 
 async def test_two_presses_at_once_count_once(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     posted = await post_notice(bot)
     message = bot.tg.message_json(NORTE.id, posted.message_id)
     [data] = posted.button_data
@@ -87,7 +79,7 @@ async def test_two_presses_at_once_count_once(bot: Bot) -> None:
 
 
 async def test_the_seen_emoji_follows_the_position_map(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     await bot.feed(bot.u.command(NORTE, ANA, "/positions map 👍=agree 🫡=seen"))
     posted = await post_notice(bot)
     assert "reacciona con 🫡" in posted.text
@@ -98,7 +90,7 @@ async def test_the_seen_emoji_follows_the_position_map(bot: Bot) -> None:
 
 
 async def test_a_seen_reaction_that_arrives_before_the_notice_is_saved_counts(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     # the id Telegram will give the notice: the next one after the greeting
     upcoming = bot.tg.last(NORTE.id).message_id + 1
     await bot.feed(bot.u.reaction(NORTE, JOAO, upcoming, ["👀"]))
@@ -108,7 +100,7 @@ async def test_a_seen_reaction_that_arrives_before_the_notice_is_saved_counts(bo
 
 
 async def test_status_shows_who_has_not_seen_it(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     posted = await post_notice(bot)
     await bot.feed(bot.u.reaction(NORTE, LUIS, posted.message_id, ["👀"]))
     notice_json = bot.tg.message_json(NORTE.id, posted.message_id)
@@ -125,7 +117,7 @@ async def test_status_shows_who_has_not_seen_it(bot: Bot) -> None:
 
 
 async def test_notice_bad_input_gets_an_example(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     await bot.feed(bot.u.command(NORTE, ANA, "/notice status"))
     assert bot.tg.last(NORTE.id).text == (
         "Todavía no hay avisos aquí. Publica uno así: "
@@ -150,7 +142,7 @@ async def test_notice_bad_input_gets_an_example(bot: Bot) -> None:
 
 
 async def test_forged_or_foreign_buttons_get_a_toast(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     posted = await post_notice(bot)
     message = bot.tg.message_json(NORTE.id, posted.message_id)
     await bot.feed(bot.u.callback(LUIS, message, "rx:seen:999999"))
@@ -167,7 +159,7 @@ async def test_forged_or_foreign_buttons_get_a_toast(bot: Bot) -> None:
 
 
 async def test_an_anonymous_admin_can_post_a_notice(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     await bot.feed(bot.u.anonymous_admin_command(NORTE, f"/notice {TEXT}"))
     notice = await bot.scalar(select(Notice))
     assert notice.author_id is None and notice.message_id == bot.tg.last(NORTE.id).message_id
@@ -183,7 +175,7 @@ def reminders(bot: Bot) -> list[Sent]:
 
 
 async def test_one_reminder_after_a_day_to_those_who_have_not_seen_it(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     posted = await post_notice(bot)
     await bot.feed(bot.u.reaction(NORTE, LUIS, posted.message_id, ["👀"]))
     created = as_utc(await bot.scalar(select(Notice.created_at)))
@@ -211,7 +203,7 @@ async def test_one_reminder_after_a_day_to_those_who_have_not_seen_it(bot: Bot) 
 
 
 async def test_no_reminder_when_everyone_has_seen_it(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     posted = await post_notice(bot)
     message = bot.tg.message_json(NORTE.id, posted.message_id)
     for person in (LUIS, JOAO, MARY):
@@ -224,7 +216,7 @@ async def test_no_reminder_when_everyone_has_seen_it(bot: Bot) -> None:
 
 
 async def test_the_reminder_waits_for_quiet_hours_to_end(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     await post_notice(bot)
     notice = await bot.scalar(select(Notice))
     due = as_utc(notice.remind_at)
@@ -240,7 +232,7 @@ async def test_the_reminder_waits_for_quiet_hours_to_end(bot: Bot) -> None:
 
 
 async def test_the_delay_is_a_group_setting(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     await bot.feed(bot.u.command(NORTE, ANA, "/notice remind"))
     assert bot.tg.last(NORTE.id).text == (
         "Los avisos recuerdan a quien no haya confirmado después de 1 día. "
@@ -273,7 +265,7 @@ async def test_the_delay_is_a_group_setting(bot: Bot) -> None:
 
 
 async def test_a_reminder_to_a_group_that_removed_the_bot_is_not_retried(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
     await post_notice(bot)
     created = as_utc(await bot.scalar(select(Notice.created_at)))
     bot.tg.fail_next("sendMessage", forbidden())

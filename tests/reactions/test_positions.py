@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.reactions.models import ReactionSettings
 from bot.reactions.service import sense_check
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
 from tests.telegram_double import bad_request
 
 USAGE = (
@@ -17,9 +17,9 @@ INCOMPLETE = "⚠️ No soy admin aquí, así que Telegram no me envía las reac
 HINT = "⚠️ Para contar las reacciones como posturas y confirmaciones necesito ser admin"
 
 
-async def setup_group(bot: Bot, status: str = "administrator") -> dict:
-    await add_bot(bot, status=status)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+async def luis_proposes(bot: Bot, status: str = "administrator") -> dict:
+    """The group (the bot as `status`), where Luis proposes something: his message."""
+    await seed_group(bot, bot_status=status)
     proposal = bot.u.message(NORTE, LUIS, "Propongo pintar el mural el domingo")
     await bot.feed(proposal)
     return proposal["message"]
@@ -28,7 +28,7 @@ async def setup_group(bot: Bot, status: str = "administrator") -> dict:
 async def test_the_tally_counts_meanings_names_people_and_counts_who_did_not_react(
     bot: Bot,
 ) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     mid = said["message_id"]
     await bot.feed(
         bot.u.reaction(NORTE, ANA, mid, ["👍"]),
@@ -49,7 +49,7 @@ async def test_the_tally_counts_meanings_names_people_and_counts_who_did_not_rea
 
 
 async def test_someone_who_took_their_reaction_off_hides_nobody_after_them(bot: Bot) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     mid = said["message_id"]
     await bot.feed(
         bot.u.reaction(NORTE, ANA, mid, ["👍"]),
@@ -69,7 +69,7 @@ async def test_someone_who_took_their_reaction_off_hides_nobody_after_them(bot: 
 
 
 async def test_anonymous_counts_of_two_emoji_with_one_meaning_are_summed(bot: Bot) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/positions map 👍=agree 🙏=agree 👎=disagree"))
     await bot.feed(
         bot.u.reaction_count(NORTE, said["message_id"], [("👍", 3), ("🙏", 2), ("🔥", 9)])
@@ -84,7 +84,7 @@ async def test_anonymous_counts_of_two_emoji_with_one_meaning_are_summed(bot: Bo
 
 
 async def test_positions_without_a_reply_gets_an_example(bot: Bot) -> None:
-    await setup_group(bot)
+    await luis_proposes(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/positions"))
     assert bot.tg.last(NORTE.id).text == USAGE
     await bot.feed(bot.u.command(NORTE, LUIS, "/positions please"))
@@ -98,7 +98,7 @@ async def test_positions_without_a_reply_gets_an_example(bot: Bot) -> None:
 
 
 async def test_the_map_is_shown_and_changed_by_coordinators(bot: Bot) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     mid = said["message_id"]
     await bot.feed(bot.u.command(NORTE, LUIS, "/positions map"))
     shown = bot.tg.last(NORTE.id).text
@@ -137,7 +137,7 @@ async def test_the_map_is_shown_and_changed_by_coordinators(bot: Bot) -> None:
 
 
 async def test_a_bad_map_is_refused_with_an_example(bot: Bot) -> None:
-    await setup_group(bot)
+    await luis_proposes(bot)
     cases = {
         "/positions map 🦆=agree": (
             "🦆 no es una reacción que Telegram permita. Elige una del menú de reacciones, "
@@ -167,7 +167,7 @@ async def test_a_bad_map_is_refused_with_an_example(bot: Bot) -> None:
 
 
 async def test_added_without_admin_rights_the_tally_says_it_may_be_incomplete(bot: Bot) -> None:
-    said = await setup_group(bot, status="member")
+    said = await luis_proposes(bot, status="member")
     # the greeting already asks to be made admin: no second message
     [greeting] = bot.tg.sent(NORTE.id)
     assert "necesito ser admin" in greeting.text
@@ -182,7 +182,7 @@ async def test_added_without_admin_rights_the_tally_says_it_may_be_incomplete(bo
 
 
 async def test_a_reaction_arriving_proves_the_bot_is_admin(bot: Bot) -> None:
-    said = await setup_group(bot, status="member")
+    said = await luis_proposes(bot, status="member")
     # promoted, but that my_chat_member update never arrived; reactions do (admins get them)
     await bot.feed(bot.u.reaction(NORTE, JOAO, said["message_id"], ["👍"]))
     await bot.feed(bot.u.command(NORTE, ANA, "/positions", reply_to=said))
@@ -193,7 +193,7 @@ async def test_a_reaction_arriving_proves_the_bot_is_admin(bot: Bot) -> None:
 
 
 async def test_losing_admin_rights_tells_the_coordinators_once(bot: Bot) -> None:
-    await setup_group(bot)
+    await luis_proposes(bot)
     demoted = bot.u.my_chat_member(NORTE, ANA, "administrator", "member")
     await bot.feed(demoted, demoted)
     hint = bot.tg.last(NORTE.id).text
@@ -213,7 +213,7 @@ async def test_losing_admin_rights_tells_the_coordinators_once(bot: Bot) -> None
 
 
 async def test_removed_from_the_group_the_bot_says_nothing(bot: Bot) -> None:
-    await setup_group(bot)
+    await luis_proposes(bot)
     bot.tg.remove_bot(NORTE.id)
     await bot.feed(bot.u.my_chat_member(NORTE, ANA, "administrator", "left"))
     assert len(bot.tg.calls_of("sendMessage")) == 1  # the greeting only
@@ -253,7 +253,7 @@ async def test_when_telegram_cannot_tell_the_rights_the_tally_still_comes(bot: B
 
 
 async def test_sense_check_gives_counts_per_meaning_for_the_votes_feature(bot: Bot) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     mid = said["message_id"]
     await bot.feed(
         bot.u.reaction(NORTE, ANA, mid, ["👍"]),

@@ -9,14 +9,13 @@ from sqlalchemy import func, select
 from bot.core.models import ProcessedUpdate
 from bot.groups.models import Group, Membership
 from bot.reactions.models import CHAT, ReactionCount, ReactionState
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot, seed_group
 from tests.updates import TChat, custom_emoji, paid
 
 
-async def setup_group(bot: Bot) -> dict:
+async def luis_proposes(bot: Bot) -> dict:
     """The bot is an admin of Barrio Norte (so it receives reactions); Luis proposes."""
-    await add_bot(bot, status="administrator")
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+    await seed_group(bot, bot_status="administrator")
     proposal = bot.u.message(NORTE, LUIS, "Propongo reunirnos el sábado en la cancha")
     await bot.feed(proposal)
     return proposal["message"]
@@ -31,7 +30,7 @@ async def reactions_of(bot: Bot, message_id: int, actor_id: int) -> list[str] | 
 
 
 async def test_a_member_s_set_replaces_the_previous_one_removals_included(bot: Bot) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     mid = said["message_id"]
     await bot.feed(bot.u.reaction(NORTE, JOAO, mid, ["👍"]))
     assert await reactions_of(bot, mid, JOAO.id) == ["👍"]
@@ -51,7 +50,7 @@ async def test_a_member_s_set_replaces_the_previous_one_removals_included(bot: B
 
 
 async def test_the_same_update_twice_changes_nothing(bot: Bot) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     mid = said["message_id"]
     add = bot.u.reaction(NORTE, MARY, mid, ["👍"])
     remove = bot.u.reaction(NORTE, MARY, mid, [], old=["👍"])
@@ -65,7 +64,7 @@ async def test_the_same_update_twice_changes_nothing(bot: Bot) -> None:
 
 
 async def test_quick_add_and_remove_the_final_state_wins(bot: Bot) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     mid = said["message_id"]
     toggles = []
     current: list[str] = []
@@ -84,7 +83,7 @@ async def test_quick_add_and_remove_the_final_state_wins(bot: Bot) -> None:
 
 
 async def test_custom_emoji_and_paid_reactions_are_kept_but_never_counted(bot: Bot) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     mid = said["message_id"]
     sticker = custom_emoji("5368324170671202286")
     await bot.feed(bot.u.reaction(NORTE, JOAO, mid, [sticker, paid(), "👍"]))
@@ -103,7 +102,7 @@ async def test_custom_emoji_and_paid_reactions_are_kept_but_never_counted(bot: B
 
 
 async def test_an_anonymous_admin_counts_as_the_group(bot: Bot) -> None:
-    said = await setup_group(bot)
+    said = await luis_proposes(bot)
     mid = said["message_id"]
     await bot.feed(bot.u.reaction(NORTE, None, mid, ["👎"], actor_chat=NORTE))
     state = await bot.scalar(select(ReactionState))

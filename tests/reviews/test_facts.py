@@ -15,8 +15,8 @@ from bot.reviews.facts import (
     to_json,
 )
 from bot.reviews.models import ReviewSubject
-from tests.conftest import Bot
-from tests.reviews.test_reviews import NOW, reviews, setup_group
+from tests.conftest import JOAO, LUIS, MARY, Bot, seed_group
+from tests.reviews.test_reviews import NOW, reviews
 
 DUE = NOW - timedelta(days=9)
 HELD = NOW - timedelta(days=3)
@@ -52,7 +52,7 @@ TYPED = [
 
 
 async def test_rows_stored_in_the_first_shape_still_load(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
     async with bot.db() as session:
         for trigger, kind, subject_id, facts in OLD_ROWS:
             session.add(

@@ -8,21 +8,12 @@ from sqlalchemy import func, select, update
 
 from bot.commitments.changes import block, create_commitment, drop
 from bot.commitments.models import Commitment
-from bot.groups.models import Group
 from bot.meetings.models import Meeting
 from bot.reviews.models import Attempt, Review, ReviewAnswer, ReviewSubject
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot, frozen_start, start_bot
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, frozen_start, seed_group, start_bot
 
 # an hour after each test's clock starts: what the tests set up happens before it
 NOW = frozen_start() + timedelta(hours=1)
-
-
-async def setup_group(bot: Bot) -> int:
-    await add_bot(bot)
-    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
-    for person in (LUIS, JOAO, MARY):
-        await bot.feed(bot.u.message(NORTE, person, "hola"))
-    return await bot.scalar(select(Group.id))
 
 
 async def commitment(
@@ -50,7 +41,7 @@ async def tick(bot: Bot, moment: datetime) -> None:
 
 
 async def test_an_overdue_commitment_opens_a_review_once(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
     await commitment(bot, group_id, "Pintar el mural", NOW - timedelta(days=9))
     await commitment(bot, group_id, "Comprar semillas", NOW - timedelta(days=2))  # not yet
     await tick(bot, NOW)
@@ -71,7 +62,7 @@ async def test_after_a_restart_the_scheduler_finds_the_overdue_work(
     engine, database, clock
 ) -> None:
     first = await start_bot(engine, database.url, clock)
-    group_id = await setup_group(first)
+    group_id = await seed_group(first, LUIS, JOAO, MARY)
     await commitment(first, group_id, "Pedir luminarias", NOW - timedelta(days=8))
     await first.app.shutdown()
     second = await start_bot(engine, database.url, clock)
@@ -85,7 +76,7 @@ async def test_after_a_restart_the_scheduler_finds_the_overdue_work(
 
 
 async def test_dropped_blocked_and_low_attendance_share_one_daily_message(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
     dropped = await commitment(bot, group_id, "Feria de trueque", NOW + timedelta(days=3))
     blocked = await commitment(bot, group_id, "Arreglar la bomba", NOW + timedelta(days=3), (JOAO,))
     async with bot.db() as session:
@@ -139,7 +130,7 @@ async def test_dropped_blocked_and_low_attendance_share_one_daily_message(bot: B
 
 
 async def test_nothing_during_quiet_hours(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
     local = NOW.astimezone(__import__("zoneinfo").ZoneInfo("America/Bogota"))
     start, end = local - timedelta(hours=1), local + timedelta(hours=1)
     await bot.feed(bot.u.command(NORTE, ANA, f"/rules quiet {start:%H:%M}-{end:%H:%M}"))
@@ -151,7 +142,7 @@ async def test_nothing_during_quiet_hours(bot: Bot) -> None:
 
 
 async def test_answers_closing_and_lessons(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
     await commitment(bot, group_id, "Pintar el mural", NOW - timedelta(days=9))
     await tick(bot, NOW)
     [posted] = reviews(bot)
@@ -195,7 +186,7 @@ async def test_answers_closing_and_lessons(bot: Bot) -> None:
 
 
 async def test_a_coordinator_reviews_a_card_or_a_meeting_on_demand(bot: Bot) -> None:
-    await setup_group(bot)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, LUIS, "/commit Pintar el mural by 2031-05-01"))
     card = bot.tg.last(NORTE.id)
     card_json = bot.tg.message_json(NORTE.id, card.message_id)
@@ -223,7 +214,7 @@ async def test_a_coordinator_reviews_a_card_or_a_meeting_on_demand(bot: Bot) -> 
 
 
 async def test_try_again_re_plans_a_commitment_with_an_attempt_count(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
     await commitment(bot, group_id, "Pintar el mural", NOW - timedelta(days=9), (LUIS, JOAO))
     await tick(bot, NOW)
     [posted] = reviews(bot)
@@ -247,7 +238,7 @@ async def test_try_again_re_plans_a_commitment_with_an_attempt_count(bot: Bot) -
 
 
 async def test_try_again_reschedules_a_meeting_with_the_same_title(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
     async with bot.db() as session:
         from bot.reviews.facts import MeetingFacts, Why
         from bot.reviews.subjects import NewSubject, add_subjects
@@ -271,7 +262,7 @@ async def test_try_again_reschedules_a_meeting_with_the_same_title(bot: Bot) -> 
 
 
 async def test_the_periodic_review_covers_the_period(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
     await tick(bot, NOW)  # the period starts: nothing to review yet
     assert reviews(bot) == []
     await commitment(bot, group_id, "Pintar el mural", NOW - timedelta(days=9))
@@ -284,7 +275,7 @@ async def test_the_periodic_review_covers_the_period(bot: Bot) -> None:
 
 
 async def test_the_digest_mentions_reviews(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
     await commitment(bot, group_id, "Pintar el mural", NOW - timedelta(days=9))
     await tick(bot, NOW)
     await bot.feed(bot.u.command(NORTE, ANA, "/review close Ir con tiempo"))

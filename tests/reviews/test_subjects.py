@@ -7,12 +7,12 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from bot.reviews.subjects import find_subjects
-from tests.conftest import Bot
-from tests.reviews.test_reviews import NOW, commitment, setup_group
+from tests.conftest import JOAO, LUIS, MARY, Bot, seed_group
+from tests.reviews.test_reviews import NOW, commitment
 
 
 async def test_finding_takes_a_fixed_number_of_statements(bot: Bot) -> None:
-    group_id = await setup_group(bot)
+    group_id = await seed_group(bot, LUIS, JOAO, MARY)
 
     async def find() -> tuple[int, int]:
         statements: list[str] = []

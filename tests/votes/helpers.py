@@ -7,13 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.votes.models import Vote
-from tests.conftest import ANA, NORTE, Bot, seed_group
+from tests.conftest import ANA, NORTE, Bot
 from tests.telegram_double import Sent
 from tests.updates import TUser
-
-
-async def setup_group(bot: Bot, *members: TUser) -> None:
-    await seed_group(bot, *members)
 
 
 async def open_vote(bot: Bot, text: str, by: TUser = ANA) -> tuple[Vote, Sent]:

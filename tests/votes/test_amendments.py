@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from bot.charter.models import CharterVersion
 from bot.core.db import as_utc
 from bot.votes.models import Amendment, Vote
-from tests.conftest import ANA, LUIS, NORTE, Bot
-from tests.votes.helpers import open_vote, press, setup_group
+from tests.conftest import ANA, LUIS, NORTE, Bot, seed_group
+from tests.votes.helpers import open_vote, press
 
 
 async def versions(bot: Bot) -> list[CharterVersion]:
@@ -24,7 +24,7 @@ async def pass_deadline(bot: Bot) -> None:
 
 
 async def test_a_member_proposes_new_goals_and_a_passed_vote_amends_the_charter(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     vote, message = await open_vote(bot, "/rules propose goals Cuidar la plaza closes 2h", by=LUIS)
     assert vote.kind == "proposal" and vote.opener_id == LUIS.id
     assert "nuevos objetivos: Cuidar la plaza" in message.text
@@ -52,7 +52,7 @@ async def test_a_member_proposes_new_goals_and_a_passed_vote_amends_the_charter(
 
 
 async def test_a_rejected_or_blocked_amendment_changes_nothing(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _, message = await open_vote(bot, "/rules propose add Sin audios largos closes 2h")
     await press(bot, LUIS, message, 2)  # disagree
     await pass_deadline(bot)
@@ -62,7 +62,7 @@ async def test_a_rejected_or_blocked_amendment_changes_nothing(bot: Bot) -> None
 
 
 async def test_without_quorum_nothing_changes(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _, message = await open_vote(bot, "/rules propose methods Votamos todo closes 2h quorum 100%")
     assert (await bot.scalar(select(Vote.quorum))) == 100
     await press(bot, ANA, message, 0)
@@ -72,7 +72,7 @@ async def test_without_quorum_nothing_changes(bot: Bot) -> None:
 
 
 async def test_a_new_rule_from_a_replied_message_closed_by_a_coordinator(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     draft = bot.u.message_json(NORTE, LUIS, "Respetamos los turnos para hablar")
     await bot.feed(bot.u.command(NORTE, LUIS, "/rules propose add closes 48h", reply_to=draft))
     amendment = await bot.scalar(select(Amendment))
@@ -95,7 +95,7 @@ async def test_a_new_rule_from_a_replied_message_closed_by_a_coordinator(bot: Bo
 
 
 async def test_bad_proposals_get_an_example_and_open_nothing(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     for text in (
         "/rules propose",
         "/rules propose reglas Algo",

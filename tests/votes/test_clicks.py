@@ -11,9 +11,9 @@ from bot.app import build_application
 from bot.groups.models import Membership
 from bot.votes import decisions, positions, service
 from bot.votes.models import Decision, Position, Vote
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings, seed_group
 from tests.updates import TChat, TUser
-from tests.votes.helpers import later, open_vote, press, setup_group
+from tests.votes.helpers import later, open_vote, press
 
 
 def edits(bot: Bot) -> int:
@@ -22,7 +22,7 @@ def edits(bot: Bot) -> int:
 
 async def test_a_burst_of_clicks_is_one_edit_and_edits_are_spaced(bot: Bot) -> None:
     people = [TUser(300 + i, f"Vecina {i}", None, "es") for i in range(12)]
-    await setup_group(bot, *people)
+    await seed_group(bot, *people)
     vote, message = await open_vote(bot, "/poll ¿Qué día? | Sábado | Domingo")
     for i, person in enumerate(people):
         await press(bot, person, message, i % 2)
@@ -43,7 +43,7 @@ async def test_a_burst_of_clicks_is_one_edit_and_edits_are_spaced(bot: Bot) -> N
 
 
 async def test_the_refresh_job_edits_after_the_burst(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO, MARY)
+    await seed_group(bot, LUIS, JOAO, MARY)
     vote, message = await open_vote(bot, "/propose Pintar")
     for person in (LUIS, JOAO, MARY, LUIS, JOAO):
         await press(bot, person, message, 0 if person is not JOAO else 2)
@@ -65,7 +65,7 @@ async def test_the_refresh_job_edits_after_the_burst(bot: Bot) -> None:
 
 
 async def test_after_a_restart_the_pending_edit_still_happens(bot: Bot, database) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _, message = await open_vote(bot, "/propose Pintar")
     await press(bot, LUIS, message, 0)
     await bot.app.shutdown()  # the process stops before its refresh job ran
@@ -84,7 +84,7 @@ async def test_after_a_restart_the_pending_edit_still_happens(bot: Bot, database
 
 
 async def test_a_deleted_vote_message_does_not_crash_or_loop(bot: Bot, caplog) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _vote, message = await open_vote(bot, "/propose Pintar")
     shown = bot.tg.message_json(NORTE.id, message.message_id)
     del bot.tg.messages[(NORTE.id, message.message_id)]  # an admin deleted it
@@ -105,7 +105,7 @@ async def test_a_deleted_vote_message_does_not_crash_or_loop(bot: Bot, caplog) -
 
 
 async def test_the_same_callback_twice_changes_and_answers_once(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _vote, message = await open_vote(bot, "/poll multi Q | a | b")
     click = bot.u.callback(
         LUIS, bot.tg.message_json(NORTE.id, message.message_id), message.button_data[0]
@@ -118,7 +118,7 @@ async def test_the_same_callback_twice_changes_and_answers_once(bot: Bot) -> Non
 
 async def test_two_members_clicking_at_the_same_moment_both_count(bot: Bot) -> None:
     people = [TUser(400 + i, f"Vecino {i}", None, "es") for i in range(8)]
-    await setup_group(bot, *people)
+    await seed_group(bot, *people)
     _vote, message = await open_vote(bot, "/propose Pintar")
     shown = bot.tg.message_json(NORTE.id, message.message_id)
     await asyncio.gather(
@@ -140,7 +140,7 @@ async def test_two_members_clicking_at_the_same_moment_both_count(bot: Bot) -> N
 
 
 async def test_forged_and_foreign_buttons_get_a_toast(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     vote, message = await open_vote(bot, "/propose Pintar")
     shown = bot.tg.message_json(NORTE.id, message.message_id)
     stale = "Este botón ya no funciona. Envía el comando de nuevo."
@@ -162,7 +162,7 @@ async def test_forged_and_foreign_buttons_get_a_toast(bot: Bot) -> None:
 
 
 async def test_a_reason_from_someone_without_a_position_is_ignored(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _vote, message = await open_vote(bot, "/propose Pintar")
     await bot.feed(
         bot.u.message(
@@ -174,7 +174,7 @@ async def test_a_reason_from_someone_without_a_position_is_ignored(bot: Bot) -> 
 
 
 async def test_an_older_click_handled_late_does_not_overwrite_a_newer_one(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _, message = await open_vote(bot, "/propose Pintar")
     shown = bot.tg.message_json(NORTE.id, message.message_id)
     older = bot.u.callback(LUIS, shown, message.button_data[0])
@@ -185,7 +185,7 @@ async def test_an_older_click_handled_late_does_not_overwrite_a_newer_one(bot: B
 
 
 async def test_two_open_votes_of_a_group_share_the_edit_budget(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _, first = await open_vote(bot, "/propose Pintar")
     _, second = await open_vote(bot, "/propose Fiesta")
     await later(bot)
@@ -203,7 +203,7 @@ async def test_two_open_votes_of_a_group_share_the_edit_budget(bot: Bot) -> None
 async def test_someone_unknown_or_gone_who_presses_is_a_member_again(bot: Bot) -> None:
     # Telegram only lets people who are in the chat press its buttons: a press from someone
     # the bot never saw, or had seen leave, registers them as a member and counts
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     await bot.feed(bot.u.left_member(NORTE, LUIS, LUIS))
     stranger = TUser(777, "Nueva", None, "es")
     _, message = await open_vote(bot, "/propose Pintar")
@@ -269,7 +269,7 @@ async def waits_for_the_click(
 async def test_a_refresh_while_a_click_is_in_flight_shows_that_click(bot: Bot, monkeypatch) -> None:
     from bot.votes.delivery import refresh
 
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     vote, message = await open_vote(bot, "/propose Pintar")
     await press(bot, LUIS, message, 0)  # the vote is dirty: João's click does not mark it again
     clicking, go_on = await paused_click(bot, monkeypatch, JOAO, message, 2)
@@ -284,7 +284,7 @@ async def test_a_refresh_while_a_click_is_in_flight_shows_that_click(bot: Bot, m
 
 
 async def test_closing_while_a_click_is_in_flight_counts_that_click(bot: Bot, monkeypatch) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     vote, message = await open_vote(bot, "/propose Pintar")
     await press(bot, LUIS, message, 0)
     clicking, go_on = await paused_click(bot, monkeypatch, JOAO, message, 0)

@@ -13,9 +13,9 @@ from bot.core.db import as_utc
 from bot.groups.models import Group
 from bot.votes import decisions
 from bot.votes.models import Decision, Position, Vote
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, make_settings, seed_group
 from tests.telegram_double import bad_request
-from tests.votes.helpers import open_vote, press, setup_group
+from tests.votes.helpers import open_vote, press
 
 
 def reminders(bot: Bot) -> list:
@@ -33,7 +33,7 @@ async def closes_at(bot: Bot) -> object:
 async def test_the_deadline_closes_the_vote_exactly_once_with_two_processes(
     bot: Bot, database
 ) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _, message = await open_vote(bot, "/propose Pintar closes 2h")
     await press(bot, LUIS, message, 0)
     deadline = await closes_at(bot)
@@ -65,7 +65,7 @@ async def test_the_deadline_closes_the_vote_exactly_once_with_two_processes(
 
 
 async def test_a_result_that_could_not_be_posted_is_posted_by_a_later_tick(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     await bot.feed(bot.u.command(NORTE, ANA, "/digest off"))  # no other send to fail instead
     _, _message = await open_vote(bot, "/propose Pintar closes 1h")
     deadline = await closes_at(bot)
@@ -81,7 +81,7 @@ async def test_a_result_that_could_not_be_posted_is_posted_by_a_later_tick(bot: 
 
 
 async def test_one_reminder_mentions_who_has_not_voted(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO, MARY)
+    await seed_group(bot, LUIS, JOAO, MARY)
     _, message = await open_vote(bot, "/propose Pintar closes 48h")
     await press(bot, LUIS, message, 0)
     deadline = await closes_at(bot)
@@ -99,7 +99,7 @@ async def test_one_reminder_mentions_who_has_not_voted(bot: Bot) -> None:
 
 
 async def test_the_reminder_waits_for_the_end_of_quiet_hours(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     await open_vote(bot, "/propose Pintar closes 24h")
     deadline = await closes_at(bot)
     due = deadline - timedelta(hours=6)
@@ -116,7 +116,7 @@ async def test_the_reminder_waits_for_the_end_of_quiet_hours(bot: Bot) -> None:
 
 
 async def test_no_reminder_when_everyone_voted(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _, message = await open_vote(bot, "/propose Pintar closes 10h")
     await press(bot, LUIS, message, 0)
     await press(bot, ANA, message, 1)
@@ -126,7 +126,7 @@ async def test_no_reminder_when_everyone_voted(bot: Bot) -> None:
 
 
 async def test_a_native_poll_records_answers_and_retractions(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     await bot.feed(bot.u.command(NORTE, ANA, "/poll native ¿Qué día? | Sábado | Domingo"))
     call = bot.tg.calls_of("sendPoll")[-1]
     assert call.params["is_anonymous"] is False and call.params["question"] == "¿Qué día?"
@@ -153,7 +153,7 @@ async def test_a_native_poll_records_answers_and_retractions(bot: Bot) -> None:
 
 
 async def test_a_native_poll_closes_at_its_deadline_too(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     await bot.feed(bot.u.command(NORTE, ANA, "/poll native multi Q | a | b closes 3h"))
     vote = await bot.scalar(select(Vote))
     assert vote.multi and bot.tg.calls_of("sendPoll")[-1].params["allows_multiple_answers"]
@@ -164,14 +164,14 @@ async def test_a_native_poll_closes_at_its_deadline_too(bot: Bot) -> None:
 
 
 async def test_native_and_anonymous_do_not_mix(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     await bot.feed(bot.u.command(NORTE, ANA, "/poll native Q | a | b anonymous"))
     assert bot.tg.last(NORTE.id).text.startswith("Una encuesta nativa de Telegram aquí siempre")
     assert bot.tg.calls_of("sendPoll") == []
 
 
 async def test_the_service_closes_a_vote_once(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     vote, _ = await open_vote(bot, "/propose Pintar")
     async with bot.db() as session:
         closes_at, hooks = as_utc(vote.closes_at), bot.runtime.hooks
@@ -180,7 +180,7 @@ async def test_the_service_closes_a_vote_once(bot: Bot) -> None:
 
 
 async def test_a_close_whose_result_cannot_be_posted_now_is_posted_by_the_tick(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _, message = await open_vote(bot, "/propose Pintar")
     bot.tg.fail_next("sendMessage", bad_request("chat not found"))
     await bot.feed(

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.votes.models import Position, Vote
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot
-from tests.votes.helpers import later, open_vote, press, setup_group
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
+from tests.votes.helpers import later, open_vote, press
 
 
 async def test_a_single_choice_poll_with_a_winner(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO, MARY)
+    await seed_group(bot, LUIS, JOAO, MARY)
     _vote, message = await open_vote(
         bot, "/poll ¿Dónde hacemos la feria? | Plaza | Escuela | Parque"
     )
@@ -36,7 +36,7 @@ async def test_a_single_choice_poll_with_a_winner(bot: Bot) -> None:
 
 
 async def test_a_multiple_choice_poll_toggles_options_and_can_tie(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     _vote, message = await open_vote(bot, "/poll multi ¿Qué traemos? | Pan | Mate | Torta")
     assert "(puedes elegir varias)" in message.text
     await press(bot, LUIS, message, "Pan")
@@ -64,7 +64,7 @@ async def test_a_multiple_choice_poll_toggles_options_and_can_tie(bot: Bot) -> N
 
 
 async def test_an_anonymous_poll_shows_counts_without_names(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     vote, message = await open_vote(bot, "/poll Presupuesto | Sí | No anonymous")
     assert vote.anonymous and vote.options == ["Sí", "No"]
     await press(bot, LUIS, message, "Sí")
@@ -77,7 +77,7 @@ async def test_an_anonymous_poll_shows_counts_without_names(bot: Bot) -> None:
 
 
 async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     await bot.feed(bot.u.command(NORTE, LUIS, "/votes"))
     assert bot.tg.last(NORTE.id).text.startswith("No hay nada abierto para votar ahora.")
     _, first = await open_vote(bot, "/propose Pintar closes 2d")
@@ -146,7 +146,7 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
 async def test_bad_input_gets_a_short_answer_with_an_example(
     bot: Bot, command: str, answer: str
 ) -> None:
-    await setup_group(bot)
+    await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, command))
     assert bot.tg.last(NORTE.id).text.startswith(answer)
     assert await bot.scalar(select(func.count()).select_from(Vote)) == 0
@@ -160,7 +160,7 @@ async def test_votes_are_opened_in_groups_only(bot: Bot) -> None:
 
 
 async def test_a_poll_nobody_voted_in_closes_with_its_figures(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     _, message = await open_vote(bot, "/poll ¿Dónde hacemos la feria? | Plaza | Escuela")
     await bot.feed(
         bot.u.command(
@@ -176,7 +176,7 @@ async def test_a_poll_nobody_voted_in_closes_with_its_figures(bot: Bot) -> None:
 
 
 async def test_the_limits_themselves_are_allowed(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     ten = " | ".join(f"op{i}" for i in range(10))
     for command in (
         f"/poll ¿Qué? | {ten}",

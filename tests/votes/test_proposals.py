@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.votes.models import Decision, Position, Vote
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot
-from tests.votes.helpers import later, open_vote, press, reply_to, setup_group
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
+from tests.votes.helpers import later, open_vote, press, reply_to
 
 AGREE, ABSTAIN, DISAGREE, BLOCK = 0, 1, 2, 3
 
@@ -22,7 +22,7 @@ async def positions(bot: Bot, vote: Vote) -> dict[int, tuple[int, str | None]]:
 
 
 async def test_a_proposal_is_one_message_with_four_buttons(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     vote, message = await open_vote(bot, "/propose Pintar el mural <el sábado> quorum 50%")
     assert vote.kind == "proposal" and vote.quorum == 50 and not vote.anonymous
     assert message.reply_to is not None  # it answers the command
@@ -39,7 +39,7 @@ async def test_a_proposal_is_one_message_with_four_buttons(bot: Bot) -> None:
 
 
 async def test_positions_change_until_close_and_the_message_shows_who(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     vote, message = await open_vote(bot, "/propose Pintar el mural")
     await press(bot, LUIS, message, AGREE)
     await press(bot, JOAO, message, DISAGREE)
@@ -64,7 +64,7 @@ async def test_positions_change_until_close_and_the_message_shows_who(bot: Bot) 
 
 
 async def test_a_block_asks_for_a_reason_given_by_replying(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     vote, message = await open_vote(bot, "/propose Cerrar la calle el domingo")
     await press(bot, LUIS, message, BLOCK)
     assert "Responde al mensaje de la votación con tu razón" in bot.tg.toasts()[-1]
@@ -94,7 +94,7 @@ async def test_a_block_asks_for_a_reason_given_by_replying(bot: Bot) -> None:
 
 
 async def test_a_block_without_a_reason_counts_as_disagree(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     _, message = await open_vote(bot, "/propose Cambiar la hora")
     await press(bot, LUIS, message, AGREE)
     await press(bot, JOAO, message, AGREE)
@@ -111,7 +111,7 @@ async def test_a_block_without_a_reason_counts_as_disagree(bot: Bot) -> None:
 
 
 async def test_a_closing_day_and_time_in_the_groups_time_zone(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     vote, message = await open_vote(bot, "/propose Pintar el mural closes viernes 18:00")
     from zoneinfo import ZoneInfo
 
@@ -124,7 +124,7 @@ async def test_a_closing_day_and_time_in_the_groups_time_zone(bot: Bot) -> None:
 
 
 async def test_a_stale_button_on_a_closed_vote_answers_with_a_toast(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     vote, message = await open_vote(bot, "/propose Pintar")
     old = bot.tg.message_json(NORTE.id, message.message_id)  # as Luis's phone still shows it
     await bot.feed(bot.u.command(NORTE, ANA, "/close", reply_to=old))
@@ -136,7 +136,7 @@ async def test_a_stale_button_on_a_closed_vote_answers_with_a_toast(bot: Bot) ->
 
 
 async def test_only_coordinators_close_and_only_as_a_reply(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _vote, message = await open_vote(bot, "/propose Pintar")
     as_reply = bot.tg.message_json(NORTE.id, message.message_id)
     await bot.feed(bot.u.command(NORTE, LUIS, "/close", reply_to=as_reply))
@@ -153,7 +153,7 @@ async def test_only_coordinators_close_and_only_as_a_reply(bot: Bot) -> None:
 
 
 async def test_the_decision_log(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO, MARY)
+    await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, LUIS, "/decisions"))
     assert bot.tg.last(NORTE.id).text == (
         "Todavía no hay decisiones. Cada votación cerrada quedará registrada aquí."

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from bot.commitments.models import Commitment, CommitmentOwner
 from bot.core.db import as_utc
 from bot.votes.models import Vote, VoteCommitment
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group
 from tests.telegram_double import Sent
-from tests.votes.helpers import open_vote, press, setup_group
+from tests.votes.helpers import open_vote, press
 
 
 async def passed(bot: Bot, by=LUIS, text: str = "/propose Pintar el mural closes 2h") -> Sent:
@@ -36,7 +36,7 @@ async def commitments(bot: Bot) -> list[Commitment]:
 
 
 async def test_the_proposer_turns_a_passed_proposal_into_one_commitment(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     result = await passed(bot)
     assert "✅ Aprobada" in result.text
     assert result.buttons == [[("➕ Convertir en compromiso", result.button_data[0])]]
@@ -65,7 +65,7 @@ async def test_the_proposer_turns_a_passed_proposal_into_one_commitment(bot: Bot
 
 
 async def test_two_presses_at_once_make_one_commitment(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     result = await passed(bot)
     await asyncio.gather(
         bot.feed(turn_into(bot, LUIS, result)), bot.feed(turn_into(bot, ANA, result))
@@ -76,7 +76,7 @@ async def test_two_presses_at_once_make_one_commitment(bot: Bot) -> None:
 
 
 async def test_other_members_may_not_and_a_coordinator_may(bot: Bot) -> None:
-    await setup_group(bot, LUIS, JOAO)
+    await seed_group(bot, LUIS, JOAO)
     result = await passed(bot)
     await bot.feed(turn_into(bot, JOAO, result))
     assert "coordina" in bot.tg.toasts()[-1]
@@ -90,7 +90,7 @@ async def test_other_members_may_not_and_a_coordinator_may(bot: Bot) -> None:
 async def test_only_passed_proposals_have_the_button_and_forged_presses_are_stale(
     bot: Bot,
 ) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     _, message = await open_vote(bot, "/propose Cerrar la calle closes 2h", by=LUIS)
     await press(bot, LUIS, message, 2)  # disagree
     closes_at = as_utc(await bot.scalar(select(Vote.closes_at)))

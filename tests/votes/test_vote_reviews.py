@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from bot.core.db import as_utc
 from bot.reviews.models import Attempt, ReviewSubject
 from bot.votes.models import Amendment, Vote
-from tests.conftest import ANA, LUIS, MARY, NORTE, Bot
-from tests.votes.helpers import open_vote, press, setup_group
+from tests.conftest import ANA, LUIS, MARY, NORTE, Bot, seed_group
+from tests.votes.helpers import open_vote, press
 
 
 def reviews(bot: Bot) -> list:
@@ -27,7 +27,7 @@ async def no_quorum(bot: Bot, text: str) -> Vote:
 
 
 async def test_a_vote_without_quorum_is_reviewed_and_voted_again(bot: Bot) -> None:
-    await setup_group(bot, LUIS, MARY)
+    await seed_group(bot, LUIS, MARY)
     vote = await no_quorum(bot, "/poll ¿Dónde? | Plaza | Escuela closes 2h quorum 80%")
     [posted] = reviews(bot)
     assert "🗳 ¿Dónde? — cerró" in posted.text and "votaron 1 de 3" in posted.text
@@ -69,14 +69,14 @@ async def test_a_vote_without_quorum_is_reviewed_and_voted_again(bot: Bot) -> No
 
 
 async def test_a_vote_with_quorum_is_not_reviewed(bot: Bot) -> None:
-    await setup_group(bot, LUIS)
+    await seed_group(bot, LUIS)
     await no_quorum(bot, "/propose Pintar closes 2h quorum 10%")
     assert reviews(bot) == []
     assert await bot.scalar(select(func.count()).select_from(ReviewSubject)) == 0
 
 
 async def test_a_charter_change_voted_again_still_amends_the_charter(bot: Bot) -> None:
-    await setup_group(bot, LUIS, MARY)
+    await seed_group(bot, LUIS, MARY)
     await no_quorum(bot, "/rules propose goals Cuidar la plaza closes 2h quorum 80%")
     [posted] = reviews(bot)
     [[(_, data)]] = posted.buttons
