@@ -12,6 +12,7 @@ from bot.commitments import changes, service
 from bot.commitments.grammar import OwnerSpec, ResourceSpec
 from bot.commitments.models import Commitment, CommitmentOwner, CommitmentResource
 from bot.core.errors import DomainError
+from bot.core.i18n import translator
 from bot.groups.models import Group
 from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group
 
@@ -52,10 +53,13 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
     [resource] = await bot.scalars(select(CommitmentResource))
     assert (resource.type, resource.description) == ("symbolic", "aval de la junta")
     async with bot.db() as session:
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError) as refused:
             await changes.create_commitment(
                 session, await gid(bot), " ", [LUIS.id], None, [], None, now=bot.now()
             )
+    assert refused.value.render(translator("es")).startswith(
+        "Escribe qué vas a hacer después del comando, por ejemplo: /commit "
+    )
 
 
 async def test_completion_rate(bot: Bot) -> None:
