@@ -39,7 +39,10 @@ ALLOWED_TAGS = {
     "code",
     "pre",
     "blockquote",
+    "tg-time",
 }
+# <tg-time unix="…" format="…">: a date-time entity; the format is r, or w?[dD]?[tT]?
+TG_TIME = re.compile(r'\s+unix="\d+"(?:\s+format="(?:r|w?[dD]?[tT]?)")?\s*')
 TAG = re.compile(
     r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>"
 )
@@ -129,6 +132,10 @@ def parse_html(text: str) -> str:
             else:
                 if name == "a" and "href=" not in attrs:
                     raise bad_request("can't parse entities: the <a> tag needs an href")
+                if name == "tg-time" and not TG_TIME.fullmatch(attrs):
+                    raise bad_request(
+                        f"can't parse entities: invalid date-time entity at byte offset {i}"
+                    )
                 stack.append(name)
             i = match.end()
         elif char == "&":

@@ -49,11 +49,11 @@ def view(version: CharterVersion) -> render.CharterView:
 
 
 async def _charter_messages(turn: Turn, version: CharterVersion) -> list[str]:
-    quiet, timezone = await groups.quiet_hours(turn.session, turn.group_id)
+    quiet, _ = await groups.quiet_hours(turn.session, turn.group_id)
     accepted = await service.accepted_count(turn.session, version.id)
     members = await service.member_count(turn.session, turn.group_id)
     blocks = render.charter_blocks(
-        turn.tr, view(version), timezone, accepted, members, quiet.label() if quiet else None
+        turn.tr, view(version), turn.local, accepted, members, quiet.label() if quiet else None
     )
     return render.pack(blocks)
 
@@ -229,7 +229,6 @@ async def history(turn: Turn) -> None:
     if not rows:
         turn.reply(render.no_charter(turn.tr))
         return
-    timezone = turn.identity.timezone
     turn.reply(
         render.history_text(
             turn.tr,
@@ -243,7 +242,7 @@ async def history(turn: Turn) -> None:
                 )
                 for v, p in rows
             ],
-            timezone,
+            turn.local,
         )
     )
 

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.charter.callbacks import Accept
 from bot.core.i18n import Translator
 from bot.core.messenger import TEXT_LIMIT, split_text, utf16_len
+from bot.core.moments import Local
 from bot.core.text import shorten
 
 EXAMPLES = (
@@ -39,10 +39,6 @@ class CharterView:
     created_at: datetime
 
 
-def _date(tr: Translator, moment: datetime, timezone: str) -> str:
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y")
-
-
 def _body(text: str, tr: Translator) -> str:
     if text:
         return escape(text)
@@ -62,7 +58,7 @@ def _titles(tr: Translator) -> dict[str, str]:
 def charter_blocks(
     tr: Translator,
     charter: CharterView,
-    timezone: str,
+    local: Local,
     accepted: int,
     members: int,
     quiet: str | None,
@@ -71,7 +67,7 @@ def charter_blocks(
     header = tr.gettext(
         "📜 <b>Chat rules</b> · version {number} · {date}",
         number=charter.number,
-        date=_date(tr, charter.created_at, timezone),
+        date=local.day(tr, charter.created_at),
     )
     schedule = _body(charter.schedule, tr)
     if quiet:
@@ -150,7 +146,7 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def history_text(
-    tr: Translator, rows: Sequence[tuple[int, datetime, str, str, str | None]], timezone: str
+    tr: Translator, rows: Sequence[tuple[int, datetime, str, str, str | None]], local: Local
 ) -> str:
     """rows: (number, created_at, change, detail, author name)."""
     lines = [tr.gettext("📜 <b>Versions of the chat rules</b>")]
@@ -167,7 +163,7 @@ def history_text(
             tr.gettext(
                 "v{number} · {date} · {what}{summary} · {author}",
                 number=number,
-                date=_date(tr, created_at, timezone),
+                date=local.day(tr, created_at),
                 what=what,
                 summary=summary,
                 author=escape(author) if author else "—",

@@ -33,7 +33,7 @@ async def _refresh(
     turn: Turn, found: Commitment, markup: InlineKeyboardMarkup | None = None
 ) -> None:
     view = await views.load_view(turn.session, found)
-    text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
+    text = render.card_text(turn.tr, view, turn.local)
     turn.edit(text, markup if markup is not None else render.card_markup(turn.tr, view))
 
 

@@ -73,7 +73,7 @@ def _post_card(
 async def show_card(turn: Turn, commitment: Commitment) -> None:
     """Queue the commitment's card (with its buttons) as a reply in the turn's chat."""
     view = await views.load_view(turn.session, commitment)
-    text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
+    text = render.card_text(turn.tr, view, turn.local)
     _post_card(turn, commitment.id, text, render.card_markup(turn.tr, view))
 
 
@@ -171,7 +171,7 @@ async def mine(turn: Turn) -> None:
     private = turn.is_private
     rows = await service.for_person(turn.session, user.id, None if private else turn.group_id)
     items = await views.lines(turn.session, [(c, g) for c, g in rows])
-    turn.reply(lists.mine_text(turn.tr, items, turn.identity.timezone, turn.now, private=private))
+    turn.reply(lists.mine_text(turn.tr, items, turn.local, private=private))
 
 
 # -- /commitments ---------------------------------------------------------------------------
@@ -202,7 +202,7 @@ async def _board(
     pages = lists.board_pages(
         turn.tr,
         [(section, line) for (section, _), line in zip(entries, lines, strict=True)],
-        turn.identity.timezone,
+        turn.local,
     )
     page = min(page, len(pages))
     shown_before = sum(len(p) for p in pages[: page - 1])
@@ -287,9 +287,7 @@ async def _detail(turn: Turn, found: Commitment) -> None:
     view = await views.load_view(turn.session, found)
     event_views, total = await views.history(turn.session, found)
     decision = await service.decision_of(turn.session, turn.runtime.hooks, found)
-    text = render.detail_text(
-        turn.tr, view, event_views, total, turn.identity.timezone, turn.now, decision
-    )
+    text = render.detail_text(turn.tr, view, event_views, total, turn.local, decision)
     _post_card(turn, found.id, text, render.card_markup(turn.tr, view))
 
 
@@ -322,7 +320,7 @@ async def _reason(turn: Turn) -> None:
     ):
         return
     view = await views.load_view(turn.session, found)
-    text = render.card_text(turn.tr, view, turn.identity.timezone, turn.now)
+    text = render.card_text(turn.tr, view, turn.local)
     markup = render.card_markup(turn.tr, view)
     chat_id = turn.chat.id
 

@@ -12,9 +12,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.commitments.callbacks import Page
 from bot.commitments.kinds import Status
-from bot.commitments.render import CommitmentView, owner_names, short, when
+from bot.commitments.render import CommitmentView, owner_names, short
 from bot.core.i18n import Translator
 from bot.core.messenger import utf16_len
+from bot.core.moments import Local
 
 PAGE_ITEMS = 25
 PAGE_BUDGET = 3500  # UTF-16 units of lines per page: the headers and footer fit in the rest
@@ -27,16 +28,17 @@ class LineView(CommitmentView):
     timezone: str | None = None  # its group's, when lines of several groups are shown
 
 
-def _line(tr: Translator, item: LineView, timezone: str, *, owners: bool) -> str:
-    timezone = item.timezone or timezone
+def _line(tr: Translator, item: LineView, local: Local, *, owners: bool) -> str:
+    if item.timezone is not None:  # a line of another group: its own zone
+        local = Local(item.timezone, local.now)
     parts = [f"<b>#{item.number}</b> {escape(short(item.text))}"]
     if owners and item.owners:
         parts.append(owner_names(item.owners))
     if item.status == Status.DONE:
         if item.done_at is not None:
-            parts.append(tr.gettext("done {when}", when=when(tr, item.done_at, timezone)))
+            parts.append(tr.gettext("done {when}", when=local.moment(tr, item.done_at)))
     elif item.due_at is not None:
-        parts.append(when(tr, item.due_at, timezone))
+        parts.append(local.moment(tr, item.due_at))
     if item.status == Status.BLOCKED:
         parts.append(tr.gettext("⛔ blocked"))
     elif item.status == Status.OPEN and item.progress:
@@ -44,9 +46,7 @@ def _line(tr: Translator, item: LineView, timezone: str, *, owners: bool) -> str
     return " · ".join(parts)
 
 
-def mine_text(
-    tr: Translator, items: Sequence[LineView], timezone: str, now: datetime, *, private: bool
-) -> str:
+def mine_text(tr: Translator, items: Sequence[LineView], local: Local, *, private: bool) -> str:
     if not items:
         return tr.gettext(
             "You have no open commitments. Make one with: {example}",
@@ -58,8 +58,8 @@ def mine_text(
         if private and item.group_title != group:
             group = item.group_title
             lines.append(f"🏘 <b>{escape(group or '')}</b>")
-        mark = "⌛ " if item.due_at is not None and item.due_at < now else "• "
-        lines.append(mark + _line(tr, item, timezone, owners=False))
+        mark = "⌛ " if item.due_at is not None and item.due_at < local.now else "• "
+        lines.append(mark + _line(tr, item, local, owners=False))
     if len(items) > MINE_LIMIT:
         lines.append(tr.ngettext("… and {n} more.", "… and {n} more.", len(items) - MINE_LIMIT))
     return "\n".join(lines)
@@ -75,13 +75,13 @@ def section_title(tr: Translator, section: str) -> str:
 
 
 def board_pages(
-    tr: Translator, entries: Sequence[tuple[str, LineView]], timezone: str
+    tr: Translator, entries: Sequence[tuple[str, LineView]], local: Local
 ) -> list[list[tuple[str, str]]]:
     """The board's lines cut into pages that each fit one message: [(section, line)]."""
     pages: list[list[tuple[str, str]]] = [[]]
     size = 0
     for section, item in entries:
-        line = "• " + _line(tr, item, timezone, owners=True)
+        line = "• " + _line(tr, item, local, owners=True)
         cost = utf16_len(line) + 60  # the line, and room for a section title
         if pages[-1] and (len(pages[-1]) >= PAGE_ITEMS or size + cost > PAGE_BUDGET):
             pages.append([])

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.commitments import render, service, views
 from bot.core.i18n import translator
+from bot.core.moments import Local
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick, run_each_once
@@ -90,7 +91,7 @@ async def send_reminders(
     for reminder, view, owners in batch:
         private_ok, in_group = False, []
         for owner in owners:
-            if await _send_private(runtime, group, owner, view, reminder.kind, blocked):
+            if await _send_private(runtime, group, owner, view, reminder.kind, blocked, now):
                 private_ok = True
             elif owner.present:
                 in_group.append(views.owner_view(owner))
@@ -99,7 +100,7 @@ async def send_reminders(
         outcomes.append((reminder, private_ok, bool(in_group)))
     group_sent = False
     if lines:
-        text = render.group_reminders(translator(group.language), lines, group.timezone)
+        text = render.group_reminders(translator(group.language), lines, Local(group.timezone, now))
         group_sent = bool(await runtime.messenger.send(group.chat_id, text))
     async with runtime.db() as session:
         for reminder, private_ok, in_group in outcomes:
@@ -115,6 +116,7 @@ async def _send_private(
     view: render.CardView,
     kind: str,
     blocked: set[int],
+    now: datetime,
 ) -> bool:
     """The reminder in the owner's private chat, in their language, if they started the bot;
     False if they did not, or blocked it since (then they are `blocked`)."""
@@ -122,7 +124,7 @@ async def _send_private(
     if not person.has_private_chat or person.id in blocked:
         return False
     tr = translator(person.language or person.language_code, group.language)
-    text = render.reminder_text(tr, view, kind, group.timezone, private=True)
+    text = render.reminder_text(tr, view, kind, Local(group.timezone, now), private=True)
     if await runtime.messenger.send(person.id, text):
         return True
     blocked.add(person.id)

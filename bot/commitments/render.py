@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import mention_html
@@ -15,6 +14,7 @@ from telegram.helpers import mention_html
 from bot.commitments import callbacks as cb
 from bot.commitments.kinds import ACTIVE, Status
 from bot.core.i18n import Translator
+from bot.core.moments import Local
 from bot.core.text import in_one_line
 
 TEXT_SHORT = 70
@@ -74,24 +74,6 @@ class EventView:
     reason: str | None
 
 
-def _weekdays(tr: Translator) -> list[str]:
-    return [
-        tr.gettext("Mon"),
-        tr.gettext("Tue"),
-        tr.gettext("Wed"),
-        tr.gettext("Thu"),
-        tr.gettext("Fri"),
-        tr.gettext("Sat"),
-        tr.gettext("Sun"),
-    ]
-
-
-def when(tr: Translator, moment: datetime, timezone: str) -> str:
-    """`Fri 05/12 18:00` in the group's time zone."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{_weekdays(tr)[local.weekday()]} {local:%d/%m %H:%M}"
-
-
 def short(text: str, limit: int = TEXT_SHORT) -> str:
     return in_one_line(text, limit)
 
@@ -136,7 +118,7 @@ def owner_names(owners: Sequence[OwnerView], limit: int = 3) -> str:
     return ", ".join(names)
 
 
-def card_text(tr: Translator, view: CardView, timezone: str, now: datetime) -> str:
+def card_text(tr: Translator, view: CardView, local: Local) -> str:
     lines = [f"📌 <b>#{view.number}</b> {escape(view.text)}"]
     if view.group_title:
         lines.append(f"🏘 {escape(view.group_title)}")
@@ -144,8 +126,8 @@ def card_text(tr: Translator, view: CardView, timezone: str, now: datetime) -> s
     if view.pending and view.active:
         lines.append(tr.gettext("⏳ Waiting for them to accept with the button."))
     if view.due_at is not None:
-        due = tr.gettext("📅 Due {when}", when=when(tr, view.due_at, timezone))
-        if view.active and view.due_at < now:
+        due = tr.gettext("📅 Due {when}", when=local.moment(tr, view.due_at, relative=view.active))
+        if view.active and view.due_at < local.now:
             due += " · " + tr.gettext("⌛ overdue")
         lines.append(due)
     if view.resources:
@@ -212,7 +194,7 @@ def progress_markup(tr: Translator, commitment_id: int) -> InlineKeyboardMarkup:
 # -- /commitment <n> ----------------------------------------------------------------------
 
 
-def _event_text(tr: Translator, event: EventView, timezone: str) -> str:
+def _event_text(tr: Translator, event: EventView, local: Local) -> str:
     old, new = event.old or "—", event.new or "—"
     if event.field == "created":
         what = tr.gettext("created it")
@@ -225,8 +207,8 @@ def _event_text(tr: Translator, event: EventView, timezone: str) -> str:
     elif event.field == "due":
         what = tr.gettext(
             "due date: {old} → {new}",
-            old=_iso_when(tr, event.old, timezone),
-            new=_iso_when(tr, event.new, timezone),
+            old=_iso_when(tr, event.old, local),
+            new=_iso_when(tr, event.new, local),
         )
     elif event.field == "owners":
         what = tr.gettext("owners: {old} → {new}", old=escape(old), new=escape(new))
@@ -241,14 +223,14 @@ def _event_text(tr: Translator, event: EventView, timezone: str) -> str:
     if event.reason:
         what += f": “{escape(short(event.reason, 100))}”"
     who = escape(event.who) if event.who else tr.gettext("someone")
-    return f"• {when(tr, event.at, timezone)} · {who} · {what}"
+    return f"• {local.moment(tr, event.at)} · {who} · {what}"
 
 
-def _iso_when(tr: Translator, value: str | None, timezone: str) -> str:
+def _iso_when(tr: Translator, value: str | None, local: Local) -> str:
     if not value:
         return "—"
     try:
-        return when(tr, datetime.fromisoformat(value), timezone)
+        return local.moment(tr, datetime.fromisoformat(value))
     except ValueError:
         return escape(value)
 
@@ -258,12 +240,11 @@ def detail_text(
     view: CardView,
     events: Sequence[EventView],
     total_events: int,
-    timezone: str,
-    now: datetime,
+    local: Local,
     decision: int | None = None,
 ) -> str:
     """`decision`: the number of the decision (a passed proposal) it came from."""
-    lines = [card_text(tr, view, timezone, now)]
+    lines = [card_text(tr, view, local)]
     if decision is not None:
         lines.append(tr.gettext("🗳 From decision #{number}: /decision {number}", number=decision))
     lines += ["", tr.gettext("<b>History</b>")]
@@ -271,7 +252,7 @@ def detail_text(
         lines.append(
             tr.ngettext("… {n} earlier change", "… {n} earlier changes", total_events - len(events))
         )
-    lines += [_event_text(tr, e, timezone) for e in events]
+    lines += [_event_text(tr, e, local) for e in events]
     return "\n".join(lines)
 
 
@@ -308,11 +289,9 @@ def help_request(tr: Translator, view: CardView, asker: str) -> str:
     )
 
 
-def reminder_text(
-    tr: Translator, view: CardView, kind: str, timezone: str, *, private: bool
-) -> str:
+def reminder_text(tr: Translator, view: CardView, kind: str, local: Local, *, private: bool) -> str:
     """A reminder; in private it names the group, in the group it mentions the owners."""
-    due = when(tr, view.due_at, timezone) if view.due_at else "—"
+    due = local.moment(tr, view.due_at) if view.due_at else "—"
     args = {"number": view.number, "text": escape(short(view.text)), "when": due}
     if kind == "soon":
         text = tr.gettext("⏰ Reminder: #{number} “{text}” is due {when}.", **args)
@@ -328,12 +307,10 @@ def reminder_text(
     return f"{mentions}: {text}"
 
 
-def group_reminders(
-    tr: Translator, reminders: Sequence[tuple[CardView, str]], timezone: str
-) -> str:
+def group_reminders(tr: Translator, reminders: Sequence[tuple[CardView, str]], local: Local) -> str:
     """The group's reminders of one moment in one message: (view with the owners to
     mention, kind)."""
-    texts = [reminder_text(tr, view, kind, timezone, private=False) for view, kind in reminders]
+    texts = [reminder_text(tr, view, kind, local, private=False) for view, kind in reminders]
     if len(texts) == 1:
         return texts[0]
     return "\n".join(f"• {text}" for text in texts)

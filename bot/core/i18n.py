@@ -11,12 +11,10 @@ import gettext as _gettext
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -117,8 +115,6 @@ def menu(
 
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
             N_("Saturday"), N_("Sunday"))  # fmt: skip
-MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"),
-          N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))  # fmt: skip
 
 
 def span(tr: Translator, minutes: int) -> str:
@@ -128,15 +124,3 @@ def span(tr: Translator, minutes: int) -> str:
     if minutes % 60 == 0:
         return tr.ngettext("{n} hour", "{n} hours", minutes // 60)
     return tr.ngettext("{n} minute", "{n} minutes", minutes)
-
-
-def when(tr: Translator, moment: datetime, timezone: str) -> str:
-    """A moment as people read it, in the group's time zone: `Thursday 3 Dec · 19:00`."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return tr.gettext(
-        "{weekday} {day} {month} · {time}",
-        weekday=tr.gettext(WEEKDAYS[local.weekday()]),
-        day=local.day,
-        month=tr.gettext(MONTHS[local.month - 1]),
-        time=local.strftime("%H:%M"),
-    )

@@ -31,6 +31,7 @@ from bot.core.callbacks import Callback
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
+from bot.core.moments import Local
 from bot.core.permissions import is_coordinator
 from bot.core.runtime import BotContext, IdentifyFn, Identity, Runtime, identify_nobody
 
@@ -117,6 +118,11 @@ class Turn:
         query = self.update.callback_query
         assert query is not None
         return kind.parse_or_stale(query.data)
+
+    @property
+    def local(self) -> Local:
+        """The group's (or the chat's) time zone and this turn's "now", to show moments."""
+        return Local(self.identity.timezone, self.now)
 
     @property
     def replied(self) -> Message | None:

@@ -11,6 +11,7 @@ from telegram import Message
 
 from bot.core.db import as_utc
 from bot.core.i18n import Translator, translator
+from bot.core.moments import Local
 from bot.core.people import mention
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import Runtime
@@ -67,7 +68,12 @@ async def _remind(tick: Tick, item: Meeting, group: Group, offsets: list[int]) -
         tr = translator(group.language)
         names = [mention(p.id, p.first_name, p.last_name) for p in people]
         text = render.reminder(
-            tr, item.title, starts_at, slot.place if slot else None, group.timezone, names
+            tr,
+            item.title,
+            starts_at,
+            slot.place if slot else None,
+            Local(group.timezone, now),
+            names,
         )
         await runtime.messenger.send(group.chat_id, text, thread_id=item.thread_id)
 

@@ -112,7 +112,7 @@ async def post_poll(turn: Turn, title: str, slots: Sequence[service.SlotSpec]) -
         turn.session, turn.group_id, title, slots, creator, turn.thread_id
     )
     views = await slot_views(turn.session, created.id)
-    text = render.poll_text(turn.tr, title, views, turn.identity.timezone, None)
+    text = render.poll_text(turn.tr, title, views, turn.local, None)
     markup = render.poll_keyboard(views)
     runtime, chat_id, thread_id, meeting_id = turn.runtime, turn.chat.id, turn.thread_id, created.id
 
@@ -154,13 +154,13 @@ async def confirm(turn: Turn, args: list[str]) -> None:
         )
     target = await _target(turn, statuses=(POLLING,))
     slot = await service.confirm(turn.session, target, int(args[0]))
-    tz = turn.identity.timezone
+    local = turn.local
     view = _view(slot)
     offsets = await service.reminder_minutes(turn.session, turn.group_id)
     caption = render.announcement(
-        turn.tr, target.title, view, tz, [span(turn.tr, m) for m in offsets]
+        turn.tr, target.title, view, local, [span(turn.tr, m) for m in offsets]
     )
-    closed = render.poll_closed(turn.tr, target.title, view, tz)
+    closed = render.poll_closed(turn.tr, target.title, view, local)
     description = turn.tr.gettext("Meeting of {group}", group=turn.chat.title or "Minga")
     calendar = ics.calendar(
         uid=f"minga-meeting-{target.id}@minga",
@@ -200,7 +200,7 @@ async def cancel(turn: Turn) -> None:
     turn.reply(render.cancelled(turn.tr, target.title))
     if target.poll_message_id is not None and target.status == POLLING:
         chat_id, message_id = turn.chat.id, target.poll_message_id
-        text = render.poll_closed(turn.tr, target.title, None, turn.identity.timezone)
+        text = render.poll_closed(turn.tr, target.title, None, turn.local)
 
         async def close(messenger: Messenger) -> None:
             await _edit_quietly(messenger, chat_id, message_id, text)
@@ -240,7 +240,7 @@ async def meetings(turn: Turn) -> None:
     for item in await service.upcoming(turn.session, turn.group_id, turn.now):
         message_id = item.announce_message_id or item.poll_message_id
         rows.append((item.title, as_utc(item.starts_at), message_link(turn.chat.id, message_id)))
-    turn.reply(render.meetings_list(turn.tr, rows, turn.identity.timezone))
+    turn.reply(render.meetings_list(turn.tr, rows, turn.local))
 
 
 @handler(groups_only=True)
@@ -298,7 +298,7 @@ async def answer(turn: Turn) -> None:
     )
     views = await slot_views(turn.session, found.id)
     turn.edit(
-        render.poll_text(turn.tr, found.title, views, turn.identity.timezone, _best(views)),
+        render.poll_text(turn.tr, found.title, views, turn.local, _best(views)),
         render.poll_keyboard(views),
     )
 

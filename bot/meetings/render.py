@@ -9,7 +9,8 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.i18n import Translator, when
+from bot.core.i18n import Translator
+from bot.core.moments import Local
 from bot.core.text import in_one_line
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.statuses import Answer
@@ -28,19 +29,19 @@ class SlotView:
     no: int
 
 
-def slot_line(tr: Translator, slot: SlotView, timezone: str) -> str:
-    line = f"<b>{slot.position}.</b> {when(tr, slot.starts_at, timezone)}"
+def slot_line(tr: Translator, slot: SlotView, local: Local) -> str:
+    line = f"<b>{slot.position}.</b> {local.moment(tr, slot.starts_at)}"
     if slot.place:
         line += f" · 📍 {escape(slot.place)}"
     return line
 
 
 def poll_text(
-    tr: Translator, title: str, slots: Sequence[SlotView], timezone: str, best: int | None
+    tr: Translator, title: str, slots: Sequence[SlotView], local: Local, best: int | None
 ) -> str:
     lines = [tr.gettext("📅 <b>{title}</b> — when can you come?", title=escape(title)), ""]
     for slot in slots:
-        lines.append(slot_line(tr, slot, timezone))
+        lines.append(slot_line(tr, slot, local))
         counts = f"   ✅ {len(slot.yes)} · 🤔 {len(slot.maybe)} · ❌ {slot.no}"
         names = ", ".join([*slot.yes, *(f"{n} (🤔)" for n in slot.maybe)])
         lines.append(counts + (f" — {names}" if names else ""))
@@ -67,32 +68,34 @@ def poll_keyboard(slots: Sequence[SlotView]) -> InlineKeyboardMarkup:
     )
 
 
-def poll_closed(tr: Translator, title: str, slot: SlotView | None, timezone: str) -> str:
+def poll_closed(tr: Translator, title: str, slot: SlotView | None, local: Local) -> str:
     if slot is None:
         return tr.gettext("📅 <b>{title}</b> — cancelled.", title=escape(title))
     return tr.gettext(
         "📅 <b>{title}</b> — confirmed: {slot}",
         title=escape(title),
-        slot=slot_line(tr, slot, timezone),
+        slot=slot_line(tr, slot, local),
     )
 
 
 def _when_and_where(
-    tr: Translator, starts_at: datetime, place: str | None, timezone: str
+    tr: Translator, starts_at: datetime, place: str | None, local: Local, *, zone: bool = False
 ) -> list[str]:
-    """The lines of a confirmed meeting's date and, when it has one, its place."""
-    lines = [f"🗓 {when(tr, starts_at, timezone)}"]
+    """The lines of a confirmed meeting's date (`zone`: naming the group's time zone, as the
+    confirmation does once) and, when it has one, its place."""
+    when = local.moment(tr, starts_at)
+    lines = [f"🗓 {when} ({local.zone(tr)})" if zone else f"🗓 {when}"]
     if place:
         lines.append(f"📍 {escape(place)}")
     return lines
 
 
 def announcement(
-    tr: Translator, title: str, slot: SlotView, timezone: str, reminders: Sequence[str]
+    tr: Translator, title: str, slot: SlotView, local: Local, reminders: Sequence[str]
 ) -> str:
     lines = [
         tr.gettext("📣 <b>{title}</b> is confirmed.", title=escape(title)),
-        *_when_and_where(tr, slot.starts_at, slot.place, timezone),
+        *_when_and_where(tr, slot.starts_at, slot.place, local, zone=True),
     ]
     lines.append(tr.gettext("Open the file to add it to your calendar."))
     if reminders:
@@ -105,12 +108,12 @@ def reminder(
     title: str,
     starts_at: datetime,
     place: str | None,
-    timezone: str,
+    local: Local,
     people: Sequence[str],
 ) -> str:
     lines = [
         tr.gettext("⏰ Reminder: <b>{title}</b>", title=escape(title)),
-        *_when_and_where(tr, starts_at, place, timezone),
+        *_when_and_where(tr, starts_at, place, local),
     ]
     if people:
         lines.append(", ".join(people))
@@ -181,7 +184,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def meetings_list(
-    tr: Translator, rows: Sequence[tuple[str, datetime | None, str | None]], timezone: str
+    tr: Translator, rows: Sequence[tuple[str, datetime | None, str | None]], local: Local
 ) -> str:
     """rows: (title, confirmed start or None while polling, link or None)."""
     if not rows:
@@ -191,7 +194,7 @@ def meetings_list(
     lines = [tr.gettext("📅 <b>Coming meetings</b>")]
     for title, starts_at, link in rows:
         name = f'<a href="{escape(link)}">{escape(title)}</a>' if link else escape(title)
-        status = when(tr, starts_at, timezone) if starts_at else tr.gettext("choosing a date")
+        status = local.moment(tr, starts_at) if starts_at else tr.gettext("choosing a date")
         lines.append(f"• {name} — {status}")
     return "\n".join(lines)
 

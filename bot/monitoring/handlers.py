@@ -173,7 +173,7 @@ async def status(turn: Turn) -> None:
     turn.reply(
         render.status(
             turn.tr,
-            timezone=turn.identity.timezone,
+            local=turn.local,
             overdue=len(facts.overdue),
             due_soon=len(facts.due_next),
             next_meeting=facts.meetings_coming[0] if facts.meetings_coming else None,

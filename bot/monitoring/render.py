@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import TypeVar
 
-from bot.core.i18n import WEEKDAYS, Translator, when
+from bot.core.i18n import WEEKDAYS, Translator
+from bot.core.moments import Local
 from bot.core.text import in_one_line
 from bot.monitoring.views import (
     CommitmentLine,
@@ -70,7 +71,7 @@ def _decisions(tr: Translator, view: DigestView) -> list[str]:
 def _open_votes(tr: Translator, view: DigestView) -> list[str]:
     def line(v: OpenVote) -> str:
         left = tr.ngettext("{n} still to vote", "{n} still to vote", v.missing)
-        closes = tr.gettext("closes {when}", when=when(tr, v.closes_at, view.timezone))
+        closes = tr.gettext("closes {when}", when=view.local.moment(tr, v.closes_at))
         return f"• {escape(_short(v.question))} — {closes} · {left}"
 
     return _listed(tr, tr.gettext("🗳 Open votes"), view.open_votes, line)
@@ -94,7 +95,7 @@ def _overdue(tr: Translator, view: DigestView) -> list[str]:
 
 def _due_next(tr: Translator, view: DigestView) -> list[str]:
     def line(c: CommitmentLine) -> str:
-        return _commitment(c) + " · " + when(tr, c.moment, view.timezone)
+        return _commitment(c) + " · " + view.local.moment(tr, c.moment)
 
     return _listed(tr, tr.gettext("📌 Due in the coming week"), view.due_next, line)
 
@@ -102,14 +103,14 @@ def _due_next(tr: Translator, view: DigestView) -> list[str]:
 def _meetings_held(tr: Translator, view: DigestView) -> list[str]:
     def line(m: MeetingHeld) -> str:
         who = tr.ngettext("{n} attended", "{n} attended", m.attended)
-        return f"• {escape(m.title)} — {when(tr, m.starts_at, view.timezone)} · {who}"
+        return f"• {escape(m.title)} — {view.local.moment(tr, m.starts_at)} · {who}"
 
     return _listed(tr, tr.gettext("📅 Meetings held"), view.meetings_held, line, capped=False)
 
 
 def _meetings_coming(tr: Translator, view: DigestView) -> list[str]:
     def line(m: MeetingComing) -> str:
-        return f"• {escape(m.title)} — {when(tr, m.starts_at, view.timezone)}"
+        return f"• {escape(m.title)} — {view.local.moment(tr, m.starts_at)}"
 
     title = tr.gettext("🗓 Coming this week")
     return _listed(tr, title, view.meetings_coming, line, capped=False)
@@ -231,7 +232,7 @@ def recognized(tr: Translator, who: str) -> str:
 def status(
     tr: Translator,
     *,
-    timezone: str,
+    local: Local,
     overdue: int,
     due_soon: int,
     next_meeting: MeetingComing | None,
@@ -250,7 +251,7 @@ def status(
     else:
         lines.append(
             tr.gettext("📅 Next meeting: {title} — {when}", title=escape(next_meeting.title),
-                       when=when(tr, next_meeting.starts_at, timezone))
+                       when=local.moment(tr, next_meeting.starts_at))
         )  # fmt: skip
     if completion is None:
         lines.append(tr.gettext("✅ No commitment fell due in the last 30 days."))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.moments import Local
+
 
 @dataclass(frozen=True)
 class MeetingHeld:
@@ -90,3 +92,7 @@ class DigestView:
     reviews_closed: int
     recognitions: tuple[RecognitionLine, ...]
     thanked: tuple[str, ...]  # mentions of who attended, delivered or voted
+
+    @property
+    def local(self) -> Local:
+        return Local(self.timezone, self.now)

@@ -15,6 +15,7 @@ from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
+from bot.core.moments import Local
 from bot.core.people import is_person, mention
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import Runtime
@@ -40,8 +41,8 @@ WHAT_TO_REVIEW = N_(
 )
 
 
-def _lines(tr: Translator, subjects: list[ReviewSubject], timezone: str) -> list[str]:
-    return [render.subject_line(tr, s.details, timezone) for s in subjects]
+def _lines(tr: Translator, subjects: list[ReviewSubject], local: Local) -> list[str]:
+    return [render.subject_line(tr, s.details, local) for s in subjects]
 
 
 def _keyboard(tr: Translator, subjects: list[ReviewSubject]) -> InlineKeyboardMarkup | None:
@@ -98,9 +99,7 @@ async def review(turn: Turn) -> None:
     opened, subject = await service.open_manual(
         turn.session, turn.group_id, subject_id, facts, by, now
     )
-    text = render.review_text(
-        turn.tr, periodic=False, lines=_lines(turn.tr, [subject], turn.identity.timezone)
-    )
+    text = render.review_text(turn.tr, periodic=False, lines=_lines(turn.tr, [subject], turn.local))
     turn.then(
         _post(
             turn.runtime,
@@ -126,11 +125,10 @@ async def close(turn: Turn) -> None:
     parts = message.text.split(None, 2)
     await service.close(turn.session, target, parts[2] if len(parts) > 2 else "", turn.now)
     found = await service.learnings(turn.session, target)
-    tz = turn.identity.timezone
     text = render.learnings_text(
         turn.tr,
         target.summary or "",
-        _lines(turn.tr, found.subjects, tz),
+        _lines(turn.tr, found.subjects, turn.local),
         {
             q: [(mention(p.id, p.first_name, p.last_name), t, late) for p, t, late in given]
             for q, given in found.answers.items()
@@ -146,7 +144,7 @@ async def lessons(turn: Turn) -> None:
         found = await service.learnings(turn.session, item)
         count = sum(len(v) for v in found.answers.values())
         rows.append((item.closed_at, item.summary or "", count))
-    turn.reply(render.lessons_text(turn.tr, rows, turn.identity.timezone))
+    turn.reply(render.lessons_text(turn.tr, rows, turn.local))
 
 
 @handler(coordinator=True, groups_only=True)
@@ -270,7 +268,9 @@ async def _post_daily(runtime: Runtime, group_id: int, now: datetime) -> None:
             return
         opened, subjects = gathered
         tr = translator(group.language)
-        text = render.review_text(tr, periodic=False, lines=_lines(tr, subjects, group.timezone))
+        text = render.review_text(
+            tr, periodic=False, lines=_lines(tr, subjects, Local(group.timezone, now))
+        )
         markup = _keyboard(tr, subjects)
     await _post(runtime, group.chat_id, opened.id, text, markup)(runtime.messenger)
 
@@ -286,5 +286,7 @@ async def _post_periodic(
             return
         opened = await service.open_periodic(session, group_id, now)
         tr = translator(group.language)
-        text = render.review_text(tr, periodic=True, lines=_lines(tr, subjects, group.timezone))
+        text = render.review_text(
+            tr, periodic=True, lines=_lines(tr, subjects, Local(group.timezone, now))
+        )
     await _post(runtime, group.chat_id, opened.id, text, None)(runtime.messenger)

@@ -8,24 +8,25 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.i18n import Translator, when
+from bot.core.i18n import Translator
+from bot.core.moments import Local
 from bot.reviews.callbacks import TryAgain
 from bot.reviews.facts import CommitmentFacts, Facts, MeetingFacts, VoteFacts, Why
 
 
-def _moment(tr: Translator, moment: datetime | None, timezone: str) -> str:
-    return when(tr, moment, timezone) if moment else "—"
+def _moment(tr: Translator, moment: datetime | None, local: Local) -> str:
+    return local.moment(tr, moment) if moment else "—"
 
 
-def subject_line(tr: Translator, facts: Facts, timezone: str) -> str:
+def subject_line(tr: Translator, facts: Facts, local: Local) -> str:
     if isinstance(facts, CommitmentFacts):
-        return _commitment_line(tr, facts, timezone)
+        return _commitment_line(tr, facts, local)
     if isinstance(facts, MeetingFacts):
-        return _meeting_line(tr, facts, timezone)
-    return _vote_line(tr, facts, timezone)
+        return _meeting_line(tr, facts, local)
+    return _vote_line(tr, facts, local)
 
 
-def _commitment_line(tr: Translator, facts: CommitmentFacts, timezone: str) -> str:
+def _commitment_line(tr: Translator, facts: CommitmentFacts, local: Local) -> str:
     head = f"📌 #{facts.number} {escape(facts.text)} — {escape(', '.join(facts.owners))}"
     if facts.why == Why.DROPPED:
         tail = tr.gettext("Dropped: {reason}", reason=escape(facts.reason or "—"))
@@ -36,18 +37,18 @@ def _commitment_line(tr: Translator, facts: CommitmentFacts, timezone: str) -> s
             "Due {when}; {n} day late.",
             "Due {when}; {n} days late.",
             facts.days_late,
-            when=_moment(tr, facts.due_at, timezone),
+            when=_moment(tr, facts.due_at, local),
         )
     else:
-        tail = tr.gettext("Due {when}.", when=_moment(tr, facts.due_at, timezone))
+        tail = tr.gettext("Due {when}.", when=_moment(tr, facts.due_at, local))
     return f"{head}. {tail}"
 
 
-def _meeting_line(tr: Translator, facts: MeetingFacts, timezone: str) -> str:
+def _meeting_line(tr: Translator, facts: MeetingFacts, local: Local) -> str:
     line = tr.gettext(
         "📅 {title} — {when}: {came} of the {yes} who said yes came.",
         title=escape(facts.title),
-        when=_moment(tr, facts.starts_at, timezone),
+        when=_moment(tr, facts.starts_at, local),
         came=facts.came,
         yes=facts.yes,
     )
@@ -56,10 +57,10 @@ def _meeting_line(tr: Translator, facts: MeetingFacts, timezone: str) -> str:
     return line
 
 
-def _vote_line(tr: Translator, facts: VoteFacts, timezone: str) -> str:
+def _vote_line(tr: Translator, facts: VoteFacts, local: Local) -> str:
     values = {
         "question": escape(facts.question),
-        "when": _moment(tr, facts.closed_at, timezone),
+        "when": _moment(tr, facts.closed_at, local),
         "voters": facts.voters,
         "members": facts.members,
     }
@@ -164,11 +165,11 @@ def learnings_text(
     return "\n".join(lines)
 
 
-def lessons_text(tr: Translator, rows: Sequence[tuple[datetime, str, int]], timezone: str) -> str:
+def lessons_text(tr: Translator, rows: Sequence[tuple[datetime, str, int]], local: Local) -> str:
     if not rows:
         return tr.gettext("No closed reviews yet. When one closes, its learnings are kept here.")
     lines = [tr.gettext("📚 <b>Lessons</b>")]
     for closed_at, summary, answers in rows:
         count = tr.ngettext("{n} answer", "{n} answers", answers)
-        lines.append(f"• {when(tr, closed_at, timezone)} — {escape(summary)} ({count})")
+        lines.append(f"• {local.moment(tr, closed_at)} — {escape(summary)} ({count})")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.core.db import as_utc
 from bot.core.i18n import Translator, translator
+from bot.core.moments import Local
 from bot.core.quiet import release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick, run_once
@@ -74,7 +75,7 @@ async def refresh(runtime: Runtime, vote_id: int, now: datetime) -> datetime | N
         v = await service.view(session, vote_id) if claimed else None
     if v is None or v.message_id is None:
         return again
-    text, markup = render.vote_message(translator(v.language), v)
+    text, markup = render.vote_message(translator(v.language), v, now)
     try:
         await runtime.messenger.edit(v.chat_id, v.message_id, text, markup=markup)
     except BadRequest as exc:
@@ -112,13 +113,13 @@ async def announce(runtime: Runtime, vote_id: int) -> None:
 
 
 async def _post_result(runtime: Runtime, v: VoteView) -> None:
-    messenger = runtime.messenger
+    messenger, now = runtime.messenger, runtime.clock.now()
     tr = translator(v.language)
     if v.message_id is not None:
         if v.kind == VoteKind.NATIVE:
             await messenger.stop_poll(v.chat_id, v.message_id)
         else:
-            text, markup = render.vote_message(tr, v)
+            text, markup = render.vote_message(tr, v, now)
             try:
                 await messenger.edit(v.chat_id, v.message_id, text, markup=markup)
             except BadRequest as exc:
@@ -128,7 +129,7 @@ async def _post_result(runtime: Runtime, v: VoteView) -> None:
     outcome = decisions.outcome_of(v)
     await messenger.send(
         v.chat_id,
-        render.result(tr, v, outcome, sense=sense),
+        render.result(tr, v, outcome, now, sense=sense),
         thread_id=v.thread_id,
         reply_to=v.message_id,
         markup=render.result_markup(tr, v, outcome.kind),
@@ -202,5 +203,7 @@ async def remind_due(tick: Tick) -> None:
             (p.id, f"{p.first_name} {p.last_name}" if p.last_name else p.first_name)
             for p in missing
         ]
-        text = render.reminder(translator(v.language), v.question, v.closes_at, tz, people)
+        text = render.reminder(
+            translator(v.language), v.question, v.closes_at, Local(tz, tick.now), people
+        )
         await runtime.messenger.send(v.chat_id, text, thread_id=v.thread_id, reply_to=v.message_id)

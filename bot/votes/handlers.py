@@ -63,7 +63,7 @@ async def open_vote(turn: Turn, new: service.NewVote) -> int:
     )
     v = await service.view(turn.session, vote_id)
     assert v is not None
-    runtime = turn.runtime
+    runtime, now = turn.runtime, turn.now
     quote = turn.message.message_id if turn.message else None
 
     async def post(messenger: Messenger) -> None:
@@ -81,7 +81,7 @@ async def open_vote(turn: Turn, new: service.NewVote) -> int:
                 return
             message_id, poll_id = sent.message_id, sent.poll.id
         else:
-            text, markup = render.vote_message(turn.tr, v)
+            text, markup = render.vote_message(turn.tr, v, now)
             messages = await messenger.send(
                 v.chat_id, text, thread_id=v.thread_id, reply_to=quote, markup=markup
             )
@@ -214,13 +214,13 @@ async def votes(turn: Turn) -> None:
         (v.question, as_utc(v.closes_at), render.message_link(turn.chat.id, v.message_id))
         for v in found
     ]
-    turn.reply(render.open_list(turn.tr, items, turn.identity.timezone))
+    turn.reply(render.open_list(turn.tr, items, turn.local))
 
 
 @handler(groups_only=True)
 async def decisions(turn: Turn) -> None:
     items = await decision_log.decisions(turn.session, turn.group_id)
-    turn.reply(render.decision_list(turn.tr, items, turn.identity.timezone))
+    turn.reply(render.decision_list(turn.tr, items, turn.local))
 
 
 DECISION_USAGE = N_("Which decision? Give its number from /decisions. Example: /decision 3")
@@ -242,7 +242,7 @@ async def decision(turn: Turn) -> None:
                     agreed.number,
                     agreed.text or "",
                     as_utc(agreed.decided_at),
-                    turn.identity.timezone,
+                    turn.local,
                 )
             )
             return
@@ -252,7 +252,9 @@ async def decision(turn: Turn) -> None:
     v = await service.view(turn.session, vote_id)
     assert v is not None
     sense = await delivery.sense_of(turn.session, turn.tr, v)
-    turn.reply(render.result(turn.tr, v, decision_log.outcome_of(v), full=True, sense=sense))
+    turn.reply(
+        render.result(turn.tr, v, decision_log.outcome_of(v), turn.now, full=True, sense=sense)
+    )
 
 
 CLOSE_USAGE = N_("Reply to the vote's message with /close to close it now.")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import mention_html
 
 from bot.core.i18n import Translator
+from bot.core.moments import Local
 from bot.core.text import shorten
 from bot.votes import rules
 from bot.votes.callbacks import Choose, ToCommitment
@@ -36,10 +36,6 @@ def option_labels(tr: Translator, kind: str, options: Sequence[str]) -> list[str
     if kind == VoteKind.PROPOSAL:
         return proposal_labels(tr)
     return list(options)
-
-
-def local_time(when: datetime, timezone: str) -> str:
-    return when.astimezone(ZoneInfo(timezone)).strftime("%d/%m %H:%M")
 
 
 def message_link(chat_id: int, message_id: int | None) -> str | None:
@@ -86,8 +82,8 @@ def _header(tr: Translator, v: VoteView) -> str:
     return f"{title}\n<b>{escape(v.question)}</b>"
 
 
-def _rules_line(tr: Translator, v: VoteView) -> str:
-    parts = [tr.gettext("Closes {when}", when=local_time(v.closes_at, v.timezone))]
+def _rules_line(tr: Translator, v: VoteView, local: Local) -> str:
+    parts = [tr.gettext("Closes {when}", when=local.moment(tr, v.closes_at, relative=True))]
     if v.quorum is not None:
         parts.append(tr.gettext("quorum {quorum}% of the members", quorum=v.quorum))
     if v.anonymous:
@@ -95,8 +91,12 @@ def _rules_line(tr: Translator, v: VoteView) -> str:
     return " · ".join(parts)
 
 
-def vote_message(tr: Translator, v: VoteView) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The vote as it stands: tally, who chose what (unless anonymous), who has not voted."""
+def vote_message(
+    tr: Translator, v: VoteView, now: datetime
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The vote as it stands at `now`: tally, who chose what (unless anonymous), who has not
+    voted."""
+    local = Local(v.timezone, now)
     labels = option_labels(tr, v.kind, v.options)
     by_option = _voters_by_option(v)
     lines = [_header(tr, v), ""]
@@ -113,9 +113,9 @@ def vote_message(tr: Translator, v: VoteView) -> tuple[str, InlineKeyboardMarkup
         ),
     ]
     if v.closed_at is not None:
-        lines.append(tr.gettext("Closed {when}.", when=local_time(v.closed_at, v.timezone)))
+        lines.append(tr.gettext("Closed {when}.", when=local.moment(tr, v.closed_at)))
         return "\n".join(lines), None
-    lines.append(_rules_line(tr, v))
+    lines.append(_rules_line(tr, v, local))
     if v.kind == VoteKind.PROPOSAL:
         lines.append(tr.gettext("A Block needs a reason: reply to this message with it."))
     else:
@@ -182,6 +182,7 @@ def result(
     tr: Translator,
     v: VoteView,
     outcome: rules.Outcome,
+    now: datetime,
     *,
     full: bool = False,
     sense: Sequence[tuple[str, int]] = (),
@@ -230,14 +231,17 @@ def result(
             tr.gettext("👀 Sense check from reactions, not part of the vote: {room}", room=room),
         ]
     if v.closed_at is not None:
-        lines.append("\n" + tr.gettext("Closed {when}.", when=local_time(v.closed_at, v.timezone)))
+        closed = Local(v.timezone, now).moment(tr, v.closed_at)
+        lines.append("\n" + tr.gettext("Closed {when}.", when=closed))
     link = message_link(v.chat_id, v.message_id)
     if full and link:
         lines.append(f'<a href="{link}">' + tr.gettext("The vote message") + "</a>")
     return "\n".join(lines)
 
 
-def open_list(tr: Translator, votes: Sequence[tuple[str, datetime, str | None]], tz: str) -> str:
+def open_list(
+    tr: Translator, votes: Sequence[tuple[str, datetime, str | None]], local: Local
+) -> str:
     """(question, closes_at, link) of each open vote."""
     if not votes:
         return tr.gettext(
@@ -251,12 +255,13 @@ def open_list(tr: Translator, votes: Sequence[tuple[str, datetime, str | None]],
         if link:
             title = f'<a href="{link}">{title}</a>'
         lines.append(
-            "• " + tr.gettext("{vote} — closes {when}", vote=title, when=local_time(closes_at, tz))
+            "• "
+            + tr.gettext("{vote} — closes {when}", vote=title, when=local.moment(tr, closes_at))
         )
     return "\n".join(lines)
 
 
-def decision_list(tr: Translator, items: Sequence[DecisionLine], tz: str) -> str:
+def decision_list(tr: Translator, items: Sequence[DecisionLine], local: Local) -> str:
     if not items:
         return tr.gettext("No decisions yet. Every closed vote will be logged here.")
     lines = [tr.gettext("<b>Decisions</b>, newest first (see one with /decision 1)")]
@@ -271,7 +276,7 @@ def decision_list(tr: Translator, items: Sequence[DecisionLine], tz: str) -> str
             verdict = outcome_text(
                 tr, item.kind, item.outcome, list(item.winners), range(len(item.winners))
             )
-        date = item.decided_at.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
+        date = local.day(tr, item.decided_at)
         lines.append(f"#{item.number} · {date} · {title} — {verdict}")
     return "\n".join(lines)
 
@@ -280,7 +285,7 @@ def reminder(
     tr: Translator,
     question: str,
     closes_at: datetime,
-    tz: str,
+    local: Local,
     people: Sequence[tuple[int, str]],
 ) -> str:
     """`people`: (Telegram id, full name) of the members who have not voted."""
@@ -293,7 +298,7 @@ def reminder(
             tr.gettext(
                 "⏰ The vote “{question}” closes {when}.",
                 question=escape(short(question)),
-                when=local_time(closes_at, tz),
+                when=local.moment(tr, closes_at),
             ),
             tr.gettext("Not voted yet: {people}", people=", ".join(mentions)),
         ]
@@ -318,8 +323,8 @@ def chosen_toast(
     return tr.gettext("Your vote: {choice}", choice=text)
 
 
-def agreement(tr: Translator, number: int, text: str, decided_at: datetime, tz: str) -> str:
-    date = decided_at.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
+def agreement(tr: Translator, number: int, text: str, decided_at: datetime, local: Local) -> str:
+    date = local.day(tr, decided_at)
     return tr.gettext(
         "<b>Decision #{number}</b> · {date}\n{text}\n🤝 Agreed at a meeting (see its minutes).",
         number=number,

@@ -45,7 +45,7 @@ async def test_owners_change_the_due_date_owners_and_drop_it(bot: Bot) -> None:
     text = await say(bot, LUIS, "/commitment 1 due viernes 18:00")
     due = as_utc((await the_commitment(bot)).due_at)
     assert due.astimezone(ZoneInfo("America/Bogota")).strftime("%a %H:%M") == "Fri 18:00"
-    assert "📅 Vence vie " in text
+    assert "📅 Vence vie, " in text
     assert await say(bot, LUIS, "/commitment 1 due 01/01/2020") == (
         "Esa fecha ya pasó. Da una futura, por ejemplo: /commitment 1 due viernes 18:00"
     )

@@ -57,10 +57,11 @@ async def test_private_for_who_started_the_bot_and_a_mention_for_the_rest(bot: B
     await tick(bot, SOON)
     [private] = bot.tg.sent(LUIS.id)[private_before:]
     assert private.text == (
-        "🏘 Vecinos del Barrio Norte\n⏰ Recordatorio: #1 “Repartir volantes” vence vie 15/03 18:00."
+        "🏘 Vecinos del Barrio Norte\n"
+        "⏰ Recordatorio: #1 “Repartir volantes” vence vie, 15 mar, 18:00."
     )
     [mention] = bot.tg.sent(NORTE.id)[group_before:]
-    assert mention.text == "João: ⏰ Recordatorio: #1 “Repartir volantes” vence vie 15/03 18:00."
+    assert mention.text == "João: ⏰ Recordatorio: #1 “Repartir volantes” vence vie, 15 mar, 18:00."
     assert f'<a href="tg://user?id={JOAO.id}">João</a>' in mention.html
 
     # exactly once: later ticks, two at once, and a restarted bot send nothing more
@@ -80,7 +81,7 @@ async def test_private_for_who_started_the_bot_and_a_mention_for_the_rest(bot: B
     await tick(bot, DUE + timedelta(days=2))
     overdue = bot.tg.sent(NORTE.id)[-1]
     assert overdue.text.startswith(
-        "João: ⌛ #1 “Repartir volantes” vencía vie 15/03 18:00. ¿Cómo va?"
+        "João: ⌛ #1 “Repartir volantes” vencía vie, 15 mar, 18:00. ¿Cómo va?"
     )
     assert len(bot.tg.sent(NORTE.id)) == group_before + 2
     assert len(bot.tg.sent(LUIS.id)) == private_before + 2
@@ -197,8 +198,8 @@ async def test_reminders_due_together_share_one_group_message(bot: Bot) -> None:
     await tick(bot, SOON)
     [message] = bot.tg.sent(NORTE.id)[before:]
     assert message.text.splitlines() == [
-        "• Luis: ⏰ Recordatorio: #1 “Repartir volantes” vence vie 15/03 18:00.",
-        "• João, Luis: ⏰ Recordatorio: #2 “Repartir volantes” vence vie 15/03 18:00.",
+        "• Luis: ⏰ Recordatorio: #1 “Repartir volantes” vence vie, 15 mar, 18:00.",
+        "• João, Luis: ⏰ Recordatorio: #2 “Repartir volantes” vence vie, 15 mar, 18:00.",
     ]
     assert await channels(bot) == [("soon", "group"), ("soon", "group")]
 

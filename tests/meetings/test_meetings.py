@@ -34,8 +34,8 @@ async def test_a_meeting_poll_echoes_each_slot_in_full(bot: Bot) -> None:
     await seed_group(bot)
     poll, _ = await open_poll(bot)
     assert poll.text.startswith("📅 Asamblea de barrio — ¿cuándo puedes venir?")
-    assert "1. jueves 13 mar · 19:00 · 📍 Club Social" in poll.text
-    assert "2. sábado 15 mar · 10:00 · 📍 Plaza San Martín" in poll.text
+    assert "1. jue, 13 mar 2031, 19:00 · 📍 Club Social" in poll.text
+    assert "2. sáb, 15 mar 2031, 10:00 · 📍 Plaza San Martín" in poll.text
     first, second = await slot_ids(bot)
     assert poll.button_data == [
         f"mtg:ans:{first}:y", f"mtg:ans:{first}:m", f"mtg:ans:{first}:n",
@@ -83,12 +83,13 @@ async def test_confirming_sends_a_calendar_file_with_the_right_instant(bot: Bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting confirm 1", reply_to=message))
 
     assert (
-        poll.text == "📅 Asamblea de barrio — confirmada: 1. jueves 13 mar · 19:00 · 📍 Club Social"
+        poll.text
+        == "📅 Asamblea de barrio — confirmada: 1. jue, 13 mar 2031, 19:00 · 📍 Club Social"
     )
     assert poll.markup is None
     announcement = bot.tg.last(NORTE.id)
-    assert announcement.text.startswith(
-        "📣 Asamblea de barrio está confirmada.\n🗓 jueves 13 mar · 19:00"
+    assert announcement.text.startswith(  # the group's zone named once, here
+        "📣 Asamblea de barrio está confirmada.\n🗓 jue, 13 mar 2031, 19:00 (hora de Bogotá)\n"
     )
     assert "Les recordaré 1 día · 1 hora antes." in announcement.text
     filename, content = announcement.document
@@ -174,7 +175,7 @@ async def test_reminders_go_24h_and_1h_before_once_each(bot: Bot) -> None:
     await tick(bot, THU_UTC - timedelta(hours=23))  # again: nothing more
     [day_before] = bot.tg.sent(NORTE.id)[before:]
     assert day_before.text.startswith(
-        "⏰ Recordatorio: Asamblea de barrio\n🗓 jueves 13 mar · 19:00"
+        "⏰ Recordatorio: Asamblea de barrio\n🗓 jue, 13 mar, 19:00"  # in 2031 by then: no year
     )
     assert "📍 Club Social" in day_before.text
     assert f'<a href="tg://user?id={JOAO.id}">João</a>' in day_before.html
@@ -335,7 +336,7 @@ async def test_coming_meetings_are_listed_with_links(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, JOAO, "/meetings"))
     reply = bot.tg.last(NORTE.id)
     assert reply.text == (
-        "📅 Próximas reuniones\n• Asamblea de barrio — jueves 13 mar · 19:00\n"
+        "📅 Próximas reuniones\n• Asamblea de barrio — jue, 13 mar 2031, 19:00\n"
         "• Feria — eligiendo fecha"
     )
     assert 'href="https://t.me/c/1000000001/' in reply.html
@@ -365,4 +366,4 @@ async def test_daylight_saving_time_in_the_group_zone(bot: Bot) -> None:
         datetime(2031, 3, 30, 8, 0, tzinfo=UTC),
     ]
     poll = bot.tg.last(NORTE.id)
-    assert "1. sábado 29 mar · 10:00" in poll.text and "2. domingo 30 mar · 10:00" in poll.text
+    assert "1. sáb, 29 mar 2031, 10:00" in poll.text and "2. dom, 30 mar 2031, 10:00" in poll.text

@@ -429,7 +429,7 @@ async def test_votes_and_decisions_in_the_digest(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
     [sent] = digests(bot)
     assert "🗳 Decisiones\n• #1 Pintar el mural el sábado — aprobada" in sent.text
-    assert "🗳 Votaciones abiertas\n• ¿Dónde hacemos la feria? — cierra " in sent.text
+    assert "🗳 Votaciones abiertas\n• ¿Dónde hacemos la feria? — cierra: " in sent.text
     assert "· faltan 4 por votar" in sent.text
     assert "• Por estar y hacer: " in sent.text and "João" in sent.text and "Mary" in sent.text
     await bot.feed(bot.u.command(NORTE, LUIS, "/status"))

@@ -209,7 +209,8 @@ async def test_a_coordinator_reviews_a_card_or_a_meeting_on_demand(bot: Bot) -> 
     await bot.feed(bot.u.command(NORTE, MARY, "/meeting Asamblea | 2031-03-13 19:00"))
     poll = bot.tg.message_json(NORTE.id, bot.tg.last(NORTE.id).message_id)
     await bot.feed(bot.u.command(NORTE, ANA, "/review", reply_to=poll))
-    assert "📅 Asamblea — jueves 13 mar · 19:00: vinieron 0 de las 0" in bot.tg.last(NORTE.id).text
+    shown = bot.tg.last(NORTE.id).text
+    assert "📅 Asamblea — jue, 13 mar 2031, 19:00: vinieron 0 de las 0" in shown
     assert await bot.scalar(select(func.count()).select_from(Review)) == 3
 
 

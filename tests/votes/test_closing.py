@@ -89,7 +89,7 @@ async def test_one_reminder_mentions_who_has_not_voted(bot: Bot) -> None:
     assert reminders(bot) == []
     await bot.tick(deadline - timedelta(hours=5))
     [reminder] = reminders(bot)
-    assert reminder.text.startswith("⏰ La votación “Pintar” cierra el ")
+    assert reminder.text.startswith("⏰ La votación “Pintar” cierra: ")
     assert reminder.reply_to == message.message_id
     for person in (ANA, JOAO, MARY):
         assert f'<a href="tg://user?id={person.id}">' in reminder.html

@@ -86,8 +86,8 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
     listing = bot.tg.last(NORTE.id)
     lines = listing.text.splitlines()
     assert lines[0] == "Votaciones abiertas"
-    assert lines[1].startswith("• ¿Cuándo? — cierra el ")  # the soonest first
-    assert lines[2].startswith("• Pintar — cierra el ")
+    assert lines[1].startswith("• ¿Cuándo? — cierra: ")  # the soonest first
+    assert lines[2].startswith("• Pintar — cierra: ")
     assert f'href="https://t.me/c/1000000001/{second.message_id}"' in listing.html
     assert f'href="https://t.me/c/1000000001/{first.message_id}"' in listing.html
 

@@ -90,7 +90,7 @@ async def test_a_block_asks_for_a_reason_given_by_replying(bot: Bot) -> None:
     ]
     assert "• Luis (⛔ Bloqueo): Hay feria ese día" in result.text
     assert message.buttons == []  # closed: no buttons left
-    assert "Cerrada el" in message.text
+    assert "Cerrada: " in message.text
 
 
 async def test_a_block_without_a_reason_counts_as_disagree(bot: Bot) -> None:
@@ -120,7 +120,8 @@ async def test_a_closing_day_and_time_in_the_groups_time_zone(bot: Bot) -> None:
     local = as_utc(vote.closes_at).astimezone(ZoneInfo("America/Bogota"))
     assert (local.weekday(), local.hour, local.minute) == (4, 18, 0)
     assert vote.question == "Pintar el mural"
-    assert f"Cierra el {local:%d/%m} 18:00" in message.text
+    assert f"Cierra: vie, {local.day} " in message.text
+    assert ", 18:00 (" in message.text and "días)" in message.text  # with how far it is
 
 
 async def test_a_stale_button_on_a_closed_vote_answers_with_a_toast(bot: Bot) -> None:

@@ -1,0 +1,95 @@
+"""How every feature shows a moment: one way, through Babel, in the reader's language and the
+group's time zone.
+
+`moment()` is the weekday, the day, the month and the 24-hour time — `sáb, 5 dic, 10:00`,
+`sáb., 5 de dez. 10:00`, `Sat, Dec 5, 10:00` — with the year when it is not this year's, and,
+where a relative hint helps (a vote's deadline, a commitment's due date), `(dentro de 3 días)`.
+The hint is a Telegram date-time entity (`<tg-time format="r">`): clients keep it current
+("in 2 days" tomorrow), and show the text written here where they cannot. `day()` is the date
+alone; `zone()` names a time zone by its city (`hora de Buenos Aires`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_skeleton, format_timedelta, get_timezone_location
+
+from bot.core.i18n import Translator
+
+# the Babel locale of each language: Latin American Spanish, Brazilian Portuguese
+LOCALES = {"es": "es_419", "pt_BR": "pt_BR", "en": "en"}
+
+
+def _locale(tr: Translator) -> str:
+    return LOCALES.get(tr.lang, "es_419")
+
+
+def _local(at: datetime, timezone: str) -> datetime:
+    return at.astimezone(ZoneInfo(timezone))
+
+
+def day(tr: Translator, at: datetime, timezone: str, now: datetime) -> str:
+    """The date of `at` in the group's zone: `sáb, 5 dic`, or `sáb, 5 dic 2027` in another
+    year than `now`'s."""
+    local = _local(at, timezone)
+    this_year = local.year == _local(now, timezone).year
+    return format_skeleton("MMMEd" if this_year else "yMMMEd", local, locale=_locale(tr))
+
+
+def moment(
+    tr: Translator, at: datetime, timezone: str, now: datetime, *, relative: bool = False
+) -> str:
+    """`at` as people read it, in the group's zone (see the module's docstring). HTML: the
+    relative hint is an entity."""
+    local = _local(at, timezone)
+    locale = Locale.parse(_locale(tr))
+    pattern = locale.datetime_formats["medium"]  # "{1}, {0}": the date, then the time
+    text = pattern.replace("{1}", day(tr, at, timezone, now)).replace(
+        "{0}", local.strftime("%H:%M")
+    )
+    if relative:
+        text += f" ({hint(tr, at, timezone, now)})"
+    return text
+
+
+def hint(tr: Translator, at: datetime, timezone: str, now: datetime) -> str:
+    """How far `at` is from `now`, as a date-time entity that clients keep current: `dentro de
+    3 días` (whole days between the two dates), `dentro de 5 horas`, `hace 2 días`."""
+    locale = _locale(tr)
+    days = (_local(at, timezone).date() - _local(now, timezone).date()).days
+    if days:
+        delta, granularity, threshold = timedelta(days=days), "day", 1000.0
+    else:
+        delta, granularity, threshold = at - now, "minute", 0.85
+    words = format_timedelta(
+        delta, granularity=granularity, threshold=threshold, add_direction=True, locale=locale
+    )
+    return f'<tg-time unix="{int(at.timestamp())}" format="r">{words}</tg-time>'
+
+
+def zone(tr: Translator, timezone: str) -> str:
+    """A time zone by its city, in the reader's language: `hora de Buenos Aires`."""
+    city = get_timezone_location(ZoneInfo(timezone), locale=_locale(tr), return_city=True)
+    return tr.gettext("{city} time", city=city)
+
+
+@dataclass(frozen=True)
+class Local:
+    """A group's here and now — its time zone and the present moment: all that showing a
+    moment needs (`turn.local` in a handler, `Local(group.timezone, tick.now)` in due work)."""
+
+    timezone: str
+    now: datetime
+
+    def moment(self, tr: Translator, at: datetime, *, relative: bool = False) -> str:
+        return moment(tr, at, self.timezone, self.now, relative=relative)
+
+    def day(self, tr: Translator, at: datetime) -> str:
+        return day(tr, at, self.timezone, self.now)
+
+    def zone(self, tr: Translator) -> str:
+        return zone(tr, self.timezone)
