@@ -11,3 +11,11 @@ from bot.core.callbacks import Callback
 class SetLanguage(Callback):
     prefix = "grp:lang"
     lang: str
+
+
+@dataclass(frozen=True)
+class SetZone(Callback):
+    """One of the common time zones the greeting offers (`groups.service.CommonZone.key`)."""
+
+    prefix = "grp:tz"
+    key: str

@@ -8,16 +8,18 @@ from typing import TYPE_CHECKING
 from telegram import Chat, Update
 
 from bot.config import Settings
+from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.models import AdminCache
+from bot.core.moments import Local
 from bot.core.people import ADMINS, is_person, is_present, mention, person_info
 from bot.core.permissions import invalidate_admins
 from bot.core.runtime import Identity
 from bot.core.turn import Turn, handler
 from bot.groups import render, service
 from bot.groups.api import register_person, target_person
-from bot.groups.callbacks import SetLanguage
+from bot.groups.callbacks import SetLanguage, SetZone
 from bot.groups.models import COORDINATOR, MEMBER
 
 if TYPE_CHECKING:
@@ -88,7 +90,11 @@ async def bot_membership(turn: Turn) -> None:
     was, now = is_present(change.old_chat_member), is_present(change.new_chat_member)
     await invalidate_admins(turn.session, turn.chat.id)
     if now and not was:
-        turn.send(turn.chat.id, render.greeting(turn.tr, turn.chat.title))
+        turn.send(
+            turn.chat.id,
+            render.greeting(turn.tr, turn.chat.title, turn.local),
+            render.zone_keyboard(_zones(turn.identity.language), turn.identity.timezone),
+        )
     elif was and not now:
         await service.deactivate(turn.session, turn.chat.id, turn.now)
 
@@ -201,6 +207,24 @@ async def timezone(turn: Turn) -> None:
         return
     zone = await service.set_group_timezone(turn.session, turn.group_id, turn.args[0])
     turn.reply(render.timezone_set(turn.tr, zone, service.local_now(zone, turn.now)))
+
+
+@handler(coordinator=True, groups_only=True)
+async def zone_button(turn: Turn) -> None:
+    """A zone pressed under the greeting: the group's time zone, said in the same message."""
+    choice = turn.pressed(SetZone)
+    zones = _zones(turn.identity.language)
+    picked = next((zone for key, zone, _ in zones if key == choice.key), None)
+    if picked is None:
+        raise DomainError(STALE_BUTTON)
+    zone = await service.set_group_timezone(turn.session, turn.group_id, picked)
+    local = Local(zone, turn.now)
+    turn.edit(render.greeting(turn.tr, turn.chat.title, local), render.zone_keyboard(zones, zone))
+    turn.toast(local.zone(turn.tr))
+
+
+def _zones(language: str) -> list[tuple[str, str, str]]:
+    return [(z.key, z.zone, z.city) for z in service.COMMON_ZONES.get(language, ())]
 
 
 def _changes_roles(args: list[str]) -> bool:

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import LANGUAGE_NAMES, LANGUAGES, CommandSpec, Translator, menu
-from bot.groups.callbacks import SetLanguage
+from bot.core.moments import Local
+from bot.groups.callbacks import SetLanguage, SetZone
 
 
-def greeting(tr: Translator, title: str | None) -> str:
+def greeting(tr: Translator, title: str | None, local: Local) -> str:
+    """The first message in a new group; it names the time zone the group starts on."""
     return "\n".join(
         [
             tr.gettext("👋 Hello, {group}!", group=f"<b>{escape(title or '')}</b>")
@@ -23,8 +26,32 @@ def greeting(tr: Translator, title: str | None) -> str:
                 "positions, meetings, commitments and reviews, all kept in one place."
             ),
             tr.gettext("Start with /help. To see reactions and pin the rules I need to be admin."),
+            "",
+            zone_line(tr, local),
         ]
     )
+
+
+def zone_line(tr: Translator, local: Local) -> str:
+    return tr.gettext(
+        "🕒 I go by {zone} (it is {time} there). Not yours? Pick it below, or any other with "
+        "/timezone, for example {example}",
+        zone=local.zone(tr),
+        time=local.now.astimezone(ZoneInfo(local.timezone)).strftime("%H:%M"),
+        example="/timezone America/Lima",
+    )
+
+
+def zone_keyboard(zones: Sequence[tuple[str, str, str]], current: str) -> InlineKeyboardMarkup:
+    """The common zones of the group's language — (key, zone, city) — two a row; the current
+    one ticked."""
+    buttons = [
+        InlineKeyboardButton(
+            ("✓ " if zone == current else "") + city, callback_data=SetZone(key=key).pack()
+        )
+        for key, zone, city in zones
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def help_text(tr: Translator, specs: Sequence[CommandSpec], *, private: bool) -> str:

@@ -24,6 +24,35 @@ TIMEZONE_EXAMPLE = "America/Bogota"
 
 
 @dataclass(frozen=True)
+class CommonZone:
+    key: str  # what its button carries
+    zone: str  # the IANA time zone
+    city: str  # as people name it
+
+
+# The zones a new group is offered, by its language. Spanish and English groups start on
+# DEFAULT_TIMEZONE, Portuguese ones on São Paulo's (`first_timezone`).
+_SPANISH = (
+    CommonZone("ba", "America/Argentina/Buenos_Aires", "Buenos Aires"),
+    CommonZone("scl", "America/Santiago", "Santiago"),
+    CommonZone("bog", "America/Bogota", "Bogotá / Lima"),
+    CommonZone("mex", "America/Mexico_City", "Ciudad de México"),
+    CommonZone("gua", "America/Guatemala", "Guatemala"),
+    CommonZone("lpb", "America/La_Paz", "La Paz"),
+)
+_PORTUGUESE = (
+    CommonZone("sao", "America/Sao_Paulo", "São Paulo"),
+    CommonZone("mao", "America/Manaus", "Manaus"),
+)
+COMMON_ZONES = {"es": _SPANISH, "pt_BR": _PORTUGUESE, "en": _SPANISH + _PORTUGUESE}
+
+
+def first_timezone(language: str, default: str) -> str:
+    """The time zone a new group starts on: São Paulo's for Portuguese, else `default`."""
+    return "America/Sao_Paulo" if language == "pt_BR" else default
+
+
+@dataclass(frozen=True)
 class ChatInfo:
     chat_id: int
     type: str
@@ -123,9 +152,10 @@ async def register(
     chosen = await upsert_person(session, person, now, private=private) if person else None
     if chat.type not in ("group", "supergroup"):
         return None, chosen
-    # a new group starts in the language of the first person we meet there
+    # a new group starts in the language of the first person we meet there, and on the time
+    # of the place that language most likely means (a Portuguese speaker: São Paulo)
     language = normalize_language(person.language_code if person else None) or default_language
-    group = await upsert_group(session, chat, language, default_timezone)
+    group = await upsert_group(session, chat, language, first_timezone(language, default_timezone))
     if person is not None and member:
         await upsert_membership(session, group.id, person.id, now)
     return group, chosen

@@ -151,7 +151,8 @@ async def test_a_redelivered_update_changes_and_sends_nothing(bot: Bot) -> None:
     command = bot.u.command(NORTE, ANA, "/timezone America/Lima")
     await asyncio.gather(bot.feed(command), bot.feed(command))
     await bot.feed(command)
-    replies = [m for m in bot.tg.sent(NORTE.id) if "America/Lima" in m.text]
+    asked = command["message"]["message_id"]
+    replies = [m for m in bot.tg.sent(NORTE.id) if m.reply_to == asked]
     assert len(replies) == 1
     count = await bot.scalar(
         select(func.count()).where(ProcessedUpdate.update_id == command["update_id"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
 from bot.core.models import AdminCache
@@ -29,9 +31,46 @@ async def test_added_to_a_group_registers_it_and_greets_once_in_its_language(bot
 
 async def test_a_group_added_by_a_portuguese_speaker_is_greeted_in_portuguese(bot: Bot) -> None:
     await add_bot(bot, NORTE, by=JOAO)
-    assert "Olá, Vecinos do Barrio Norte" not in bot.tg.last(NORTE.id).text
-    assert bot.tg.last(NORTE.id).text.startswith("👋 Olá")
+    greeting = bot.tg.last(NORTE.id)
+    assert "Olá, Vecinos do Barrio Norte" not in greeting.text
+    assert greeting.text.startswith("👋 Olá")
     assert await bot.scalar(select(Group.language)) == "pt_BR"
+    # on São Paulo's time, named, with the other common zone of Brazil a tap away
+    assert await bot.scalar(select(Group.timezone)) == "America/Sao_Paulo"
+    local = bot.now().astimezone(ZoneInfo("America/Sao_Paulo"))
+    assert f"🕒 Estou no horário de São Paulo (lá são {local:%H:%M})." in greeting.text
+    assert [label for row in greeting.buttons for label, _ in row] == ["✓ São Paulo", "Manaus"]
+
+
+async def test_the_greeting_names_the_zone_and_a_coordinator_picks_another(bot: Bot) -> None:
+    bot.group(NORTE)
+    bot.tg.set_admins(NORTE.id, (ANA, "creator"))
+    await bot.feed(bot.u.my_chat_member(NORTE, ANA, "left", "member"))
+    greeting = bot.tg.last(NORTE.id)
+    assert await bot.scalar(select(Group.timezone)) == "America/Bogota"  # DEFAULT_TIMEZONE
+    assert "🕒 Uso la hora de Bogotá (allí son las " in greeting.text
+    assert [label for row in greeting.buttons for label, _ in row] == [
+        "Buenos Aires",
+        "Santiago",
+        "✓ Bogotá / Lima",
+        "Ciudad de México",
+        "Guatemala",
+        "La Paz",
+    ]
+    shown = bot.tg.message_json(NORTE.id, greeting.message_id)
+    buenos_aires = greeting.button_data[0]
+    await bot.feed(bot.u.callback(LUIS, shown, buenos_aires))  # a member may not
+    assert bot.tg.toasts()[-1].startswith("Solo la coordinación puede hacer eso.")
+    assert await bot.scalar(select(Group.timezone)) == "America/Bogota"
+    await bot.feed(bot.u.callback(ANA, shown, buenos_aires))
+    assert await bot.scalar(select(Group.timezone)) == "America/Argentina/Buenos_Aires"
+    assert bot.tg.toasts()[-1] == "hora de Buenos Aires"
+    assert "🕒 Uso la hora de Buenos Aires (allí son las " in greeting.text  # edited in place
+    assert greeting.buttons[0][0][0] == "✓ Buenos Aires"
+    assert len(bot.tg.sent(NORTE.id)) == 1
+    # a forged zone is a stale button
+    await bot.feed(bot.u.callback(ANA, shown, "grp:tz:mad"))
+    assert await bot.scalar(select(Group.timezone)) == "America/Argentina/Buenos_Aires"
 
 
 async def test_removed_from_a_group_marks_it_inactive_and_says_nothing(bot: Bot) -> None:
