@@ -29,7 +29,7 @@ async def answer_form(bot: Bot, who, replies: list[str | tuple[str, str]]) -> No
 async def test_the_profile_form_walks_through_six_questions(bot: Bot) -> None:
     me = private_chat(LUIS)
     await bot.feed(bot.u.command(me, LUIS, "/profile"))
-    assert bot.tg.last(LUIS.id).text.startswith("1/6 · ¿De qué organización eres parte")
+    assert bot.tg.last(LUIS.id).text.startswith("1/6 · ¿Eres parte de alguna organización?")
     assert bot.tg.last(LUIS.id).button_data == ["act:skip:organization"]
     await answer_form(bot, LUIS, ["Junta Vecinal Norte"])
     sector_question = bot.tg.last(LUIS.id)
@@ -191,7 +191,10 @@ async def test_participation_counts_and_inequality(bot: Bot) -> None:
     assert "• Mary: 💬 0 · " in shown
     assert "El 20% más activo hizo el 86% de la actividad; Gini 0.68." in shown  # 19/28
     assert "La participación es muy desigual" in shown
-    assert "🤫 En silencio hace cuatro semanas — invítenles a sumarse: Ana, Mary" in shown
+    assert (
+        "🤫 En silencio desde hace cuatro semanas — inviten a estas personas a sumarse: Ana, Mary"
+        in shown
+    )
     assert "Sin perfil: 💬 7 · " in shown
 
 

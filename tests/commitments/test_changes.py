@@ -47,7 +47,8 @@ async def test_owners_change_the_due_date_owners_and_drop_it(bot: Bot) -> None:
     assert due.astimezone(ZoneInfo("America/Bogota")).strftime("%a %H:%M") == "Fri 18:00"
     assert "📅 Vence vie, " in text
     assert await say(bot, LUIS, "/commitment 1 due 01/01/2020") == (
-        "Esa fecha ya pasó. Da una futura, por ejemplo: /commitment 1 due viernes 18:00"
+        "Esa fecha ya pasó. Escribe una que todavía no haya pasado, por ejemplo: "
+        "/commitment 1 due viernes 18:00"
     )
     assert await say(bot, LUIS, "/commitment 1 due cuando se pueda") == (
         "No pude leer la fecha “cuando se pueda”. Escríbela así: /commitment 1 due viernes 18:00"

@@ -144,7 +144,8 @@ async def test_bad_input_gets_an_example_and_stores_nothing(bot: Bot) -> None:
             "No pude leer la fecha “el día del arquero”. Escríbela así: by viernes 18:00"
         ),
         "/commit Pintar el mural by 01/01/2020": (
-            "Esa fecha ya pasó. Da una futura, por ejemplo: by viernes 18:00"
+            "Esa fecha ya pasó. Escribe una que todavía no haya pasado, por ejemplo: "
+            "by viernes 18:00"
         ),
         "/commit Pintar el mural needs": "Di qué hace falta después de “needs”",
     }

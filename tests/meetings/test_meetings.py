@@ -134,7 +134,7 @@ async def test_bad_slots_are_quoted_with_examples(bot: Bot) -> None:
             f"No entendí la fecha «el día que podamos». Escríbela como alguna de estas: {examples}"
         ),
         "/meeting Asamblea | 01/01/2020 10:00": (
-            "«01/01/2020 10:00» ya pasó. Elige un momento por venir."
+            "“01/01/2020 10:00” ya pasó. Elige una fecha que todavía no haya pasado."
         ),
         f"/meeting Asamblea | {THU} | 13/03/2031 19hs": (
             "«13/03/2031 19hs» es el mismo momento que otra opción."
@@ -260,7 +260,7 @@ async def test_attendance_after_the_meeting_and_minutes(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, MARY, "/meeting attendance"))
     listing = bot.tg.last(NORTE.id).text
     assert listing.startswith(
-        "🙌 Asamblea de barrio: asistieron 2 personas (de 2 que dijeron sí o si hace falta)."
+        "🙌 Asamblea de barrio: asistieron 2 personas (de 2 que respondieron ✅ o 🤔)."
     )
     assert "• João\n• Luis" in listing
 

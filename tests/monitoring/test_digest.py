@@ -378,7 +378,7 @@ async def test_commitments_in_the_digest_with_a_chart(bot: Bot) -> None:
     [sent] = digests(bot)
     assert "✅ Compromisos cumplidos\n• #1 Pintar el mural — Luis, João" in sent.text
     assert "⏰ Vencidos\n• #2 Pedir luminarias — Mary · 3 días de atraso" in sent.text
-    assert "📌 Vencen en la semana que viene\n• #3 Comprar semillas — João · " in sent.text
+    assert "📌 Vencen en los próximos 7 días\n• #3 Comprar semillas — João · " in sent.text
     assert "• Por estar y hacer: Luis, João" in sent.text
     chart = bot.tg.last(NORTE.id)
     assert chart.text == "Compromisos, últimas 8 semanas"
@@ -413,7 +413,7 @@ async def test_status_now(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
     shown = bot.tg.last(NORTE.id).text
     assert "⏰ Compromisos vencidos: 1 · 📌 vencen en 7 días: 1" in shown
-    assert "✅ Cumplido de lo que vencía en los últimos 30 días: 0%" in shown
+    assert "✅ Cumplimiento de lo que vencía en los últimos 30 días: 0%" in shown
 
 
 async def test_votes_and_decisions_in_the_digest(bot: Bot) -> None:

@@ -53,7 +53,7 @@ async def test_an_overdue_commitment_opens_a_review_once(bot: Bot) -> None:
         and "9 días de atraso." in posted.text
     )
     assert "Comprar semillas" not in posted.text
-    assert "1. ¿Qué se interpuso?\n2. ¿Qué cambiamos?\n3. ¿Lo intentamos de nuevo?" in posted.text
+    assert "1. ¿Qué nos frenó?\n2. ¿Qué cambiamos?\n3. ¿Lo intentamos de nuevo?" in posted.text
     assert posted.buttons[0][0][0] == "🔁 Replanificar #1"
     assert await bot.scalar(select(func.count()).select_from(ReviewSubject)) == 1
 
@@ -112,7 +112,10 @@ async def test_dropped_blocked_and_low_attendance_share_one_daily_message(bot: B
     await tick(bot, NOW)
     [posted] = reviews(bot)
     assert "📌 #1 Feria de trueque — Luis. Abandonado: no hay permiso" in posted.text
-    assert "📌 #2 Arreglar la bomba — João. Bloqueado hace tiempo: falta el repuesto" in posted.text
+    assert (
+        "📌 #2 Arreglar la bomba — João. Trabado desde hace un tiempo: falta el repuesto"
+        in posted.text
+    )
     assert "📅 Asamblea — " in posted.text
     assert (
         "vinieron 1 de las 4 personas que dijeron que sí. No vinieron: Luis, João, Mary."
@@ -169,7 +172,7 @@ async def test_answers_closing_and_lessons(bot: Bot) -> None:
     assert learnt.startswith(
         "📚 Lo que aprendimos\nMirar el clima antes de pintar\n\n📌 #1 Pintar el mural"
     )
-    assert "1. ¿Qué se interpuso?\n• Luis: Llovió toda la semana" in learnt
+    assert "1. ¿Qué nos frenó?\n• Luis: Llovió toda la semana" in learnt
     assert "2. ¿Qué cambiamos?\n• Luis: Mirar el pronóstico antes" in learnt
     assert "3. ¿Lo intentamos de nuevo?\n• João: Sí, el sábado" in learnt
 

@@ -67,7 +67,7 @@ async def test_a_block_asks_for_a_reason_given_by_replying(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO)
     vote, message = await open_vote(bot, "/propose Cerrar la calle el domingo")
     await press(bot, LUIS, message, BLOCK)
-    assert "Responde al mensaje de la votación con tu razón" in bot.tg.toasts()[-1]
+    assert "Responde al mensaje de la votación con tu motivo" in bot.tg.toasts()[-1]
     await bot.feed(reply_to(bot, message, LUIS, "Hay una <feria> ese día & no se puede"))
     await bot.feed(reply_to(bot, message, LUIS, "Hay feria ese día"))  # replaces
     # someone without a position replying is just talking
