@@ -79,7 +79,7 @@ async def test_coordinators_write_the_charter_version_by_version(bot: Bot) -> No
 
     await bot.feed(bot.u.command(NORTE, ANA, "/rules remove 1"))
     assert (await versions(bot))[-1].rules == ["Nada de cadenas ni política partidaria"]
-    assert "se quitó una regla: «Respetamos los turnos para hablar»" in bot.tg.last(NORTE.id).text
+    assert "se quitó una regla: “Respetamos los turnos para hablar”" in bot.tg.last(NORTE.id).text
 
     await bot.feed(bot.u.command(NORTE, LUIS, "/rules history"))
     listing = bot.tg.last(NORTE.id).text
@@ -146,7 +146,7 @@ async def test_accepting_an_old_version_shows_the_new_one(bot: Bot) -> None:
 
     await bot.feed(bot.u.callback(JOAO, old_json, old_data))
     assert bot.tg.toasts()[-1] == (
-        "Hay una versión más nueva (6); este mensaje ahora la muestra. Léela y acéptala."
+        "Hay una versión más reciente (6); este mensaje ahora la muestra. Léela y acéptala."
     )
     assert bot.tg.calls_of("answerCallbackQuery")[-1].params["show_alert"] is True
     assert old.text.startswith("📜 Reglas del chat · versión 6")
@@ -172,7 +172,7 @@ async def test_members_cannot_edit_and_bad_input_gets_examples(bot: Bot) -> None
         "/rules goals": "Escribe el texto después del comando, por ejemplo: /rules goals …",
         "/rules add   ": "Escribe el texto después del comando, por ejemplo: "
         "/rules add Respetamos los turnos para hablar",
-        "/rules quiet 25:00-08:00": "No entendí «25:00-08:00». Escribe las horas de silencio así: "
+        "/rules quiet 25:00-08:00": "No entendí “25:00-08:00”. Escribe las horas de silencio así: "
         "/rules quiet 22:00-08:00",
     }
     for command, answer in cases.items():

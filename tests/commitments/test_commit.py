@@ -141,13 +141,13 @@ async def test_bad_input_gets_an_example_and_stores_nothing(bot: Bot) -> None:
         "/commit": "Escribe qué vas a hacer después del comando, por ejemplo: /commit Repartir",
         "/commit @luis_o": "Escribe qué vas a hacer después del comando",
         "/commit Pintar el mural by el día del arquero": (
-            "No pude leer la fecha “el día del arquero”. Escríbela así: by viernes 18:00"
+            "No entendí la fecha “el día del arquero”. Escríbela así: by viernes 18:00"
         ),
         "/commit Pintar el mural by 01/01/2020": (
             "Esa fecha ya pasó. Escribe una que todavía no haya pasado, por ejemplo: "
             "by viernes 18:00"
         ),
-        "/commit Pintar el mural needs": "Di qué hace falta después de “needs”",
+        "/commit Pintar el mural needs": "Escribe qué hace falta después de “necesita”",
     }
     for command, reply in replies.items():
         await commit(bot, LUIS, command)
@@ -355,7 +355,7 @@ async def test_an_anonymous_admin_assigns_but_owns_nothing(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO)
     await bot.feed(bot.u.anonymous_admin_command(NORTE, "/commit Pintar el mural"))
     assert bot.tg.last(NORTE.id).text == (
-        "Di quién lo hará, por ejemplo: /commit Pintar el mural @ana by sábado"
+        "Indica quién lo hará, por ejemplo: /commit Pintar el mural @ana by sábado"
     )
     await bot.feed(bot.u.anonymous_admin_command(NORTE, "/commit Pintar el mural @luis_o"))
     assert await owners(bot) == {LUIS.id: True}

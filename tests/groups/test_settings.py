@@ -33,7 +33,7 @@ async def test_an_unknown_language_gets_an_example(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, ANA, "/language klingon"))
     assert await group_language(bot) == "es"
     assert bot.tg.last(NORTE.id).text == (
-        "No conozco el idioma «klingon». Usa es, pt o en, por ejemplo: /language pt"
+        "No conozco el idioma “klingon”. Usa es, pt o en, por ejemplo: /language pt"
     )
 
 
@@ -60,7 +60,7 @@ async def test_language_buttons(bot: Bot) -> None:
     # a forged payload: a toast, nothing changes
     await bot.feed(bot.u.callback(ANA, message, "grp:lang:xx"))
     assert bot.tg.toasts()[-1] == (
-        "No conozco el idioma «xx». Usa es, pt o en, por ejemplo: /language pt"
+        "No conozco el idioma “xx”. Usa es, pt o en, por ejemplo: /language pt"
     )
     await bot.feed(bot.u.callback(ANA, message, "grp:lang:es:extra"))
     assert bot.tg.toasts()[-1] == "Este botón ya no funciona. Envía el comando de nuevo."
@@ -118,7 +118,7 @@ async def test_an_unknown_time_zone_gets_an_example(bot: Bot) -> None:
     for wrong in ("Mars/Olympus", "<b>", "../../etc/passwd"):
         await bot.feed(bot.u.command(NORTE, ANA, f"/timezone {wrong}"))
         assert bot.tg.last(NORTE.id).text == (
-            f"No conozco la zona horaria «{wrong}». "
+            f"No conozco la zona horaria “{wrong}”. "
             "Usa un nombre como este: /timezone America/Bogota"
         )
     assert await bot.scalar(select(Group.timezone)) == "America/Bogota"

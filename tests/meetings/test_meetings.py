@@ -117,7 +117,7 @@ async def test_confirming_is_for_coordinators_and_existing_options(bot: Bot) -> 
         "No existe la opción 3. Elige del 1 al 2: /meeting confirm 1"
     )
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting confirm", reply_to=message))
-    assert bot.tg.last(NORTE.id).text.startswith("Di qué opción, respondiendo al mensaje")
+    assert bot.tg.last(NORTE.id).text.startswith("Indica qué opción, respondiendo al mensaje")
     await open_poll(bot, "/meeting Otra | 2031-04-01 18:00")
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting confirm 1"))  # two polls: which?
     assert bot.tg.last(NORTE.id).text == (
@@ -131,13 +131,13 @@ async def test_bad_slots_are_quoted_with_examples(bot: Bot) -> None:
     examples = "jueves 19:00 @ Club Social · 15/12 10:00 · sexta 19h · next friday 7pm"
     cases = {
         "/meeting Asamblea | el día que podamos": (
-            f"No entendí la fecha «el día que podamos». Escríbela como alguna de estas: {examples}"
+            f"No entendí la fecha “el día que podamos”. Escríbela como alguna de estas: {examples}"
         ),
         "/meeting Asamblea | 01/01/2020 10:00": (
             "“01/01/2020 10:00” ya pasó. Elige una fecha que todavía no haya pasado."
         ),
         f"/meeting Asamblea | {THU} | 13/03/2031 19hs": (
-            "«13/03/2031 19hs» es el mismo momento que otra opción."
+            "“13/03/2031 19hs” es el mismo momento que otra opción."
         ),
         "/meeting Asamblea": "Escribe un título y al menos una fecha, separados por |, así: "
         "/meeting Asamblea de barrio | jueves 19:00 @ Club Social | sábado 10hs @ Plaza",
@@ -347,7 +347,7 @@ async def test_reminder_settings_and_bad_ones(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting reminders 2d 90m"))
     assert bot.tg.last(NORTE.id).text == "Recordatorios de reuniones: 2 días · 90 minutos antes."
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting reminders pronto"))
-    assert bot.tg.last(NORTE.id).text == "No entendí «pronto». Ejemplo: /meeting reminders 24h 1h"
+    assert bot.tg.last(NORTE.id).text == "No entendí “pronto”. Ejemplo: /meeting reminders 24h 1h"
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting reminders 30d"))
     assert bot.tg.last(NORTE.id).text == "Como máximo una semana antes: /meeting reminders 7d 1h"
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting reminders off"))

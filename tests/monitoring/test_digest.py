@@ -81,7 +81,9 @@ async def test_the_schedule_commands(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, ANA, "/digest weekly viernes 18:30"))
     assert bot.tg.last(NORTE.id).text.startswith("El resumen semanal sale cada viernes a las 18:30")
     await bot.feed(bot.u.command(NORTE, ANA, "/digest weekly someday 25:00"))
-    assert bot.tg.last(NORTE.id).text == ("Di el día y la hora, así: /digest weekly monday 09:00")
+    assert bot.tg.last(NORTE.id).text == (
+        "Escribe el día y la hora, así: /digest weekly monday 09:00"
+    )
     await bot.feed(bot.u.command(NORTE, ANA, "/digest chart off"))
     assert "gráfico" not in bot.tg.last(NORTE.id).text
     await bot.feed(bot.u.command(NORTE, ANA, "/digest off"))
@@ -151,7 +153,7 @@ async def test_a_week_of_activity_then_the_digest(bot: Bot) -> None:
     assert text.startswith("🗞 Resumen semanal\n")
     assert "(con retraso" not in text
     assert "📅 Reuniones realizadas\n• Minga de limpieza — " in text and "· 1 asistió" in text
-    assert "🗓 Esta semana\n• Asamblea — " in text
+    assert "🗓 Próximos 7 días\n• Asamblea — " in text
     assert (
         "👀 Avisos que no todas las personas vieron\n"
         "• Traer guantes el sábado — falta que 3 lo vean"
@@ -159,7 +161,7 @@ async def test_a_week_of_activity_then_the_digest(bot: Bot) -> None:
     assert "📜 Reglas del chat v1: aceptadas por 1 de 4." in text
     assert "🗺 1 perfil de actor nuevo esta semana." in text
     assert "🗺 Todavía nadie de: " in text
-    assert "🙌 Gracias\n• João, de parte de Luis: por traer las herramientas" in text
+    assert "🙌 Agradecimientos\n• João, de parte de Luis: por traer las herramientas" in text
     assert "• Por estar y hacer: João" in text
     assert len(text) <= 4096
 
@@ -180,14 +182,14 @@ async def test_digest_now_and_recognition_errors(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @ana_barrio por la paciencia"))
     await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
     assert bot.tg.last(NORTE.id).text.endswith(
-        "🙌 Gracias\n• Ana, de parte de Luis: por la paciencia"
+        "🙌 Agradecimientos\n• Ana, de parte de Luis: por la paciencia"
     )
     await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @luis_o por mí"))
-    assert bot.tg.last(NORTE.id).text == "Agradecerse a sí mismo no vale 🙂 Nombra a otra persona."
+    assert bot.tg.last(NORTE.id).text == "Agradecerte a ti no cuenta 🙂 Menciona a otra persona."
     await bot.feed(bot.u.command(NORTE, LUIS, "/recognize"))
     assert bot.tg.last(NORTE.id).text.startswith("Nombra a la persona y di por qué:")
     await bot.feed(bot.u.command(NORTE, LUIS, "/recognize @ana_barrio"))
-    assert bot.tg.last(NORTE.id).text.startswith("Di por qué, para que el grupo lo sepa:")
+    assert bot.tg.last(NORTE.id).text.startswith("Cuenta por qué, para que el grupo lo sepa:")
     assert await bot.scalar(select(func.count()).select_from(Recognition)) == 1
     assert await bot.scalar(select(func.count()).select_from(Digest)) == 0  # /digest now is extra
 
@@ -239,7 +241,7 @@ async def test_a_digest_missed_while_down_is_sent_late_within_a_day(bot: Bot) ->
     await tick(bot, due + timedelta(hours=5))
     [sent] = digests(bot)
     assert sent.text.startswith(
-        "🗞 Resumen semanal (con retraso: estaba desconectado cuando tocaba)"
+        "🗞 Resumen semanal (con retraso: estaba sin conexión cuando tocaba)"
     )
     assert await bot.scalar(select(Digest.late)) is True
 

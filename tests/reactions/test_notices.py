@@ -34,7 +34,7 @@ async def test_a_coordinator_posts_a_notice_members_acknowledge(bot: Bot) -> Non
     posted = await post_notice(bot, "Traigan <sus> tazas & cucharas")
     assert posted.text == (
         "📢 Aviso\nTraigan <sus> tazas & cucharas\n\n"
-        "Por favor confirma que lo viste: reacciona con 👀 o toca el botón."
+        "Por favor, confirma que lo viste: reacciona con 👀 o toca el botón."
     )
     notice = await bot.scalar(select(Notice))
     assert notice.message_id == posted.message_id and notice.author_id == ANA.id
@@ -187,7 +187,7 @@ async def test_one_reminder_after_a_day_to_those_who_have_not_seen_it(bot: Bot) 
     await asyncio.gather(tick(bot, later), tick(bot, later))
     [reminder] = reminders(bot)
     assert reminder.text == (
-        "🔔 Recordatorio: por favor confirma que viste este aviso — reacciona con 👀 o toca el "
+        "🔔 Recordatorio: por favor, confirma que viste este aviso — reacciona con 👀 o toca el "
         "botón.\nJoão, Mary"
     )
     assert f'<a href="tg://user?id={JOAO.id}">João</a>' in reminder.html
@@ -244,7 +244,7 @@ async def test_the_delay_is_a_group_setting(bot: Bot) -> None:
     )
     assert await bot.scalar(select(ReactionSettings.remind_after_minutes)) == 720
     for bad, answer in {
-        "/notice remind mañana": "No entiendo «mañana» como un plazo.",
+        "/notice remind mañana": "No entendí “mañana” como un plazo.",
         "/notice remind 2m": "El recordatorio puede esperar de 10 minutos a 14 días",
         "/notice remind 30d": "El recordatorio puede esperar de 10 minutos a 14 días",
     }.items():

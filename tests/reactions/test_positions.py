@@ -144,8 +144,8 @@ async def test_a_bad_map_is_refused_with_an_example(bot: Bot) -> None:
             "por ejemplo: /positions map 👍=agree 🙏=support"
         ),
         "/positions map 👍=maybe": (
-            "No conozco el significado «maybe». Usa agree, disagree, doubts, seen, support o "
-            "block, por ejemplo: /positions map 👍=agree 🙏=support"
+            "No conozco el significado “maybe”. Usa acuerdo, desacuerdo, dudas, visto, apoyo o "
+            "bloqueo, por ejemplo: /positions map 👍=agree 🙏=support"
         ),
         "/positions map 👍 agree": (
             "Escribe cada postura como emoji=significado, por ejemplo: "

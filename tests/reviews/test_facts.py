@@ -73,7 +73,7 @@ async def test_rows_stored_in_the_first_shape_still_load(bot: Bot) -> None:
     [posted] = reviews(bot)
     assert "📌 #1 Pintar el mural — Luis. Vencía " in posted.text
     assert "9 días de atraso." in posted.text
-    assert "📌 #2 Feria de trueque — Luis. Abandonado: no hay permiso" in posted.text
+    assert "📌 #2 Feria de trueque — Luis. Descartado: no hay permiso" in posted.text
     assert (
         "vinieron 1 de las 4 personas que dijeron que sí. No vinieron: Luis, João, Mary."
         in posted.text

@@ -111,7 +111,7 @@ async def test_dropped_blocked_and_low_attendance_share_one_daily_message(bot: B
 
     await tick(bot, NOW)
     [posted] = reviews(bot)
-    assert "📌 #1 Feria de trueque — Luis. Abandonado: no hay permiso" in posted.text
+    assert "📌 #1 Feria de trueque — Luis. Descartado: no hay permiso" in posted.text
     assert (
         "📌 #2 Arreglar la bomba — João. Trabado desde hace un tiempo: falta el repuesto"
         in posted.text

@@ -105,7 +105,7 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
         ("/poll ¿Qué? | a | " + "b" * 101, "Cada opción puede tener hasta 100 caracteres:"),
         (
             "/propose Pintar closes cuando sea",
-            "No entiendo la hora de cierre “cuando sea”. Escríbela así: closes 48h",
+            "No entendí la hora de cierre “cuando sea”. Escríbela así: closes 48h",
         ),
         (
             "/propose Pintar closes 15/12/2020 10:00",
@@ -127,7 +127,7 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
             "/propose Pintar quorum",
             "Indica el quórum como porcentaje de integrantes. Ejemplo: quorum 50%",
         ),
-        ("/propose Pintar closes", "No entiendo la hora de cierre “”. Escríbela así: closes 48h"),
+        ("/propose Pintar closes", "No entendí la hora de cierre “”. Escríbela así: closes 48h"),
         (
             "/propose Pintar closes 100 días",
             "Una votación puede estar abierta hasta 90 días. Ejemplo: closes 7d",

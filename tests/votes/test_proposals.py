@@ -107,7 +107,7 @@ async def test_a_block_without_a_reason_counts_as_disagree(bot: Bot) -> None:
     result = bot.tg.last(NORTE.id).text
     assert "✅ Aprobada" in result
     assert "✅ De acuerdo 2 · 🤷 Me abstengo 0 · 👎 En desacuerdo 1 · ⛔ Bloqueo 0" in result
-    assert "Un Bloqueo sin razón contó como En desacuerdo." in result
+    assert "Un bloqueo sin motivo contó como “En desacuerdo”." in result
 
 
 async def test_a_closing_day_and_time_in_the_groups_time_zone(bot: Bot) -> None:

@@ -40,7 +40,7 @@ async def test_a_vote_without_quorum_is_reviewed_and_voted_again(bot: Bot) -> No
     assert label.startswith("🔁 Votar de nuevo")
     await bot.feed(bot.u.callback(ANA, bot.tg.message_json(NORTE.id, posted.message_id), data))
     prompt = bot.tg.last(NORTE.id)
-    assert prompt.text.startswith("🔁 Votar de nuevo «¿Dónde?»") or "¿Dónde?" in prompt.text
+    assert prompt.text.startswith("🔁 Votar de nuevo sobre “¿Dónde?”") or "¿Dónde?" in prompt.text
     prompt_json = bot.tg.message_json(NORTE.id, prompt.message_id)
     await bot.feed(bot.u.message(NORTE, ANA, "nunca jamás", reply_to=prompt_json))
     assert await bot.scalar(select(func.count()).select_from(Vote)) == 1  # a bad deadline: nothing
