@@ -460,7 +460,7 @@ async def test_a_week_of_activity_in_portuguese(bot: Bot) -> None:
     text = sent.text
     assert text.startswith("🗞 Resumo semanal\n")
     assert "📅 Reuniões realizadas\n• Minga de limpieza — " in text and "· 1 foi" in text
-    assert "🗓 Nesta semana\n• Asamblea — " in text
+    assert "🗓 Próximos 7 dias\n• Asamblea — " in text
     assert "👀 Avisos que nem todo mundo viu\n• Traer guantes el sábado — 3 ainda não viram" in text
     assert "📜 Regras do chat v1: aceitas por 1 de 4." in text
-    assert "🙌 Obrigado\n• João, da parte de Luis: por traer las herramientas" in text
+    assert "🙌 Agradecimentos\n• João, da parte de Luis: por traer las herramientas" in text
