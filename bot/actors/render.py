@@ -44,11 +44,12 @@ def question(tr: Translator, step: str) -> tuple[str, InlineKeyboardMarkup]:
     rows: list[list[InlineKeyboardButton]] = []
     if step == "sector":
         names = sector_names(tr)
-        buttons = [
-            InlineKeyboardButton(name, callback_data=Sector(key).pack())
+        # one sector a row: half a row shows about 16 characters on a phone, and the labels
+        # ("Civil-society organization") are longer
+        rows = [
+            [InlineKeyboardButton(name, callback_data=Sector(key).pack())]
             for key, name in names.items()
         ]
-        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([skip])
     return texts[step], InlineKeyboardMarkup(rows)
 

@@ -48,13 +48,13 @@ async def test_the_profile_form_walks_through_six_questions(bot: Bot) -> None:
             "Los sábados a la mañana",
         ],
     )
-    assert sector_question.text == "2/6 · ¿De qué sector vienes?\n→ Comunidad / vecinos"
+    assert sector_question.text == "2/6 · ¿De qué sector vienes?\n→ Comunidad / barrio"
     assert sector_question.markup is None
     summary = bot.tg.last(LUIS.id).text
     assert summary.startswith("✅ ¡Gracias! Este es tu perfil")
     for line in (
         "Organización: Junta Vecinal Norte",
-        "Sector: Comunidad / vecinos",
+        "Sector: Comunidad / barrio",
         "Expectativas: Que la plaza vuelva a ser del barrio",
         "Materiales: Herramientas y un galpón",
         "Simbólicos: —",
@@ -153,10 +153,10 @@ async def test_the_actor_map_of_a_group(bot: Bot) -> None:
     shown = bot.tg.last(NORTE.id).text
     assert shown.startswith("🗺 Mapa de actores · 4 integrantes")
     assert "• Academia (1): João" in shown
-    assert "• Comunidad / vecinos (1): Luis" in shown
+    assert "• Comunidad / barrio (1): Luis" in shown
     assert (
-        "⚠️ Nadie de: Estado / oficina pública, Empresa privada, "
-        "Organización de la sociedad civil, Movimiento social — ¿a quién podríamos invitar?"
+        "⚠️ Nadie de: Sector público, Empresa privada, "
+        "Sociedad civil / ONG, Movimiento social — ¿a quién podríamos invitar?"
     ) in shown
     assert "2 integrantes todavía no tienen perfil: /profile" in shown
     assert "Organizaciones\nJunta Vecinal, Universidade" in shown
