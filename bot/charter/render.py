@@ -10,19 +10,19 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.charter.callbacks import Accept
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.messenger import TEXT_LIMIT, split_text, utf16_len
 from bot.core.moments import Local
 from bot.core.text import shorten
 
-EXAMPLES = (
-    "/rules goals Recuperar la plaza del barrio",
-    "/rules schedule Reuniones los jueves 19:00; el chat, de 8 a 21",
-    "/rules add Respetamos los turnos para hablar",
+EXAMPLES = (  # in the reader's language (the command words stay)
+    N_("/rules goals Recuperar la plaza del barrio"),
+    N_("/rules schedule Reuniones los jueves 19:00; el chat, de 8 a 21"),
+    N_("/rules add Respetamos los turnos para hablar"),
     "/rules remove 2",
-    "/rules methods Decidimos por consenso; si no hay, votamos",
+    N_("/rules methods Decidimos por consenso; si no hay, votamos"),
     "/rules quiet 22:00-08:00",
-    "/rules propose add Respetamos los turnos para hablar closes 48h",
+    N_("/rules propose add Respetamos los turnos para hablar closes 48h"),
 )
 
 
@@ -119,7 +119,7 @@ def no_charter(tr: Translator) -> str:
     return "\n".join(
         [
             tr.gettext("This group has no chat rules yet. Coordinators write them like this:"),
-            *EXAMPLES[:3],
+            *(tr.gettext(e) for e in EXAMPLES[:3]),
         ]
     )
 
@@ -215,7 +215,8 @@ def quiet_off(tr: Translator) -> str:
 
 
 def usage(tr: Translator) -> str:
-    return "\n".join([tr.gettext("I did not understand. Try one of these:"), *EXAMPLES])
+    examples = [tr.gettext(e) for e in EXAMPLES]
+    return "\n".join([tr.gettext("I did not understand. Try one of these:"), *examples])
 
 
 def amendment_question(tr: Translator, section: str, text: str) -> str:

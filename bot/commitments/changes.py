@@ -407,7 +407,8 @@ async def drop(
     if not reason:
         raise DomainError(
             N_("Say why it is dropped, for example: {example}"),
-            example=f"/commitment {commitment.number} drop ya no hace falta",
+            example=N_("/commitment {number} drop ya no hace falta"),
+            number=commitment.number,
         )
     if len(reason) > MAX_REASON:
         raise DomainError(

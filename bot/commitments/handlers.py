@@ -143,7 +143,7 @@ async def commit(turn: Turn) -> None:
     elif sender is not None:
         owners = [grammar.OwnerSpec(sender)]
     else:
-        raise DomainError(NEEDS_OWNER, example="/commit Pintar el mural @ana by sábado")
+        raise DomainError(NEEDS_OWNER, example=N_("/commit Pintar el mural @ana by sábado"))
     replied = turn.replied
     commitment = await changes.create_commitment(
         turn.session,
@@ -266,7 +266,9 @@ async def commitment(turn: Turn) -> None:
     elif sub == "owner":
         _, _, people = await _mentions(turn)
         if not people:
-            raise DomainError(NEEDS_OWNER, example=f"/commitment {found.number} owner @ana")
+            raise DomainError(
+                NEEDS_OWNER, example=N_("/commitment {number} owner @ana"), number=found.number
+            )
         await changes.set_owners(
             turn.session, found, _owners(people, sender, turn.coordinator), sender, now
         )

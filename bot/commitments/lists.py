@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.commitments.callbacks import Page
 from bot.commitments.kinds import Status
 from bot.commitments.render import CommitmentView, owner_names, short
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.messenger import utf16_len
 from bot.core.moments import Local
 
@@ -50,7 +50,7 @@ def mine_text(tr: Translator, items: Sequence[LineView], local: Local, *, privat
     if not items:
         return tr.gettext(
             "You have no open commitments. Make one with: {example}",
-            example="/commit Llevar sillas a la reunión by viernes",
+            example=N_("/commit Llevar sillas a la reunión by viernes"),
         )
     lines = [tr.gettext("<b>Your open commitments</b>")]
     group = None
@@ -105,7 +105,7 @@ def board_text(
             return tr.gettext("{person} has no commitments on the board.", person=escape(person))
         return tr.gettext(
             "The board is empty. Make the first commitment: {example}",
-            example="/commit Pintar el mural by sábado",
+            example=N_("/commit Pintar el mural by sábado"),
         )
     head = (
         tr.gettext("<b>Commitments of {person}</b>", person=escape(person))

@@ -19,4 +19,7 @@ class DomainError(Exception):
         self.kwargs = kwargs
 
     def render(self, tr: Any) -> str:
-        return tr.gettext(self.message, **{k: html.escape(str(v)) for k, v in self.kwargs.items()})
+        """The sentence in `tr`'s language; a `Msgid` argument (an example) is translated too,
+        and every argument is escaped."""
+        args = tr.arguments(self.kwargs)
+        return tr.gettext(self.message, **{k: html.escape(str(v)) for k, v in args.items()})

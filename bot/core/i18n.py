@@ -26,9 +26,14 @@ TELEGRAM_CODES = {"es": "es", "pt_BR": "pt", "en": "en"}
 LANGUAGE_NAMES = {"es": "Español", "pt_BR": "Português (Brasil)", "en": "English"}
 
 
-def N_(message: str) -> str:
+class Msgid(str):
+    """A message marked with `N_()`: translated where it is shown, also when it fills another
+    message's placeholder (an example in the reader's language: `example=N_("/commit …")`)."""
+
+
+def N_(message: str) -> Msgid:
     """Mark a string for translation where it is translated later."""
-    return message
+    return Msgid(message)
 
 
 def normalize_language(code: str | None) -> str | None:
@@ -73,13 +78,21 @@ class Translator:
 
     def gettext(self, message: str, **kwargs: Any) -> str:
         text = self._t.gettext(message)
-        return text.format(**kwargs) if kwargs else text
+        return text.format(**self.arguments(kwargs)) if kwargs else text
+
+    def arguments(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """`kwargs` with each `Msgid` translated (filled with the other, plain arguments)."""
+        plain = {k: v for k, v in kwargs.items() if not isinstance(v, Msgid)}
+        return {
+            k: self._t.gettext(v).format(**plain) if isinstance(v, Msgid) else v
+            for k, v in kwargs.items()
+        }
 
     __call__ = gettext
 
     def ngettext(self, singular: str, plural: str, n: int, **kwargs: Any) -> str:
         text = self._t.ngettext(singular, plural, n)
-        return text.format(n=n, **kwargs)
+        return text.format(n=n, **self.arguments(kwargs))
 
     def pgettext(self, context: str, message: str, **kwargs: Any) -> str:
         text = self._t.pgettext(context, message)

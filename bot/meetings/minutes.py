@@ -50,7 +50,7 @@ async def save_minutes(
         raise DomainError(
             N_("Write the minutes after the command; lines starting with “Agreed:” or “Todo:” "
                "are recorded as agreements and tasks. Example: {example}"),
-            example="/minutes Agreed: pintar la plaza el sábado",
+            example=N_("/minutes Agreed: pintar la plaza el sábado"),
         )  # fmt: skip
     agreed, todo = split_minutes(text)
     minutes = Minutes(

@@ -9,7 +9,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.moments import Local
 from bot.core.text import in_one_line
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
@@ -189,7 +189,8 @@ def meetings_list(
     """rows: (title, confirmed start or None while polling, link or None)."""
     if not rows:
         return tr.gettext(
-            "No meetings coming. Propose one: {example}", example="/meeting Asamblea | jueves 19:00"
+            "No meetings coming. Propose one: {example}",
+            example=N_("/meeting Asamblea | jueves 19:00"),
         )
     lines = [tr.gettext("📅 <b>Coming meetings</b>")]
     for title, starts_at, link in rows:

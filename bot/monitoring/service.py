@@ -186,7 +186,7 @@ async def recognize(
     if not reason:
         raise DomainError(
             N_("Say why, so the group knows: {example}"),
-            example="/recognize @ana por organizar la feria",
+            example=N_("/recognize @ana por organizar la feria"),
         )
     reason = shorten(reason, MAX_REASON)
     thanks = Recognition(group_id=group_id, from_id=from_id, to_id=to_id, reason=reason)

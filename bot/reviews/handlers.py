@@ -218,7 +218,9 @@ async def _replan_commitment(turn: Turn, item: ReviewSubject) -> None:
     if not owners:
         owners = [turn.user.id]
     now = turn.now
-    due = grammar.read_due(text, tz=turn.identity.timezone, now=now, example="viernes 18:00 @ana")
+    due = grammar.read_due(
+        text, tz=turn.identity.timezone, now=now, example=N_("viernes 18:00 @ana")
+    )
     created = await changes.create_commitment(
         turn.session, turn.group_id, original.text, owners, due, [], turn.user.id,
         source_kind="review", source_id=item.id, now=now,

@@ -192,7 +192,7 @@ async def close(session: AsyncSession, review: Review, summary: str, now: dateti
     if not summary:
         raise DomainError(
             N_("Close it with what the group learnt: {example}"),
-            example="/review close Necesitamos confirmar el lugar dos días antes",
+            example=N_("/review close Necesitamos confirmar el lugar dos días antes"),
         )
     if review.closed_at is not None:
         raise DomainError(N_("That review is already closed. See /lessons"))

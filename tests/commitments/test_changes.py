@@ -63,7 +63,7 @@ async def test_owners_change_the_due_date_owners_and_drop_it(bot: Bot) -> None:
     await say(bot, ANA, "/commitment 1 owner @luis_o @joao_sp")
     assert await owners(bot) == {LUIS.id: True, JOAO.id: True}
     assert (await say(bot, LUIS, "/commitment 1 drop")).startswith(
-        "Explica por qué se descarta, por ejemplo: /commitment 1 drop ya no hace falta"
+        "Explica por qué se descarta, por ejemplo: /commitment 1 cancelar ya no hace falta"
     )
     text = await say(bot, LUIS, "/commitment 1 drop La pared la pintó la alcaldía")
     assert "✖️ Descartado" in text
@@ -118,7 +118,7 @@ async def test_bad_commitment_commands_get_examples(bot: Bot) -> None:
         "No hay un compromiso #7 aquí. Míralos todos con /commitments"
     )
     assert await say(bot, LUIS, "/commitment 1 owner") == (
-        "Indica quién lo hará, por ejemplo: /commitment 1 owner @ana"
+        "Indica quién lo hará, por ejemplo: /commitment 1 responsable @ana"
     )
     assert (await say(bot, LUIS, "/commitment 1 owner @nadie_conocido")).startswith(
         "Todavía no conozco a @nadie_conocido"

@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.commitments.models import (
@@ -355,8 +356,37 @@ async def test_an_anonymous_admin_assigns_but_owns_nothing(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO)
     await bot.feed(bot.u.anonymous_admin_command(NORTE, "/commit Pintar el mural"))
     assert bot.tg.last(NORTE.id).text == (
-        "Indica quién lo hará, por ejemplo: /commit Pintar el mural @ana by sábado"
+        "Indica quién lo hará, por ejemplo: /commit Pintar el mural @ana para el sábado"
     )
     await bot.feed(bot.u.anonymous_admin_command(NORTE, "/commit Pintar el mural @luis_o"))
     assert await owners(bot) == {LUIS.id: True}
     assert (await the_commitment(bot)).created_by is None
+
+
+@pytest.mark.parametrize("language", ["es", "pt", "en"])
+async def test_the_examples_the_bot_gives_work_as_typed(bot: Bot, language: str) -> None:
+    """What a refusal suggests, typed back as it is, does what it says — in each language."""
+    from bot.core.i18n import N_, translator
+
+    await seed_group(bot, LUIS, JOAO, language=language)
+    tr = translator(language)
+    typed = tr.gettext(N_("/commit Pintar el mural @ana by sábado"))
+    await bot.feed(bot.u.command(NORTE, ANA, typed))
+    first = await the_commitment(bot)
+    assert first is not None and first.due_at is not None, typed
+    assert as_utc(first.due_at).astimezone(ZoneInfo("America/Bogota")).weekday() == 5  # Saturday
+    for example in (
+        N_("/commit Pintar el mural by sábado"),
+        N_("/commit Llevar sillas a la reunión by viernes"),
+    ):
+        before = await count(bot)
+        await bot.feed(bot.u.command(NORTE, LUIS, tr.gettext(example)))
+        assert await count(bot) == before + 1, tr.gettext(example)
+        made = await the_commitment(bot, before + 1)
+        assert made.due_at is not None, tr.gettext(example)
+    owner = tr.gettext(N_("/commitment {number} owner @ana"), number=1)
+    await bot.feed(bot.u.command(NORTE, ANA, owner.replace("@ana", "@luis_o")))
+    assert await owners(bot) == {LUIS.id: True}, owner
+    drop = tr.gettext(N_("/commitment {number} drop ya no hace falta"), number=1)
+    await bot.feed(bot.u.command(NORTE, ANA, drop))
+    assert (await the_commitment(bot)).status == "dropped", drop
