@@ -186,13 +186,28 @@ def pending_text(tr: Translator, number: int, names: Sequence[str]) -> str:
 
 def welcome_text(tr: Translator, names: Sequence[str], charter: CharterView) -> str:
     title = _titles(tr)
-    lines = [tr.gettext("👋 Welcome, {names}!", names=", ".join(names))]
+    n = len(names)  # one newcomer or several: Spanish and Portuguese say it differently
+    lines = [
+        tr.ngettext(
+            "👋 Welcome to the group, {names}!",
+            "👋 Welcome to the group, {names}!",
+            n,
+            names=", ".join(names),
+        )
+    ]
     if charter.goals:
         lines += ["", f"<b>{title['goals']}</b>", escape(charter.goals)]
     if charter.rules:
         lines += ["", f"<b>{title['rules']}</b>"]
         lines += [f"{n}. {escape(rule)}" for n, rule in enumerate(charter.rules, 1)]
-    lines += ["", tr.gettext("Please read them and accept them with the button. All of it: /rules")]
+    lines += [
+        "",
+        tr.ngettext(
+            "Read them and accept them with the button. All the rules: /rules",
+            "Read them and accept them with the button, each of you. All the rules: /rules",
+            n,
+        ),
+    ]
     text = "\n".join(lines)
     # a very long charter: the welcome keeps what fits, /rules has it all
     return text if utf16_len(text) <= TEXT_LIMIT else split_text(text, TEXT_LIMIT - 10)[0] + "\n…"

@@ -289,7 +289,8 @@ async def test_newcomers_joining_together_get_one_welcome(bot: Bot) -> None:
     bot.clock.advance(WELCOME_DELAY)
     assert await bot.run_jobs("charter:welcome:") == 1  # the delayed job fires
     [welcome] = bot.tg.sent(NORTE.id)[before:]
-    assert welcome.text.startswith("👋 ¡Qué bueno tener a Rosa, Pedro en el grupo!")
+    assert welcome.text.startswith("👋 ¡Les damos la bienvenida, Rosa, Pedro!")  # two of them
+    assert "Léanlas y acéptenlas con el botón, cada quien." in welcome.text
     assert "🎯 Objetivos\nRecuperar la plaza" in welcome.text
     assert "1. Respetamos los turnos para hablar" in welcome.text
     assert "Horarios" not in welcome.text
@@ -325,7 +326,7 @@ async def test_a_welcome_due_at_23_goes_out_at_8_once(bot: Bot, language: str) -
     # (a weekly digest that fell due in the night had waited for 08:00 too)
     [welcome] = [m for m in sent if not m.text.startswith("🗞")]
 
-    greeting = {"es": "👋 ¡Qué bueno tener a Rosa en el grupo!", "en": "👋 Welcome, Rosa!"}
+    greeting = {"es": "👋 ¡Te damos la bienvenida, Rosa!", "en": "👋 Welcome to the group, Rosa!"}
     assert welcome.text.startswith(greeting[language])
 
 
