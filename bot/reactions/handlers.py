@@ -27,7 +27,7 @@ from bot.groups import service as groups_service
 from bot.reactions import notices, render, service
 from bot.reactions.callbacks import SeenNotice
 from bot.reactions.models import CHAT
-from bot.reactions.positions import is_delay, normalize_emoji, parse_map, seen_emoji
+from bot.reactions.positions import is_delay, merge_map, normalize_emoji, parse_map, seen_emoji
 
 log = logging.getLogger(__name__)
 
@@ -190,10 +190,10 @@ async def positions_map(turn: Turn) -> None:
         return
     if len(args) == 1 and args[0].lower() in {"reset", "default"}:
         pairs = await service.set_position_map(turn.session, turn.group_id, None)
-    else:
-        pairs = await service.set_position_map(
-            turn.session, turn.group_id, parse_map(" ".join(args))
-        )
+    else:  # the listed emoji change; the others keep their meaning
+        current = await service.position_map(turn.session, turn.group_id)
+        merged = merge_map(current, parse_map(" ".join(args)))
+        pairs = await service.set_position_map(turn.session, turn.group_id, merged)
     turn.reply(render.position_map(turn.tr, pairs, saved=True))
 
 

@@ -27,6 +27,8 @@ ALLOWED_REACTIONS = (
 
 # the fixed meanings (so that they translate), in the order a tally lists them
 MEANINGS = ("agree", "disagree", "doubts", "seen", "support", "block")
+NONE = "none"  # `/positions map 👀=none`: the emoji means nothing any more
+NONE_WORDS = {"none", "nada", "ninguno", "ninguna", "nenhum", "nenhuma", "-"}
 SEEN = "seen"
 DEFAULT_MAP: tuple[tuple[str, str], ...] = (
     ("👍", "agree"),
@@ -104,7 +106,9 @@ def parse_map(text: str) -> list[tuple[str, str]]:
                 example="/positions map 👍=agree 🙏=support",
             )
         key = word.strip().lower()
-        meaning = key if key in MEANINGS else MEANING_ALIASES.get(key)
+        meaning = (
+            NONE if key in NONE_WORDS else key if key in MEANINGS else MEANING_ALIASES.get(key)
+        )
         if meaning is None:
             raise DomainError(
                 N_(
@@ -128,6 +132,23 @@ def parse_map(text: str) -> list[tuple[str, str]]:
             example=MAP_EXAMPLE,
         )
     return pairs
+
+
+def merge_map(
+    current: Sequence[tuple[str, str]], changes: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The map after `/positions map …`: each listed emoji gets its new meaning, or joins the
+    map at its end (`none`: leaves it); the emoji not listed keep theirs. More than MAX_PAIRS
+    is refused."""
+    merged = dict(current)
+    merged.update(changes)
+    merged = {emoji: meaning for emoji, meaning in merged.items() if meaning != NONE}
+    if len(merged) > MAX_PAIRS:
+        raise DomainError(
+            N_("A map can have at most {limit} reactions. Start again with /positions map reset"),
+            limit=MAX_PAIRS,
+        )
+    return list(merged.items())
 
 
 def seen_emoji(pairs: Sequence[tuple[str, str]]) -> list[str]:

@@ -80,7 +80,7 @@ async def test_two_presses_at_once_count_once(bot: Bot) -> None:
 
 async def test_the_seen_emoji_follows_the_position_map(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO, MARY, bot_status="administrator")
-    await bot.feed(bot.u.command(NORTE, ANA, "/positions map 👍=agree 🫡=seen"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/positions map 🫡=seen 👀=none"))
     posted = await post_notice(bot)
     assert "reacciona con 🫡" in posted.text
     assert posted.buttons[0][0][0] == "🫡 Ya lo vi"

@@ -70,7 +70,7 @@ async def test_someone_who_took_their_reaction_off_hides_nobody_after_them(bot: 
 
 async def test_anonymous_counts_of_two_emoji_with_one_meaning_are_summed(bot: Bot) -> None:
     said = await luis_proposes(bot)
-    await bot.feed(bot.u.command(NORTE, ANA, "/positions map 👍=agree 🙏=agree 👎=disagree"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/positions map 🙏=agree"))
     await bot.feed(
         bot.u.reaction_count(NORTE, said["message_id"], [("👍", 3), ("🙏", 2), ("🔥", 9)])
     )
@@ -79,6 +79,8 @@ async def test_anonymous_counts_of_two_emoji_with_one_meaning_are_summed(bot: Bo
         "Posturas sobre este mensaje (anónimas, solo cantidades):\n"
         "De acuerdo: 5\n"
         "En desacuerdo: 0\n"
+        "Tiene dudas: 0\n"
+        "Visto: 0\n"
         "2 integrantes del grupo no han reaccionado."
     )
 
@@ -110,17 +112,22 @@ async def test_the_map_is_shown_and_changed_by_coordinators(bot: Bot) -> None:
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación puede hacer eso.")
     assert await bot.scalar(select(ReactionSettings.positions)) is None
 
-    # variation selectors and Spanish words are understood
-    await bot.feed(
-        bot.u.command(NORTE, ANA, "/positions map 👍=agree 🙏 = apoyo ❤️=support 👀=seen")
-    )
+    # the README's example adds to the map: what it does not list keeps its meaning
+    # (variation selectors and Spanish words are understood)
+    await bot.feed(bot.u.command(NORTE, ANA, "/positions map 🙏 = apoyo ❤️=support"))
     saved = bot.tg.last(NORTE.id).text
-    assert saved.startswith("Listo: ahora las reacciones significan esto aquí.\n👍 = De acuerdo")
+    assert saved.startswith(  # the whole map after the change
+        "Listo: ahora las reacciones significan esto aquí.\n👍 = De acuerdo\n👎 = En desacuerdo\n"
+        "🤔 = Tiene dudas\n👀 = Visto\n🙏 = Apoyo\n❤ = Apoyo\n\n"
+    )
+    # and an emoji can be given another meaning, or none
+    await bot.feed(bot.u.command(NORTE, ANA, "/positions map 👍=agree 🤔=nada"))
     assert await bot.scalar(select(ReactionSettings.positions)) == [
         ["👍", "agree"],
+        ["👎", "disagree"],
+        ["👀", "seen"],
         ["🙏", "support"],
         ["❤", "support"],
-        ["👀", "seen"],
     ]
     await bot.feed(
         bot.u.reaction(NORTE, JOAO, mid, ["🙏"]),

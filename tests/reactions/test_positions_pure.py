@@ -23,6 +23,7 @@ from bot.reactions.positions import (
     compute_tally,
     is_delay,
     meaning_label,
+    merge_map,
     normalize_emoji,
     parse_delay,
     parse_map,
@@ -337,3 +338,34 @@ def test_names_are_escaped_in_tallies() -> None:
     text = render.tally(translator("pt_BR"), result)
     assert "&lt;b&gt;Ana &amp; co&lt;/b&gt;" in text
     assert text.endswith("0 integrante do grupo não reagiu.")
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ([("🙏", "support")], [*DEFAULT_MAP, ("🙏", "support")]),  # added at the end
+        ([("👍", "block")], [("👍", "block"), *DEFAULT_MAP[1:]]),  # changed in its place
+        ([("🤔", "none")], [p for p in DEFAULT_MAP if p[0] != "🤔"]),  # taken out
+        ([("🔥", "none")], list(DEFAULT_MAP)),  # taking out what is not there: nothing
+    ],
+)
+def test_a_map_change_touches_only_the_listed_emoji(changes, expected) -> None:
+    assert merge_map(DEFAULT_MAP, changes) == expected
+
+
+def test_a_map_cannot_grow_past_its_limit() -> None:
+    new = [(e, "support") for e in TWELVE if e not in dict(DEFAULT_MAP)]
+    # 4 defaults + 8 new = 12 fits; one more does not
+    assert len(merge_map(DEFAULT_MAP, new)) == MAX_PAIRS
+    with pytest.raises(DomainError) as refused:
+        merge_map(DEFAULT_MAP, [*new, ("😮", "support")])
+    assert refused.value.kwargs == {"limit": MAX_PAIRS}
+    # the emoji already in the map change their meaning without counting twice
+    assert merge_map(DEFAULT_MAP, [(e, "support") for e in TWELVE]) == [
+        (e, "support") for e in TWELVE
+    ]
+
+
+@pytest.mark.parametrize("word", ["none", "nada", "ninguno", "nenhum", "-"])
+def test_none_takes_an_emoji_out(word: str) -> None:
+    assert parse_map(f"👀={word}") == [("👀", "none")]
