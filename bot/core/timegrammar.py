@@ -1,8 +1,7 @@
 """What a typed moment or duration says, before any clock or zone: the grammar that
-`bot.core.timeparse` documents, as plain values. `splits(clean)` gives the ways a normalized
-phrase is a day (`Day`: its candidate dates) and the rest, `time_of_day(rest)` reads the rest,
-and `duration(clean)` reads a length of time. Which instant a reading is, given `now` and a
-zone, is timeparse's.
+`bot.core.timeparse` documents, as plain values. `readings(clean)` gives every way a
+normalized phrase is a day (`Day`: its candidate dates) and a time (`At`); `duration(clean)`
+reads a length of time. Which instant a reading is, given `now` and a zone, is timeparse's.
 
 Pure and stdlib only.
 """
@@ -14,15 +13,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from bot.core.timewords import MONTHS, NOON, PERIODS, RELATIVE_DAYS, UNITS, WEEKDAYS, alternation
+from bot.core.timewords import (
+    AND_A_HALF,
+    BARE_PARTS,
+    CLOCK_UNITS,
+    DURATION_LEADS,
+    END_OF_MONTH,
+    HALF_HOUR,
+    MINUTE_WORDS,
+    MONTHS,
+    NOON,
+    NUMBERS,
+    PART_TIMES,
+    PERIODS,
+    RELATIVE_DAYS,
+    UNITS,
+    WEEKDAYS,
+    WEEKS,
+    alternation,
+)
 
-DEFAULT_TIME = time(9, 0)  # a day typed without a time
 MAX_DURATION = timedelta(days=365)
 MAX_LENGTH = 80  # longer text is not a time phrase; also bounds the regex work
-
-
-_WEEKDAY = alternation(WEEKDAYS)
-_MONTH = alternation(MONTHS)
 
 
 # --- days ----------------------------------------------------------------------------------
@@ -30,11 +42,14 @@ _MONTH = alternation(MONTHS)
 
 @dataclass(frozen=True)
 class Day:
-    """Candidate days, earliest first: the first whose moment is ahead of now wins, else the
-    last. A fixed day has one candidate, so it is kept even when past."""
+    """A day as said: its candidate days, earliest first (the first whose moment is ahead of
+    now wins, else the last; a fixed day has one candidate, so it is kept even when past)."""
 
     candidates: Callable[[date], Iterator[date]]
     weekday: int | None = None  # when the text also named the weekday, it must match
+    yearless: bool = False  # a date typed without its year: refused when far ahead
+    early_doubt: bool = False  # `mañana`: typed before 05:00 it may mean later today
+    span: bool = False  # a span of days (`fin de mes`): deadlines only, 18:00 by default
 
 
 def _fixed(day: date) -> Day:
@@ -42,7 +57,7 @@ def _fixed(day: date) -> Day:
 
 
 def _in_days(n: int) -> Day:
-    return Day(lambda today: iter([today + timedelta(days=n)]))
+    return Day(lambda today: iter([today + timedelta(days=n)]), early_doubt=n == 1)
 
 
 def _next_weekday(weekday: int) -> Day:
@@ -66,10 +81,34 @@ def _yearly(month: int, day: int) -> Day | None:
             except ValueError:
                 continue
 
+    return Day(candidates, yearless=True)
+
+
+def _monthly(m: re.Match[str]) -> Day | None:
+    day = int(m["dom"])
+    if not 1 <= day <= 31:
+        return None
+
+    def candidates(today: date) -> Iterator[date]:
+        for ahead in range(3):  # a 31st is at most two months away
+            year, month = divmod(today.month - 1 + ahead, 12)
+            try:
+                yield date(today.year + year, month + 1, day)
+            except ValueError:
+                continue
+
     return Day(candidates)
 
 
-NEXT_OCCURRENCE = Day(lambda today: iter([today, today + timedelta(days=1)]))
+def _month_end(today: date) -> Iterator[date]:
+    for ahead in range(2):
+        year, month = divmod(today.month + ahead, 12)  # the month after, 0-based
+        yield date(today.year + year, month + 1, 1) - timedelta(days=1)
+
+
+def _week(n: int) -> Day:
+    """The Friday of this week (n = 0) or the next (n = 1), as a span's last working day."""
+    return Day(lambda today: iter([today + timedelta(days=4 + 7 * n - today.weekday())]), span=True)
 
 
 def _calendar_day(day: str, month: int, year: str | None) -> Day | None:
@@ -98,9 +137,11 @@ def _from_date(m: re.Match[str]) -> Day | None:
     day = _calendar_day(g["d"], month, g.get("y"))
     if day is None or not g.get("wd"):
         return day
-    return Day(day.candidates, weekday=WEEKDAYS[g["wd"]])
+    return Day(day.candidates, weekday=WEEKDAYS[g["wd"]], yearless=day.yearless)
 
 
+_WEEKDAY = alternation(WEEKDAYS)
+_MONTH = alternation(MONTHS)
 _ORDINAL = r"(?:st|nd|rd|th|o)?"
 _LEADING_WEEKDAY = rf"(?:(?P<wd>{_WEEKDAY})\s+)?(?:(?:el|o|no|the)\s+)?(?:dia\s+)?"
 _DATE_FORMS = [
@@ -121,13 +162,17 @@ _DAY_FORMS: list[tuple[str, Callable[[re.Match[str]], Day | None]]] = [
         rf"(?:(?:next|proximo|proxima)\s+)?(?P<wd>{_WEEKDAY})",
         lambda m: _next_weekday(WEEKDAYS[m["wd"]]),
     ),
+    (r"(?:(?:el|del|al|o|do|no|the)\s+(?:dia\s+)?|dia\s+)(?P<dom>\d{1,2})" + _ORDINAL, _monthly),
+    (r"(?P<dom>\d{1,2})(?:st|nd|rd|th)", _monthly),
+    (rf"(?:{alternation(END_OF_MONTH)})", lambda _m: Day(_month_end, span=True)),
+    (rf"(?P<week>{alternation(WEEKS)})", lambda m: _week(WEEKS[m["week"]])),
 ]
-_DAY_LEAD = r"(?:(?:el|la|this|este|esta|on|o|a|na|no|em|de|del|do|da|para)\s+)*"
+_DAY_LEAD = r"(?:(?:el|la|this|este|esta|on|o|a|al|na|no|em|de|del|do|da|para)\s+)*"
 _DAY_AT_START = [(re.compile(rf"^{_DAY_LEAD}(?:{f})(?=\s|$)"), b) for f, b in _DAY_FORMS]
 _DAY_AT_END = [(re.compile(rf"(?:^|\s){_DAY_LEAD}(?:{f})$"), b) for f, b in _DAY_FORMS]
 
 
-def splits(text: str) -> Iterator[tuple[Day | None, str]]:
+def _splits(text: str) -> Iterator[tuple[Day | None, str]]:
     """Ways to read `text` as (day, rest): no day at all, a day in front, a day behind."""
     yield None, text
     for pattern, build in _DAY_AT_START:
@@ -140,37 +185,57 @@ def splits(text: str) -> Iterator[tuple[Day | None, str]]:
 
 # --- times of day --------------------------------------------------------------------------
 
-_PERIOD = alternation(PERIODS)
+
+@dataclass(frozen=True)
+class At:
+    """A time of day as said."""
+
+    time: time
+    said: time | None = None  # a bare hour 1-7 read as the evening: the hour as said
+
+
 _TIME = re.compile(
-    rf"""^(?P<lead>(?:a\ las|a\ la|las|as|at|@|pelas)\s+)?
+    rf"""^(?P<lead>(?:a\ las|a\ la|las|as|at|@|pelas|pela)\s+)?
     (?:
         (?P<noon>{alternation(NOON)})
       | (?P<h>\d{{1,2}})
         (?: [:.](?P<m>\d{{2}}) | h(?P<hm>\d{{2}})m? )?
         \s*(?:(?P<hs>hs|hrs|hr|horas|h)\b)?
-        \s*(?:(?P<ampm>am|pm)|(?:de\ la|da|de|in\ the|at|por\ la)\s+(?P<period>{_PERIOD}))?
+        (?:\s+(?P<words>{alternation(MINUTE_WORDS)}))?
+        \s*(?:(?P<ampm>am|pm)
+              |(?:de\ la|da|de|in\ the|at|por\ la|en\ la|a\ la)\s+(?P<period>{alternation(PERIODS)})
+        )?
+      | (?:(?P<prep>por\ la|en\ la|de\ la|de|da|a|pela|in\ the)\s+)?
+        (?P<part>{alternation(PART_TIMES)})
     )$""",
     re.VERBOSE,
 )
 
 
-def time_of_day(text: str, *, dated: bool) -> time | None:
-    """`18:30`, `7pm`, `3 da tarde`, ... → time; `` → 09:00 if a day was given; else None."""
-    if not text:
-        return DEFAULT_TIME if dated else None
+def _time_of_day(text: str, *, dated: bool) -> At | None:
+    """`18:30`, `7pm`, `3 da tarde`, `a las 5 y media`, `a la noche`, ... → At, else None."""
     m = _TIME.match(text)
     if m is None:
         return None
     if m["noon"]:
-        return time(12, 0)
-    hour, minute = int(m["h"]), int(m["m"] or m["hm"] or 0)
+        return At(time(12, 0))
+    if m["part"]:
+        said_with_a_word = m["lead"] or m["prep"] or (dated and m["part"] in BARE_PARTS)
+        return At(PART_TIMES[m["part"]]) if said_with_a_word else None
+    hour, written = int(m["h"]), m["m"] or m["hm"]
+    if written and m["words"]:
+        return None  # `5:30 y media`
+    minute = int(written or MINUTE_WORDS.get(m["words"] or "", 0))
     if m["ampm"] or m["period"]:
         hour = _twelve_hour(hour, m["ampm"], m["period"])
-    elif not (m["m"] or m["hm"] or m["hs"] or m["lead"] or dated):
-        return None  # a lone number is not a time
+    elif not (written or m["hs"]):
+        if not (m["lead"] or m["words"] or dated):
+            return None  # a lone number is not a time
+        if 1 <= hour <= 7:
+            return At(time(hour + 12, minute), said=time(hour, minute))
     if hour is None or hour > 23 or minute > 59:
         return None
-    return time(hour, minute)
+    return At(time(hour, minute))
 
 
 def _twelve_hour(hour: int, ampm: str | None, period: str | None) -> int | None:
@@ -181,26 +246,54 @@ def _twelve_hour(hour: int, ampm: str | None, period: str | None) -> int | None:
     return hour % 12 + (12 if ampm == "pm" else 0)
 
 
+def readings(clean: str) -> Iterator[tuple[Day | None, At | None]]:
+    """Every way the grammar reads `clean` (normalized) as an optional day and a time, a day
+    or both; no time (None) when only a day was said."""
+    if len(clean) > MAX_LENGTH:
+        return
+    for day, rest in _splits(clean):
+        if not rest:
+            if day is not None:
+                yield day, None
+        elif at := _time_of_day(rest, dated=day is not None):
+            yield day, at
+
+
 # --- durations -----------------------------------------------------------------------------
 
+_DURATION_LEAD = re.compile(rf"^(?:(?P<lead>{alternation(DURATION_LEADS)})\s+)?")
 _DURATION_PART = re.compile(
-    rf"(?:(?:y|e|and)\s+)?(?P<n>\d{{1,6}})\s*(?P<unit>{alternation(UNITS)})(?![a-z])\s*"
+    rf"""(?:(?:y|e|and)\s+)?
+    (?P<n>\d{{1,6}}|(?:{alternation(NUMBERS)})(?=\s))\s*(?P<unit>{alternation(UNITS)})(?![a-z])
+    (?:\s+(?P<half>{alternation(AND_A_HALF)})(?![a-z]))?\s*""",
+    re.VERBOSE,
 )
-_DURATION_LEAD = re.compile(r"^(?:(?:en|em|in|dentro de|within)\s+)?")
 _TRAILING_MINUTES = re.compile(r"(?P<n>[0-5]\d)$")  # the 30 of 1h30
 
 
-def duration(clean: str) -> timedelta | None:
-    """`48h`, `90 min`, `2 dias`, `1 semana`, `1h30` (normalized) → timedelta, else None."""
-    clean = _DURATION_LEAD.sub("", clean, count=1)
-    total, unit, position = timedelta(0), None, 0
+def duration(clean: str) -> tuple[timedelta, bool] | None:
+    """(the duration, whether it is written like a clock time: `18h`, `19h30`), or None."""
+    lead = _DURATION_LEAD.match(clean)
+    assert lead is not None
+    if clean[lead.end() :] in HALF_HOUR:
+        return timedelta(minutes=30), False
+    total, parts, position = timedelta(0), [], lead.end()
     while m := _DURATION_PART.match(clean, position):
-        unit = UNITS[m["unit"]]
-        total += timedelta(**{unit: int(m["n"])})
+        unit, n = UNITS[m["unit"]], int(m["n"]) if m["n"].isdigit() else NUMBERS[m["n"]]
+        total += timedelta(**{unit: n + (0.5 if m["half"] else 0)})
+        parts.append(m)
         position = m.end()
-    if unit == "hours" and (m := _TRAILING_MINUTES.match(clean, position)):
+    hours = parts and UNITS[parts[-1]["unit"]] == "hours" and not parts[-1]["half"]
+    if hours and (m := _TRAILING_MINUTES.match(clean, position)):
         total += timedelta(minutes=int(m["n"]))
         position = m.end()
-    if unit is None or position != len(clean) or not timedelta(0) < total <= MAX_DURATION:
+    if not parts or position != len(clean) or not timedelta(0) < total <= MAX_DURATION:
         return None
-    return total
+    clock = (
+        not lead["lead"]
+        and len(parts) == 1
+        and parts[0]["unit"] in CLOCK_UNITS
+        and parts[0]["n"].isdigit()
+        and int(parts[0]["n"]) <= 23
+    )
+    return total, clock

@@ -1,8 +1,8 @@
 """The words of dates, times and durations in Spanish, Brazilian Portuguese and English, as
 `bot.core.timeparse` reads them: plain tables, and `normalize`, which every phrase goes through
-first.
+first (lower case, no accents, one spelling for the words written several ways).
 
-Pure and stdlib only. Keys are normalized (no accents): `sabado`, `amanha`.
+Pure and stdlib only. Keys are normalized (no accents): `sabado`, `amanha`, `tres`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from datetime import time
 
 WEEKDAYS = {
     **dict.fromkeys(["lunes", "lun", "segunda", "seg", "monday", "mon"], 0),
@@ -41,6 +42,39 @@ RELATIVE_DAYS = {
 }
 NOON = ("mediodia", "meiodia", "noon", "midday")
 
+# the last day of the month, and a week (this one or the next) as a span of days
+END_OF_MONTH = (
+    "fin de mes",
+    "fin del mes",
+    "final de mes",
+    "final del mes",
+    "fim do mes",
+    "fim de mes",
+    "final do mes",
+    "end of the month",
+    "end of month",
+    "the end of the month",
+)
+WEEKS = {
+    **dict.fromkeys(["esta semana", "nesta semana", "essa semana", "this week"], 0),
+    **dict.fromkeys(
+        [
+            "la semana que viene",
+            "semana que viene",
+            "la proxima semana",
+            "proxima semana",
+            "la semana proxima",
+            "a semana que vem",
+            "semana que vem",
+            "na semana que vem",
+            "a proxima semana",
+            "na proxima semana",
+            "next week",
+        ],
+        1,
+    ),
+}
+
 
 def _morning(hour: int) -> int | None:
     return hour if 1 <= hour <= 12 else None  # "12 de la mañana" is noon, as people say it
@@ -65,6 +99,44 @@ PERIODS: dict[str, Callable[[int], int | None]] = {
     **dict.fromkeys(["tarde", "afternoon"], _afternoon),
     **dict.fromkeys(["noche", "noite", "evening", "night"], _evening),
 }
+# a part of the day said without an hour (`mañana a la tarde`): the hour it stands for
+PART_TIMES = {
+    **dict.fromkeys(["manana", "manha", "morning"], time(9, 0)),
+    **dict.fromkeys(["tarde", "afternoon"], time(15, 0)),
+    **dict.fromkeys(["noche", "noite", "evening", "night"], time(20, 0)),
+}
+BARE_PARTS = ("morning", "afternoon", "evening", "night")  # said after a day with no little word
+# minutes said in words after an hour: `a las 5 y media`, `às 7 e quinze`
+MINUTE_WORDS = {
+    **dict.fromkeys(["y media", "e meia"], 30),
+    **dict.fromkeys(["y cuarto", "y quince", "e quinze", "e um quarto"], 15),
+}
+
+# numbers in words, for durations: `una semana`, `dos días`, `três horas`, `a week`
+NUMBERS = {
+    **dict.fromkeys(["un", "una", "uno", "um", "uma", "a", "an", "one"], 1),
+    **dict.fromkeys(["dos", "dois", "duas", "two"], 2),
+    **dict.fromkeys(["tres", "three"], 3),
+    **dict.fromkeys(["cuatro", "quatro", "four"], 4),
+    **dict.fromkeys(["cinco", "five"], 5),
+    **dict.fromkeys(["seis", "six"], 6),
+    **dict.fromkeys(["siete", "sete", "seven"], 7),
+    **dict.fromkeys(["ocho", "oito", "eight"], 8),
+    **dict.fromkeys(["nueve", "nove", "nine"], 9),
+    **dict.fromkeys(["diez", "dez", "ten"], 10),
+    **dict.fromkeys(["once", "onze", "eleven"], 11),
+    **dict.fromkeys(["doce", "doze", "twelve"], 12),
+}
+UNITS = {
+    **dict.fromkeys(["m", "min", "mins", "minuto", "minutos", "minute", "minutes"], "minutes"),
+    **dict.fromkeys(["h", "hs", "hr", "hrs", "hora", "horas", "hour", "hours"], "hours"),
+    **dict.fromkeys(["d", "dia", "dias", "day", "days"], "days"),
+    **dict.fromkeys(["w", "semana", "semanas", "week", "weeks"], "weeks"),
+}
+CLOCK_UNITS = ("h", "hs", "hr", "hrs")  # `18h` is a time of day, `48h` (above 23) a duration
+HALF_HOUR = ("media hora", "meia hora", "half an hour", "half hour")
+AND_A_HALF = ("y media", "y medio", "e meia", "e meio", "and a half")
+DURATION_LEADS = ("en", "em", "in", "within", "dentro de", "daqui a", "daqui", "de aqui a")
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -72,20 +144,19 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-UNITS = {
-    **dict.fromkeys(["m", "min", "mins", "minuto", "minutos", "minute", "minutes"], "minutes"),
-    **dict.fromkeys(["h", "hs", "hr", "hrs", "hora", "horas", "hour", "hours"], "hours"),
-    **dict.fromkeys(["d", "dia", "dias", "day", "days"], "days"),
-    **dict.fromkeys(["w", "semana", "semanas", "week", "weeks"], "weeks"),
-}
+_PART = alternation(PART_TIMES)
 
 
 def normalize(text: str) -> str:
-    """Lower case, no accents, `p.m.` → `pm`, `sexta-feira` → `sexta`, single spaces."""
+    """Lower case, no accents, `p. m.` → `pm`, `sexta-feira` → `sexta`, `esta noche`/`tonight`
+    → `hoy a la noche`, single spaces."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"(?<=[a-z])\.", "", text)  # p.m. → pm, dic. → dic
+    text = re.sub(r"(?<=\d)\s*([ap])\s?m\b", r"\1m", text)  # 7 p m → 7pm
     text = re.sub(r"\b(segunda|terca|quarta|quinta|sexta)[- ]feira\b", r"\1", text)
     text = re.sub(r"\b(meio|medio)[- ]?dia\b", r"\1dia", text)
+    text = re.sub(rf"\b(?:esta|this|nesta|essa)\s+({_PART})\b", r"hoy a la \1", text)
+    text = re.sub(r"\btonight\b", "hoy a la noche", text)
     text = re.sub(r"[,;!?()]", " ", text)
     return " ".join(text.split()).strip(".")

@@ -7,12 +7,21 @@ Tue 8, Wed 9, Tue 15, Thu 24, Thu 31. 1 January 2027 is a Friday. Bogotá is UTC
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.timeparse import BadTime, parse_deadline, parse_duration, parse_when
+from bot.core.timeparse import (
+    FAR_AHEAD,
+    BadTime,
+    FarAhead,
+    UnsureTime,
+    parse_deadline,
+    parse_duration,
+    parse_when,
+    reads_as_time,
+)
 
 BOGOTA = "America/Bogota"  # UTC-5, no daylight saving
 MADRID = "Europe/Madrid"  # CET/CEST: jumps 02:00→03:00 on 28 March 2027, back 03:00→02:00 on 31 Oct
@@ -78,10 +87,9 @@ SPANISH = [
     ("mañana 10", (2026, 12, 3, 10, 0)),
     ("15/12 18:30", (2026, 12, 15, 18, 30)),
     ("23:59", (2026, 12, 2, 23, 59)),
-    ("18h", (2026, 12, 2, 18, 0)),  # as a moment; parse_deadline reads it as 18 hours
+    ("18h", (2026, 12, 2, 18, 0)),  # a time of day, in parse_deadline too
     ("19h30", (2026, 12, 2, 19, 30)),
     ("20 horas", (2026, 12, 2, 20, 0)),
-    ("30/11", (2027, 11, 30, 9, 0)),  # 30 November 2026 is gone
 ]
 PORTUGUESE = [
     ("sexta 19h", (2026, 12, 4, 19, 0)),
@@ -209,10 +217,15 @@ BAD_MOMENTS = [
     "domingo 5/12",  # 5 December 2026 is a Saturday
     "12/31",  # month first is never read
     "medianoche",
-    "esta noche",
     "mañana mañana",
-    "el 15",
     "las cinco",
+    "el 32",
+    "dia 0",
+    "fin de mes",  # a span of days is a deadline, not a moment
+    "la semana que viene",
+    "morning",  # a bare part of the day only after a day
+    "mañana tarde",
+    "a las 5:30 y media",
     "viernes " + "1" * 200,
 ]
 
@@ -255,16 +268,19 @@ def test_a_date_without_year_is_the_next_one_not_in_the_past() -> None:
     assert when("15/01") == local(2027, 1, 15, 9, 0)  # January, typed in December
     assert when("15 de enero 10:00") == local(2027, 1, 15, 10, 0)
     assert when("02/12 16:00") == local(2026, 12, 2, 16, 0)  # today, ahead
-    assert when("02/12 10:00") == local(2027, 12, 2, 10, 0)  # today, gone: next year
-    assert when("01/12") == local(2027, 12, 1, 9, 0)  # yesterday: next year
-    assert when("29/02") == local(2028, 2, 29, 9, 0)  # next leap day
+    assert when("01/11") == local(2027, 11, 1, 9, 0)  # 334 days ahead: still read
     assert when("29/02/2028 10:00") == local(2028, 2, 29, 10, 0)
+    assert when("02/12/2027 10:00") == local(2027, 12, 2, 10, 0)  # its year written
 
 
 def test_a_leap_day_may_be_eight_years_away() -> None:
-    # 2100 is not a leap year: after 29 February 2096 the next one is in 2104
+    # 2100 is not a leap year: after 29 February 2096 the next one is in 2104 (too far to read
+    # without its year, but that is the reading the refusal names)
     march_2096 = datetime(2096, 3, 1, tzinfo=UTC)
-    assert when("29/02", march_2096, "UTC") == datetime(2104, 2, 29, 9, 0, tzinfo=UTC)
+    with pytest.raises(FarAhead) as caught:
+        when("29/02", march_2096, "UTC")
+    assert caught.value.moment == datetime(2104, 2, 29, 9, 0, tzinfo=UTC)
+    assert caught.value.example == "29/02/2104"
 
 
 def test_new_year_at_midnight_east_of_greenwich() -> None:
@@ -453,7 +469,7 @@ def test_durations(text: str, expected: timedelta) -> None:
         "h",
         "3",
         "3 años",
-        "tres dias",
+        "trece dias",  # number words go up to twelve
         "3d extra",
         "1h5",
         "1h60",
@@ -475,8 +491,9 @@ def test_a_deadline_is_a_duration_from_now_or_a_moment() -> None:
     assert deadline("en 2 días") == datetime(2026, 12, 4, 19, 0, tzinfo=UTC)
     assert deadline("viernes 18:00") == local(2026, 12, 4, 18, 0)
     assert deadline("15/12") == local(2026, 12, 15, 9, 0)
-    # a bare "18h" is a duration; said as a time of day it is a moment
-    assert deadline("18h") == datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
+    # an hour of 0-23 written as a clock is a time of day; with a unit word, a duration
+    assert deadline("18h") == local(2026, 12, 2, 18, 0)
+    assert deadline("18 horas") == datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
     assert deadline("às 18h") == local(2026, 12, 2, 18, 0)
     assert deadline("hoy 18h") == local(2026, 12, 2, 18, 0)
     with pytest.raises(BadTime) as caught:
@@ -547,3 +564,390 @@ def test_jumbled_words_only_ever_raise_bad_time() -> None:
         except BadTime:
             continue
         assert result.tzinfo is UTC
+
+
+# --- issue 16: the forms Latin American groups type -----------------------------------------
+# Each row: what is typed, the moment it is typed (local, in the zone of the row), and the
+# moment meant, in UTC, worked out by hand. Offsets in December 2026: Bogotá UTC-5, São Paulo
+# and Buenos Aires UTC-3, Mexico City UTC-6 (no daylight saving since 2022). Santiago is UTC-4
+# until Sunday 6 September 2026, when 00:00 becomes 01:00 (UTC-3); it goes back to UTC-4 on
+# Sunday 5 April 2026 and 4 April 2027.
+
+BUENOS_AIRES = "America/Argentina/Buenos_Aires"
+MEXICO = "America/Mexico_City"
+
+
+def at(tz: str, y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
+    """A moment typed, as a local wall clock in `tz`."""
+    return datetime(y, mo, d, h, mi, tzinfo=ZoneInfo(tz))
+
+
+def utc(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=UTC)
+
+
+BOG_WED = at(BOGOTA, 2026, 12, 2, 14)  # Wednesday 2 December 2026, 14:00, as NOW
+SP_WED = at(SAO_PAULO, 2026, 12, 2, 14)
+BA_WED = at(BUENOS_AIRES, 2026, 12, 2, 14)
+MX_WED = at(MEXICO, 2026, 12, 2, 14)
+SCL_FRI = at(SANTIAGO, 2026, 9, 4, 14)  # Friday 4 September 2026, two days before the jump
+
+# `18hs`, `18h`, `20 hs`, `19h30` are times of day in a deadline; a duration says its unit,
+# is above 23 hours, or is led by en/em/in/dentro de/daqui a
+CLOCK_TIMES_IN_DEADLINES = [
+    ("18hs", BOG_WED, BOGOTA, utc(2026, 12, 2, 23)),
+    ("18h", SP_WED, SAO_PAULO, utc(2026, 12, 2, 21)),
+    ("20 hs", BA_WED, BUENOS_AIRES, utc(2026, 12, 2, 23)),
+    ("19h30", SP_WED, SAO_PAULO, utc(2026, 12, 2, 22, 30)),
+    ("18:00", MX_WED, MEXICO, utc(2026, 12, 3, 0)),
+    ("10hs", BA_WED, BUENOS_AIRES, utc(2026, 12, 3, 13)),  # 10:00 is gone: tomorrow
+    ("sábado 10hs", BA_WED, BUENOS_AIRES, utc(2026, 12, 5, 13)),
+    ("5h", SP_WED, SAO_PAULO, utc(2026, 12, 3, 8)),  # written as a clock: 05:00
+    ("1h30", BOG_WED, BOGOTA, utc(2026, 12, 3, 6, 30)),  # 01:30 tomorrow
+    ("48h", BOG_WED, BOGOTA, utc(2026, 12, 4, 19)),
+    ("24h", SP_WED, SAO_PAULO, utc(2026, 12, 3, 17)),
+    ("18 horas", BOG_WED, BOGOTA, utc(2026, 12, 3, 13)),
+    ("1h30m", BOG_WED, BOGOTA, utc(2026, 12, 2, 20, 30)),  # the m of minutes: 90 minutes
+    ("en 2h", BA_WED, BUENOS_AIRES, utc(2026, 12, 2, 19)),
+    ("in 5h", MX_WED, MEXICO, utc(2026, 12, 3, 1)),
+    ("em 3h", SP_WED, SAO_PAULO, utc(2026, 12, 2, 20)),
+    ("dentro de 2 horas", BOG_WED, BOGOTA, utc(2026, 12, 2, 21)),
+    ("daqui a 2 dias", SP_WED, SAO_PAULO, utc(2026, 12, 4, 17)),
+    ("sábado 23h", SCL_FRI, SANTIAGO, utc(2026, 9, 6, 3)),  # UTC-4
+    ("domingo 10hs", SCL_FRI, SANTIAGO, utc(2026, 9, 6, 13)),  # UTC-3 after the jump
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "expected"), CLOCK_TIMES_IN_DEADLINES)
+def test_clock_times_and_durations_in_deadlines(text, now, tz, expected) -> None:
+    assert parse_deadline(text, tz=tz, now=now) == expected
+
+
+# a bare hour: 1-7 is the afternoon or evening, 8-11 the morning, 12 noon
+BARE_HOURS = [
+    ("a las 5", BOG_WED, BOGOTA, utc(2026, 12, 2, 22)),
+    ("às 5", SP_WED, SAO_PAULO, utc(2026, 12, 2, 20)),
+    ("at 5", MX_WED, MEXICO, utc(2026, 12, 2, 23)),
+    ("a las 7", BA_WED, BUENOS_AIRES, utc(2026, 12, 2, 22)),
+    ("a las 8", SP_WED, SAO_PAULO, utc(2026, 12, 3, 11)),
+    ("a las 11", MX_WED, MEXICO, utc(2026, 12, 3, 17)),
+    ("a las 12", BOG_WED, BOGOTA, utc(2026, 12, 3, 17)),
+    ("viernes 7", BOG_WED, BOGOTA, utc(2026, 12, 5, 0)),
+    ("sexta às 6", SP_WED, SAO_PAULO, utc(2026, 12, 4, 21)),
+    ("friday at 3", MX_WED, MEXICO, utc(2026, 12, 4, 21)),
+    ("el viernes a las 5 y media", BA_WED, BUENOS_AIRES, utc(2026, 12, 4, 20, 30)),
+    ("a las 5 y media de la tarde", BOG_WED, BOGOTA, utc(2026, 12, 2, 22, 30)),
+    ("às 7 e meia", SP_WED, SAO_PAULO, utc(2026, 12, 2, 22, 30)),
+    ("a las 6 y cuarto", BOG_WED, BOGOTA, utc(2026, 12, 2, 23, 15)),
+    ("às 4 e quinze", SP_WED, SAO_PAULO, utc(2026, 12, 2, 19, 15)),
+    ("5 y media", BA_WED, BUENOS_AIRES, utc(2026, 12, 2, 20, 30)),  # minutes in words: a time
+    ("a las 5 de la mañana", BOG_WED, BOGOTA, utc(2026, 12, 3, 10)),  # the part of the day said
+    ("at 5 am", MX_WED, MEXICO, utc(2026, 12, 3, 11)),
+    ("a las 5:00", BOG_WED, BOGOTA, utc(2026, 12, 3, 10)),  # written as a clock
+    ("a las 0", BOG_WED, BOGOTA, utc(2026, 12, 3, 5)),
+    ("domingo a las 5", SCL_FRI, SANTIAGO, utc(2026, 9, 6, 20)),
+    ("sábado a las 7", SCL_FRI, SANTIAGO, utc(2026, 9, 5, 23)),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "expected"), BARE_HOURS)
+def test_a_bare_hour_from_1_to_7_is_the_afternoon_or_evening(text, now, tz, expected) -> None:
+    assert parse_when(text, tz=tz, now=now) == expected
+
+
+AM_PM_WITH_SPACES = [
+    ("7 p. m.", BOG_WED, BOGOTA, utc(2026, 12, 3, 0)),
+    ("7:30 p. m.", MX_WED, MEXICO, utc(2026, 12, 3, 1, 30)),
+    ("10 a. m.", SP_WED, SAO_PAULO, utc(2026, 12, 3, 13)),
+    ("viernes 8 p.m.", BA_WED, BUENOS_AIRES, utc(2026, 12, 4, 23)),
+    ("sexta 9 a. m.", SP_WED, SAO_PAULO, utc(2026, 12, 4, 12)),
+    ("at 6 P. M.", MX_WED, MEXICO, utc(2026, 12, 3, 0)),
+    ("11 a m", BOG_WED, BOGOTA, utc(2026, 12, 3, 16)),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "expected"), AM_PM_WITH_SPACES)
+def test_am_and_pm_with_dots_and_spaces(text, now, tz, expected) -> None:
+    assert parse_when(text, tz=tz, now=now) == expected
+
+
+DAYS_OF_THE_MONTH = [
+    ("el 15", BOG_WED, BOGOTA, utc(2026, 12, 15, 14)),
+    ("dia 20", SP_WED, SAO_PAULO, utc(2026, 12, 20, 12)),
+    ("el 15 a las 18", BA_WED, BUENOS_AIRES, utc(2026, 12, 15, 21)),
+    ("a las 10 el 15", MX_WED, MEXICO, utc(2026, 12, 15, 16)),
+    ("o dia 3 às 19h", SP_WED, SAO_PAULO, utc(2026, 12, 3, 22)),
+    ("no dia 4", SP_WED, SAO_PAULO, utc(2026, 12, 4, 12)),
+    ("el día 5", BOG_WED, BOGOTA, utc(2026, 12, 5, 14)),
+    ("the 15th", MX_WED, MEXICO, utc(2026, 12, 15, 15)),
+    ("on the 1st at 10am", BOG_WED, BOGOTA, utc(2027, 1, 1, 15)),
+    ("3rd 9pm", BOG_WED, BOGOTA, utc(2026, 12, 4, 2)),
+    ("el 2 a las 18", BOG_WED, BOGOTA, utc(2026, 12, 2, 23)),  # today, still ahead
+    ("el 2", BOG_WED, BOGOTA, utc(2027, 1, 2, 14)),  # today's 09:00 is gone: next month
+    ("el 31", BA_WED, BUENOS_AIRES, utc(2026, 12, 31, 12)),
+    ("el 30", at(SANTIAGO, 2027, 2, 10, 12), SANTIAGO, utc(2027, 3, 30, 12)),  # no 30 February
+    ("el 31", at(SANTIAGO, 2026, 4, 30, 12), SANTIAGO, utc(2026, 5, 31, 13)),  # UTC-4 in May
+    ("el 31 a las 8", at(BOGOTA, 2027, 1, 31, 9), BOGOTA, utc(2027, 3, 31, 13)),  # two months
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "expected"), DAYS_OF_THE_MONTH)
+def test_a_day_of_the_month_alone_is_the_next_one(text, now, tz, expected) -> None:
+    assert parse_when(text, tz=tz, now=now) == expected
+
+
+# a part of the day without an hour: morning 09:00, afternoon 15:00, evening and night 20:00
+PARTS_OF_THE_DAY_ALONE = [
+    ("mañana a la tarde", BOG_WED, BOGOTA, utc(2026, 12, 3, 20)),
+    ("mañana por la mañana", MX_WED, MEXICO, utc(2026, 12, 3, 15)),
+    ("mañana en la noche", MX_WED, MEXICO, utc(2026, 12, 4, 2)),
+    ("amanhã de manhã", SP_WED, SAO_PAULO, utc(2026, 12, 3, 12)),
+    ("amanhã à noite", SP_WED, SAO_PAULO, utc(2026, 12, 3, 23)),
+    ("amanhã pela manhã", SP_WED, SAO_PAULO, utc(2026, 12, 3, 12)),
+    ("el viernes a la noche", BA_WED, BUENOS_AIRES, utc(2026, 12, 4, 23)),
+    ("el viernes por la noche", BOG_WED, BOGOTA, utc(2026, 12, 5, 1)),
+    ("sábado de tarde", SP_WED, SAO_PAULO, utc(2026, 12, 5, 18)),
+    ("hoy a la noche", BA_WED, BUENOS_AIRES, utc(2026, 12, 2, 23)),
+    ("esta noche", MX_WED, MEXICO, utc(2026, 12, 3, 2)),
+    ("esta tarde", BOG_WED, BOGOTA, utc(2026, 12, 2, 20)),
+    ("hoje à noite", SP_WED, SAO_PAULO, utc(2026, 12, 2, 23)),
+    ("esta noite", SP_WED, SAO_PAULO, utc(2026, 12, 2, 23)),
+    ("tonight", BOG_WED, BOGOTA, utc(2026, 12, 3, 1)),
+    ("this morning", BOG_WED, BOGOTA, utc(2026, 12, 2, 14)),  # today, as read, though gone
+    ("tomorrow morning", MX_WED, MEXICO, utc(2026, 12, 3, 15)),
+    ("friday night", SP_WED, SAO_PAULO, utc(2026, 12, 4, 23)),
+    ("saturday afternoon", BOG_WED, BOGOTA, utc(2026, 12, 5, 20)),
+    ("a la tarde", BOG_WED, BOGOTA, utc(2026, 12, 2, 20)),  # no day: today's is still ahead
+    ("de noche", BA_WED, BUENOS_AIRES, utc(2026, 12, 2, 23)),
+    ("in the morning", MX_WED, MEXICO, utc(2026, 12, 3, 15)),
+    ("at night", MX_WED, MEXICO, utc(2026, 12, 3, 2)),
+    ("el sábado a la noche", SCL_FRI, SANTIAGO, utc(2026, 9, 6, 0)),  # UTC-4
+    ("el domingo a la mañana", SCL_FRI, SANTIAGO, utc(2026, 9, 6, 12)),  # UTC-3
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "expected"), PARTS_OF_THE_DAY_ALONE)
+def test_a_part_of_the_day_alone_stands_for_an_hour(text, now, tz, expected) -> None:
+    assert parse_when(text, tz=tz, now=now) == expected
+
+
+# spans of days, for deadlines: the month's last day and a week's Friday, at 18:00
+SPANS = [
+    ("fin de mes", BOG_WED, BOGOTA, utc(2026, 12, 31, 23)),
+    ("fim do mês", SP_WED, SAO_PAULO, utc(2026, 12, 31, 21)),
+    ("end of the month", MX_WED, MEXICO, utc(2027, 1, 1, 0)),
+    ("a fin de mes", BA_WED, BUENOS_AIRES, utc(2026, 12, 31, 21)),
+    ("fin de mes a las 12", BOG_WED, BOGOTA, utc(2026, 12, 31, 17)),
+    ("fin de mes", at(BOGOTA, 2026, 12, 31, 19), BOGOTA, utc(2027, 1, 31, 23)),  # gone: January's
+    ("fin de mes", at(SANTIAGO, 2026, 4, 1, 12), SANTIAGO, utc(2026, 4, 30, 22)),  # UTC-4 by then
+    ("la semana que viene", BOG_WED, BOGOTA, utc(2026, 12, 11, 23)),
+    ("la próxima semana", BA_WED, BUENOS_AIRES, utc(2026, 12, 11, 21)),
+    ("semana que vem", SP_WED, SAO_PAULO, utc(2026, 12, 11, 21)),
+    ("na próxima semana", SP_WED, SAO_PAULO, utc(2026, 12, 11, 21)),
+    ("next week", MX_WED, MEXICO, utc(2026, 12, 12, 0)),
+    ("la semana que viene", at(BOGOTA, 2026, 12, 6, 12), BOGOTA, utc(2026, 12, 11, 23)),  # Sunday
+    ("esta semana", BOG_WED, BOGOTA, utc(2026, 12, 4, 23)),
+    ("this week", MX_WED, MEXICO, utc(2026, 12, 5, 0)),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "expected"), SPANS)
+def test_spans_of_days_as_deadlines(text, now, tz, expected) -> None:
+    assert parse_deadline(text, tz=tz, now=now) == expected
+    assert parse_deadline(text, tz=tz, now=now, day_time=time(23, 59)) == expected
+    with pytest.raises(BadTime):
+        parse_when(text, tz=tz, now=now)  # a meeting needs a day, not a span
+
+
+def test_a_deadline_day_without_a_time_is_at_the_day_time_asked() -> None:
+    end = time(23, 59)
+    assert parse_deadline("viernes", tz=BOGOTA, now=NOW, day_time=end) == utc(2026, 12, 5, 4, 59)
+    assert parse_deadline("el 15", tz=BOGOTA, now=NOW, day_time=end) == utc(2026, 12, 16, 4, 59)
+    assert parse_deadline("viernes 10:00", tz=BOGOTA, now=NOW, day_time=end) == utc(2026, 12, 4, 15)
+    assert parse_deadline("hoy", tz=BOGOTA, now=NOW, day_time=end) == utc(2026, 12, 3, 4, 59)
+    assert parse_deadline("viernes", tz=BOGOTA, now=NOW) == utc(2026, 12, 4, 14)
+
+
+DURATIONS_IN_WORDS = [
+    ("una semana", timedelta(weeks=1)),
+    ("dos días", timedelta(days=2)),
+    ("tres dias", timedelta(days=3)),
+    ("três horas", timedelta(hours=3)),
+    ("doce horas", timedelta(hours=12)),
+    ("um dia", timedelta(days=1)),
+    ("duas semanas", timedelta(weeks=2)),
+    ("a day", timedelta(days=1)),
+    ("in two weeks", timedelta(weeks=2)),
+    ("in a week", timedelta(weeks=1)),
+    ("dentro de una semana", timedelta(weeks=1)),
+    ("daqui a uma semana", timedelta(weeks=1)),
+    ("daqui a 2 dias", timedelta(days=2)),
+    ("media hora", timedelta(minutes=30)),
+    ("meia hora", timedelta(minutes=30)),
+    ("half an hour", timedelta(minutes=30)),
+    ("en media hora", timedelta(minutes=30)),
+    ("una hora y media", timedelta(minutes=90)),
+    ("uma hora e meia", timedelta(minutes=90)),
+    ("an hour and a half", timedelta(minutes=90)),
+    ("2 horas y media", timedelta(minutes=150)),
+    ("un día y medio", timedelta(hours=36)),
+    ("una hora y 15 minutos", timedelta(minutes=75)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DURATIONS_IN_WORDS)
+def test_durations_in_words(text: str, expected: timedelta) -> None:
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["una", "media", "dos", "a", "y media", "medio día", "una semana extra", "hora y media"]
+)
+def test_words_that_are_not_a_duration(text: str) -> None:
+    with pytest.raises(BadTime):
+        parse_duration(text)
+
+
+# a date without its year more than 11 months ahead is refused, naming the year it would be
+FAR_AHEAD_DATES = [
+    ("29/02", BOG_WED, BOGOTA, "29/02/2028"),
+    ("30/11", BOG_WED, BOGOTA, "30/11/2027"),
+    ("01/12", BOG_WED, BOGOTA, "01/12/2027"),  # yesterday
+    ("02/12 10:00", BOG_WED, BOGOTA, "02/12/2027"),  # today, gone
+    ("15 de noviembre", BA_WED, BUENOS_AIRES, "15/11/2027"),
+    ("29 de fevereiro às 10h", SP_WED, SAO_PAULO, "29/02/2028"),
+    ("nov 30", MX_WED, MEXICO, "30/11/2027"),
+    ("sábado 27/11", BOG_WED, BOGOTA, "27/11/2027"),  # a Saturday in 2027 too
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "example"), FAR_AHEAD_DATES)
+def test_a_date_far_ahead_without_its_year_is_refused(text, now, tz, example) -> None:
+    for parse in (parse_when, parse_deadline):
+        with pytest.raises(FarAhead) as caught:
+            parse(text, tz=tz, now=now)
+        assert caught.value.args[0] == text
+        assert caught.value.example == example
+        assert caught.value.reason == FAR_AHEAD
+        assert isinstance(caught.value, BadTime)
+        written = parse_when(
+            f"{example} {caught.value.moment.astimezone(ZoneInfo(tz)):%H:%M}", tz=tz, now=now
+        )
+        assert caught.value.moment == written  # the moment it would have been
+
+
+# uncertain readings are not guessed: both are offered, in time order
+UNSURE = [
+    # a bare hour 1-7 whose evening has passed today
+    ("a las 5", at(BOGOTA, 2026, 12, 2, 19), BOGOTA, (utc(2026, 12, 3, 10), utc(2026, 12, 3, 22))),
+    (
+        "às 5",
+        at(SAO_PAULO, 2026, 12, 2, 19),
+        SAO_PAULO,
+        (utc(2026, 12, 3, 8), utc(2026, 12, 3, 20)),
+    ),
+    ("at 5", at(MEXICO, 2026, 12, 2, 21), MEXICO, (utc(2026, 12, 3, 11), utc(2026, 12, 3, 23))),
+    ("a las 1", BA_WED, BUENOS_AIRES, (utc(2026, 12, 3, 4), utc(2026, 12, 3, 16))),
+    (
+        "a las 6 y media",
+        at(BOGOTA, 2026, 12, 2, 19),
+        BOGOTA,
+        (utc(2026, 12, 3, 11, 30), utc(2026, 12, 3, 23, 30)),
+    ),
+    # tomorrow typed in the small hours: the coming day, or the one after?
+    (
+        "mañana",
+        at(BOGOTA, 2026, 12, 3, 1, 30),
+        BOGOTA,
+        (utc(2026, 12, 3, 14), utc(2026, 12, 4, 14)),
+    ),
+    (
+        "amanhã 18h",
+        at(SAO_PAULO, 2026, 12, 3, 2),
+        SAO_PAULO,
+        (utc(2026, 12, 3, 21), utc(2026, 12, 4, 21)),
+    ),
+    (
+        "tomorrow at 10am",
+        at(MEXICO, 2026, 12, 3, 4, 59),
+        MEXICO,
+        (utc(2026, 12, 3, 16), utc(2026, 12, 4, 16)),
+    ),
+    (
+        "mañana a la tarde",
+        at(BUENOS_AIRES, 2026, 12, 3, 0, 0),
+        BUENOS_AIRES,
+        (utc(2026, 12, 3, 18), utc(2026, 12, 4, 18)),
+    ),
+    # Saturday 02:00 in Santiago: Saturday 17:00 is UTC-4, Sunday 17:00 already UTC-3
+    (
+        "mañana a las 5",
+        at(SANTIAGO, 2026, 9, 5, 2),
+        SANTIAGO,
+        (utc(2026, 9, 5, 21), utc(2026, 9, 6, 20)),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "candidates"), UNSURE)
+def test_uncertain_readings_raise_unsure_time_with_both(text, now, tz, candidates) -> None:
+    for parse in (parse_when, parse_deadline):
+        with pytest.raises(UnsureTime) as caught:
+            parse(text, tz=tz, now=now)
+        assert caught.value.candidates == candidates
+        assert caught.value.args[0] == text
+        assert isinstance(caught.value, BadTime)
+        assert all(c.tzinfo is UTC for c in caught.value.candidates)
+
+
+def test_a_deadline_tomorrow_typed_at_night_asks_with_its_day_time() -> None:
+    night = at(BOGOTA, 2026, 12, 3, 1, 30)
+    with pytest.raises(UnsureTime) as caught:
+        parse_deadline("mañana", tz=BOGOTA, now=night, day_time=time(23, 59))
+    assert caught.value.candidates == (utc(2026, 12, 4, 4, 59), utc(2026, 12, 5, 4, 59))
+
+
+# their neighbours are certain
+SURE = [
+    ("mañana", at(BOGOTA, 2026, 12, 3, 5), BOGOTA, utc(2026, 12, 4, 14)),  # 05:00 is morning
+    ("mañana 02:00", at(BOGOTA, 2026, 12, 3, 3), BOGOTA, utc(2026, 12, 4, 7)),  # today's is gone
+    ("pasado mañana", at(BOGOTA, 2026, 12, 3, 1), BOGOTA, utc(2026, 12, 5, 14)),
+    ("hoy", at(BOGOTA, 2026, 12, 3, 1), BOGOTA, utc(2026, 12, 3, 14)),
+    ("a las 8", at(BOGOTA, 2026, 12, 2, 19), BOGOTA, utc(2026, 12, 3, 13)),
+    ("a las 5", at(BOGOTA, 2026, 12, 2, 16, 59), BOGOTA, utc(2026, 12, 2, 22)),
+    ("a las 5", at(BOGOTA, 2026, 12, 3, 2, 30), BOGOTA, utc(2026, 12, 3, 22)),
+    ("hoy a las 5", at(BOGOTA, 2026, 12, 2, 19), BOGOTA, utc(2026, 12, 2, 22)),  # as read
+    ("mañana a las 5", at(BOGOTA, 2026, 12, 2, 19), BOGOTA, utc(2026, 12, 3, 22)),
+    ("a las 5:00", at(BOGOTA, 2026, 12, 2, 19), BOGOTA, utc(2026, 12, 3, 10)),
+    ("a las 17", at(BOGOTA, 2026, 12, 2, 19), BOGOTA, utc(2026, 12, 3, 22)),
+    ("a las 5 de la tarde", at(BOGOTA, 2026, 12, 2, 19), BOGOTA, utc(2026, 12, 3, 22)),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "expected"), SURE)
+def test_the_neighbours_of_uncertain_readings_are_read(text, now, tz, expected) -> None:
+    assert parse_when(text, tz=tz, now=now) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("viernes 18:00", True),
+        ("48h", True),
+        ("en dos días", True),
+        ("fin de mes", True),
+        ("el 15", True),
+        ("15/12/2020 10:00", True),  # past, but written as a moment
+        ("domingo 5/12", True),  # the wrong weekday, but written as a moment
+        ("29/02", True),
+        ("sábado 10hs", True),
+        ("de la asamblea", False),
+        ("20 personas", False),
+        ("cuando sea", False),
+        ("la plaza", False),
+        ("", False),
+        ("viernes " + "1" * 200, False),
+    ],
+)
+def test_reads_as_time_whatever_now_is(text: str, expected: bool) -> None:
+    assert reads_as_time(text) is expected

@@ -25,7 +25,9 @@ async def pass_deadline(bot: Bot) -> None:
 
 async def test_a_member_proposes_new_goals_and_a_passed_vote_amends_the_charter(bot: Bot) -> None:
     await seed_group(bot, LUIS)
-    vote, message = await open_vote(bot, "/rules propose goals Cuidar la plaza closes 2h", by=LUIS)
+    vote, message = await open_vote(
+        bot, "/rules propose goals Cuidar la plaza closes 2 horas", by=LUIS
+    )
     assert vote.kind == "proposal" and vote.opener_id == LUIS.id
     assert "nuevos objetivos: Cuidar la plaza" in message.text
     assert "✅" in message.buttons[0][0][0]
@@ -53,7 +55,7 @@ async def test_a_member_proposes_new_goals_and_a_passed_vote_amends_the_charter(
 
 async def test_a_rejected_or_blocked_amendment_changes_nothing(bot: Bot) -> None:
     await seed_group(bot, LUIS)
-    _, message = await open_vote(bot, "/rules propose add Sin audios largos closes 2h")
+    _, message = await open_vote(bot, "/rules propose add Sin audios largos closes 2 horas")
     await press(bot, LUIS, message, 2)  # disagree
     await pass_deadline(bot)
     assert await versions(bot) == []
@@ -63,7 +65,9 @@ async def test_a_rejected_or_blocked_amendment_changes_nothing(bot: Bot) -> None
 
 async def test_without_quorum_nothing_changes(bot: Bot) -> None:
     await seed_group(bot, LUIS)
-    _, message = await open_vote(bot, "/rules propose methods Votamos todo closes 2h quorum 100%")
+    _, message = await open_vote(
+        bot, "/rules propose methods Votamos todo closes 2 horas quorum 100%"
+    )
     assert (await bot.scalar(select(Vote.quorum))) == 100
     await press(bot, ANA, message, 0)
     await pass_deadline(bot)
@@ -100,7 +104,7 @@ async def test_bad_proposals_get_an_example_and_open_nothing(bot: Bot) -> None:
         "/rules propose",
         "/rules propose reglas Algo",
         "/rules propose goals",
-        "/rules propose goals closes 2h",
+        "/rules propose goals closes 2 horas",
     ):
         await bot.feed(bot.u.command(NORTE, LUIS, text))
         reply = bot.tg.last(NORTE.id).text

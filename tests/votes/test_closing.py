@@ -34,7 +34,7 @@ async def test_the_deadline_closes_the_vote_exactly_once_with_two_processes(
     bot: Bot, database
 ) -> None:
     await seed_group(bot, LUIS)
-    _, message = await open_vote(bot, "/propose Pintar closes 2h")
+    _, message = await open_vote(bot, "/propose Pintar closes 2 horas")
     await press(bot, LUIS, message, 0)
     deadline = await closes_at(bot)
     await bot.tick(deadline - timedelta(minutes=1))
@@ -67,7 +67,7 @@ async def test_the_deadline_closes_the_vote_exactly_once_with_two_processes(
 async def test_a_result_that_could_not_be_posted_is_posted_by_a_later_tick(bot: Bot) -> None:
     await seed_group(bot, LUIS)
     await bot.feed(bot.u.command(NORTE, ANA, "/digest off"))  # no other send to fail instead
-    _, _message = await open_vote(bot, "/propose Pintar closes 1h")
+    _, _message = await open_vote(bot, "/propose Pintar closes 1 hora")
     deadline = await closes_at(bot)
     # the close and the sweep in the same tick both fail to post
     bot.tg.fail_next("sendMessage", bad_request("chat not found"), times=2)
@@ -117,7 +117,7 @@ async def test_the_reminder_waits_for_the_end_of_quiet_hours(bot: Bot) -> None:
 
 async def test_no_reminder_when_everyone_voted(bot: Bot) -> None:
     await seed_group(bot, LUIS)
-    _, message = await open_vote(bot, "/propose Pintar closes 10h")
+    _, message = await open_vote(bot, "/propose Pintar closes 10 horas")
     await press(bot, LUIS, message, 0)
     await press(bot, ANA, message, 1)
     deadline = await closes_at(bot)
@@ -154,7 +154,7 @@ async def test_a_native_poll_records_answers_and_retractions(bot: Bot) -> None:
 
 async def test_a_native_poll_closes_at_its_deadline_too(bot: Bot) -> None:
     await seed_group(bot, LUIS)
-    await bot.feed(bot.u.command(NORTE, ANA, "/poll native multi Q | a | b closes 3h"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/poll native multi Q | a | b closes 3 horas"))
     vote = await bot.scalar(select(Vote))
     assert vote.multi and bot.tg.calls_of("sendPoll")[-1].params["allows_multiple_answers"]
     await bot.feed(bot.u.poll_answer(vote.native_poll_id, LUIS, [0, 1]))

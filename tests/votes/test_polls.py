@@ -81,7 +81,7 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, LUIS, "/votes"))
     assert bot.tg.last(NORTE.id).text.startswith("No hay nada abierto para votar ahora.")
     _, first = await open_vote(bot, "/propose Pintar closes 2d")
-    _, second = await open_vote(bot, "/poll ¿Cuándo? | Sábado | Domingo closes 5h")
+    _, second = await open_vote(bot, "/poll ¿Cuándo? | Sábado | Domingo closes 5 horas")
     await bot.feed(bot.u.command(NORTE, LUIS, "/votes"))
     listing = bot.tg.last(NORTE.id)
     lines = listing.text.splitlines()

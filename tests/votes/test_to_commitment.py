@@ -16,7 +16,7 @@ from tests.telegram_double import Sent
 from tests.votes.helpers import open_vote, press
 
 
-async def passed(bot: Bot, by=LUIS, text: str = "/propose Pintar el mural closes 2h") -> Sent:
+async def passed(bot: Bot, by=LUIS, text: str = "/propose Pintar el mural closes 2 horas") -> Sent:
     """A proposal by `by` that passes; the posted result."""
     _, message = await open_vote(bot, text, by=by)
     await press(bot, ANA, message, 0)
@@ -91,7 +91,7 @@ async def test_only_passed_proposals_have_the_button_and_forged_presses_are_stal
     bot: Bot,
 ) -> None:
     await seed_group(bot, LUIS)
-    _, message = await open_vote(bot, "/propose Cerrar la calle closes 2h", by=LUIS)
+    _, message = await open_vote(bot, "/propose Cerrar la calle closes 2 horas", by=LUIS)
     await press(bot, LUIS, message, 2)  # disagree
     closes_at = as_utc(await bot.scalar(select(Vote.closes_at)))
     await bot.tick(closes_at + timedelta(seconds=1))

@@ -28,7 +28,7 @@ async def no_quorum(bot: Bot, text: str) -> Vote:
 
 async def test_a_vote_without_quorum_is_reviewed_and_voted_again(bot: Bot) -> None:
     await seed_group(bot, LUIS, MARY)
-    vote = await no_quorum(bot, "/poll ¿Dónde? | Plaza | Escuela closes 2h quorum 80%")
+    vote = await no_quorum(bot, "/poll ¿Dónde? | Plaza | Escuela closes 2 horas quorum 80%")
     [posted] = reviews(bot)
     assert "🗳 ¿Dónde? — cerró" in posted.text and "votaron 1 de 3" in posted.text
     assert "No votaron: Ana, Mary" in posted.text or "No votaron: Mary, Ana" in posted.text
@@ -70,14 +70,14 @@ async def test_a_vote_without_quorum_is_reviewed_and_voted_again(bot: Bot) -> No
 
 async def test_a_vote_with_quorum_is_not_reviewed(bot: Bot) -> None:
     await seed_group(bot, LUIS)
-    await no_quorum(bot, "/propose Pintar closes 2h quorum 10%")
+    await no_quorum(bot, "/propose Pintar closes 2 horas quorum 10%")
     assert reviews(bot) == []
     assert await bot.scalar(select(func.count()).select_from(ReviewSubject)) == 0
 
 
 async def test_a_charter_change_voted_again_still_amends_the_charter(bot: Bot) -> None:
     await seed_group(bot, LUIS, MARY)
-    await no_quorum(bot, "/rules propose goals Cuidar la plaza closes 2h quorum 80%")
+    await no_quorum(bot, "/rules propose goals Cuidar la plaza closes 2 horas quorum 80%")
     [posted] = reviews(bot)
     [[(_, data)]] = posted.buttons
     await bot.feed(bot.u.callback(ANA, bot.tg.message_json(NORTE.id, posted.message_id), data))
