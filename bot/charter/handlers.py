@@ -87,7 +87,10 @@ async def propose(turn: Turn, section: str, text: str) -> None:
     """`/rules propose <section> <text>`: a proposal that, once passed, amends the charter."""
     replied = turn.replied
     new = service.amendment_from(
-        section, text, (replied.text or replied.caption or "") if replied else ""
+        section,
+        text,
+        (replied.text or replied.caption or "") if replied else "",
+        language=turn.identity.language,
     )
     question = render.amendment_question(turn.tr, new.section, new.text)
     await votes.propose_amendment(

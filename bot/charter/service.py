@@ -296,11 +296,12 @@ class NewAmendment:
     tail: rules.Tail  # the vote's options: closes …, quorum …
 
 
-def amendment_from(section: str, text: str, replied: str = "") -> NewAmendment:
-    """`/rules propose <section> <text> [closes …] [quorum N%]`: what is proposed, checked.
-    Sent as a reply without a text, the replied message's text is the proposed text."""
+def amendment_from(section: str, text: str, replied: str = "", *, language: str) -> NewAmendment:
+    """`/rules propose <section> <text> [closes …] [quorum N%]`: what is proposed, checked, its
+    options read in English and the group's `language`. Sent as a reply without a text, the
+    replied message's text is the proposed text."""
     change = AMENDMENT_SECTIONS.get(section.lower())
-    tail = rules.read_tail(text)
+    tail = rules.read_tail(text, language)
     body = tail.text.strip() or replied.strip()
     if change is None or not body:
         raise DomainError(

@@ -44,13 +44,19 @@ def command_text(message: Message | None) -> str:
 
 @handler(groups_only=True)
 async def propose(turn: Turn) -> None:
-    new = service.proposal_from(command_text(turn.message), tz=turn.identity.timezone, now=turn.now)
+    identity = turn.identity
+    new = service.proposal_from(
+        command_text(turn.message), tz=identity.timezone, now=turn.now, language=identity.language
+    )
     await open_vote(turn, new)
 
 
 @handler(groups_only=True)
 async def poll(turn: Turn) -> None:
-    new = service.poll_from(command_text(turn.message), tz=turn.identity.timezone, now=turn.now)
+    identity = turn.identity
+    new = service.poll_from(
+        command_text(turn.message), tz=identity.timezone, now=turn.now, language=identity.language
+    )
     await open_vote(turn, new)
 
 

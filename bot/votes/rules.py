@@ -54,19 +54,20 @@ class OutcomeKind(StrEnum):
     AGREED = "agreed"
 
 
-CLOSES_WORDS = {"closes", "close", "cierra", "cierre", "fecha", "encerra"}
+# Option words at the end of a command: English in every group, the others only in their
+# language (`fecha` closes a vote in Portuguese, but is the word "date" in Spanish).
+CLOSES_WORDS_IN = {
+    "en": {"closes", "close"},
+    "es": {"cierra", "cierre"},
+    "pt": {"encerra", "fecha"},
+}
+KEYWORD_CLOSES = "closes"  # the documented keyword: what follows it must be a closing time
+CLOSES_WORDS = set().union(*CLOSES_WORDS_IN.values())
 QUORUM_WORDS = {"quorum", "quórum"}
-ANONYMOUS_WORDS = {
-    "anonymous",
-    "anonimo",
-    "anónimo",
-    "anonima",
-    "anónima",
-    "anônimo",
-    "anônima",
-    "secret",
-    "secreto",
-    "secreta",
+ANONYMOUS_WORDS_IN = {
+    "en": {"anonymous", "secret"},
+    "es": {"anonimo", "anónimo", "anonima", "anónima", "secreto", "secreta"},
+    "pt": {"anonimo", "anônimo", "anonima", "anônima", "secreto", "secreta"},
 }
 MULTI_WORDS = {"multi", "multiple", "múltiple", "múltipla", "multipla"}
 NATIVE_WORDS = {"native", "nativa", "nativo", "telegram"}
@@ -86,15 +87,25 @@ class Tail:
     anonymous: bool = False
 
 
-def read_tail(text: str) -> Tail:
-    """Peel `closes …`, `quorum N%` and `anonymous` off the end of `text`, in any order."""
+def in_language(words: dict[str, set[str]], language: str) -> set[str]:
+    """The English words and those of `language` (a group's: "es", "pt_BR" or "pt", "en")."""
+    return words["en"] | words.get(language.replace("-", "_").split("_")[0].lower(), set())
+
+
+def read_tail(text: str, language: str) -> Tail:
+    """Peel `closes …`, `quorum N%` and `anonymous` off the very end of `text`, in any order,
+    in English or the group's `language`. After `closes` comes the closing time, read or
+    refused by `closing_time`; the other closing words are everyday words too (`cierra la
+    escuela`, `o prazo fecha`), so they count only when what follows them is a time."""
+    closes_words = in_language(CLOSES_WORDS_IN, language)
+    anonymous_words = in_language(ANONYMOUS_WORDS_IN, language)
     tokens = text.split()
     closes: str | None = None
     quorum: int | None = None
     anonymous = False
     while tokens:
         last = tokens[-1].lower()
-        if last in ANONYMOUS_WORDS and not anonymous:
+        if last in anonymous_words and not anonymous:
             anonymous = True
             tokens.pop()
             continue
@@ -107,13 +118,13 @@ def read_tail(text: str) -> Tail:
                 N_("Give the quorum as a percentage of the members. Example: {example}"),
                 example="quorum 50%",
             )
-        if closes is None:
-            found = [i for i, t in enumerate(tokens) if t.lower() in CLOSES_WORDS]
-            if found:
-                at = found[-1]
-                phrase = " ".join(tokens[at + 1 :])
-                if not phrase:
-                    raise DomainError(BAD_CLOSING, value="", example="closes 48h")
+        found = [i for i, t in enumerate(tokens) if t.lower() in closes_words]
+        if closes is None and found:
+            at = found[-1]
+            phrase = " ".join(tokens[at + 1 :])
+            if tokens[at].lower() == KEYWORD_CLOSES and not phrase:
+                raise DomainError(BAD_CLOSING, value="", example="closes 48h")
+            if tokens[at].lower() == KEYWORD_CLOSES or timeparse.reads_as_time(phrase):
                 closes = phrase
                 del tokens[at:]
                 continue
@@ -293,12 +304,17 @@ MAX_DURATION_DAYS = 90
 
 
 def closing_time(phrase: str | None, *, tz: str, now: datetime) -> datetime:
-    """When a vote closes: `48h`, `3 días`, `viernes 18:00`, `sexta 19h`, `next friday 7pm`… read
-    in the group's time zone (`bot.core.timeparse`), or 72 h from now."""
+    """When a vote closes: `48h`, `3 días`, `viernes 18:00`, `sexta 19h`, `18hs`, `fin de mes`…
+    read in the group's time zone (`bot.core.timeparse`), or 72 h from now. A phrase with two
+    readings raises `timeparse.UnsureTime` as it is, for the handler to ask which."""
     if phrase is None:
         return now + timedelta(hours=DEFAULT_DURATION_HOURS)
     try:
         when = timeparse.parse_deadline(phrase, tz=tz, now=now)
+    except timeparse.UnsureTime:
+        raise  # a question for the member, not a refusal
+    except timeparse.FarAhead as exc:
+        raise DomainError(exc.reason, value=phrase, example=exc.example) from exc
     except timeparse.BadTime as exc:
         raise DomainError(BAD_CLOSING, value=phrase, example="closes 48h") from exc
     if when <= now:

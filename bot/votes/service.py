@@ -43,8 +43,9 @@ class NewVote:
     anonymous: bool
 
 
-def proposal_from(text: str, *, tz: str, now: datetime) -> NewVote:
-    tail = rules.read_tail(text)
+def proposal_from(text: str, *, tz: str, now: datetime, language: str) -> NewVote:
+    """`/propose`'s text, its options read in English and the group's `language`."""
+    tail = rules.read_tail(text, language)
     rules.check_question(tail.text, rules.PROPOSAL_EXAMPLE)
     return NewVote(
         kind=VoteKind.PROPOSAL,
@@ -57,8 +58,9 @@ def proposal_from(text: str, *, tz: str, now: datetime) -> NewVote:
     )
 
 
-def poll_from(text: str, *, tz: str, now: datetime) -> NewVote:
-    tail = rules.read_tail(text)
+def poll_from(text: str, *, tz: str, now: datetime, language: str) -> NewVote:
+    """`/poll`'s text, its options read in English and the group's `language`."""
+    tail = rules.read_tail(text, language)
     poll = rules.read_poll(tail.text)
     if poll.native and tail.anonymous:
         raise DomainError(

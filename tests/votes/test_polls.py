@@ -112,6 +112,11 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
             "La hora de cierre “15/12/2020 10:00” ya pasó. Ejemplo: closes 48h",
         ),
         (
+            "/propose Pintar closes 30/11",
+            "“30/11” queda a más de 11 meses. Si es esa la fecha, escribe también el año, así: "
+            "30/11/2027",
+        ),
+        (
             "/propose Pintar quorum 150%",
             "El quórum “150%” debe ser un porcentaje de 1% a 100%. Ejemplo: quorum 50%",
         ),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
+from bot.core.db import as_utc
 from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
 from tests.votes.helpers import later, open_vote, press, reply_to
@@ -210,3 +213,27 @@ async def test_reactions_on_a_proposal_are_a_sense_check_apart_from_the_vote(bot
     assert "Votaron: 1 de " in result  # the reactions are not votes
     assert "👀 Termómetro de reacciones, fuera de la votación: " in result
     assert "De acuerdo 1" in result and "Tiene dudas 1" in result
+
+
+async def test_option_words_are_read_in_the_group_language_only(bot: Bot) -> None:
+    await seed_group(bot, LUIS)
+    opened = bot.now()
+    # `fecha` is the Spanish word "date": the whole text is the question, open for 72 h
+    vote, _ = await open_vote(bot, "/propose Cambiar la fecha de la asamblea")
+    assert vote.question == "Cambiar la fecha de la asamblea"
+    vote, _ = await open_vote(bot, "/propose Cambiar la fecha sábado 10hs")
+    assert vote.question == "Cambiar la fecha sábado 10hs"
+    assert (as_utc(vote.closes_at) - opened).total_seconds() // 3600 == 72
+    # `cierra` is, when a time follows it; `18hs` is 18:00 today in Bogotá (23:00 UTC)
+    vote, _ = await open_vote(bot, "/propose Pintar el mural cierra 18hs")
+    assert vote.question == "Pintar el mural"
+    assert as_utc(vote.closes_at) == datetime(2026, 12, 2, 23, 0, tzinfo=UTC)
+
+
+async def test_fecha_closes_a_vote_in_a_portuguese_group(bot: Bot) -> None:
+    await seed_group(bot, LUIS, language="pt")
+    vote, _ = await open_vote(bot, "/propose Mudar a data da assembleia fecha sábado 10h")
+    assert vote.question == "Mudar a data da assembleia"
+    assert as_utc(vote.closes_at) == datetime(2026, 12, 5, 15, 0, tzinfo=UTC)  # 10:00 in Bogotá
+    vote, _ = await open_vote(bot, "/propose Pintar cierra viernes 18:00")
+    assert vote.question == "Pintar cierra viernes 18:00"  # Spanish words are words here

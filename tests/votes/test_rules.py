@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.core import timeparse
 from bot.core.errors import DomainError
 from bot.votes import rules
 from bot.votes.rules import ABSTAIN, AGREE, BLOCK, DISAGREE, Outcome, OutcomeKind, Stance
@@ -21,30 +22,67 @@ def s(*options: int, reason: bool = False) -> Stance:
 
 
 @pytest.mark.parametrize(
-    ("text", "rest", "closes", "quorum", "anonymous"),
+    ("text", "language", "rest", "closes", "quorum", "anonymous"),
     [
-        ("Pintar el mural", "Pintar el mural", None, None, False),
-        ("Pintar el mural closes 48h", "Pintar el mural", "48h", None, False),
-        ("Pintar closes 48h quorum 50% anonymous", "Pintar", "48h", 50, True),
-        ("Pintar anonymous quorum 50% closes 2d", "Pintar", "2d", 50, True),
-        ("Pintar cierra viernes 18:00 quórum 30%", "Pintar", "viernes 18:00", 30, False),
-        ("Pintar QUORUM 100 Anónimo", "Pintar", None, 100, True),
-        ("a | b | c encerra 3d", "a | b | c", "3d", None, False),
-        ("", "", None, None, False),
+        ("Pintar el mural", "es", "Pintar el mural", None, None, False),
+        ("Pintar el mural closes 48h", "es", "Pintar el mural", "48h", None, False),
+        ("Pintar closes 48h quorum 50% anonymous", "es", "Pintar", "48h", 50, True),
+        ("Pintar anonymous quorum 50% closes 2d", "pt_BR", "Pintar", "2d", 50, True),
+        ("Pintar cierra viernes 18:00 quórum 30%", "es", "Pintar", "viernes 18:00", 30, False),
+        ("Pintar QUORUM 100 Anónimo", "es", "Pintar", None, 100, True),
+        ("a | b | c encerra 3d", "pt_BR", "a | b | c", "3d", None, False),
+        ("", "en", "", None, None, False),
         # the options alone, with no text before them
-        ("quorum 50%", "", None, 50, False),
-        ("closes 48h", "", "48h", None, False),
-        ("anonymous", "", None, None, True),
+        ("quorum 50%", "en", "", None, 50, False),
+        ("closes 48h", "en", "", "48h", None, False),
+        ("anonymous", "en", "", None, None, True),
     ],
 )
-def test_options_are_read_from_the_end(text, rest, closes, quorum, anonymous) -> None:
-    assert rules.read_tail(text) == rules.Tail(rest, closes, quorum, anonymous)
+def test_options_are_read_from_the_end(text, language, rest, closes, quorum, anonymous) -> None:
+    assert rules.read_tail(text, language) == rules.Tail(rest, closes, quorum, anonymous)
+
+
+# option words are read only at the very end, and only in English and the group's language
+@pytest.mark.parametrize(
+    ("text", "language", "rest", "closes", "anonymous"),
+    [
+        # `fecha` is "date" in Spanish, "closes" in Portuguese
+        ("Cambiar la fecha de la asamblea", "es", "Cambiar la fecha de la asamblea", None, False),
+        ("Cambiar la fecha sábado 10hs", "es", "Cambiar la fecha sábado 10hs", None, False),
+        ("Mudar a data da assembleia fecha sexta 18h", "pt_BR", "Mudar a data da assembleia",
+         "sexta 18h", False),
+        ("Mudar a data fecha sábado 10hs", "pt", "Mudar a data", "sábado 10hs", False),
+        ("O prazo fecha amanhã", "pt_BR", "O prazo", "amanhã", False),
+        ("Ver quando a escola fecha", "pt_BR", "Ver quando a escola fecha", None, False),
+        # each language's words only in its groups
+        ("Pintar cierra viernes 18:00", "pt_BR", "Pintar cierra viernes 18:00", None, False),
+        ("Pintar cierra viernes 18:00", "en", "Pintar cierra viernes 18:00", None, False),
+        ("Pintar encerra 3d", "es", "Pintar encerra 3d", None, False),
+        ("Pintar cierre 3d", "es", "Pintar", "3d", False),
+        ("Pintar anônimo", "es", "Pintar anônimo", None, False),
+        ("Pintar anônimo", "pt_BR", "Pintar", None, True),
+        ("Pintar anónimo", "es", "Pintar", None, True),
+        # English in every group
+        ("Pintar closes 48h", "pt_BR", "Pintar", "48h", False),
+        ("Pintar closes viernes 18hs anonymous", "es", "Pintar", "viernes 18hs", True),
+        # a closing word followed by something that is not a time is an ordinary word
+        ("Pedir el cierre de la calle", "es", "Pedir el cierre de la calle", None, False),
+        ("Horario en que cierra la escuela", "es", "Horario en que cierra la escuela", None, False),
+        ("Close the street for the fair", "en", "Close the street for the fair", None, False),
+        ("Close the street close friday 6pm", "en", "Close the street", "friday 6pm", False),
+        ("¿A qué hora cierra?", "es", "¿A qué hora cierra?", None, False),
+        # after `closes`, the keyword, whatever follows is the closing time, to read or refuse
+        ("Pintar closes cuando sea", "es", "Pintar", "cuando sea", False),
+    ],
+)  # fmt: skip
+def test_option_words_collide_with_no_ordinary_words(text, language, rest, closes, anonymous):
+    assert rules.read_tail(text, language) == rules.Tail(rest, closes, None, anonymous)
 
 
 @pytest.mark.parametrize("raw", ["150%", "101", "0%", "-5%", "abc", "50.5%"])
 def test_a_quorum_outside_1_to_100_is_refused(raw: str) -> None:
     with pytest.raises(DomainError) as error:
-        rules.read_tail(f"Pintar quorum {raw}")
+        rules.read_tail(f"Pintar quorum {raw}", "es")
     assert error.value.message.startswith("The quorum “{value}” must be a percentage")
     assert error.value.kwargs == {"value": raw, "example": "quorum 50%"}
 
@@ -63,7 +101,7 @@ def test_a_quorum_from_1_to_100_is_read(raw: str, value: int) -> None:
 )
 def test_a_bare_quorum_or_closes_word_asks_for_the_value(text, complaint, kwargs) -> None:
     with pytest.raises(DomainError) as error:
-        rules.read_tail(text)
+        rules.read_tail(text, "es")
     assert error.value.message.startswith(complaint)
     assert error.value.kwargs == kwargs
 
@@ -139,6 +177,18 @@ def test_the_limits_themselves_are_fine() -> None:
         # in the group's time zone (Bogotá is UTC-5): Friday 4 December, 18:00 there
         ("viernes 18:00", datetime(2026, 12, 4, 23, 0, tzinfo=UTC)),
         ("sexta 19h", datetime(2026, 12, 5, 0, 0, tzinfo=UTC)),
+        # a clock time is a time of day; a duration says its unit or is led by en/in/em
+        ("18hs", datetime(2026, 12, 1, 23, 0, tzinfo=UTC)),
+        ("20 hs", datetime(2026, 12, 2, 1, 0, tzinfo=UTC)),
+        ("19h30", datetime(2026, 12, 2, 0, 30, tzinfo=UTC)),
+        ("sábado 10hs", datetime(2026, 12, 5, 15, 0, tzinfo=UTC)),
+        ("en 2h", NOW + timedelta(hours=2)),
+        ("2 horas", NOW + timedelta(hours=2)),
+        ("una semana", NOW + timedelta(weeks=1)),
+        ("a las 5", datetime(2026, 12, 1, 22, 0, tzinfo=UTC)),  # 17:00
+        ("fin de mes", datetime(2026, 12, 31, 23, 0, tzinfo=UTC)),  # 18:00 on the 31st
+        ("la semana que viene", datetime(2026, 12, 11, 23, 0, tzinfo=UTC)),  # Friday 18:00
+        ("el 15", datetime(2026, 12, 15, 14, 0, tzinfo=UTC)),
     ],
 )
 def test_closing_times(phrase, expected) -> None:
@@ -165,6 +215,23 @@ def test_bad_closing_times(phrase: str, complaint: str) -> None:
         assert error.value.kwargs == {"days": 90, "example": "closes 7d"}
     else:
         assert error.value.kwargs == {"value": phrase, "example": "closes 48h"}
+
+
+def test_a_date_far_ahead_without_its_year_is_refused_with_the_year_written() -> None:
+    with pytest.raises(DomainError) as error:
+        rules.closing_time("30/11", tz="America/Bogota", now=NOW)  # yesterday
+    assert error.value.message == timeparse.FAR_AHEAD
+    assert error.value.kwargs == {"value": "30/11", "example": "30/11/2027"}
+
+
+def test_an_unsure_closing_time_is_let_through_to_be_asked() -> None:
+    evening = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 19:00 in Bogotá: today's 17:00 is gone
+    with pytest.raises(timeparse.UnsureTime) as unsure:
+        rules.closing_time("a las 5", tz="America/Bogota", now=evening)
+    assert unsure.value.candidates == (
+        datetime(2026, 12, 2, 10, 0, tzinfo=UTC),
+        datetime(2026, 12, 2, 22, 0, tzinfo=UTC),
+    )
 
 
 def test_a_vote_can_stay_open_exactly_90_days() -> None:
