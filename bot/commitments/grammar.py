@@ -6,11 +6,17 @@ from the message's entities and passed in as markers:
 
 - `<what>`: the text up to the first clause; mentions at its end are owners and leave the text,
   a mention inside it stays in the text (as the name) and is an owner too.
-- `by <date>` (also `para`, `até`/`ate`): the *last* such word starts the due date, read with
+- `by <date>`: the *last* by-word starts the due date, read with
   `bot.core.timeparse.parse_deadline` in the group's time zone (`viernes`, `15/12 18:00`,
-  `3d`). A day without a time means the end of that day (23:59). After `by` an unreadable date
-  is an error; after `para`/`até`, which are everyday words, the words stay in the text unless
-  they start with a digit (then it is meant as a date, and an error). A past date is an error.
+  `18hs`, `el 15`, `3d`, `fin de mes`). The by-words, in any of the three languages: `by`,
+  `para`, `hasta`, `até`/`ate` (due by the end of that day: a day without a time is 23:59), and
+  `before`, `antes de`/`del`/`do`/`da` (due before that day begins: a day without a time is
+  00:00, so `antes del 15` is the 15th at 00:00). They are everyday words too, so a by-word
+  counts only when a moment follows it: `Comprar sillas para 20 personas` has no due date and
+  keeps its text. What follows is refused, with an example, only when it is written like a
+  date or a time that cannot be (`para 32/13`, `by 25:00`) or is missing after `by`. A past
+  date is refused; a date more than 11 months ahead needs its year; a phrase with two readings
+  (`para mañana` typed at 01:00) raises `timeparse.UnsureTime` for the handler to ask.
 - `needs` (also `necesita`, `precisa`, `necessita`): the *last* such word starts the resources
   (a `by <date>` may also come after them):
   groups separated by `;`, each optionally led by its type and a colon — `material:`,
@@ -26,12 +32,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 
 from bot.commitments.kinds import HUMAN, MATERIAL, SYMBOLIC
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
-from bot.core.timeparse import BadTime, parse_deadline
+from bot.core.timeparse import BadTime, FarAhead, UnsureTime, parse_deadline, reads_as_time
 
 MAX_TEXT = 300
 MAX_RESOURCE = 200
@@ -41,7 +47,16 @@ COMMIT_EXAMPLE = "/commit Repartir volantes @ana by viernes needs material: 500 
 DUE_EXAMPLE = "by viernes 18:00"
 MARK = "\x00"  # a mention in the text given to parse_commit: MARK + index + MARK
 
-_BY = re.compile(r"(?<!\S)(by|para|até|ate)(?!\S)", re.IGNORECASE)
+END_OF_DAY = time(23, 59)  # `by viernes`: due by the end of that day
+START_OF_DAY = time(0, 0)  # `antes del 15`: due before that day begins
+
+_BY = re.compile(
+    r"(?<!\S)(?:(?P<by>by|para|hasta|até|ate)|(?P<before>before|antes\s+d(?P<article>el|e|o|as|a)))"
+    r"(?!\S)",
+    re.IGNORECASE,
+)
+_ARTICLE = {"el": "el ", "o": "o ", "a": "a ", "as": "as "}  # antes del 15 → el 15
+_DATE_SHAPED = re.compile(r"^\d{1,4}(?:[/.:-]\d|h\d|hs?\b)")  # `32/13`, `25:00`: meant as a date
 _NEEDS = re.compile(r"(?<!\S)(needs|need|necesita|necessita|precisa)(?!\S)", re.IGNORECASE)
 _TYPES = {
     **dict.fromkeys(["material", "materiales", "materiais"], MATERIAL),
@@ -103,20 +118,20 @@ def parse_commit(body: str, names: Sequence[str], *, tz: str, now: datetime) -> 
 
 
 def _take_due(text: str, *, tz: str, now: datetime) -> tuple[str, datetime | None]:
-    """Split `<text> by <date>` at the last by-word: (text, due), or (text, None)."""
+    """Split `<text> by <date>` at the last by-word: (text, due), or (text, None) when what
+    follows the by-word is not a moment."""
     found = list(_BY.finditer(text))
     if not found:
         return text, None
     last = found[-1]
     phrase = _MARKER.sub(" ", text[last.end() :]).strip()
-    strict = last.group(1).lower() == "by" or phrase[:1].isdigit()
-    try:
-        due = read_due(phrase, tz=tz, now=now)
-    except DomainError:
-        if strict:
-            raise
+    if last["before"]:
+        phrase = _ARTICLE.get((last["article"] or "").lower(), "") + phrase
+    meant = (not phrase and (last["by"] or "").lower() == "by") or _DATE_SHAPED.match(phrase)
+    if not (meant or reads_as_time(phrase)):
         return text, None
-    return text[: last.start()], due
+    day_time = START_OF_DAY if last["before"] else END_OF_DAY
+    return text[: last.start()], read_due(phrase, tz=tz, now=now, day_time=day_time)
 
 
 def _unmark(text: str, names: Sequence[str]) -> str:
@@ -139,23 +154,32 @@ def clean_text(text: str) -> str:
     return text
 
 
-def read_due(phrase: str, *, tz: str, now: datetime, example: str = DUE_EXAMPLE) -> datetime:
-    """A due date typed by a person; a day without a time is the end of that day. `example`
-    is shown in errors: how to write it where it was typed."""
+def read_due(
+    phrase: str,
+    *,
+    tz: str,
+    now: datetime,
+    example: str = DUE_EXAMPLE,
+    day_time: time = END_OF_DAY,
+) -> datetime:
+    """A due date typed by a person; a day without a time is at `day_time` (the end of that
+    day). `example` is shown in errors: how to write it where it was typed. A phrase with two
+    readings raises `timeparse.UnsureTime`, as it is."""
     phrase = phrase.strip()
     if not phrase:
         raise DomainError(N_("Write the date, for example: {example}"), example=example)
     try:
-        due = parse_deadline(f"{phrase} 23:59", tz=tz, now=now)
-    except BadTime:
-        try:
-            due = parse_deadline(phrase, tz=tz, now=now)
-        except BadTime as exc:
-            raise DomainError(
-                N_("I could not read the date “{value}”. Write it like this: {example}"),
-                value=phrase,
-                example=example,
-            ) from exc
+        due = parse_deadline(phrase, tz=tz, now=now, day_time=day_time)
+    except UnsureTime:
+        raise  # a question for the member, not a refusal
+    except FarAhead as exc:
+        raise DomainError(exc.reason, value=phrase, example=exc.example) from exc
+    except BadTime as exc:
+        raise DomainError(
+            N_("I could not read the date “{value}”. Write it like this: {example}"),
+            value=phrase,
+            example=example,
+        ) from exc
     if due <= now:
         raise DomainError(
             N_("That date has already passed. Give one ahead, for example: {example}"),

@@ -141,8 +141,12 @@ async def test_bad_input_gets_an_example_and_stores_nothing(bot: Bot) -> None:
     replies = {
         "/commit": "Escribe qué vas a hacer después del comando, por ejemplo: /commit Repartir",
         "/commit @luis_o": "Escribe qué vas a hacer después del comando",
-        "/commit Pintar el mural by el día del arquero": (
-            "No entendí la fecha “el día del arquero”. Escríbela así: by viernes 18:00"
+        "/commit Pintar el mural by 32/13": (
+            "No entendí la fecha “32/13”. Escríbela así: by viernes 18:00"
+        ),
+        "/commit Pintar el mural para 30/11": (
+            "“30/11” queda a más de 11 meses. Si es esa la fecha, escribe también el año, así: "
+            "30/11/2027"
         ),
         "/commit Pintar el mural by 01/01/2020": (
             "Esa fecha ya pasó. Escribe una que todavía no haya pasado, por ejemplo: "
@@ -157,6 +161,17 @@ async def test_bad_input_gets_an_example_and_stores_nothing(bot: Bot) -> None:
     # in private, /commit says where it works
     await bot.feed(bot.u.command(TChat(LUIS.id, "private", None), LUIS, "/commit Pintar"))
     assert bot.tg.last(LUIS.id).text.startswith("Ese comando funciona en un grupo.")
+
+
+async def test_para_without_a_moment_is_a_word_of_the_commitment(bot: Bot) -> None:
+    await seed_group(bot, LUIS)
+    await commit(bot, LUIS, "/commit Comprar sillas para 20 personas")
+    found = await the_commitment(bot)
+    assert (found.text, found.due_at) == ("Comprar sillas para 20 personas", None)
+    await commit(bot, LUIS, "/commit Comprar sillas para 20 personas para el viernes")
+    second = await the_commitment(bot, 2)
+    assert second.text == "Comprar sillas para 20 personas"
+    assert as_utc(second.due_at) == next_friday_end(bot)
 
 
 async def test_a_duplicate_update_makes_one_commitment_and_numbers_are_per_group(bot: Bot) -> None:
