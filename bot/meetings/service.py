@@ -51,7 +51,9 @@ class SlotSpec:
 
 
 def parse_request(text: str, *, tz: str, now: datetime) -> tuple[str, list[SlotSpec]]:
-    """`Title | slot | slot …` → (title, slots). Each slot is a moment and `@ place`."""
+    """`Title | slot | slot …` → (title, slots). Each slot is a moment (`bot.core.timeparse`:
+    `jueves 19:00`, `el 15 a las 18`, `sábado a la tarde`) and `@ place`. A date more than 11
+    months ahead needs its year; a moment with two readings raises `timeparse.UnsureTime`."""
     parts = [part.strip() for part in text.split("|")]
     title = parts[0] if parts else ""
     slots_text = [part for part in parts[1:] if part]
@@ -80,6 +82,10 @@ def parse_request(text: str, *, tz: str, now: datetime) -> tuple[str, list[SlotS
             )
         try:
             moment = timeparse.parse_when(moment_text.strip(), tz=tz, now=now)
+        except timeparse.UnsureTime:
+            raise  # a question for the member, not a refusal
+        except timeparse.FarAhead as exc:
+            raise DomainError(exc.reason, value=moment_text.strip(), example=exc.example) from exc
         except timeparse.BadTime as exc:
             raise DomainError(
                 N_("I could not read the date “{slot}”. Write it like one of these: {examples}"),

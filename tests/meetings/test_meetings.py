@@ -136,6 +136,10 @@ async def test_bad_slots_are_quoted_with_examples(bot: Bot) -> None:
         "/meeting Asamblea | 01/01/2020 10:00": (
             "“01/01/2020 10:00” ya pasó. Elige una fecha que todavía no haya pasado."
         ),
+        "/meeting Asamblea | 30/11 19:00 @ Club": (
+            "“30/11 19:00” queda a más de 11 meses. Si es esa la fecha, escribe también el año, "
+            "así: 30/11/2027"
+        ),
         f"/meeting Asamblea | {THU} | 13/03/2031 19hs": (
             "“13/03/2031 19hs” es el mismo momento que otra opción."
         ),
