@@ -1,8 +1,11 @@
 """Moments and durations as people type them, in Spanish, Brazilian Portuguese and English.
 
 Pure functions: no I/O, no clock (the caller passes `now`). Input is read case- and
-accent-insensitively (`sábado` = `SABADO`, `às` = `as`, `p. m.` = `pm`); the words are in
-`bot.core.timewords`.
+accent-insensitively (`sábado` = `SABADO`, `às` = `as`, `p. m.` = `pm`). The words are in
+`bot.core.timewords`, the grammar's pieces (what a phrase says) in `bot.core.timegrammar`;
+which instant a reading is (the zone, `now`, daylight saving, doubts) is decided here.
+Refusals are `BadTime`; its kinds `UnsureTime` (two readings, to ask) and `FarAhead` (with
+`FAR_AHEAD`, the sentence callers give) say more.
 
 A *moment* (`parse_when`) is an optional day and an optional time of day, in either order,
 with the usual little words around them (`el`, `na`, `a las`, `às`, `at`, `on`, ...):

@@ -255,6 +255,7 @@ def test_a_weekday_is_its_next_occurrence_and_today_only_if_ahead() -> None:
     assert when("viernes", friday_5pm) == local(2026, 12, 11, 9, 0)
     assert when("sábado", friday_5pm) == local(2026, 12, 5, 9, 0)
     assert when("jueves 18:00", friday_5pm) == local(2026, 12, 10, 18, 0)
+    assert when("viernes 17:00", friday_5pm) == local(2026, 12, 11, 17, 0)  # now is not ahead
 
 
 @pytest.mark.parametrize(
@@ -269,6 +270,9 @@ def test_a_date_without_year_is_the_next_one_not_in_the_past() -> None:
     assert when("15 de enero 10:00") == local(2027, 1, 15, 10, 0)
     assert when("02/12 16:00") == local(2026, 12, 2, 16, 0)  # today, ahead
     assert when("01/11") == local(2027, 11, 1, 9, 0)  # 334 days ahead: still read
+    assert when("02/11") == local(2027, 11, 2, 9, 0)  # 335 days: the last one read
+    with pytest.raises(FarAhead):
+        when("03/11")  # 336 days
     assert when("29/02/2028 10:00") == local(2028, 2, 29, 10, 0)
     assert when("02/12/2027 10:00") == local(2027, 12, 2, 10, 0)  # its year written
 
@@ -603,6 +607,8 @@ CLOCK_TIMES_IN_DEADLINES = [
     ("10hs", BA_WED, BUENOS_AIRES, utc(2026, 12, 3, 13)),  # 10:00 is gone: tomorrow
     ("sábado 10hs", BA_WED, BUENOS_AIRES, utc(2026, 12, 5, 13)),
     ("5h", SP_WED, SAO_PAULO, utc(2026, 12, 3, 8)),  # written as a clock: 05:00
+    ("23h", BOG_WED, BOGOTA, utc(2026, 12, 3, 4)),  # 23:00, the last hour of a clock
+    ("media hora", BOG_WED, BOGOTA, utc(2026, 12, 2, 19, 30)),
     ("1h30", BOG_WED, BOGOTA, utc(2026, 12, 3, 6, 30)),  # 01:30 tomorrow
     ("48h", BOG_WED, BOGOTA, utc(2026, 12, 4, 19)),
     ("24h", SP_WED, SAO_PAULO, utc(2026, 12, 3, 17)),
@@ -911,6 +917,7 @@ def test_a_deadline_tomorrow_typed_at_night_asks_with_its_day_time() -> None:
 SURE = [
     ("mañana", at(BOGOTA, 2026, 12, 3, 5), BOGOTA, utc(2026, 12, 4, 14)),  # 05:00 is morning
     ("mañana 02:00", at(BOGOTA, 2026, 12, 3, 3), BOGOTA, utc(2026, 12, 4, 7)),  # today's is gone
+    ("mañana 01:30", at(BOGOTA, 2026, 12, 3, 1, 30), BOGOTA, utc(2026, 12, 4, 6, 30)),  # now
     ("pasado mañana", at(BOGOTA, 2026, 12, 3, 1), BOGOTA, utc(2026, 12, 5, 14)),
     ("hoy", at(BOGOTA, 2026, 12, 3, 1), BOGOTA, utc(2026, 12, 3, 14)),
     ("a las 8", at(BOGOTA, 2026, 12, 2, 19), BOGOTA, utc(2026, 12, 3, 13)),
