@@ -28,6 +28,7 @@ from tests.commitments.helpers import (
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
 from tests.telegram_double import bad_request, forbidden
 from tests.updates import TChat, TUser
+from tests.votes.helpers import yesterday_typed
 
 EXAMPLE = (
     "/commit Repartir volantes en el barrio @ana_barrio @luis_o by viernes "
@@ -144,16 +145,17 @@ async def test_bad_input_gets_an_example_and_stores_nothing(bot: Bot) -> None:
         "/commit Pintar el mural by 32/13": (
             "No entendí la fecha “32/13”. Escríbela así: by viernes 18:00"
         ),
-        "/commit Pintar el mural para 30/11": (
-            "“30/11” queda a más de 11 meses. Si es esa la fecha, escribe también el año, así: "
-            "30/11/2027"
-        ),
         "/commit Pintar el mural by 01/01/2020": (
             "Esa fecha ya pasó. Escribe una que todavía no haya pasado, por ejemplo: "
             "by viernes 18:00"
         ),
         "/commit Pintar el mural needs": "Escribe qué hace falta después de “necesita”",
     }
+    typed, with_year = yesterday_typed(bot)  # without its year: more than 11 months ahead
+    replies[f"/commit Pintar el mural para {typed}"] = (
+        f"“{typed}” queda a más de 11 meses. Si es esa la fecha, escribe también el año, así: "
+        f"{with_year}"
+    )
     for command, reply in replies.items():
         await commit(bot, LUIS, command)
         assert bot.tg.last(NORTE.id).text.startswith(reply), command

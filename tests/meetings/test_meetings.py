@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.commitments.models import Commitment
 from bot.meetings.models import Attendance, Meeting, MeetingSlot, Minutes, SlotAnswer
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
+from tests.votes.helpers import yesterday_typed
 
 # Thursday 13 and Saturday 15 March 2031, in Bogotá (UTC-5)
 THU = "2031-03-13 19:00"
@@ -136,10 +137,6 @@ async def test_bad_slots_are_quoted_with_examples(bot: Bot) -> None:
         "/meeting Asamblea | 01/01/2020 10:00": (
             "“01/01/2020 10:00” ya pasó. Elige una fecha que todavía no haya pasado."
         ),
-        "/meeting Asamblea | 30/11 19:00 @ Club": (
-            "“30/11 19:00” queda a más de 11 meses. Si es esa la fecha, escribe también el año, "
-            "así: 30/11/2027"
-        ),
         f"/meeting Asamblea | {THU} | 13/03/2031 19hs": (
             "“13/03/2031 19hs” es el mismo momento que otra opción."
         ),
@@ -149,6 +146,11 @@ async def test_bad_slots_are_quoted_with_examples(bot: Bot) -> None:
             "Son 11 opciones; el máximo es 10. Deja las más probables."
         ),
     }
+    typed, with_year = yesterday_typed(bot)  # without its year: more than 11 months ahead
+    cases[f"/meeting Asamblea | {typed} 19:00 @ Club"] = (
+        f"“{typed} 19:00” queda a más de 11 meses. Si es esa la fecha, escribe también el año, "
+        f"así: {with_year}"
+    )
     for command, answer in cases.items():
         await bot.feed(bot.u.command(NORTE, LUIS, command))
         assert bot.tg.last(NORTE.id).text == answer

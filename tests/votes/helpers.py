@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -38,3 +39,29 @@ def reply_to(bot: Bot, message: Sent, user: TUser, text: str) -> dict:
     return bot.u.message(
         NORTE, user, text, reply_to=bot.tg.message_json(NORTE.id, message.message_id)
     )
+
+
+def yesterday_typed(bot: Bot, tz: str = "America/Bogota") -> tuple[str, str]:
+    """Yesterday's date as typed without its year (`30/11`), and written with the year it
+    would next be (`30/11/2027`): a date more than 11 months ahead, whatever the clock says."""
+    day = bot.now().astimezone(ZoneInfo(tz)).date() - timedelta(days=1)
+    year = day.year + 1
+    while True:
+        try:
+            date(year, day.month, day.day)
+            break
+        except ValueError:  # 29 February
+            year += 1
+    return f"{day:%d/%m}", f"{day:%d/%m}/{year}"
+
+
+def next_local(bot: Bot, hour: int, weekday: int | None = None, tz: str = "America/Bogota"):
+    """The next `hour`:00 in `tz` (on `weekday`, 0 = Monday, if given) after the clock, UTC."""
+    now = bot.now()
+    local = now.astimezone(ZoneInfo(tz))
+    moment = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if weekday is not None:
+        moment += timedelta(days=(weekday - local.weekday()) % 7)
+    while moment <= now:
+        moment += timedelta(days=7 if weekday is not None else 1)
+    return moment.astimezone(ZoneInfo("UTC"))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.votes.models import Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
-from tests.votes.helpers import later, open_vote, press
+from tests.votes.helpers import later, open_vote, press, yesterday_typed
 
 
 async def test_a_single_choice_poll_with_a_winner(bot: Bot) -> None:
@@ -112,11 +112,6 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
             "La hora de cierre “15/12/2020 10:00” ya pasó. Ejemplo: closes 48h",
         ),
         (
-            "/propose Pintar closes 30/11",
-            "“30/11” queda a más de 11 meses. Si es esa la fecha, escribe también el año, así: "
-            "30/11/2027",
-        ),
-        (
             "/propose Pintar quorum 150%",
             "El quórum “150%” debe ser un porcentaje de 1% a 100%. Ejemplo: quorum 50%",
         ),
@@ -154,6 +149,17 @@ async def test_bad_input_gets_a_short_answer_with_an_example(
     await seed_group(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, command))
     assert bot.tg.last(NORTE.id).text.startswith(answer)
+    assert await bot.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+async def test_a_closing_date_far_ahead_is_refused_with_its_year(bot: Bot) -> None:
+    await seed_group(bot)
+    typed, with_year = yesterday_typed(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, f"/propose Pintar closes {typed}"))
+    assert bot.tg.last(NORTE.id).text == (
+        f"“{typed}” queda a más de 11 meses. Si es esa la fecha, escribe también el año, así: "
+        f"{with_year}"
+    )
     assert await bot.scalar(select(func.count()).select_from(Vote)) == 0
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import func, select
 
 from bot.core.db import as_utc
 from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
-from tests.votes.helpers import later, open_vote, press, reply_to
+from tests.votes.helpers import later, next_local, open_vote, press, reply_to
 
 AGREE, ABSTAIN, DISAGREE, BLOCK = 0, 1, 2, 3
 
@@ -224,16 +222,16 @@ async def test_option_words_are_read_in_the_group_language_only(bot: Bot) -> Non
     vote, _ = await open_vote(bot, "/propose Cambiar la fecha sábado 10hs")
     assert vote.question == "Cambiar la fecha sábado 10hs"
     assert (as_utc(vote.closes_at) - opened).total_seconds() // 3600 == 72
-    # `cierra` is, when a time follows it; `18hs` is 18:00 today in Bogotá (23:00 UTC)
+    # `cierra` is, when a time follows it; `18hs` is the next 18:00 in Bogotá
     vote, _ = await open_vote(bot, "/propose Pintar el mural cierra 18hs")
     assert vote.question == "Pintar el mural"
-    assert as_utc(vote.closes_at) == datetime(2026, 12, 2, 23, 0, tzinfo=UTC)
+    assert as_utc(vote.closes_at) == next_local(bot, 18)
 
 
 async def test_fecha_closes_a_vote_in_a_portuguese_group(bot: Bot) -> None:
     await seed_group(bot, LUIS, language="pt")
     vote, _ = await open_vote(bot, "/propose Mudar a data da assembleia fecha sábado 10h")
     assert vote.question == "Mudar a data da assembleia"
-    assert as_utc(vote.closes_at) == datetime(2026, 12, 5, 15, 0, tzinfo=UTC)  # 10:00 in Bogotá
+    assert as_utc(vote.closes_at) == next_local(bot, 10, weekday=5)  # Saturday 10:00, Bogotá
     vote, _ = await open_vote(bot, "/propose Pintar cierra viernes 18:00")
     assert vote.question == "Pintar cierra viernes 18:00"  # Spanish words are words here
