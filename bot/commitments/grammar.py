@@ -37,7 +37,7 @@ from datetime import datetime, time
 from bot.commitments.kinds import HUMAN, MATERIAL, SYMBOLIC
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
-from bot.core.timeparse import BadTime, FarAhead, UnsureTime, parse_deadline, reads_as_time
+from bot.core.timeparse import parse_deadline, reads_as_time, refusing
 
 MAX_TEXT = 300
 MAX_RESOURCE = 200
@@ -168,18 +168,9 @@ def read_due(
     phrase = phrase.strip()
     if not phrase:
         raise DomainError(N_("Write the date, for example: {example}"), example=example)
-    try:
+    unreadable = N_("I could not read the date “{value}”. Write it like this: {example}")
+    with refusing(phrase, unreadable, value=phrase, example=example):
         due = parse_deadline(phrase, tz=tz, now=now, day_time=day_time)
-    except UnsureTime:
-        raise  # a question for the member, not a refusal
-    except FarAhead as exc:
-        raise DomainError(exc.reason, value=phrase, example=exc.example) from exc
-    except BadTime as exc:
-        raise DomainError(
-            N_("I could not read the date “{value}”. Write it like this: {example}"),
-            value=phrase,
-            example=example,
-        ) from exc
     if due <= now:
         raise DomainError(
             N_("That date has already passed. Give one ahead, for example: {example}"),

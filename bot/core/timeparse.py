@@ -4,8 +4,8 @@ Pure functions: no I/O, no clock (the caller passes `now`). Input is read case- 
 accent-insensitively (`sábado` = `SABADO`, `às` = `as`, `p. m.` = `pm`). The words are in
 `bot.core.timewords`, the grammar's pieces (what a phrase says) in `bot.core.timegrammar`;
 which instant a reading is (the zone, `now`, daylight saving, doubts) is decided here.
-Refusals are `BadTime`; its kinds `UnsureTime` (two readings, to ask) and `FarAhead` (with
-`FAR_AHEAD`, the sentence callers give) say more.
+Refusals are `BadTime`; its kinds `UnsureTime` (two readings, to ask) and `FarAhead` say
+more. A command turns them into its sentences with `refusing`.
 
 A *moment* (`parse_when`) is an optional day and an optional time of day, in either order,
 with the usual little words around them (`el`, `na`, `a las`, `às`, `at`, `on`, ...):
@@ -86,9 +86,12 @@ over in the text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.timegrammar import At, Day, duration, readings
 from bot.core.timewords import normalize
@@ -119,10 +122,7 @@ class UnsureTime(BadTime):
 
 class FarAhead(BadTime):
     """A date without its year that reads more than 11 months ahead: `moment` is that
-    reading, `example` the date with its year (`29/02/2028`). The sentence for a
-    DomainError is `reason` (`FAR_AHEAD`: `value` the text typed, `example`)."""
-
-    reason = FAR_AHEAD
+    reading, `example` the date with its year (`29/02/2028`)."""
 
     def __init__(self, text: str, moment: datetime, example: str) -> None:
         super().__init__(text)
@@ -230,3 +230,18 @@ def reads_as_time(text: str) -> bool:
     how a command tells an option word (`cierra viernes 18:00`) from an ordinary one."""
     clean = normalize(text)
     return duration(clean) is not None or any(True for _ in readings(clean))
+
+
+@contextmanager
+def refusing(typed: str, sentence: str, /, **kwargs: object) -> Iterator[None]:
+    """A command reading `typed` as a time: a BadTime raised inside becomes
+    DomainError(sentence, **kwargs); a FarAhead, DomainError(FAR_AHEAD, value=typed, example=
+    the date with its year); an UnsureTime goes through as it is, to be asked."""
+    try:
+        yield
+    except UnsureTime:
+        raise
+    except FarAhead as exc:
+        raise DomainError(FAR_AHEAD, value=typed, example=exc.example) from exc
+    except BadTime as exc:
+        raise DomainError(sentence, **kwargs) from exc

@@ -80,18 +80,11 @@ def parse_request(text: str, *, tz: str, now: datetime) -> tuple[str, list[SlotS
                 place=place[:40] + "…",
                 limit=MAX_PLACE,
             )
-        try:
+        unreadable = N_(
+            "I could not read the date “{slot}”. Write it like one of these: {examples}"
+        )
+        with timeparse.refusing(moment_text.strip(), unreadable, slot=raw, examples=SLOT_EXAMPLES):
             moment = timeparse.parse_when(moment_text.strip(), tz=tz, now=now)
-        except timeparse.UnsureTime:
-            raise  # a question for the member, not a refusal
-        except timeparse.FarAhead as exc:
-            raise DomainError(exc.reason, value=moment_text.strip(), example=exc.example) from exc
-        except timeparse.BadTime as exc:
-            raise DomainError(
-                N_("I could not read the date “{slot}”. Write it like one of these: {examples}"),
-                slot=raw,
-                examples=SLOT_EXAMPLES,
-            ) from exc
         if moment <= now:
             raise DomainError(N_("“{slot}” is already past. Choose a time to come."), slot=raw)
         if any(s.starts_at == moment for s in slots):

@@ -309,14 +309,8 @@ def closing_time(phrase: str | None, *, tz: str, now: datetime) -> datetime:
     readings raises `timeparse.UnsureTime` as it is, for the handler to ask which."""
     if phrase is None:
         return now + timedelta(hours=DEFAULT_DURATION_HOURS)
-    try:
+    with timeparse.refusing(phrase, BAD_CLOSING, value=phrase, example="closes 48h"):
         when = timeparse.parse_deadline(phrase, tz=tz, now=now)
-    except timeparse.UnsureTime:
-        raise  # a question for the member, not a refusal
-    except timeparse.FarAhead as exc:
-        raise DomainError(exc.reason, value=phrase, example=exc.example) from exc
-    except timeparse.BadTime as exc:
-        raise DomainError(BAD_CLOSING, value=phrase, example="closes 48h") from exc
     if when <= now:
         raise DomainError(
             N_("The closing time “{value}” has already passed. Example: {example}"),

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.errors import DomainError
 from bot.core.timeparse import (
     FAR_AHEAD,
     BadTime,
@@ -21,6 +22,7 @@ from bot.core.timeparse import (
     parse_duration,
     parse_when,
     reads_as_time,
+    refusing,
 )
 
 BOGOTA = "America/Bogota"  # UTC-5, no daylight saving
@@ -834,7 +836,6 @@ def test_a_date_far_ahead_without_its_year_is_refused(text, now, tz, example) ->
             parse(text, tz=tz, now=now)
         assert caught.value.args[0] == text
         assert caught.value.example == example
-        assert caught.value.reason == FAR_AHEAD
         assert isinstance(caught.value, BadTime)
         written = parse_when(
             f"{example} {caught.value.moment.astimezone(ZoneInfo(tz)):%H:%M}", tz=tz, now=now
@@ -958,3 +959,26 @@ def test_the_neighbours_of_uncertain_readings_are_read(text, now, tz, expected) 
 )
 def test_reads_as_time_whatever_now_is(text: str, expected: bool) -> None:
     assert reads_as_time(text) is expected
+
+
+def test_refusing_turns_a_bad_time_into_the_command_s_sentence() -> None:
+    def read(text: str) -> datetime:
+        with refusing(text, "can't read {value}", value=text, example="48h"):
+            return parse_deadline(text, tz=BOGOTA, now=NOW)
+
+    assert read("48h") == utc(2026, 12, 4, 19)
+    with pytest.raises(DomainError) as refused:
+        read("pronto")
+    assert (refused.value.message, refused.value.kwargs) == (
+        "can't read {value}",
+        {"value": "pronto", "example": "48h"},
+    )
+    assert isinstance(refused.value.__cause__, BadTime)
+    with pytest.raises(DomainError) as far:
+        read("29/02")
+    assert (far.value.message, far.value.kwargs) == (
+        FAR_AHEAD,
+        {"value": "29/02", "example": "29/02/2028"},
+    )
+    with pytest.raises(UnsureTime), refusing("a las 5", "can't read"):
+        parse_when("a las 5", tz=BOGOTA, now=at(BOGOTA, 2026, 12, 2, 19))
