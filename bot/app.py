@@ -30,6 +30,7 @@ from bot import (
     votes,
 )
 from bot.config import Settings
+from bot.core import questions
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.clock import SYSTEM, Clock
 from bot.core.db import create_engine, make_sessionmaker
@@ -37,6 +38,7 @@ from bot.core.i18n import LANGUAGES, N_, TELEGRAM_CODES, menu, translator
 from bot.core.messenger import Messenger
 from bot.core.runtime import RUNTIME_KEY, BotContext, Runtime, runtime_of
 from bot.core.scheduler import Scheduler, prune_processed_updates
+from bot.core.turn import handler
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +132,12 @@ def build_application(
     monitoring.register(application)
     votes.register(application)
 
+    # a time with two readings: the reading its sender pressed runs the kept command
+    application.add_handler(
+        CallbackQueryHandler(
+            handler(knows_role=True)(questions.pick), pattern=questions.PickTime.pattern()
+        )
+    )
     # last in group 0: a button no feature claims (an old bot version's) gets a toast
     application.add_handler(CallbackQueryHandler(_stale_button))
     application.add_error_handler(_on_error)

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.actors.labels import RESOURCE_TYPES, SECTOR_LABELS, SECTORS
 from bot.core.clock import column_now
-from bot.core.db import Base
-from bot.groups.models import RowId
+from bot.core.db import Base, RowId
 
 __all__ = ["RESOURCE_TYPES", "SECTORS", "SECTOR_LABELS"]
 

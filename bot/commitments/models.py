@@ -9,8 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.commitments.kinds import ACTIVE, HUMAN, MATERIAL, RESOURCE_TYPES, SYMBOLIC, Status
 from bot.core.clock import column_now
-from bot.core.db import Base
-from bot.groups.models import RowId
+from bot.core.db import Base, RowId
 
 __all__ = ["ACTIVE", "HUMAN", "MATERIAL", "RESOURCE_TYPES", "SYMBOLIC", "Status"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, overload
 
-from sqlalchemy import BigInteger, DateTime, MetaData, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -46,6 +46,10 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # update in a burst (a TCP and TLS handshake and authentication each time).
 POOL_SIZE = 20
 POOL_OVERFLOW = 10
+
+
+# BigInteger ids everywhere, but SQLite only auto-increments an INTEGER PRIMARY KEY
+RowId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):

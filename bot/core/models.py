@@ -1,14 +1,16 @@
-"""Tables the core itself needs: handled updates, work claims and the admin-list cache."""
+"""Tables the core itself needs: handled updates, work claims, the admin-list cache and the
+questions a time with two readings asks."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
-from bot.core.db import Base
+from bot.core.db import Base, RowId
 
 
 class ProcessedUpdate(Base):
@@ -48,3 +50,26 @@ class AdminCache(Base):
     chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     user_ids: Mapped[list[int]] = mapped_column(JSON)
     fetched_at: Mapped[datetime] = mapped_column(default=column_now)
+
+
+class TimeQuestion(Base):
+    """A command whose time read two ways, kept until its sender says which (core.questions).
+
+    `update` is the command's update as Telegram sent it, `text` the time as typed,
+    `candidates` its readings (ISO, UTC), `answers` earlier answers for the same command
+    (text → ISO), `choice` the reading pressed, once.
+    """
+
+    __tablename__ = "time_questions"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(index=True)
+    user_id: Mapped[int]
+    handler: Mapped[str] = mapped_column(String(80))
+    update: Mapped[dict[str, Any]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(String(200))
+    candidates: Mapped[list[str]] = mapped_column(JSON)
+    answers: Mapped[dict[str, str]] = mapped_column(JSON)
+    asked_at: Mapped[datetime] = mapped_column(default=column_now, index=True)
+    answered_at: Mapped[datetime | None]
+    choice: Mapped[int | None]

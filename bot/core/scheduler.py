@@ -20,7 +20,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import insert_for
-from bot.core.models import ProcessedUpdate, WorkClaim
+from bot.core.models import ProcessedUpdate, TimeQuestion, WorkClaim
 
 if TYPE_CHECKING:
     from telegram.ext import JobQueue
@@ -33,6 +33,7 @@ T = TypeVar("T")
 TICK_JOB_NAME = "minga-tick"
 DEFAULT_LEASE = timedelta(minutes=10)
 CLAIM_RETENTION = timedelta(days=90)
+QUESTION_RETENTION = timedelta(days=7)  # a question about a time, answered or not
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,10 @@ async def prune_processed_updates(tick: Tick) -> None:
             )
             await session.execute(
                 delete(WorkClaim).where(WorkClaim.done_at < tick.now - CLAIM_RETENTION)
+            )
+            # a time's question is answered in minutes; a week on, its button is stale
+            await session.execute(
+                delete(TimeQuestion).where(TimeQuestion.asked_at < tick.now - QUESTION_RETENTION)
             )
             return result.rowcount
 

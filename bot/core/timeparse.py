@@ -86,8 +86,9 @@ over in the text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -99,6 +100,8 @@ from bot.core.timewords import normalize
 DEFAULT_TIME = time(9, 0)  # a day typed without a time
 SPAN_TIME = time(18, 0)  # a span of days as a deadline: its last working day, at the day's end
 EARLY = time(5, 0)  # before this, `mañana` may mean later today
+# the moments chosen for texts that read two ways, while a kept command runs again
+_ANSWERS: ContextVar[Mapping[str, datetime] | None] = ContextVar("time_answers", default=None)
 MAX_AHEAD_DAYS = 335  # a date without its year further ahead than this is refused
 
 FAR_AHEAD = N_(
@@ -181,6 +184,8 @@ def _resolve(day: Day | None, at: At, zone: ZoneInfo, now: datetime, text: str) 
 
 
 def _moment(text: str, clean: str, tz: str, now: datetime, day_time: time, spans: bool) -> datetime:
+    if (answers := _ANSWERS.get()) and (chosen := answers.get(text)) is not None:
+        return chosen  # asked, and answered
     zone, now = ZoneInfo(tz), _utc_now(now)
     for day, said in readings(clean):
         if day is not None and day.span and not spans:
@@ -230,6 +235,17 @@ def reads_as_time(text: str) -> bool:
     how a command tells an option word (`cierra viernes 18:00`) from an ordinary one."""
     clean = normalize(text)
     return duration(clean) is not None or any(True for _ in readings(clean))
+
+
+@contextmanager
+def answered(answers: Mapping[str, datetime]) -> Iterator[None]:
+    """Inside: a text its sender was asked about (an `UnsureTime`) reads as the moment they
+    chose, whatever `now` is by then (`bot.core.questions`)."""
+    token = _ANSWERS.set(answers)
+    try:
+        yield
+    finally:
+        _ANSWERS.reset(token)
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from telegram import Chat, InlineKeyboardMarkup, Message, MessageEntity, Update,
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler, filters
 
+from bot.core import questions
 from bot.core.callbacks import Callback
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
@@ -34,6 +35,7 @@ from bot.core.messenger import Messenger
 from bot.core.moments import Local
 from bot.core.permissions import is_coordinator
 from bot.core.runtime import BotContext, IdentifyFn, Identity, Runtime, identify_nobody
+from bot.core.timeparse import UnsureTime
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ class Turn:
     # whether the sender coordinates the group: known for `@handler(coordinator=…)` and
     # `@handler(knows_role=True)`, else False
     coordinator: bool = False
+    handler: str = ""  # the handler's key (`handler_key`)
     actions: list[Action] = field(default_factory=list)
     answered: bool = False
 
@@ -303,6 +306,8 @@ def handler(
     """
 
     def wrap(fn: TurnHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
+        _HANDLERS[handler_key(fn)] = (fn, coordinator)
+
         @functools.wraps(fn)
         async def run(update: Update, context: BotContext) -> None:
             await handle(
@@ -351,6 +356,7 @@ async def handle(
     key = handler_key(fn)
     identify = runtime.identify if register else identify_nobody
     failure: DomainError | None = refusal
+    doubt: UnsureTime | None = None
     if failure is None:
         try:
             async with runtime.db() as session:
@@ -362,18 +368,61 @@ async def handle(
                 except DomainError as error:
                     failure = error
                     raise _Undo from error
+                except UnsureTime as unsure:
+                    doubt = unsure
+                    raise _Undo from unsure
         except _Undo:
             pass
-    if failure is not None:
+    if failure is not None or doubt is not None:
         # a DomainError undoes the handler's changes (the whole first transaction, which is
         # cheaper on the common path than a savepoint per update); the update's record and
-        # the registration of the chat and the sender are then made on their own
+        # the registration of the chat and the sender are then made on their own, with the
+        # error's sentence, or the question a time with two readings asks
         async with runtime.db() as session:
             turn = await _begin(session, update, context, key, identify, role)
             if turn is None:
                 return
-            turn.fail(failure)
+            if doubt is not None:
+                await questions.ask(turn, doubt, key)
+            else:
+                assert failure is not None
+                turn.fail(failure)
     await turn.flush()
+
+
+# every `@handler`'s function and coordinator rule by key, so that a kept update can run again
+_HANDLERS: dict[str, tuple[TurnHandler, CoordinatorRule]] = {}
+
+
+def registered(key: str) -> tuple[TurnHandler, CoordinatorRule] | None:
+    return _HANDLERS.get(key)
+
+
+async def run_kept(turn: Turn, kept: Update, target: tuple[TurnHandler, CoordinatorRule]) -> None:
+    """Run a kept update's handler inside `turn` (a button press by the same person in the
+    same chat): its changes join the press's transaction, behind a savepoint, and what it
+    says is said after the press's commit. The coordinator rule is checked again."""
+    fn, rule = target
+    message = kept.effective_message
+    text = (message.text or "") if message is not None else ""
+    context = BotContext.from_update(kept, turn.context.application)
+    context.args = text.split()[1:] if text.startswith("/") else None
+    needs = rule(list(context.args or [])) if callable(rule) else rule
+    if needs and not turn.coordinator:
+        raise DomainError(NOT_COORDINATOR)
+    inner = Turn(
+        kept,
+        context,
+        turn.session,
+        turn.identity,
+        turn.tr,
+        turn.now,
+        turn.coordinator,
+        handler_key(fn),
+    )
+    async with turn.session.begin_nested():
+        await fn(inner)
+    turn.actions.extend(inner.actions)
 
 
 async def _begin(
@@ -392,7 +441,7 @@ async def _begin(
         return None
     identity = await identify(session, update, context.runtime.settings, now)
     tr = translator(identity.language)
-    return Turn(update, context, session, identity, tr, now, coordinator)
+    return Turn(update, context, session, identity, tr, now, coordinator, key)
 
 
 class _Undo(Exception):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger,
     ForeignKey,
-    Integer,
     SmallInteger,
     String,
     UniqueConstraint,
@@ -16,10 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
-from bot.core.db import Base
-
-# BigInteger ids everywhere, but SQLite only auto-increments an INTEGER PRIMARY KEY
-RowId = BigInteger().with_variant(Integer(), "sqlite")
+from bot.core.db import Base, RowId
 
 MEMBER = "member"
 COORDINATOR = "coordinator"

@@ -8,8 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
-from bot.core.db import Base
-from bot.groups.models import RowId
+from bot.core.db import Base, RowId
 from bot.meetings.statuses import Answer, MeetingStatus
 
 # the short names, as the features reading meetings import them

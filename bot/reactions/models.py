@@ -8,8 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
-from bot.core.db import Base
-from bot.groups.models import RowId
+from bot.core.db import Base, RowId
 
 USER = "user"
 CHAT = "chat"  # a reaction on behalf of a chat: an anonymous admin (the group itself) or a channel

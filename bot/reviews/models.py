@@ -10,8 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
-from bot.core.db import Base
-from bot.groups.models import RowId
+from bot.core.db import Base, RowId
 from bot.reviews.facts import Facts, from_json
 
 AUTOMATIC = "automatic"

@@ -18,8 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
-from bot.core.db import Base
-from bot.groups.models import RowId
+from bot.core.db import Base, RowId
 
 __all__ = [
     "Amendment",
