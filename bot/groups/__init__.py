@@ -16,7 +16,7 @@ from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
 from bot.groups import handlers, service
-from bot.groups.callbacks import SetLanguage, SetZone
+from bot.groups.callbacks import ChangeZone, SetLanguage, SetZone
 
 SEEN_GROUP = 10
 
@@ -62,6 +62,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("coordinator", handlers.coordinator),
             CallbackQueryHandler(handlers.language_button, pattern=SetLanguage.pattern()),
             CallbackQueryHandler(handlers.zone_button, pattern=SetZone.pattern()),
+            CallbackQueryHandler(handlers.change_zone_button, pattern=ChangeZone.pattern()),
         ]
     )
     # after every feature: whoever writes in a group is known (for @mentions, participation)

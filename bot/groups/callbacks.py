@@ -19,3 +19,11 @@ class SetZone(Callback):
 
     prefix = "grp:tz"
     key: str
+
+
+@dataclass(frozen=True)
+class ChangeZone(Callback):
+    """One of the common time zones under `/timezone`'s answer."""
+
+    prefix = "grp:tzc"
+    key: str

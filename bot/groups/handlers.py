@@ -19,7 +19,7 @@ from bot.core.runtime import Identity
 from bot.core.turn import Turn, handler
 from bot.groups import render, service
 from bot.groups.api import register_person, target_person
-from bot.groups.callbacks import SetLanguage, SetZone
+from bot.groups.callbacks import ChangeZone, SetLanguage, SetZone
 from bot.groups.models import COORDINATOR, MEMBER
 
 if TYPE_CHECKING:
@@ -197,16 +197,32 @@ async def _set_language(turn: Turn, raw: str) -> str:
 
 @handler(coordinator=True, groups_only=True)
 async def timezone(turn: Turn) -> None:
+    zones = _zones(turn.identity.language)
     if not turn.args:
         zone = turn.identity.timezone
+        example = next((z for _, z, _ in zones if z != zone), service.TIMEZONE_EXAMPLE)
         turn.reply(
-            render.timezone_current(
-                turn.tr, zone, service.local_now(zone, turn.now), service.TIMEZONE_EXAMPLE
-            )
+            render.timezone_current(turn.tr, Local(zone, turn.now), example),
+            render.zone_keyboard(zones, zone, ChangeZone),
         )
         return
     zone = await service.set_group_timezone(turn.session, turn.group_id, turn.args[0])
-    turn.reply(render.timezone_set(turn.tr, zone, service.local_now(zone, turn.now)))
+    turn.reply(render.timezone_set(turn.tr, Local(zone, turn.now)))
+
+
+@handler(coordinator=True, groups_only=True)
+async def change_zone_button(turn: Turn) -> None:
+    """A zone pressed under `/timezone`'s answer: set, and said in the same message."""
+    choice = turn.pressed(ChangeZone)
+    zones = _zones(turn.identity.language)
+    picked = next((zone for key, zone, _ in zones if key == choice.key), None)
+    if picked is None:
+        raise DomainError(STALE_BUTTON)
+    zone = await service.set_group_timezone(turn.session, turn.group_id, picked)
+    turn.edit(
+        render.timezone_set(turn.tr, Local(zone, turn.now)),
+        render.zone_keyboard(zones, zone, ChangeZone),
+    )
 
 
 @handler(coordinator=True, groups_only=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import LANGUAGE_NAMES, LANGUAGES, CommandSpec, Translator, menu
 from bot.core.moments import Local
-from bot.groups.callbacks import SetLanguage, SetZone
+from bot.groups.callbacks import ChangeZone, SetLanguage, SetZone
 
 
 def greeting(tr: Translator, title: str | None, local: Local) -> str:
@@ -42,12 +41,16 @@ def zone_line(tr: Translator, local: Local) -> str:
     )
 
 
-def zone_keyboard(zones: Sequence[tuple[str, str, str]], current: str) -> InlineKeyboardMarkup:
+def zone_keyboard(
+    zones: Sequence[tuple[str, str, str]],
+    current: str,
+    kind: type[SetZone] | type[ChangeZone] = SetZone,
+) -> InlineKeyboardMarkup:
     """The common zones of the group's language — (key, zone, city) — two a row; the current
-    one ticked."""
+    one ticked. `kind`: the greeting's buttons, or `/timezone`'s."""
     buttons = [
         InlineKeyboardButton(
-            ("✓ " if zone == current else "") + city, callback_data=SetZone(key=key).pack()
+            ("✓ " if zone == current else "") + city, callback_data=kind(key=key).pack()
         )
         for key, zone, city in zones
     ]
@@ -103,21 +106,28 @@ def language_prompt(tr: Translator, current: str) -> tuple[str, InlineKeyboardMa
     return text, InlineKeyboardMarkup([buttons])
 
 
-def timezone_set(tr: Translator, zone: str, local: datetime) -> str:
+def timezone_set(tr: Translator, local: Local) -> str:
     return tr.gettext(
-        "Done: this group's time zone is now {zone} (it is {time} there).",
-        zone=escape(zone),
-        time=local.strftime("%H:%M"),
+        "Done: this group now uses {name} ({zone}; it is {time} there).",
+        name=escape(local.zone(tr)),
+        zone=escape(local.timezone),
+        time=_clock(local),
     )
 
 
-def timezone_current(tr: Translator, zone: str, local: datetime, example: str) -> str:
+def timezone_current(tr: Translator, local: Local, example: str) -> str:
     return tr.gettext(
-        "This group's time zone is {zone} (it is {time} there). To change it: /timezone {example}",
-        zone=escape(zone),
-        time=local.strftime("%H:%M"),
+        "This group uses {name} ({zone}; it is {time} there). To change it, choose below, or "
+        "any other zone: /timezone {example}",
+        name=escape(local.zone(tr)),
+        zone=escape(local.timezone),
+        time=_clock(local),
         example=example,
     )
+
+
+def _clock(local: Local) -> str:
+    return local.now.astimezone(ZoneInfo(local.timezone)).strftime("%H:%M")
 
 
 def coordinator_added(tr: Translator, who: str) -> str:

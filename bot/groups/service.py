@@ -396,7 +396,3 @@ async def coordinators(session: AsyncSession, group_id: int) -> list[Person]:
         .order_by(Person.first_name, Person.id)
     )
     return list(result)
-
-
-def local_now(timezone: str, now: datetime) -> datetime:
-    return now.astimezone(ZoneInfo(timezone))

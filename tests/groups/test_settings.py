@@ -102,15 +102,33 @@ async def test_language_in_private_is_the_person_own(bot: Bot) -> None:
 
 
 async def test_a_coordinator_sets_the_time_zone(bot: Bot) -> None:
-    await seed_group(bot)
+    await seed_group(bot, LUIS)
     await bot.feed(bot.u.command(NORTE, ANA, "/timezone america/sao_paulo"))
     assert await bot.scalar(select(Group.timezone)) == "America/Sao_Paulo"
     assert bot.tg.last(NORTE.id).text.startswith(
-        "Listo: la zona horaria del grupo ahora es America/Sao_Paulo (allí son las "
+        "Listo: el grupo ahora usa la hora de São Paulo (America/Sao_Paulo; allí son las "
     )
 
     await bot.feed(bot.u.command(NORTE, ANA, "/timezone"))
-    assert "La zona horaria del grupo es America/Sao_Paulo" in bot.tg.last(NORTE.id).text
+    answer = bot.tg.last(NORTE.id)
+    assert answer.text.startswith("El grupo usa la hora de São Paulo (America/Sao_Paulo;")
+    assert answer.text.endswith("/timezone America/Argentina/Buenos_Aires")
+    assert answer.buttons[0][0][0] == "Buenos Aires"
+
+    # a tap on a common zone sets it, in the same message; a member's tap changes nothing
+    await bot.feed(
+        bot.u.callback(
+            LUIS, bot.tg.message_json(NORTE.id, answer.message_id), answer.button_data[2]
+        )
+    )
+    assert await bot.scalar(select(Group.timezone)) == "America/Sao_Paulo"
+    assert bot.tg.toasts()[-1].startswith("Solo la coordinación")
+    await bot.feed(
+        bot.u.callback(ANA, bot.tg.message_json(NORTE.id, answer.message_id), answer.button_data[2])
+    )
+    assert await bot.scalar(select(Group.timezone)) == "America/Bogota"
+    assert answer.text.startswith("Listo: el grupo ahora usa la hora de Bogotá (America/Bogota;")
+    assert "✓ Bogotá / Lima" in [label for row in answer.buttons for label, _ in row]
 
 
 async def test_an_unknown_time_zone_gets_an_example(bot: Bot) -> None:
