@@ -286,7 +286,7 @@ async def claim_welcomes(session: AsyncSession, group_id: int, now: datetime) ->
 # -- changes by vote (/rules propose) ----------------------------------------------------------
 
 AMENDMENT_SECTIONS = {**{s: s for s in SECTIONS}, "add": RULE_ADDED}
-AMENDMENT_EXAMPLE = "/rules propose add Respetamos los turnos para hablar closes 48h"
+AMENDMENT_EXAMPLE = N_("/rules propose add Respetamos los turnos para hablar closes 48h")
 
 
 @dataclass(frozen=True)

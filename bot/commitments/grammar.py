@@ -43,8 +43,9 @@ MAX_TEXT = 300
 MAX_RESOURCE = 200
 MAX_RESOURCES = 10
 
-COMMIT_EXAMPLE = "/commit Repartir volantes @ana by viernes needs material: 500 volantes"
-DUE_EXAMPLE = "by viernes 18:00"
+# in the reader's language, with its native words (`para`, `necesita`, `até`, `precisa`)
+COMMIT_EXAMPLE = N_("/commit Repartir volantes @ana by viernes needs material: 500 volantes")
+DUE_EXAMPLE = N_("by viernes 18:00")
 MARK = "\x00"  # a mention in the text given to parse_commit: MARK + index + MARK
 
 END_OF_DAY = time(23, 59)  # `by viernes`: due by the end of that day

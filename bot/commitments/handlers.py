@@ -260,7 +260,7 @@ async def commitment(turn: Turn) -> None:
     await changes.check_can_change(turn.session, found, sender, turn.coordinator)
     rest = _rest(turn, 2)
     if sub == "due":
-        example = f"/commitment {found.number} due viernes 18:00"
+        example = turn.tr.gettext(N_("/commitment {number} due viernes 18:00"), number=found.number)
         due = grammar.read_due(rest, tz=turn.identity.timezone, now=now, example=example)
         await changes.set_due(turn.session, found, due, sender, now)
     elif sub == "owner":

@@ -39,8 +39,9 @@ DURATION = timedelta(hours=2)  # a meeting's assumed length, for the calendar an
 DEFAULT_REMINDERS = (24 * 60, 60)  # minutes before the meeting
 MAX_REMINDERS = 3
 MAX_REMINDER_BEFORE = timedelta(days=7)
-SLOT_EXAMPLES = "jueves 19:00 @ Club Social · 15/12 10:00 · sexta 19h · next friday 7pm"
-USAGE_EXAMPLE = "/meeting Asamblea de barrio | jueves 19:00 @ Club Social | sábado 10hs @ Plaza"
+# in the reader's language
+SLOT_EXAMPLES = N_("jueves 19:00 @ Club Social · 15/12 10:00 · sexta 19h · next friday 7pm")
+USAGE_EXAMPLE = N_("/meeting Asamblea de barrio | jueves 19:00 @ Club Social | sábado 10hs @ Plaza")
 
 
 @dataclass(frozen=True)

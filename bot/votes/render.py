@@ -247,7 +247,7 @@ def open_list(
         return tr.gettext(
             "Nothing is open to vote right now. Start with /propose or /poll, for example: "
             "{example}",
-            example=escape(rules.PROPOSAL_EXAMPLE),
+            example=escape(tr.gettext(rules.PROPOSAL_EXAMPLE)),
         )
     lines = [tr.gettext("<b>Open votes</b>")]
     for question, closes_at, link in votes:

@@ -73,8 +73,10 @@ MULTI_WORDS = {"multi", "multiple", "múltiple", "múltipla", "multipla"}
 NATIVE_WORDS = {"native", "nativa", "nativo", "telegram"}
 _QUORUM = re.compile(r"^(\d{1,4})\s*%?$")
 
-POLL_EXAMPLE = "/poll ¿Dónde hacemos la feria? | Plaza | Escuela | Parque closes 48h"
-PROPOSAL_EXAMPLE = "/propose Pintar el mural el sábado closes 48h quorum 50%"
+# in the reader's language, with its closing word (`cierra`, `encerra`)
+POLL_EXAMPLE = N_("/poll ¿Dónde hacemos la feria? | Plaza | Escuela | Parque closes 48h")
+PROPOSAL_EXAMPLE = N_("/propose Pintar el mural el sábado closes 48h quorum 50%")
+CLOSES_EXAMPLE = N_("closes 48h")
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def read_tail(text: str, language: str) -> Tail:
             at = found[-1]
             phrase = " ".join(tokens[at + 1 :])
             if tokens[at].lower() == KEYWORD_CLOSES and not phrase:
-                raise DomainError(BAD_CLOSING, value="", example="closes 48h")
+                raise DomainError(BAD_CLOSING, value="", example=CLOSES_EXAMPLE)
             if tokens[at].lower() == KEYWORD_CLOSES or timeparse.reads_as_time(phrase):
                 closes = phrase
                 del tokens[at:]
@@ -309,19 +311,19 @@ def closing_time(phrase: str | None, *, tz: str, now: datetime) -> datetime:
     readings raises `timeparse.UnsureTime` as it is, for the handler to ask which."""
     if phrase is None:
         return now + timedelta(hours=DEFAULT_DURATION_HOURS)
-    with timeparse.refusing(phrase, BAD_CLOSING, value=phrase, example="closes 48h"):
+    with timeparse.refusing(phrase, BAD_CLOSING, value=phrase, example=CLOSES_EXAMPLE):
         when = timeparse.parse_deadline(phrase, tz=tz, now=now)
     if when <= now:
         raise DomainError(
             N_("The closing time “{value}” has already passed. Example: {example}"),
             value=phrase,
-            example="closes 48h",
+            example=CLOSES_EXAMPLE,
         )
     if when > now + timedelta(days=MAX_DURATION_DAYS):
         raise DomainError(
             N_("A vote can stay open at most {days} days. Example: {example}"),
             days=MAX_DURATION_DAYS,
-            example="closes 7d",
+            example=N_("closes 7d"),
         )
     return when
 

@@ -42,19 +42,19 @@ async def test_a_commitment_shows_its_history(bot: Bot) -> None:
 async def test_owners_change_the_due_date_owners_and_drop_it(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO)
     await commit(bot, LUIS, "/commit Pintar el mural by 3d")
-    text = await say(bot, LUIS, "/commitment 1 due viernes 18:00")
+    text = await say(bot, LUIS, "/commitment 1 fecha viernes 18:00")
     due = as_utc((await the_commitment(bot)).due_at)
     assert due.astimezone(ZoneInfo("America/Bogota")).strftime("%a %H:%M") == "Fri 18:00"
     assert "📅 Vence vie, " in text
     assert await say(bot, LUIS, "/commitment 1 due 01/01/2020") == (
         "Esa fecha ya pasó. Escribe una que todavía no haya pasado, por ejemplo: "
-        "/commitment 1 due viernes 18:00"
+        "/commitment 1 fecha viernes 18:00"
     )
     assert await say(bot, LUIS, "/commitment 1 due cuando se pueda") == (
-        "No entendí la fecha “cuando se pueda”. Escríbela así: /commitment 1 due viernes 18:00"
+        "No entendí la fecha “cuando se pueda”. Escríbela así: /commitment 1 fecha viernes 18:00"
     )
     assert await say(bot, LUIS, "/commitment 1 due") == (
-        "Escribe la fecha, por ejemplo: /commitment 1 due viernes 18:00"
+        "Escribe la fecha, por ejemplo: /commitment 1 fecha viernes 18:00"
     )
     # a member hands it over: João is asked to accept
     await say(bot, LUIS, "/commitment 1 owner @joao_sp")

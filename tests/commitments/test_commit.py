@@ -143,11 +143,11 @@ async def test_bad_input_gets_an_example_and_stores_nothing(bot: Bot) -> None:
         "/commit": "Escribe qué vas a hacer después del comando, por ejemplo: /commit Repartir",
         "/commit @luis_o": "Escribe qué vas a hacer después del comando",
         "/commit Pintar el mural by 32/13": (
-            "No entendí la fecha “32/13”. Escríbela así: by viernes 18:00"
+            "No entendí la fecha “32/13”. Escríbela así: para el viernes 18:00"
         ),
         "/commit Pintar el mural by 01/01/2020": (
             "Esa fecha ya pasó. Escribe una que todavía no haya pasado, por ejemplo: "
-            "by viernes 18:00"
+            "para el viernes 18:00"
         ),
         "/commit Pintar el mural needs": "Escribe qué hace falta después de “necesita”",
     }

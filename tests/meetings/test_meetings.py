@@ -129,7 +129,7 @@ async def test_confirming_is_for_coordinators_and_existing_options(bot: Bot) -> 
 
 async def test_bad_slots_are_quoted_with_examples(bot: Bot) -> None:
     await seed_group(bot)
-    examples = "jueves 19:00 @ Club Social · 15/12 10:00 · sexta 19h · next friday 7pm"
+    examples = "jueves 19:00 @ Club Social · 15/12 10:00 · el sábado a las 10"
     cases = {
         "/meeting Asamblea | el día que podamos": (
             f"No entendí la fecha “el día que podamos”. Escríbela como alguna de estas: {examples}"

@@ -108,7 +108,7 @@ async def test_bad_proposals_get_an_example_and_open_nothing(bot: Bot) -> None:
     ):
         await bot.feed(bot.u.command(NORTE, LUIS, text))
         reply = bot.tg.last(NORTE.id).text
-        assert "/rules propose add Respetamos los turnos para hablar closes 48h" in reply, reply
+        assert "/rules propose add Respetamos los turnos para hablar cierra 48h" in reply, reply
     await bot.feed(bot.u.command(NORTE, LUIS, "/rules propose goals " + "x" * 400))
     assert "300" in bot.tg.last(NORTE.id).text
     assert await bot.scalar(select(func.count()).select_from(Vote)) == 0

@@ -105,11 +105,11 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
         ("/poll ¿Qué? | a | " + "b" * 101, "Cada opción puede tener hasta 100 caracteres:"),
         (
             "/propose Pintar closes cuando sea",
-            "No entendí la hora de cierre “cuando sea”. Escríbela así: closes 48h",
+            "No entendí la hora de cierre “cuando sea”. Escríbela así: cierra 48h",
         ),
         (
             "/propose Pintar closes 15/12/2020 10:00",
-            "La hora de cierre “15/12/2020 10:00” ya pasó. Ejemplo: closes 48h",
+            "La hora de cierre “15/12/2020 10:00” ya pasó. Ejemplo: cierra 48h",
         ),
         (
             "/propose Pintar quorum 150%",
@@ -127,10 +127,10 @@ async def test_open_votes_are_listed_with_deadline_and_link(bot: Bot) -> None:
             "/propose Pintar quorum",
             "Indica el quórum como porcentaje de integrantes. Ejemplo: quorum 50%",
         ),
-        ("/propose Pintar closes", "No entendí la hora de cierre “”. Escríbela así: closes 48h"),
+        ("/propose Pintar closes", "No entendí la hora de cierre “”. Escríbela así: cierra 48h"),
         (
             "/propose Pintar closes 100 días",
-            "Una votación puede estar abierta hasta 90 días. Ejemplo: closes 7d",
+            "Una votación puede estar abierta hasta 90 días. Ejemplo: cierra 7 días",
         ),
         ("/propose " + "x" * 301, "La pregunta puede tener hasta 300 caracteres; esta tiene 301."),
         (
