@@ -37,6 +37,7 @@ from bot.reviews.models import (
     ReviewSubject,
     Thresholds,
 )
+from bot.reviews.settled import forget_settled
 
 DAILY = timedelta(days=1)  # at most one automatic review message per group per day
 MAX_SUMMARY = 2000
@@ -65,7 +66,8 @@ async def gather(
     session: AsyncSession, group_id: int, now: datetime
 ) -> tuple[Review, list[ReviewSubject]] | None:
     """The group's daily automatic review: every waiting subject, unless one went out in the
-    last day. The subjects are claimed with one UPDATE, so two processes never both post."""
+    last day (but those that are settled). The subjects are claimed with one UPDATE, so two
+    processes never both post."""
     last = await session.scalar(
         select(func.max(Review.opened_at)).where(
             Review.group_id == group_id, Review.kind == AUTOMATIC
@@ -73,6 +75,7 @@ async def gather(
     )
     if last is not None and as_utc(last) > now - DAILY:
         return None
+    await forget_settled(session, group_id)
     review = Review(group_id=group_id, kind=AUTOMATIC, opened_at=now)
     session.add(review)
     await session.flush()

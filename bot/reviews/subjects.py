@@ -30,6 +30,7 @@ from bot.groups.models import Group, Membership, Person
 from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
 from bot.reviews.facts import CommitmentFacts, Facts, MeetingFacts, VoteFacts, Why, to_json
 from bot.reviews.models import DEFAULTS, ReviewSettings, ReviewSubject, Thresholds
+from bot.reviews.settled import is_decision
 from bot.votes.models import Decision, Position, Vote
 from bot.votes.rules import OutcomeKind
 
@@ -55,9 +56,9 @@ def _names(people: list[Person]) -> tuple[str, ...]:
 
 
 async def find_subjects(session: AsyncSession, now: datetime) -> int:
-    """Record every new subject of every active group: a fixed number of queries, however many
-    groups and subjects there are, and one INSERT. Returns how many were new; a trigger that
-    fires again finds its subject already there."""
+    """Record every new subject of every active group that is not settled (`settled.py`): a
+    fixed number of queries, however many groups and subjects there are, and one INSERT.
+    Returns how many were new; a trigger that fires again finds its subject already there."""
     settings = {s.group_id: s.thresholds() for s in await session.scalars(select(ReviewSettings))}
 
     def of(group_id: int) -> Thresholds:
@@ -69,7 +70,8 @@ async def find_subjects(session: AsyncSession, now: datetime) -> int:
         *await _poorly_attended_meetings(session, active, of, now),
         *await _votes_without_quorum(session, active, now),
     ]
-    return await add_subjects(session, found, now)
+    fresh = [item for item in found if not is_decision(item.facts)]
+    return await add_subjects(session, fresh, now)
 
 
 async def _overdue_dropped_or_blocked(

@@ -73,7 +73,8 @@ async def test_rows_stored_in_the_first_shape_still_load(bot: Bot) -> None:
     [posted] = reviews(bot)
     assert "📌 #1 Pintar el mural — Luis. Vencía " in posted.text
     assert "9 días de atraso." in posted.text
-    assert "📌 #2 Feria de trueque — Luis. Descartado: no hay permiso" in posted.text
+    # a drop with a reason found before such drops were left alone: forgotten, not posted
+    assert "Feria de trueque" not in posted.text
     assert (
         "vinieron 1 de las 4 personas que dijeron que sí. No vinieron: Luis, João, Mary."
         in posted.text
@@ -82,7 +83,6 @@ async def test_rows_stored_in_the_first_shape_still_load(bot: Bot) -> None:
     assert "No votaron: Ana, Mary." in posted.text
     assert [row[0][0] for row in posted.buttons] == [
         "🔁 Replanificar #1",
-        "🔁 Replanificar #2",
         "🔁 Nueva fecha para Asamblea",
         "🔁 Votar de nuevo: ¿Dónde?",
     ]
