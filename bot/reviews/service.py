@@ -66,8 +66,8 @@ async def gather(
     session: AsyncSession, group_id: int, now: datetime
 ) -> tuple[Review, list[ReviewSubject]] | None:
     """The group's daily automatic review: every waiting subject, unless one went out in the
-    last day (but those that are settled). The subjects are claimed with one UPDATE, so two
-    processes never both post."""
+    last day (but those that are settled, which it forgets). The subjects are claimed with
+    one UPDATE, so two processes never both post."""
     last = await session.scalar(
         select(func.max(Review.opened_at)).where(
             Review.group_id == group_id, Review.kind == AUTOMATIC

@@ -30,7 +30,7 @@ from bot.groups.models import Group, Membership, Person
 from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
 from bot.reviews.facts import CommitmentFacts, Facts, MeetingFacts, VoteFacts, Why, to_json
 from bot.reviews.models import DEFAULTS, ReviewSettings, ReviewSubject, Thresholds
-from bot.reviews.settled import is_decision
+from bot.reviews.settled import reviewed
 from bot.votes.models import Decision, Position, Vote
 from bot.votes.rules import OutcomeKind
 
@@ -70,7 +70,12 @@ async def find_subjects(session: AsyncSession, now: datetime) -> int:
         *await _poorly_attended_meetings(session, active, of, now),
         *await _votes_without_quorum(session, active, now),
     ]
-    fresh = [item for item in found if not is_decision(item.facts)]
+    known = await reviewed(session, [(item.facts.kind, item.subject_id) for item in found])
+    fresh = [
+        replace(item, trigger=known.trigger((item.facts.kind, item.subject_id), item.trigger))
+        for item in found
+        if not known.settled((item.facts.kind, item.subject_id), item.facts, now)
+    ]
     return await add_subjects(session, fresh, now)
 
 
