@@ -13,6 +13,7 @@ from bot.app import build_application
 from bot.commitments.models import Commitment
 from bot.core.db import as_utc
 from bot.groups.models import Group
+from bot.meetings.models import MeetingSlot
 from bot.votes.models import Vote
 from tests.conftest import ANA, LUIS, MARY, NORTE, Bot, make_settings, next_local, seed_group
 from tests.telegram_double import Sent, bad_request
@@ -154,3 +155,21 @@ async def test_the_question_speaks_the_groups_language(bot: Bot) -> None:
     await press(bot, ANA, asked, 1)
     assert asked.text.startswith("“às 5”:") and "17:00" in asked.text
     assert await count(bot, Vote) == 1
+
+
+async def test_two_doubts_in_one_command_are_asked_one_after_the_other(bot: Bot) -> None:
+    await seed_group(bot, LUIS)
+    zone = await at_local(bot, 19)
+    await bot.feed(bot.u.command(NORTE, ANA, "/meeting Asamblea | a las 5 | a las 6 @ Plaza"))
+    first = question(bot)
+    assert "“a las 5”" in first.text
+    await press(bot, ANA, first, 1)
+    second = question(bot)
+    assert "“a las 6”" in second.text and second.message_id != first.message_id
+    assert await count(bot, MeetingSlot) == 0
+    await press(bot, ANA, second, 0)
+
+    slots = await bot.scalars(select(MeetingSlot).order_by(MeetingSlot.id))
+    hours = [as_utc(s.starts_at).astimezone(zone).hour for s in slots]
+    assert hours == [17, 6]
+    assert [s.place for s in slots] == [None, "Plaza"]
