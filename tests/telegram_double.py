@@ -462,6 +462,17 @@ class TelegramDouble(BaseRequest):
         self.messages[key].pinned = True
         return True
 
+    def api_unpinChatMessage(self, params: dict[str, Any]) -> bool:
+        chat_id = int(params["chat_id"])
+        self._check_present(chat_id)
+        if chat_id in self.cannot_pin:
+            raise bad_request("not enough rights to manage pinned messages in the chat")
+        key = (chat_id, int(params["message_id"]))
+        if key not in self.messages or not self.messages[key].pinned:
+            raise bad_request("message to unpin not found")
+        self.messages[key].pinned = False
+        return True
+
     def api_sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         self._check_present(chat_id)

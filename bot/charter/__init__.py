@@ -13,7 +13,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.charter import handlers, service
+from bot.charter import delivery, handlers
 from bot.charter.callbacks import Accept
 from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
@@ -32,7 +32,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
     runtime.scheduler.add("charter:welcomes", handlers.due_welcomes)
-    runtime.hooks.add(votes.AMENDMENT_PASSED, service.amend_by_vote)
+    runtime.scheduler.add("charter:publish", delivery.publish_due)
+    runtime.hooks.add(votes.AMENDMENT_PASSED, delivery.amendment_hook(application))
     application.add_handlers(
         [
             command("rules", handlers.rules),

@@ -6,16 +6,15 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from telegram.error import BadRequest
-from telegram.ext import ContextTypes, JobQueue
+from telegram.ext import JobQueue
 
-from bot.charter import render, service
+from bot.charter import delivery, publication, render, service
 from bot.charter.callbacks import Accept
 from bot.charter.models import CharterVersion
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
-from bot.core.i18n import N_, Translator, translator
+from bot.core.i18n import N_, translator
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, is_present, mention, person_name
 from bot.core.quiet import BadQuietRange, QuietHours, release_time
@@ -36,26 +35,11 @@ def _coordinator_only(args: list[str]) -> bool:
     return bool(args) and args[0].lower() in EDITS
 
 
-def view(version: CharterVersion) -> render.CharterView:
-    return render.CharterView(
-        id=version.id,
-        number=version.number,
-        goals=version.goals,
-        schedule=version.schedule,
-        rules=tuple(version.rules),
-        methods=version.methods,
-        created_at=as_utc(version.created_at),
-    )
-
-
 async def _charter_messages(turn: Turn, version: CharterVersion) -> list[str]:
     quiet, _ = await groups.quiet_hours(turn.session, turn.group_id)
-    accepted = await service.accepted_count(turn.session, version.id)
-    members = await service.member_count(turn.session, turn.group_id)
-    blocks = render.charter_blocks(
-        turn.tr, view(version), turn.local, accepted, members, quiet.label() if quiet else None
+    return await delivery.charter_messages(
+        turn.session, turn.tr, version, turn.group_id, turn.local, quiet
     )
-    return render.pack(blocks)
 
 
 @handler(coordinator=_coordinator_only, groups_only=True)
@@ -124,7 +108,7 @@ async def show(turn: Turn) -> None:
         return
     messages = await _charter_messages(turn, version)
     markup = render.accept_keyboard(turn.tr, version.id)
-    board = await service.board(turn.session, turn.group_id)
+    board = await publication.board(turn.session, turn.group_id)
     pin = board.pinned_version != version.number or board.pinned_message_id is None
     runtime, group_id, chat_id, thread_id = (
         turn.runtime,
@@ -145,59 +129,24 @@ async def show(turn: Turn) -> None:
                 return
             sent.extend(part)
         if pin:
-            await _pin(runtime, tr, group_id, chat_id, sent[0].message_id, number)
+            await delivery.pin(runtime, tr, group_id, chat_id, sent[0].message_id, number)
 
     turn.then(post)
 
 
-async def _pin(
-    runtime: Runtime, tr: Translator, group_id: int, chat_id: int, message_id: int, number: int
-) -> None:
-    if await runtime.messenger.pin(chat_id, message_id):
-        async with runtime.db() as session:
-            await service.record_pin(session, group_id, message_id, number)
-        return
-    async with runtime.db() as session:
-        tell = await service.claim_pin_hint(session, group_id, runtime.clock.now())
-    if tell:
-        await runtime.messenger.send(chat_id, render.pin_hint(tr))
-
-
 async def change(turn: Turn, what: str, value: str) -> None:
+    """A coordinator's change: a new version, shown once the turn has committed (the notice
+    answers the command; changes close together share one, see bot.charter.publication)."""
     assert turn.user is not None
     author_id = None if not is_person(turn.user) else turn.user.id
-    version = await service.amend(turn.session, turn.group_id, author_id, what, value)
-    author = (
-        mention(turn.user.id, turn.user.first_name, turn.user.last_name)
-        if author_id
-        else turn.tr.gettext("a coordinator")
-    )
-    turn.reply(
-        render.change_notice(turn.tr, version.number, what, version.change_detail, author),
-        render.accept_keyboard(turn.tr, version.id),
-    )
-    await refresh_pinned(turn, version)
+    await service.amend(turn.session, turn.group_id, author_id, what, value)
+    runtime, group_id, thread_id = turn.runtime, turn.group_id, turn.thread_id
+    reply_to = turn.message.message_id if turn.message else None
 
+    async def show(_messenger: Messenger) -> None:
+        await delivery.publish(runtime, group_id, thread_id=thread_id, reply_to=reply_to)
 
-async def refresh_pinned(turn: Turn, version: CharterVersion) -> None:
-    """The pinned charter follows the new version, edited in place, when it fits one message."""
-    board = await service.board(turn.session, turn.group_id)
-    if board.pinned_message_id is None:
-        return
-    messages = await _charter_messages(turn, version)
-    if len(messages) != 1:
-        return
-    await service.record_pin(turn.session, turn.group_id, board.pinned_message_id, version.number)
-    chat_id, message_id = turn.chat.id, board.pinned_message_id
-    text, markup = messages[0], render.accept_keyboard(turn.tr, version.id)
-
-    async def edit(messenger: Messenger) -> None:
-        try:
-            await messenger.edit(chat_id, message_id, text, markup=markup)
-        except BadRequest as exc:  # the pinned message was deleted: /rules pins a new one
-            log.info("pinned charter %s in %s not edited: %s", message_id, chat_id, exc.message)
-
-    turn.then(edit)
+    turn.then(show)
 
 
 async def quiet(turn: Turn, value: str) -> None:
@@ -328,16 +277,12 @@ async def _welcome_later(turn: Turn, person_ids: list[int]) -> None:
 def schedule_welcome(job_queue: JobQueue[Any] | None, runtime: Runtime, group_id: int) -> None:
     """One delayed job per group gathers everyone who joins meanwhile (the tick catches up
     after a restart: the waiting newcomers are in the database, not in this job)."""
-    if job_queue is None:
-        return
-    name = WELCOME_JOB.format(group_id=group_id)
-    if job_queue.get_jobs_by_name(name):
-        return
-
-    async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        await send_welcomes(runtime, runtime.clock.now(), [group_id])
-
-    job_queue.run_once(run, when=service.WELCOME_DELAY.total_seconds() + 1, name=name)
+    delivery.schedule_once(
+        job_queue,
+        WELCOME_JOB.format(group_id=group_id),
+        service.WELCOME_DELAY.total_seconds() + 1,
+        lambda: send_welcomes(runtime, runtime.clock.now(), [group_id]),
+    )
 
 
 async def due_welcomes(tick: Tick) -> None:
@@ -365,7 +310,7 @@ async def send_welcomes(
                 continue
             tr = translator(group.language)
             names = [mention(p.id, p.first_name, p.last_name) for p in people]
-            text = render.welcome_text(tr, names, view(version))
+            text = render.welcome_text(tr, names, delivery.view(version))
             markup = render.accept_keyboard(tr, version.id)
             chat_id = group.chat_id
         await runtime.messenger.send(chat_id, text, markup=markup)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
@@ -28,6 +28,7 @@ class CharterVersion(Base):
     change: Mapped[str] = mapped_column(String(20))
     change_detail: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    by_vote: Mapped[bool] = mapped_column(default=False, server_default=false())  # /rules propose
     created_at: Mapped[datetime] = mapped_column(default=column_now)
 
 
@@ -42,7 +43,8 @@ class CharterAcceptance(Base):
 
 
 class CharterBoard(Base):
-    """Per group: the pinned charter message, and whether we said how to allow pinning."""
+    """Per group: the pinned charter message, the last notice of a new version, whether we
+    said how to allow pinning, and what is still to be shown (bot.charter.publication)."""
 
     __tablename__ = "charter_boards"
 
@@ -52,6 +54,16 @@ class CharterBoard(Base):
     pinned_message_id: Mapped[int | None]
     pinned_version: Mapped[int | None] = mapped_column(Integer)
     pin_hint_at: Mapped[datetime | None]
+    # the outbox: the newest version not yet shown, and the one before the first such change
+    due_version: Mapped[int | None] = mapped_column(Integer)
+    due_base: Mapped[int | None] = mapped_column(Integer)
+    publishing_at: Mapped[datetime | None]  # a process is showing it (a lease)
+    # the last notice of a new version: it shows `notice_version`, the changes since
+    # `notice_base`, and asks who accepted `notice_base`
+    notice_message_id: Mapped[int | None]
+    notice_version: Mapped[int | None] = mapped_column(Integer)
+    notice_base: Mapped[int | None] = mapped_column(Integer)
+    notice_at: Mapped[datetime | None]
 
 
 class Welcome(Base):

@@ -13,6 +13,7 @@ from bot.charter.callbacks import Accept
 from bot.core.i18n import N_, Translator
 from bot.core.messenger import TEXT_LIMIT, split_text, utf16_len
 from bot.core.moments import Local
+from bot.core.people import mention, person_name
 from bot.core.text import shorten
 
 EXAMPLES = (  # in the reader's language (the command words stay)
@@ -124,21 +125,79 @@ def no_charter(tr: Translator) -> str:
     )
 
 
-def change_notice(tr: Translator, number: int, change: str, detail: str, author: str) -> str:
+@dataclass(frozen=True)
+class ChangeLine:
+    """One version's change, as a notice names it."""
+
+    change: str  # goals | schedule | methods | rule_added | rule_removed
+    detail: str
+    author: str | None  # a name, plain
+    by_vote: bool
+
+
+# Telegram notifies only the first few people mentioned in one message: the notice links that
+# many, names a few more, and counts the rest
+MENTIONS = 5
+NAMES = 12
+
+
+def version_notice(
+    tr: Translator,
+    number: int,
+    changes: Sequence[ChangeLine],
+    previous: int,
+    asked: Sequence[tuple[int, str, str | None]],
+) -> str:
+    """The one message of a new version (or of changes close together): what changed, and a
+    request to those who accepted version `previous` (asked: id, first and last name)."""
+    items = []
+    for c in changes:
+        who = (
+            tr.gettext("by vote") if c.by_vote else escape(c.author or tr.gettext("a coordinator"))
+        )
+        items.append(f"{_change(tr, c.change, c.detail)} ({who})")
+    lines = [
+        tr.gettext(
+            "📜 Chat rules, version {number}. Read them with /rules and accept them with the "
+            "button.",
+            number=number,
+        ),
+        tr.ngettext(
+            "Changed: {changes}", "Changes: {changes}", len(items), changes="; ".join(items)
+        ),
+    ]
+    if asked:
+        lines.append(
+            tr.ngettext(
+                "🙋 {names}: you accepted version {previous}; do you accept the new one too?",
+                "🙋 {names}: you accepted version {previous}; do you accept the new one too?",
+                len(asked),
+                names=_compact(tr, asked),
+                previous=previous,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _compact(tr: Translator, people: Sequence[tuple[int, str, str | None]]) -> str:
+    shown = [mention(*p) for p in people[:MENTIONS]]
+    shown += [escape(person_name(first, last)) for _, first, last in people[MENTIONS:NAMES]]
+    names, more = ", ".join(shown), len(people) - len(shown)
+    if not more:
+        return names
+    return tr.ngettext("{names} and {n} more", "{names} and {n} more", more, names=names)
+
+
+def _change(tr: Translator, change: str, detail: str, width: int = 50) -> str:
+    """`schedule`, `rule added: Respetamos los turnos…`: a change in a few words."""
     what = {
-        "goals": tr.gettext("the goals were rewritten"),
-        "schedule": tr.gettext("the schedule was rewritten"),
-        "methods": tr.gettext("the working methods were rewritten"),
-        "rule_added": tr.gettext("a rule was added: “{rule}”", rule=escape(_short(detail))),
-        "rule_removed": tr.gettext("a rule was removed: “{rule}”", rule=escape(_short(detail))),
-    }.get(change, tr.gettext("the charter was amended"))
-    return tr.gettext(
-        "📜 Chat rules, version {number}: {what} (by {author}). Read them with /rules and accept "
-        "them with the button.",
-        number=number,
-        what=what,
-        author=author,
-    )
+        "goals": tr.gettext("goals"),
+        "schedule": tr.gettext("schedule"),
+        "methods": tr.gettext("working methods"),
+        "rule_added": tr.gettext("rule added"),
+        "rule_removed": tr.gettext("rule removed"),
+    }.get(change, tr.gettext("amended"))
+    return f"{what}: {escape(_short(detail, width))}" if change.startswith("rule") else what
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -151,21 +210,12 @@ def history_text(
     """rows: (number, created_at, change, detail, author name)."""
     lines = [tr.gettext("📜 <b>Versions of the chat rules</b>")]
     for number, created_at, change, detail, author in rows:
-        what = {
-            "goals": tr.gettext("goals"),
-            "schedule": tr.gettext("schedule"),
-            "methods": tr.gettext("working methods"),
-            "rule_added": tr.gettext("rule added"),
-            "rule_removed": tr.gettext("rule removed"),
-        }.get(change, tr.gettext("amended"))
-        summary = f": {escape(_short(detail, 50))}" if change.startswith("rule") else ""
         lines.append(
             tr.gettext(
-                "v{number} · {date} · {what}{summary} · {author}",
+                "v{number} · {date} · {what} · {author}",
                 number=number,
                 date=local.day(tr, created_at),
-                what=what,
-                summary=summary,
+                what=_change(tr, change, detail),
                 author=escape(author) if author else "—",
             )
         )

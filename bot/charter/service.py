@@ -9,7 +9,8 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.charter.models import CharterAcceptance, CharterBoard, CharterVersion, Welcome
+from bot.charter import publication
+from bot.charter.models import CharterAcceptance, CharterVersion, Welcome
 from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
@@ -53,10 +54,17 @@ def _clean(text: str, limit: int, example: str) -> str:
 
 
 async def amend(
-    session: AsyncSession, group_id: int, author_id: int | None, change: str, value: str
+    session: AsyncSession,
+    group_id: int,
+    author_id: int | None,
+    change: str,
+    value: str,
+    *,
+    by_vote: bool = False,
 ) -> CharterVersion:
-    """A new version: the last one with one change. `change` is a section name, `rule_added`
-    (value: the rule) or `rule_removed` (value: its number, from 1)."""
+    """A new version: the last one with one change, to be shown in the chat (the board's
+    outbox). `change` is a section name, `rule_added` (value: the rule) or `rule_removed`
+    (value: its number, from 1)."""
     last = await current(session, group_id)
     rules = list(last.rules) if last else []
     version = CharterVersion(
@@ -68,6 +76,7 @@ async def amend(
         methods=last.methods if last else "",
         change=change,
         author_id=author_id,
+        by_vote=by_vote,
     )
     if change in SECTIONS:
         text = _clean(value, MAX_SECTION, f"/rules {change} …")
@@ -96,6 +105,7 @@ async def amend(
         raise DomainError(
             N_("Someone changed the rules at the same moment. Look at /rules and try again.")
         ) from exc
+    await publication.mark_due(session, group_id, version.number)
     return version
 
 
@@ -197,37 +207,6 @@ async def person(session: AsyncSession, person_id: int | None) -> Person | None:
     return None if person_id is None else await session.get(Person, person_id)
 
 
-# -- the pinned charter --------------------------------------------------------------------
-
-
-async def board(session: AsyncSession, group_id: int) -> CharterBoard:
-    stmt = insert_for(session, CharterBoard).values(group_id=group_id)
-    await session.execute(stmt.on_conflict_do_nothing(index_elements=[CharterBoard.group_id]))
-    found = await session.get(CharterBoard, group_id)
-    assert found is not None
-    return found
-
-
-async def record_pin(session: AsyncSession, group_id: int, message_id: int, number: int) -> None:
-    await board(session, group_id)
-    await session.execute(
-        update(CharterBoard)
-        .where(CharterBoard.group_id == group_id)
-        .values(pinned_message_id=message_id, pinned_version=number)
-    )
-
-
-async def claim_pin_hint(session: AsyncSession, group_id: int, now: datetime) -> bool:
-    """True once per group: the first time the bot could not pin, it says how to allow it."""
-    await board(session, group_id)
-    result = await session.execute(
-        update(CharterBoard)
-        .where(CharterBoard.group_id == group_id, CharterBoard.pin_hint_at.is_(None))
-        .values(pin_hint_at=now)
-    )
-    return result.rowcount == 1
-
-
 # -- welcomes -----------------------------------------------------------------------------
 
 
@@ -321,7 +300,7 @@ async def amend_by_vote(
     when it cannot be made any more (e.g. the rules are full), which leaves the charter as is."""
     try:
         async with session.begin_nested():
-            version = await amend(session, group_id, author_id, change, value)
+            version = await amend(session, group_id, author_id, change, value, by_vote=True)
     except DomainError:
         return None
     return version.number

@@ -183,6 +183,18 @@ class Messenger:
             log.info("cannot pin in %s: %s", chat_id, exc.message)
             return False
 
+    async def unpin(self, chat_id: int, message_id: int) -> bool:
+        """Unpin one message. False when Telegram refuses (no right to, or it is gone)."""
+
+        async def call(chat: int) -> Any:
+            return await self.bot.unpin_chat_message(chat, message_id=message_id)
+
+        try:
+            return await self._call(chat_id, call) is not None
+        except BadRequest as exc:
+            log.info("cannot unpin %s in %s: %s", message_id, chat_id, exc.message)
+            return False
+
     async def send_document(
         self,
         chat_id: int,
