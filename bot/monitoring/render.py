@@ -130,10 +130,11 @@ def _charter(tr: Translator, view: DigestView) -> list[str]:
         return []
     return [
         "",
-        tr.gettext(
-            "📜 Chat rules v{number}: accepted by {accepted} of {members}.",
+        tr.ngettext(
+            "📜 {n} of {members} accepted version {number} of the chat rules.",
+            "📜 {n} of {members} accepted version {number} of the chat rules.",
+            view.charter.accepted,
             number=view.charter.version,
-            accepted=view.charter.accepted,
             members=view.members,
         ),
     ]

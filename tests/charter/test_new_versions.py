@@ -147,6 +147,8 @@ async def test_who_accepted_the_last_version_is_asked_once_about_the_new_one(bot
 
     await accept(bot, LUIS, notice6)
     assert bot.tg.toasts()[-1] == "¡Gracias! Aceptaste la versión 6."
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))  # the digest says how many
+    assert "📜 1 de 4 aceptó la versión 6 de las reglas del chat." in bot.tg.last(NORTE.id).text
     bot.clock.advance(COALESCE)
     await bot.feed(bot.u.command(NORTE, ANA, "/rules remove 1"))
     # Luis accepted version 6; João, asked about it already, is not asked again

@@ -158,7 +158,7 @@ async def test_a_week_of_activity_then_the_digest(bot: Bot) -> None:
         "👀 Avisos que no todas las personas vieron\n"
         "• Traer guantes el sábado — falta que 3 lo vean"
     ) in text
-    assert "📜 Reglas del chat v1: aceptadas por 1 de 4." in text
+    assert "📜 1 de 4 aceptó la versión 1 de las reglas del chat." in text
     assert "🗺 1 perfil de actor nuevo esta semana." in text
     assert "🗺 Todavía nadie de: " in text
     assert "🙌 Agradecimientos\n• João, de parte de Luis: por traer las herramientas" in text
@@ -462,5 +462,5 @@ async def test_a_week_of_activity_in_portuguese(bot: Bot) -> None:
     assert "📅 Reuniões realizadas\n• Minga de limpieza — " in text and "· 1 foi" in text
     assert "🗓 Próximos 7 dias\n• Asamblea — " in text
     assert "👀 Avisos que nem todo mundo viu\n• Traer guantes el sábado — 3 ainda não viram" in text
-    assert "📜 Regras do chat v1: aceitas por 1 de 4." in text
+    assert "📜 1 de 4 aceitou a versão 1 das regras do chat." in text
     assert "🙌 Agradecimentos\n• João, da parte de Luis: por traer las herramientas" in text
