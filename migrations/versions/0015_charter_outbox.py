@@ -1,7 +1,7 @@
 """charter outbox: a new version is shown once (pinned rules, one notice)
 
-Revision ID: 0014_charter_outbox
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02 10:00:00.000000
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0014_charter_outbox'
-down_revision: str | None = '0013'
+revision: str = '0015'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
