@@ -3,26 +3,22 @@ against a Bot API server on this machine (as a self-hosted one would be)."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
 
 from bot.config import ConfigError, Settings, normalize_api_url, normalize_database_url
 from bot.core.clock import SYSTEM
+from tests.botapi_http import BotApiServer
 from tests.conftest import TOKEN
-from tests.updates import BOT_USER, TUser, Updates, private_chat
+from tests.updates import TUser, Updates, private_chat
 
 ENV_KEYS = ("BOT_TOKEN", "DATABASE_URL", "TELEGRAM_API_URL", "DEFAULT_LANGUAGE", "LOG_LEVEL")
 
@@ -115,79 +111,17 @@ def test_settings_normalise_what_people_paste() -> None:
 # -- a whole run against a Bot API server on this machine ---------------------------------
 
 
-class FakeBotApi(ThreadingHTTPServer):
-    """Answers getMe, deleteWebhook, setMyCommands, getUpdates (one /help, then nothing) and
-    records sendMessage: just enough of the Bot API for `minga run`."""
-
-    def __init__(self, update: dict[str, Any]) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.update = update
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.delivered = False
-        self.lock = threading.Lock()
-
-    def answer(self, method: str, params: dict[str, Any]) -> Any:
-        with self.lock:
-            self.calls.append((method, params))
-        if method == "getMe":
-            return BOT_USER.json() | {
-                "can_join_groups": True,
-                "can_read_all_group_messages": False,
-                "supports_inline_queries": False,
-            }
-        if method == "getUpdates":
-            offset = int(params.get("offset") or 0)
-            if offset <= self.update["update_id"]:
-                return [self.update]
-            time.sleep(0.2)
-            return []
-        if method == "sendMessage":
-            return {
-                "message_id": 1,
-                "date": int(time.time()),
-                "chat": {"id": int(params["chat_id"]), "type": "private"},
-                "text": params["text"],
-            }
-        return True
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: FakeBotApi
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-        params: dict[str, Any] = {}
-        for key, values in parse_qs(body).items():
-            try:
-                params[key] = json.loads(values[0])
-            except json.JSONDecodeError:
-                params[key] = values[0]
-        method = self.path.rsplit("/", 1)[-1]
-        payload = json.dumps({"ok": True, "result": self.server.answer(method, params)}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-
 @pytest.fixture
-def bot_api() -> Iterator[FakeBotApi]:
+def bot_api() -> Iterator[BotApiServer]:
     rosa = TUser(321, "Rosa", "rosa_h", "pt-br")
     # a real `minga run` in another process runs on the wall clock: so does its update
-    server = FakeBotApi(Updates(SYSTEM).command(private_chat(rosa), rosa, "/help"))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = BotApiServer([Updates(SYSTEM).command(private_chat(rosa), rosa, "/help")]).start()
     yield server
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 def test_minga_run_migrates_polls_answers_and_stops_on_sigterm(
-    tmp_path: Path, bot_api: FakeBotApi
+    tmp_path: Path, bot_api: BotApiServer
 ) -> None:
     clean = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
     env = clean | {

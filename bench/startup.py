@@ -1,0 +1,123 @@
+"""How soon `minga run` polls and how much memory it holds when idle, against a bare PTB bot.
+
+    python bench/startup.py [--idle 30] [--pg postgresql://user@host/db]
+
+Serves a small Bot API double over HTTP on this machine (`tests/botapi_http.py`), then runs,
+one after the other, each as a subprocess pointed at it with `TELEGRAM_API_URL`:
+
+- a bare python-telegram-bot bot with one command handler (`bench/bare_bot.py`);
+- the real `minga run` on a new SQLite file (it applies every migration first), then again on
+  the same file (a restart: the migrations are already there);
+- with `--pg URL`, the same two on that PostgreSQL database (it is migrated: give it a database
+  of its own).
+
+For each it prints the time from starting the process to its first `getUpdates` and the
+resident memory (RSS, from /proc) `--idle` seconds after the start. It also prints how long
+`import bot.app` and `import telegram.ext` take in a fresh interpreter (the best of three).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.botapi_http import BotApiServer  # noqa: E402
+
+TOKEN = "123456:BENCH-token-for-the-double"
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def measure(
+    server: BotApiServer, command: list[str], env: dict[str, str], cwd: Path, idle: float
+) -> tuple[float, float]:
+    """(seconds to the first getUpdates, RSS in MiB after `idle` seconds)."""
+    server.reset()
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LOG_LEVEL"}}
+    env = base | {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url + "/bot"} | env
+    with tempfile.TemporaryFile("w+") as errors:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors, text=True
+        )
+        try:
+            while server.first_poll is None:
+                if process.poll() is not None or time.monotonic() - started > 120:
+                    errors.seek(0)
+                    raise SystemExit(f"{' '.join(command)} did not poll:\n{errors.read()}")
+                time.sleep(0.01)
+            first = server.first_poll - started
+            time.sleep(max(0.0, started + idle - time.monotonic()))
+            rss = rss_mib(process.pid)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    return first, rss
+
+
+def import_seconds(module: str) -> float:
+    times = []
+    for _ in range(3):
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-c", f"import {module}"], check=True, cwd=ROOT)
+        times.append(time.monotonic() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--idle", type=float, default=30.0, help="seconds before reading RSS")
+    parser.add_argument("--pg", metavar="URL", help="also measure on this PostgreSQL database")
+    args = parser.parse_args()
+
+    minga = [sys.executable, "-m", "bot", "run"]
+    bare = [sys.executable, str(ROOT / "bench" / "bare_bot.py")]
+    server = BotApiServer(hold=1.0).start()
+    rows: list[tuple[str, float, float]] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            cwd = Path(tmp)
+            rows.append(("bare PTB bot", *measure(server, bare, {}, cwd, args.idle)))
+            sqlite = {"DATABASE_URL": f"sqlite:///{cwd / 'minga.db'}"}
+            rows.append(("minga, SQLite, new", *measure(server, minga, sqlite, cwd, args.idle)))
+            rows.append(("minga, SQLite, restart", *measure(server, minga, sqlite, cwd, args.idle)))
+            if args.pg:
+                pg = {"DATABASE_URL": args.pg}
+                rows.append(("minga, PostgreSQL, 1st", *measure(server, minga, pg, cwd, args.idle)))
+                rows.append(
+                    ("minga, PostgreSQL, restart", *measure(server, minga, pg, cwd, args.idle))
+                )
+    finally:
+        server.stop()
+
+    print(f"{'':28} {'first getUpdates':>17} {f'RSS after {args.idle:g} s':>17}")
+    for name, first, rss in rows:
+        print(f"{name:28} {first:>15.2f} s {rss:>13.1f} MiB")
+    print()
+    minga_first = statistics.median(first for name, first, _ in rows if name.startswith("minga"))
+    print(f"minga's median first poll: {minga_first:.2f} s")
+    for module in ("bot.app", "telegram.ext"):
+        print(f"import {module}: {import_seconds(module):.2f} s (best of 3)")
+
+
+if __name__ == "__main__":
+    main()
