@@ -1,6 +1,6 @@
 """How soon `minga run` polls and how much memory it holds when idle, against a bare PTB bot.
 
-    python bench/startup.py [--idle 30] [--pg postgresql://user@host/db]
+    python bench/startup.py [--idle 30] [--latency 0.1] [--pg postgresql://user@host/db]
 
 Serves a small Bot API double over HTTP on this machine (`tests/botapi_http.py`), then runs,
 one after the other, each as a subprocess pointed at it with `TELEGRAM_API_URL`:
@@ -14,6 +14,9 @@ one after the other, each as a subprocess pointed at it with `TELEGRAM_API_URL`:
 For each it prints the time from starting the process to its first `getUpdates` and the
 resident memory (RSS, from /proc) `--idle` seconds after the start. It also prints how long
 `import bot.app` and `import telegram.ext` take in a fresh interpreter (the best of three).
+`--latency` adds that many seconds to every answer of the double, as the round trip to
+api.telegram.org does. The sources are compiled first (an installed package has its .pyc
+files; PYTHONDONTWRITEBYTECODE in a development shell would make every start compile them).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from tests.botapi_http import BotApiServer  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-double"
+IGNORED = {"DATABASE_URL", "LOG_LEVEL", "PYTHONDONTWRITEBYTECODE"}
 
 
 def rss_mib(pid: int) -> float:
@@ -48,7 +52,7 @@ def measure(
 ) -> tuple[float, float]:
     """(seconds to the first getUpdates, RSS in MiB after `idle` seconds)."""
     server.reset()
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LOG_LEVEL"}}
+    base = {k: v for k, v in os.environ.items() if k not in IGNORED}
     env = base | {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url + "/bot"} | env
     with tempfile.TemporaryFile("w+") as errors:
         started = time.monotonic()
@@ -74,11 +78,14 @@ def measure(
     return first, rss
 
 
+ENV = {k: v for k, v in os.environ.items() if k not in IGNORED}
+
+
 def import_seconds(module: str) -> float:
     times = []
     for _ in range(3):
         started = time.monotonic()
-        subprocess.run([sys.executable, "-c", f"import {module}"], check=True, cwd=ROOT)
+        subprocess.run([sys.executable, "-c", f"import {module}"], check=True, cwd=ROOT, env=ENV)
         times.append(time.monotonic() - started)
     return min(times)
 
@@ -86,12 +93,19 @@ def import_seconds(module: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idle", type=float, default=30.0, help="seconds before reading RSS")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per Bot API call")
     parser.add_argument("--pg", metavar="URL", help="also measure on this PostgreSQL database")
     args = parser.parse_args()
 
     minga = [sys.executable, "-m", "bot", "run"]
     bare = [sys.executable, str(ROOT / "bench" / "bare_bot.py")]
-    server = BotApiServer(hold=1.0).start()
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "bot", "migrations"],
+        check=True,
+        cwd=ROOT,
+        env=ENV,
+    )
+    server = BotApiServer(hold=1.0, latency=args.latency).start()
     rows: list[tuple[str, float, float]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:

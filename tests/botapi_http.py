@@ -30,11 +30,13 @@ class BotApiServer(ThreadingHTTPServer):
         *,
         reject_token: bool = False,
         hold: float = 0.2,
+        latency: float = 0.0,
     ) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.updates = list(updates)
         self.reject_token = reject_token
         self.hold = hold  # how long an empty long poll is held before answering []
+        self.latency = latency  # seconds added to every answer, as a far server's round trip
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.paths: list[str] = []
         self.first_poll: float | None = None  # time.monotonic() of the first getUpdates
@@ -112,6 +114,8 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.paths.append(self.path)
         method = self.path.rsplit("/", 1)[-1]
+        if self.server.latency:
+            time.sleep(self.server.latency)
         if self.server.reject_token:
             status = 401
             reply: dict[str, Any] = {"ok": False, "error_code": 401, "description": "Unauthorized"}
