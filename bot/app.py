@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import (
     BotCommand,
+    BotCommandScope,
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
@@ -144,31 +145,39 @@ def build_application(
     return application
 
 
+# each menu's scope: (scope, private chat, for coordinators)
+MENU_SCOPES = (
+    (BotCommandScopeAllPrivateChats(), True, True),
+    (BotCommandScopeAllGroupChats(), False, False),
+    (BotCommandScopeAllChatAdministrators(), False, True),
+)
+
+
 async def publish_menus(application: MingaApp) -> None:
-    """Command menus per language and scope; a failure is logged, never fatal."""
+    """Command menus per language and scope, sent together (the bot polls once they are done:
+    one round trip to Telegram, not twelve in a row); a failure is logged, never fatal."""
     runtime = runtime_of(application)
     specs = runtime.commands
     targets: list[tuple[str | None, str]] = [(TELEGRAM_CODES[lang], lang) for lang in LANGUAGES]
     targets.append((None, runtime.settings.default_language))
-    for code, lang in targets:
-        tr = translator(lang)
-        scopes = [
-            (BotCommandScopeAllPrivateChats(), menu(specs, tr, private=True, coordinator=True)),
-            (BotCommandScopeAllGroupChats(), menu(specs, tr, private=False, coordinator=False)),
-            (
-                BotCommandScopeAllChatAdministrators(),
-                menu(specs, tr, private=False, coordinator=True),
-            ),
-        ]
-        for scope, items in scopes:
-            try:
-                await application.bot.set_my_commands(
-                    [BotCommand(command, text) for command, text in items],
-                    scope=scope,
-                    language_code=code,
-                )
-            except TelegramError as exc:
-                log.warning("could not publish the %s menu for %s: %s", lang, scope.type, exc)
+
+    async def publish(scope: BotCommandScope, items: list[tuple[str, str]], code: str | None):
+        try:
+            await application.bot.set_my_commands(
+                [BotCommand(command, text) for command, text in items],
+                scope=scope,
+                language_code=code,
+            )
+        except TelegramError as exc:
+            log.warning("could not publish the %s menu for %s: %s", code, scope.type, exc)
+
+    await asyncio.gather(
+        *(
+            publish(scope, menu(specs, translator(lang), private=private, coordinator=boss), code)
+            for code, lang in targets
+            for scope, private, boss in MENU_SCOPES
+        )
+    )
 
 
 async def _post_init(application: MingaApp) -> None:
