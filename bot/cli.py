@@ -5,23 +5,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
+from bot.core import secrets
 
 EXIT_CONFIG = 2  # a setting is missing or wrong
 EXIT_UNREACHABLE = 1  # the database or Telegram cannot be reached
+DOCKER_UID = 10001  # the user of the Docker image (Dockerfile)
 
 log = logging.getLogger("minga")
 
 
-def fail(message: str, status: int) -> int:
-    print(f"minga: {message}", file=sys.stderr)
+def fail(message: str, status: int, token: str | None = None) -> int:
+    print(f"minga: {secrets.mask(message, [token] if token else [])}", file=sys.stderr)
     return status
 
 
@@ -57,7 +61,36 @@ def _quiet_threads() -> None:
     threading.excepthook = hook
 
 
+def sqlite_folder_problem(database_url: str) -> str | None:
+    """Why SQLite could not write its file (and the journal files beside it), in words a person
+    can act on; SQLite itself only says "unable to open database file"."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.query.get("uri"):
+        return None
+    name = url.database or ""
+    if name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    path = Path(name).absolute()
+    folder = path.parent
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    who = f"the user running Minga (uid {uid})" if uid is not None else "the user running Minga"
+    docker = f"; in Docker that is uid {DOCKER_UID}: chown {DOCKER_UID} {folder}"
+    if not folder.exists():
+        return f"the folder {folder} does not exist; create it (mkdir -p {folder})"
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        return f"{folder} must be a folder writable by {who}{docker}"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"{path} must be readable and writable by {who}{docker}"
+    return None
+
+
 def migrate(settings: Settings) -> int | None:
+    problem = sqlite_folder_problem(settings.database_url)
+    if problem is not None:
+        return fail(
+            f"cannot use the database at {safe_url(settings.database_url)}: {problem}",
+            EXIT_UNREACHABLE,
+        )
     from bot.migrate import upgrade
 
     try:
@@ -83,13 +116,26 @@ def run(settings: Settings) -> int:
     if status is not None:
         return status
 
-    from telegram.error import InvalidToken, NetworkError
+    from telegram.error import InvalidToken, NetworkError, TelegramError
 
     from bot.app import ALLOWED_UPDATES, build_application, new_event_loop
 
+    token = settings.bot_token.get_secret_value()
+    rejected = "Telegram does not accept this BOT_TOKEN. Check it with @BotFather."
     loop = new_event_loop()
     asyncio.set_event_loop(loop)  # run_polling runs on the current loop
     application = build_application(settings)
+    try:
+        # getMe, before PTB's own start: it would log each failure with two chained tracebacks
+        loop.run_until_complete(application.initialize())
+    except InvalidToken:
+        return fail(rejected, EXIT_CONFIG)
+    except TelegramError as exc:  # no connection, a timeout, a server that answers nonsense
+        return fail(
+            f"cannot reach the Bot API at {settings.telegram_api_url}: {one_line(exc)}",
+            EXIT_UNREACHABLE,
+            token,
+        )
     log.info(
         "Minga starts polling (database %s, event loop %s)",
         safe_url(settings.database_url),
@@ -98,13 +144,12 @@ def run(settings: Settings) -> int:
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
     except InvalidToken:
-        return fail(
-            "Telegram does not accept this BOT_TOKEN. Check it with @BotFather.", EXIT_CONFIG
-        )
+        return fail(rejected, EXIT_CONFIG)
     except NetworkError as exc:
         return fail(
             f"cannot reach the Bot API at {settings.telegram_api_url}: {one_line(exc)}",
             EXIT_UNREACHABLE,
+            token,
         )
     return 0
 
@@ -126,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    secrets.install(settings.bot_token.get_secret_value() if settings.bot_token else None)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)

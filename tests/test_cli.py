@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -75,6 +76,41 @@ def test_a_sqlite_file_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     result = minga(tmp_path, "migrate", DATABASE_URL="sqlite:///no/such/folder/minga.db")
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "cannot use the database" in result.stderr
+    assert f"the folder {tmp_path / 'no/such/folder'} does not exist" in result.stderr
+
+
+def test_a_sqlite_folder_that_is_a_file_says_it_must_be_a_writable_folder(tmp_path: Path) -> None:
+    # a path under a file stands for a folder Minga cannot write to, also when tests run as root
+    (tmp_path / "data").write_text("")
+    result = minga(tmp_path, "run", BOT_TOKEN=TOKEN, DATABASE_URL="sqlite:///data/minga.db")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"{tmp_path / 'data'} must be a folder writable by the user running Minga" in (
+        result.stderr
+    )
+    assert f"in Docker that is uid 10001: chown 10001 {tmp_path / 'data'}" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to a folder whatever its mode")
+def test_a_read_only_sqlite_folder_says_it_must_be_writable(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o500)  # as a Docker bind mount owned by root looks to uid 10001
+    try:
+        result = minga(tmp_path, "migrate", DATABASE_URL=f"sqlite:///{data}/minga.db")
+    finally:
+        data.chmod(0o700)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert f"{data} must be a folder writable by the user running Minga (uid {os.geteuid()})" in (
+        result.stderr
+    )
+
+
+def test_the_uid_in_the_message_is_the_docker_images_user() -> None:
+    from bot.cli import DOCKER_UID
+
+    dockerfile = (Path(__file__).resolve().parents[1] / "Dockerfile").read_text()
+    assert f"--uid {DOCKER_UID} " in dockerfile and "USER minga" in dockerfile
 
 
 def test_migrate_creates_the_tables_in_the_default_sqlite_file(tmp_path: Path) -> None:
@@ -165,3 +201,52 @@ def test_minga_run_migrates_polls_answers_and_stops_on_sigterm(
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+# -- a Bot API that is not there, or that rejects the token ------------------------------
+
+SECRET = "TEST-token-for-the-double"  # the part of TOKEN after the bot's id
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_an_unreachable_bot_api_is_one_line_without_the_token(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"  # nobody listens: the connection is refused
+    result = minga(tmp_path, "run", BOT_TOKEN=TOKEN, TELEGRAM_API_URL=url)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"minga: cannot reach the Bot API at {url}/bot: ")
+    assert SECRET not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def rejecting_api() -> Iterator[BotApiServer]:
+    server = BotApiServer(reject_token=True).start()
+    yield server
+    server.stop()
+
+
+def test_a_rejected_token_is_one_line_without_the_token(
+    tmp_path: Path, rejecting_api: BotApiServer
+) -> None:
+    result = minga(tmp_path, "run", BOT_TOKEN=TOKEN, TELEGRAM_API_URL=rejecting_api.url)
+    assert rejecting_api.methods() == ["getMe"]
+    assert result.returncode == 2  # a wrong setting, as a missing token
+    assert result.stderr == (
+        "minga: Telegram does not accept this BOT_TOKEN. Check it with @BotFather.\n"
+    )
+
+
+def test_debug_logs_mask_the_token(tmp_path: Path, rejecting_api: BotApiServer) -> None:
+    result = minga(
+        tmp_path, "run", BOT_TOKEN=TOKEN, TELEGRAM_API_URL=rejecting_api.url, LOG_LEVEL="DEBUG"
+    )
+    assert result.returncode == 2
+    rejected = "minga: Telegram does not accept this BOT_TOKEN. Check it with @BotFather.\n"
+    assert f"{rejecting_api.url}/bot123456:***" in result.stderr  # PTB logs its URL
+    assert SECRET not in result.stderr
+    assert result.stderr.endswith(rejected)
