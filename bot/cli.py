@@ -91,10 +91,11 @@ def migrate(settings: Settings) -> int | None:
             f"cannot use the database at {safe_url(settings.database_url)}: {problem}",
             EXIT_UNREACHABLE,
         )
-    from bot.migrate import upgrade
+    from bot.migrate import up_to_date, upgrade
 
     try:
-        upgrade(settings.database_url)
+        if not up_to_date(settings.database_url):  # a restart: no Alembic in the bot
+            upgrade(settings.database_url)
     except Exception as exc:  # any driver's "cannot connect" is a one-line answer
         log.debug("migration failed", exc_info=True)
         _quiet_threads()

@@ -1,11 +1,16 @@
-"""What `minga run` loads before it polls: the chart's libraries wait for the first chart."""
+"""What `minga run` loads before it polls: the chart's libraries wait for the first chart, and
+Alembic is not imported when the database is already at the head revision."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.conftest import TOKEN
+from sqlalchemy import text
+
+from tests.conftest import TOKEN, Database
 
 PROGRAM = f"""
 import sys
@@ -40,3 +45,51 @@ def test_drawing_a_chart_imports_them() -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_heads_read_from_the_files_are_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    from bot.migrate import alembic_config, head_revisions
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite+aiosqlite:///unused.db"))
+    assert head_revisions() == set(script.get_heads())
+
+
+async def test_a_database_at_the_head_is_up_to_date_and_one_behind_is_not(
+    database: Database,
+) -> None:
+    from bot.migrate import current_revisions, head_revisions, up_to_date
+
+    schema = {"server_settings": {"search_path": database.schema}} if database.schema else {}
+    options = {"connect_args": schema} if schema else {}
+    # a new database has no alembic_version
+    assert await current_revisions(database.url, **options) is None
+    [head] = head_revisions()
+    engine = database.engine()
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+        await connection.execute(text(f"INSERT INTO alembic_version VALUES ('{head}')"))
+    assert await current_revisions(database.url, **options) == {head}
+    assert await asyncio.to_thread(up_to_date, database.url, **options)
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    await engine.dispose()
+    assert not await asyncio.to_thread(up_to_date, database.url, **options)
+
+
+def test_a_restart_on_a_migrated_database_does_not_import_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'minga.db'}"
+    program = (
+        "import sys\n"
+        "from bot.cli import migrate\n"
+        "from bot.config import Settings\n"
+        f"assert migrate(Settings(database_url={url!r}, _env_file=None)) is None\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    first, again = (
+        subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+        for _ in range(2)
+    )
+    assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
+    assert (first.stdout, again.stdout) == ("True\n", "False\n")
