@@ -26,6 +26,7 @@ from bot import (
     groups,
     meetings,
     monitoring,
+    privacy,
     reactions,
     reviews,
     votes,
@@ -132,6 +133,7 @@ def build_application(
     reviews.register(application)
     monitoring.register(application)
     votes.register(application)
+    privacy.register(application)
 
     # a time with two readings: the reading its sender pressed runs the kept command
     application.add_handler(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -99,8 +100,20 @@ class Translator:
         return text.format(**kwargs) if kwargs else text
 
 
+# the language last asked for in this task (a turn's, or a tick's group's): what names a
+# tombstone where no translator is at hand (`core.people.person_name`)
+_speaking: ContextVar[str] = ContextVar("speaking", default="es")
+
+
 def translator(lang: str | None, default: str = "es") -> Translator:
-    return Translator(normalize_language(lang) or normalize_language(default) or "es")
+    tr = Translator(normalize_language(lang) or normalize_language(default) or "es")
+    _speaking.set(tr.lang)
+    return tr
+
+
+def speaking() -> Translator:
+    """The translator this task last asked for."""
+    return Translator(_speaking.get())
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class TimeQuestion(Base):
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
     chat_id: Mapped[int] = mapped_column(index=True)
-    user_id: Mapped[int]
+    user_id: Mapped[int] = mapped_column(info={"person": True})
     handler: Mapped[str] = mapped_column(String(80))
     update: Mapped[dict[str, Any]] = mapped_column(JSON)
     text: Mapped[str] = mapped_column(String(200))

@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+from bot.core.i18n import N_, speaking
+
 if TYPE_CHECKING:
     from telegram import ChatMember, User
+
+# what a person erased by /forgetme is called
+FORMER_MEMBER = N_("a former member")
 
 # Telegram's "Group" user that signs messages of anonymous administrators
 ANONYMOUS_ADMIN_ID = 1087968824
@@ -57,9 +62,16 @@ def is_present(member: ChatMember) -> bool:
 
 
 def person_name(first_name: str, last_name: str | None = None) -> str:
+    """The person's name; a tombstone's (no name: bot.privacy.erasure) is "a former member"."""
+    if not first_name and not last_name:
+        return speaking().gettext(FORMER_MEMBER)
     return f"{first_name} {last_name}" if last_name else first_name
 
 
 def mention(user_id: int, first_name: str, last_name: str | None = None) -> str:
-    """A link to the person that notifies them, as HTML (the name escaped)."""
-    return f'<a href="tg://user?id={user_id}">{escape(person_name(first_name, last_name))}</a>'
+    """A link to the person that notifies them, as HTML (the name escaped); a tombstone is
+    named without a link."""
+    name = escape(person_name(first_name, last_name))
+    if user_id < 0:
+        return name
+    return f'<a href="tg://user?id={user_id}">{name}</a>'

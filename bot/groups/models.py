@@ -41,7 +41,10 @@ class Group(Base):
 
 
 class Person(Base):
-    """A Telegram user Minga has seen. `language` is their own choice for private chats."""
+    """A Telegram user Minga has seen. `language` is their own choice for private chats.
+
+    `id` is the Telegram user id, except for a tombstone (`erased_at` set): a negative
+    surrogate (bot.privacy.erasure)."""
 
     __tablename__ = "persons"
 
@@ -55,6 +58,9 @@ class Person(Base):
     has_private_chat: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=column_now)
     updated_at: Mapped[datetime] = mapped_column(default=column_now)
+    # /forgetme: the row stays as a tombstone ("a former member") under a negative id, with
+    # no name, username or Telegram id, so the group's records and totals stay whole
+    erased_at: Mapped[datetime | None]
 
 
 class Membership(Base):

@@ -25,6 +25,7 @@ def greeting(tr: Translator, title: str | None, local: Local) -> str:
                 "positions, meetings, commitments and reviews, all kept in one place."
             ),
             tr.gettext("Start with /help. To see reactions and pin the rules I need to be admin."),
+            privacy_line(tr),
             "",
             zone_line(tr, local),
         ]
@@ -81,7 +82,14 @@ def start_private(tr: Translator, first_name: str, specs: Sequence[CommandSpec])
         "Add me to your group to begin.",
         name=escape(first_name),
     )
-    return intro + "\n\n" + help_text(tr, specs, private=True)
+    return intro + "\n" + privacy_line(tr) + "\n\n" + help_text(tr, specs, private=True)
+
+
+def privacy_line(tr: Translator) -> str:
+    return tr.gettext(
+        "🔒 I never keep the conversation's messages, only what you send me. What I store, "
+        "and how to get or erase it: /privacy"
+    )
 
 
 def language_set(tr: Translator, lang: str, *, private: bool) -> str:

@@ -29,7 +29,7 @@ class ReactionState(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     message_id: Mapped[int]
     # a Telegram user id, or a chat id for reactions on behalf of a chat
-    actor_id: Mapped[int]
+    actor_id: Mapped[int] = mapped_column(info={"person": True})
     actor_kind: Mapped[str] = mapped_column(String(8), default=USER)
     actor_name: Mapped[str | None] = mapped_column(String(255))  # chats only
     emoji: Mapped[list[str]] = mapped_column(JSON)

@@ -46,7 +46,7 @@ class Vote(Base):
     question: Mapped[str] = mapped_column(Text)
     options: Mapped[list[str]] = mapped_column(JSON)
     multi: Mapped[bool] = mapped_column(default=False)
-    opener_id: Mapped[int | None] = mapped_column(BigInteger)
+    opener_id: Mapped[int | None] = mapped_column(BigInteger, info={"person": True})
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
     native_poll_id: Mapped[str | None] = mapped_column(String(64), unique=True)
