@@ -39,6 +39,7 @@ async def busy_member(bot: Bot) -> Sent:
     await bot.feed(bot.u.command(NORTE, FILO, "/commit Pedir permiso"))
     await bot.feed(bot.u.command(NORTE, FILO, "/commitment 2 drop ya no hace falta"))
     await bot.feed(bot.u.command(NORTE, ANA, "/commit Avisar a Filomena Quispe @luis_o"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/commit Llamar a @filo_quispe por la llave"))
     await bot.feed(bot.u.command(NORTE, ANA, "/recognize @filo_quispe por las sillas"))
     async with bot.db() as session:
         session.add(
