@@ -52,7 +52,9 @@ async def forget_button(turn: Turn) -> None:
     pressed = turn.pressed(Forget)
     assert turn.user is not None
     if not turn.is_private or pressed.since != await service.first_seen(turn.session, turn.user.id):
-        # pressed after the erasure (the account is a new person now), or forged
+        # pressed after the erasure, or forged: the account's registration by this very
+        # press is undone, so that a second click does not bring the person back
+        await service.drop_fresh(turn.session, turn.user.id, turn.now)
         turn.toast(turn.tr.gettext("This was done already."))
         return
     if not pressed.yes:

@@ -118,7 +118,7 @@ async def test_no_keeps_everything_and_a_second_press_is_stale(bot: Bot) -> None
     assert bot.tg.last(FILO.id).buttons == []
     await bot.feed(
         bot.u.callback(FILO, message, yes)
-    )  # a second press: she is a new person now, the button is stale
+    )  # a second press, after the erasure: the button is stale
     assert bot.tg.toasts()[-1] == "Esto ya se hizo."
     assert (
         await bot.scalar(
@@ -126,6 +126,7 @@ async def test_no_keeps_everything_and_a_second_press_is_stale(bot: Bot) -> None
         )
         == 1
     )
+    assert await traces(bot) == []  # the stale press did not register her again
 
 
 async def test_in_a_group_it_says_to_use_the_private_chat(bot: Bot) -> None:
