@@ -78,7 +78,7 @@ async def test_no_trace_of_the_person_is_left_in_any_table(bot: Bot) -> None:
 
     # the digest, the decision log and the commitment's history render without her
     seen = len(bot.tg.sent(NORTE.id))
-    for text in ("/digest now", "/decisions", "/commitment 1", "/commitments"):
+    for text in ("/digest now", "/decisions", "/decision 1", "/commitment 1", "/commitments"):
         await bot.feed(bot.u.command(NORTE, ANA, text))
     shown = "\n".join(m.html for m in bot.tg.sent(NORTE.id)[seen:])
     assert shown
