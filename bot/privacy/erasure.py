@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, Text, cast, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actors.models import OfferedResource, Profile, ProfileForm
@@ -71,11 +72,7 @@ async def erase(
     if found is None:
         return None
     first, last, username = found
-    lowest = await session.scalar(select(func.min(Person.id)))
-    tomb = min(lowest or 0, 0) - 1
-    await session.execute(
-        insert(Person).values(id=tomb, first_name="", created_at=now, updated_at=now, erased_at=now)
-    )
+    tomb = await _tombstone(session, now)
     for table in schema.tables():
         for column in schema.person_columns(table):
             await session.execute(
@@ -88,6 +85,25 @@ async def erase(
     terms = [t for t in (" ".join(p for p in (first, last) if p), username) if t]
     await scrub(session, terms, person_id, tomb, label)
     return Erasure(tomb, notes)
+
+
+async def _tombstone(session: AsyncSession, now: datetime) -> int:
+    """A new tombstone row: the id below the lowest; taken again if another erasure took
+    the same one at the same time (PostgreSQL)."""
+    for _ in range(5):
+        lowest = await session.scalar(select(func.min(Person.id)))
+        tomb = min(lowest or 0, 0) - 1
+        try:
+            async with session.begin_nested():
+                await session.execute(
+                    insert(Person).values(
+                        id=tomb, first_name="", created_at=now, updated_at=now, erased_at=now
+                    )
+                )
+        except IntegrityError:
+            continue
+        return tomb
+    raise RuntimeError("no tombstone id could be taken")
 
 
 async def _leave_groups(

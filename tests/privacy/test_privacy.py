@@ -76,3 +76,23 @@ async def test_a_group_that_cannot_be_told_does_not_undo_the_erasure(bot: Bot) -
     )
     assert await traces(bot) == []
     assert "ex-integrante" in bot.tg.last(FILO.id).text
+
+
+async def test_two_people_erased_at_once_get_two_tombstones(bot: Bot) -> None:
+    await seed_group(bot, LUIS, FILO)
+    from telegram import Update
+
+    presses = []
+    for user in (FILO, LUIS):
+        await bot.feed(bot.u.command(private_chat(user), user, "/forgetme"))
+        question = bot.tg.last(user.id)
+        message = bot.tg.message_json(user.id, question.message_id)
+        presses.append(
+            Update.de_json(bot.u.callback(user, message, question.button_data[0]), bot.app.bot)
+        )
+    await asyncio.gather(*(bot.app.process_update(p) for p in presses))
+    tombs = await bot.scalars(
+        select(Person.id).where(Person.erased_at.is_not(None)).order_by(Person.id)
+    )
+    assert tombs == [-2, -1]
+    assert await traces(bot) == [] and await traces(bot, ("luis_o",), LUIS.id) == []
