@@ -34,6 +34,7 @@ from bot.models import metadata
 from bot.privacy import copies
 
 MEMBERS = 30
+BASE = 5_000_000_000  # people's ids: Telegram user ids are this large
 CHUNK = 2000
 
 
@@ -56,7 +57,7 @@ async def seed(sessions, group_id: int, commitments: int, first_id: int, now) ->
         await session.execute(
             insert(Membership),
             [
-                {"group_id": group_id, "person_id": p, "joined_at": now}
+                {"group_id": group_id, "person_id": BASE + p, "joined_at": now}
                 for p in range(1, MEMBERS + 1)
             ],
         )
@@ -71,7 +72,7 @@ async def seed(sessions, group_id: int, commitments: int, first_id: int, now) ->
                         "group_id": group_id,
                         "number": i - first_id + 1,
                         "text": f"Compromiso número {i} con un texto de largo normal, sillas",
-                        "created_by": 1 + i % MEMBERS,
+                        "created_by": BASE + 1 + i % MEMBERS,
                         "status": "open",
                         "created_at": now,
                         "updated_at": now,
@@ -81,14 +82,17 @@ async def seed(sessions, group_id: int, commitments: int, first_id: int, now) ->
             )
             await session.execute(
                 insert(CommitmentOwner),
-                [{"commitment_id": i, "person_id": 1 + i % MEMBERS, "added_at": now} for i in ids],
+                [
+                    {"commitment_id": i, "person_id": BASE + 1 + i % MEMBERS, "added_at": now}
+                    for i in ids
+                ],
             )
             await session.execute(
                 insert(CommitmentEvent),
                 [
                     {
                         "commitment_id": i,
-                        "person_id": 1 + i % MEMBERS,
+                        "person_id": BASE + 1 + i % MEMBERS,
                         "at": now,
                         "field": "created",
                     }
@@ -125,7 +129,7 @@ async def run(url: str, commitments: int) -> None:
         await session.execute(
             insert(Person),
             [
-                {"id": p, "first_name": f"Vecina {p}", "created_at": now, "updated_at": now}
+                {"id": BASE + p, "first_name": f"Vecina {p}", "created_at": now, "updated_at": now}
                 for p in range(1, MEMBERS + 1)
             ],
         )

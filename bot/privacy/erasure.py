@@ -134,50 +134,58 @@ async def _leave_groups(
             )
             note.no_coordinator = not others
 
+    # their open commitments, in a few statements whatever their number
     owned = (
         await session.execute(
-            select(Commitment)
+            select(Commitment.id, Commitment.group_id, Commitment.number)
             .join(CommitmentOwner, CommitmentOwner.commitment_id == Commitment.id)
             .where(CommitmentOwner.person_id == tomb, Commitment.status.in_(ACTIVE))
             .order_by(Commitment.group_id, Commitment.number)
         )
-    ).scalars()
-    for commitment in list(owned):
-        names = [
-            label if pid == tomb else name
-            for pid, name in (
-                await session.execute(
-                    select(Person.id, Person.first_name)
-                    .join(CommitmentOwner, CommitmentOwner.person_id == Person.id)
-                    .where(CommitmentOwner.commitment_id == commitment.id)
-                    .order_by(CommitmentOwner.id)
-                )
-            ).all()
-        ]
+    ).all()
+    ids = [row.id for row in owned]
+    owners: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = await session.execute(
+            select(CommitmentOwner.commitment_id, Person.id, Person.first_name)
+            .join(Person, Person.id == CommitmentOwner.person_id)
+            .where(CommitmentOwner.commitment_id.in_(chunk))
+            .order_by(CommitmentOwner.id)
+        )
+        for commitment_id, pid, name in rows.all():
+            owners[commitment_id].append((pid, name or label))
         await session.execute(
             delete(CommitmentOwner).where(
-                CommitmentOwner.commitment_id == commitment.id, CommitmentOwner.person_id == tomb
+                CommitmentOwner.commitment_id.in_(chunk), CommitmentOwner.person_id == tomb
             )
         )
-        left = [name for name in names if name != label]
-        session.add(
-            CommitmentEvent(
-                commitment_id=commitment.id,
-                person_id=None,
-                at=now,
-                field="owners",
-                old=", ".join(names),
-                new=", ".join(left),
-            )
+        await session.execute(
+            update(Commitment).where(Commitment.id.in_(chunk)).values(updated_at=now)
         )
-        commitment.updated_at = now
-        note = notes.setdefault(commitment.group_id, GroupNote(0, "es", False))
-        note.unassigned.append(commitment.number)
+    events = []
+    for commitment_id, group_id, number in owned:
+        names = [label if pid == tomb else name for pid, name in owners[commitment_id]]
+        left = [name for pid, name in owners[commitment_id] if pid != tomb]
+        events.append(
+            {
+                "commitment_id": commitment_id,
+                "person_id": None,
+                "at": now,
+                "field": "owners",
+                "old": ", ".join(names),
+                "new": ", ".join(left),
+            }
+        )
+        note = notes.setdefault(group_id, GroupNote(0, "es", False))
+        note.unassigned.append(number)
         if not left:
-            note.orphaned.append(commitment.number)
+            note.orphaned.append(number)
+    if events:
+        await session.execute(insert(CommitmentEvent), events)
 
     # the owners' names copied in history rows are first names only ("Ana, Luis")
-    events = await session.scalars(
+    history = await session.scalars(
         select(CommitmentEvent)
         .join(Commitment, Commitment.id == CommitmentEvent.commitment_id)
         .where(
@@ -186,7 +194,7 @@ async def _leave_groups(
             or_(CommitmentEvent.old.contains(first_name), CommitmentEvent.new.contains(first_name)),
         )
     )
-    for event in events:
+    for event in history:
         event.old = _swap_names(event.old, first_name, label)
         event.new = _swap_names(event.new, first_name, label)
     await session.flush()
