@@ -96,3 +96,15 @@ async def test_two_people_erased_at_once_get_two_tombstones(bot: Bot) -> None:
     )
     assert tombs == [-2, -1]
     assert await traces(bot) == [] and await traces(bot, ("luis_o",), LUIS.id) == []
+
+
+def test_a_tombstone_is_named_in_the_language_being_spoken() -> None:
+    from bot.core.i18n import translator
+    from bot.core.people import mention, person_name
+
+    translator("en")
+    assert person_name("", None) == "a former member"
+    assert mention(-3, "") == "a former member"  # no link to a tombstone
+    translator("pt_BR")
+    assert person_name("") == "ex-integrante"
+    assert mention(101, "Ana") == '<a href="tg://user?id=101">Ana</a>'
