@@ -3,7 +3,8 @@
 PTB quotes a rejected token in its error, httpx logs every request URL (which holds the token)
 and a traceback can show both. `install(token)` puts a filter on the root logger's handlers
 that masks every `<digits>:<secret>` and the configured token itself, in messages, their
-arguments and tracebacks; `sys.excepthook` masks an uncaught exception the same way.
+arguments and tracebacks; `sys.excepthook` and `threading.excepthook` mask an uncaught
+exception the same way.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 import traceback
 from collections.abc import Iterable
 from types import TracebackType
@@ -58,5 +60,12 @@ def install(token: str | None) -> MaskTokens:
         text = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(mask(text, mask_filter.secrets))
 
+    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is not SystemExit:
+            name = args.thread.name if args.thread is not None else "a thread"
+            sys.stderr.write(f"Exception in thread {name}:\n")
+            excepthook(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback)
+
     sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook
     return mask_filter

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 
 import pytest
 
@@ -50,3 +52,19 @@ def test_the_filter_masks_message_arguments_and_traceback() -> None:
     assert "http://x/bot7012345678:***/getMe" in text
     assert "The token `7012345678:***` and 12:*** were rejected" in text
     assert "EXAMPLE" not in text and "weird" not in text
+
+
+def test_uncaught_errors_in_the_main_thread_and_others_are_masked() -> None:
+    program = (
+        "import threading\n"
+        "from bot.core.secrets import install\n"
+        "install(None)\n"
+        f"def boom(): raise RuntimeError('The token `{TOKEN}` was rejected')\n"
+        "thread = threading.Thread(target=boom, name='worker'); thread.start(); thread.join()\n"
+        "boom()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Exception in thread worker:" in result.stderr
+    assert result.stderr.count("RuntimeError: The token `7012345678:***` was rejected") == 2
+    assert "EXAMPLE" not in result.stderr
