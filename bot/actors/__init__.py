@@ -14,19 +14,33 @@ from telegram.ext import (
     filters,
 )
 
-from bot.actors import handlers
+from bot.actors import handlers, render
 from bot.actors.callbacks import Sector, Skip
-from bot.core.i18n import N_, CommandSpec
+from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import BotContext, runtime_of
 from bot.core.turn import command
 
 COMMANDS = [
     CommandSpec(
-        "profile", N_("Your actor profile: organization, sector, resources"), in_private=True
+        "profile",
+        N_("Your actor profile: organization, sector, resources"),
+        in_private=True,
+        topic="actors",
     ),
-    CommandSpec("actors", N_("Who is at the table: sectors, organizations, resources")),
-    CommandSpec("participation", N_("Who takes part, and how evenly"), coordinator=True),
+    CommandSpec(
+        "actors", N_("Who is at the table: sectors, organizations, resources"), topic="actors"
+    ),
+    CommandSpec(
+        "participation", N_("Who takes part, and how evenly"), coordinator=True, topic="actors"
+    ),
 ]
+HELP = HelpTopic(
+    "actors",
+    N_("🗺 Actors"),
+    N_("who is at the table, what they bring"),
+    order=80,
+    details=render.help_details,
+)
 
 # before the groups feature's /start: `/start profile` opens the form instead of the intro
 DEEP_LINK_GROUP = -1
@@ -40,6 +54,7 @@ async def _deep_link(update: Update, context: BotContext) -> None:
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
+    runtime.help_topics.append(HELP)
     runtime.message_hooks.append(handlers.count_message)
     application.add_handler(
         CommandHandler(

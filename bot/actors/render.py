@@ -207,3 +207,14 @@ def _figures(m: dict[str, int]) -> str:
         f"🤝 {m.get('commitments_taken', 0)}/{m.get('commitments_done', 0)} · "
         f"📅 {m.get('meetings', 0)}"
     )
+
+
+def help_details(tr: Translator) -> list[str]:
+    """/help's page on the actor map."""
+    return [
+        tr.gettext(
+            "Each member can fill in an actor profile in private: organization, sector and "
+            "what they can bring. /actors shows the group who is at the table and who is "
+            "missing."
+        ),
+    ]

@@ -13,9 +13,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.charter import delivery, handlers
+from bot.charter import delivery, handlers, render
 from bot.charter.callbacks import Accept
-from bot.core.i18n import N_, CommandSpec
+from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
 from bot.votes import api as votes
@@ -24,13 +24,23 @@ from bot.votes import api as votes
 WELCOME_GROUP = 1
 
 COMMANDS = [
-    CommandSpec("rules", N_("The chat rules: goals, schedule, coexistence rules, methods")),
+    CommandSpec(
+        "rules", N_("The chat rules: goals, schedule, coexistence rules, methods"), topic="rules"
+    ),
 ]
+HELP = HelpTopic(
+    "rules",
+    N_("📜 Rules"),
+    N_("the chat rules and who accepted them"),
+    order=10,
+    details=render.help_details,
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
+    runtime.help_topics.append(HELP)
     runtime.scheduler.add("charter:welcomes", handlers.due_welcomes)
     runtime.scheduler.add("charter:publish", delivery.publish_due)
     runtime.hooks.add(votes.AMENDMENT_PASSED, delivery.amendment_hook(application))

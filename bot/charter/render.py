@@ -292,3 +292,19 @@ def amendment_question(tr: Translator, section: str, text: str) -> str:
         "methods": tr.gettext("Change the chat rules — new working methods: {text}", text=text),
     }
     return what.get(section) or tr.gettext("Change the chat rules — add a rule: {text}", text=text)
+
+
+def help_details(tr: Translator) -> list[str]:
+    """/help's page on the chat rules: how they are read, accepted, changed and voted."""
+    return [
+        tr.gettext(
+            "Everyone reads them with /rules and accepts each version with its button. "
+            "Coordinators write them, for example:"
+        ),
+        tr.gettext(EXAMPLES[0]),
+        tr.gettext(EXAMPLES[2]),
+        tr.gettext(
+            "Anyone can put a change to the vote; “closes” says how long the vote lasts: {example}",
+            example=EXAMPLES[-1],
+        ),
+    ]

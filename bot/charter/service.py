@@ -116,6 +116,11 @@ def _rule_number(value: str, count: int) -> int:
         number = 0
     if count == 0:
         raise DomainError(N_("There are no rules to remove yet. Add one: /rules add …"))
+    if count == 1 and number != 1:
+        raise DomainError(
+            N_("There is no rule {value}; there is only rule 1: /rules remove 1"),
+            value=value.strip() or "?",
+        )
     if not 1 <= number <= count:
         raise DomainError(
             N_(

@@ -7,27 +7,43 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.commitments import buttons, handlers, reminders
+from bot.commitments import buttons, handlers, reminders, render
 from bot.commitments import callbacks as cb
-from bot.core.i18n import N_, CommandSpec
+from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
+from bot.groups.api import START_LINES
 
 # replies to a card (the reason a commitment is blocked): a handler group of its own, so that
 # other features' reply handlers in other groups still see every reply
 REPLY_GROUP = 7
 
 COMMANDS = [
-    CommandSpec("commit", N_("Commit to a task: /commit what @who by when needs what")),
-    CommandSpec("mine", N_("Your open commitments"), in_private=True),
-    CommandSpec("commitments", N_("The group's commitments board")),
-    CommandSpec("commitment", N_("One commitment and its history; change its date or owners")),
+    CommandSpec(
+        "commit", N_("Commit to a task: /commit what @who by when needs what"), topic="commitments"
+    ),
+    CommandSpec("mine", N_("Your open commitments"), in_private=True, topic="commitments"),
+    CommandSpec("commitments", N_("The group's commitments board"), topic="commitments"),
+    CommandSpec(
+        "commitment",
+        N_("One commitment and its history; change its date or owners"),
+        topic="commitments",
+    ),
 ]
+HELP = HelpTopic(
+    "commitments",
+    N_("🤝 Commitments"),
+    N_("who does what, by when"),
+    order=50,
+    details=render.help_details,
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
+    runtime.help_topics.append(HELP)
+    runtime.hooks.add(START_LINES, handlers.start_lines)
     runtime.scheduler.add("commitments:reminders", reminders.due_reminders)
     application.add_handlers(
         [

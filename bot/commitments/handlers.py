@@ -174,6 +174,15 @@ async def mine(turn: Turn) -> None:
     turn.reply(lists.mine_text(turn.tr, items, turn.local, private=private))
 
 
+async def start_lines(turn: Turn) -> list[str]:
+    """A private /start (`groups.api.START_LINES`): the person's open commitments, counted,
+    the most urgent few with their due dates, and /mine for all of them."""
+    assert turn.user is not None
+    rows = await service.for_person(turn.session, turn.user.id)
+    items = await views.lines(turn.session, [(c, g) for c, g in rows[: lists.START_SHOWN]])
+    return lists.start_lines(turn.tr, items, len(rows), turn.local)
+
+
 # -- /commitments ---------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from bot.core.moments import Local
 PAGE_ITEMS = 25
 PAGE_BUDGET = 3500  # UTF-16 units of lines per page: the headers and footer fit in the rest
 MINE_LIMIT = 30  # lines of /mine: one message, the most urgent first
+START_SHOWN = 3  # open commitments a private /start names
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +64,25 @@ def mine_text(tr: Translator, items: Sequence[LineView], local: Local, *, privat
     if len(items) > MINE_LIMIT:
         lines.append(tr.ngettext("… and {n} more.", "… and {n} more.", len(items) - MINE_LIMIT))
     return "\n".join(lines)
+
+
+def start_lines(tr: Translator, items: Sequence[LineView], total: int, local: Local) -> list[str]:
+    """The open commitments on a private /start: how many, the first `items`, and /mine."""
+    if not total:
+        return []
+    lines = [
+        tr.ngettext(
+            "🤝 You have {n} open commitment (/mine):",
+            "🤝 You have {n} open commitments (/mine):",
+            total,
+        )
+    ]
+    for item in items:
+        mark = "⌛ " if item.due_at is not None and item.due_at < local.now else "• "
+        lines.append(mark + _line(tr, item, local, owners=False))
+    if total > len(items):
+        lines.append(tr.ngettext("… and {n} more.", "… and {n} more.", total - len(items)))
+    return lines
 
 
 def section_title(tr: Translator, section: str) -> str:

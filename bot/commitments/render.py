@@ -12,8 +12,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import mention_html
 
 from bot.commitments import callbacks as cb
+from bot.commitments.grammar import COMMIT_EXAMPLE
 from bot.commitments.kinds import ACTIVE, Status
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.moments import Local
 from bot.core.text import in_one_line
 
@@ -314,3 +315,19 @@ def group_reminders(tr: Translator, reminders: Sequence[tuple[CardView, str]], l
     if len(texts) == 1:
         return texts[0]
     return "\n".join(f"• {text}" for text in texts)
+
+
+def help_details(tr: Translator) -> list[str]:
+    """/help's page on commitments: the native words of /commit, with examples."""
+    return [
+        tr.gettext(
+            "Write what, who (@name), by when (“by”) and what it needs (“needs”); only the "
+            "what is required:"
+        ),
+        tr.gettext(COMMIT_EXAMPLE),
+        tr.gettext(
+            "Change it later, for example: {example}",
+            example=N_("/commitment {number} due viernes 18:00"),
+            number=1,
+        ),
+    ]

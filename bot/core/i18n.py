@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -125,6 +125,25 @@ class CommandSpec:
     coordinator: bool = False  # only coordinators may use it
     in_groups: bool = True
     in_private: bool = False
+    topic: str = ""  # the /help topic it is shown under (`HelpTopic.key`)
+
+
+def _no_details(tr: Translator) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class HelpTopic:
+    """A topic of /help, declared by the feature it is about (its `register()` adds it to
+    `runtime.help_topics`): a button in /help's short list, and the page that button shows —
+    `details` (how to say things, with examples in the reader's language, from the feature's
+    renderer) and then the commands whose `CommandSpec.topic` is `key`."""
+
+    key: str  # in callback data: letters only
+    label: str  # marked with N_(): the button, an emoji and a word or two
+    summary: str  # marked with N_(): its line in the short list
+    order: int  # its place in the list
+    details: Callable[[Translator], list[str]] = _no_details
 
 
 def menu(

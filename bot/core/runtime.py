@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.db import session_scope
 from bot.core.hooks import Hooks
-from bot.core.i18n import CommandSpec, normalize_language
+from bot.core.i18n import CommandSpec, HelpTopic, normalize_language
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -66,6 +66,7 @@ class Runtime:
     scheduler: Scheduler
     clock: Clock  # the program's one "now" (bot.core.clock)
     commands: list[CommandSpec] = field(default_factory=list)
+    help_topics: list[HelpTopic] = field(default_factory=list)
     role_checks: list[RoleCheck] = field(default_factory=list)
     identify: IdentifyFn = identify_nobody
     # called with the Turn of every plain (non-command) group message, inside its transaction

@@ -12,11 +12,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.i18n import N_, CommandSpec
+from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.groups import handlers, service
-from bot.groups.callbacks import ChangeZone, SetLanguage, SetZone
+from bot.groups import handlers, render, service
+from bot.groups.callbacks import (
+    ChangeZone,
+    HelpIndex,
+    HelpPage,
+    SetLanguage,
+    SetZone,
+    SetZoneAsAdmin,
+)
 
 SEEN_GROUP = 10
 
@@ -24,16 +31,30 @@ COMMANDS = [
     CommandSpec("start", N_("What Minga is and how to begin"), in_private=True),
     CommandSpec("help", N_("The commands you can use"), in_private=True),
     CommandSpec(
-        "language", N_("Choose the language: es, pt or en"), coordinator=True, in_private=True
+        "language",
+        N_("Choose the language: es, pt or en"),
+        coordinator=True,
+        in_private=True,
+        topic="settings",
     ),
-    CommandSpec("timezone", N_("Set the group's time zone"), coordinator=True),
-    CommandSpec("coordinator", N_("See, add or remove coordinators"), coordinator=True),
+    CommandSpec("timezone", N_("Set the group's time zone"), coordinator=True, topic="settings"),
+    CommandSpec(
+        "coordinator", N_("See, add or remove coordinators"), coordinator=True, topic="settings"
+    ),
 ]
+HELP = HelpTopic(
+    "settings",
+    N_("⚙️ Settings"),
+    N_("language, time zone, coordinators"),
+    order=90,
+    details=render.help_details,
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
+    runtime.help_topics.append(HELP)
     runtime.identify = handlers.identify
     runtime.role_checks.append(service.has_coordinator_role)
 
@@ -62,7 +83,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("coordinator", handlers.coordinator),
             CallbackQueryHandler(handlers.language_button, pattern=SetLanguage.pattern()),
             CallbackQueryHandler(handlers.zone_button, pattern=SetZone.pattern()),
+            CallbackQueryHandler(handlers.zone_button, pattern=SetZoneAsAdmin.pattern()),
             CallbackQueryHandler(handlers.change_zone_button, pattern=ChangeZone.pattern()),
+            CallbackQueryHandler(handlers.help_button, pattern=HelpPage.pattern()),
+            CallbackQueryHandler(handlers.help_button, pattern=HelpIndex.pattern()),
         ]
     )
     # after every feature: whoever writes in a group is known (for @mentions, participation)

@@ -1,14 +1,21 @@
-"""What other features may ask of groups from their handlers: whom a command is about."""
+"""What other features may ask of groups from their handlers: whom a command is about; and
+`START_LINES`, the hook by which the features above add their lines to a private /start."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from telegram import MessageEntity, User
 
 from bot.core.errors import DomainError
+from bot.core.hooks import Hook
 from bot.core.i18n import N_
 from bot.core.people import PersonInfo, is_person, person_info
 from bot.core.turn import Turn
 from bot.groups import service
+
+# (turn of a private /start) -> lines for the person, in turn.tr's language (may be none)
+START_LINES: Hook[Callable[[Turn], Awaitable[list[str]]]] = Hook("groups.start_lines")
 
 
 async def register_person(turn: Turn, user: User) -> int:

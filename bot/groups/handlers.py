@@ -17,9 +17,16 @@ from bot.core.people import ADMINS, is_person, is_present, mention, person_info
 from bot.core.permissions import invalidate_admins
 from bot.core.runtime import Identity
 from bot.core.turn import Turn, handler
-from bot.groups import render, service
-from bot.groups.api import register_person, target_person
-from bot.groups.callbacks import ChangeZone, SetLanguage, SetZone
+from bot.groups import guide, render, service
+from bot.groups.api import START_LINES, register_person, target_person
+from bot.groups.callbacks import (
+    ChangeZone,
+    HelpIndex,
+    HelpPage,
+    SetLanguage,
+    SetZone,
+    SetZoneAsAdmin,
+)
 from bot.groups.models import COORDINATOR, MEMBER
 
 if TYPE_CHECKING:
@@ -90,10 +97,15 @@ async def bot_membership(turn: Turn) -> None:
     was, now = is_present(change.old_chat_member), is_present(change.new_chat_member)
     await invalidate_admins(turn.session, turn.chat.id)
     if now and not was:
+        admin = change.new_chat_member.status in ADMINS
         turn.send(
             turn.chat.id,
-            render.greeting(turn.tr, turn.chat.title, turn.local),
-            render.zone_keyboard(_zones(turn.identity.language), turn.identity.timezone),
+            render.greeting(turn.tr, turn.chat.title, turn.local, admin=admin),
+            render.zone_keyboard(
+                _zones(turn.identity.language),
+                turn.identity.timezone,
+                SetZoneAsAdmin if admin else SetZone,
+            ),
         )
     elif was and not now:
         await service.deactivate(turn.session, turn.chat.id, turn.now)
@@ -156,17 +168,47 @@ async def chat_migrated(turn: Turn) -> None:
 
 @handler()
 async def start(turn: Turn) -> None:
-    specs = turn.runtime.commands
-    if turn.is_private:
-        name = turn.user.first_name if turn.user else ""
-        turn.reply(render.start_private(turn.tr, name, specs))
-    else:
-        turn.reply(render.help_text(turn.tr, specs, private=False))
+    """In private: a short greeting for the person (their groups, what other features add);
+    in a group: /help."""
+    if not turn.is_private:
+        _help(turn)
+        return
+    assert turn.user is not None
+    groups = await service.groups_of(turn.session, turn.user.id)
+    more = [line for lines in turn.runtime.hooks.of(START_LINES) for line in await lines(turn)]
+    turn.reply(guide.start_private(turn.tr, turn.user.first_name, groups, more))
 
 
 @handler()
 async def help_command(turn: Turn) -> None:
-    turn.reply(render.help_text(turn.tr, turn.runtime.commands, private=turn.is_private))
+    _help(turn)
+
+
+def _help(turn: Turn) -> None:
+    runtime = turn.runtime
+    text, markup = guide.index(
+        turn.tr, runtime.help_topics, runtime.commands, private=turn.is_private
+    )
+    turn.reply(text, markup)
+
+
+@handler()
+async def help_button(turn: Turn) -> None:
+    """A topic pressed under /help: the same message shows its page; "back", the list."""
+    query = turn.update.callback_query
+    assert query is not None
+    runtime = turn.runtime
+    if HelpIndex.pattern().fullmatch(query.data or ""):
+        text, markup = guide.index(
+            turn.tr, runtime.help_topics, runtime.commands, private=turn.is_private
+        )
+    else:
+        key = turn.pressed(HelpPage).key
+        topic = next((t for t in runtime.help_topics if t.key == key), None)
+        if topic is None:
+            raise DomainError(STALE_BUTTON)
+        text, markup = guide.page(turn.tr, topic, runtime.commands)
+    turn.edit(text, markup)
 
 
 @handler(coordinator=True)
@@ -227,15 +269,22 @@ async def change_zone_button(turn: Turn) -> None:
 
 @handler(coordinator=True, groups_only=True)
 async def zone_button(turn: Turn) -> None:
-    """A zone pressed under the greeting: the group's time zone, said in the same message."""
-    choice = turn.pressed(SetZone)
+    """A zone pressed under the greeting: the group's time zone, said in the same message
+    (which asks to make the bot admin as it did when it was sent)."""
+    query = turn.update.callback_query
+    assert query is not None
+    kind = SetZoneAsAdmin if SetZoneAsAdmin.pattern().fullmatch(query.data or "") else SetZone
+    choice = turn.pressed(kind)
     zones = _zones(turn.identity.language)
     picked = next((zone for key, zone, _ in zones if key == choice.key), None)
     if picked is None:
         raise DomainError(STALE_BUTTON)
     zone = await service.set_group_timezone(turn.session, turn.group_id, picked)
     local = Local(zone, turn.now)
-    turn.edit(render.greeting(turn.tr, turn.chat.title, local), render.zone_keyboard(zones, zone))
+    turn.edit(
+        render.greeting(turn.tr, turn.chat.title, local, admin=kind is SetZoneAsAdmin),
+        render.zone_keyboard(zones, zone, kind),
+    )
     turn.toast(local.zone(turn.tr))
 
 

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.i18n import LANGUAGE_NAMES, LANGUAGES, CommandSpec, Translator, menu
+from bot.core.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from bot.core.moments import Local
-from bot.groups.callbacks import ChangeZone, SetLanguage, SetZone
+from bot.groups.callbacks import ChangeZone, SetLanguage, SetZone, SetZoneAsAdmin
 
 
-def greeting(tr: Translator, title: str | None, local: Local) -> str:
-    """The first message in a new group; it names the time zone the group starts on."""
+def greeting(tr: Translator, title: str | None, local: Local, *, admin: bool) -> str:
+    """The first message in a new group; it names the time zone the group starts on, and asks
+    to be made admin only when the bot was not added as one."""
     return "\n".join(
         [
             tr.gettext("👋 Hello, {group}!", group=f"<b>{escape(title or '')}</b>")
@@ -24,7 +25,11 @@ def greeting(tr: Translator, title: str | None, local: Local) -> str:
                 "I am Minga. I help this group work as a council: chat rules, open votes, "
                 "positions, meetings, commitments and reviews, all kept in one place."
             ),
-            tr.gettext("Start with /help. To see reactions and pin the rules I need to be admin."),
+            tr.gettext("Start with /help.")
+            if admin
+            else tr.gettext(
+                "Start with /help. To see reactions and pin the rules, I need to be an admin."
+            ),
             privacy_line(tr),
             "",
             zone_line(tr, local),
@@ -45,10 +50,10 @@ def zone_line(tr: Translator, local: Local) -> str:
 def zone_keyboard(
     zones: Sequence[tuple[str, str, str]],
     current: str,
-    kind: type[SetZone] | type[ChangeZone] = SetZone,
+    kind: type[SetZone] | type[SetZoneAsAdmin] | type[ChangeZone] = SetZone,
 ) -> InlineKeyboardMarkup:
     """The common zones of the group's language — (key, zone, city) — two a row; the current
-    one ticked. `kind`: the greeting's buttons, or `/timezone`'s."""
+    one ticked. `kind`: the greeting's buttons (sent as admin or not), or `/timezone`'s."""
     buttons = [
         InlineKeyboardButton(
             ("✓ " if zone == current else "") + city, callback_data=kind(key=key).pack()
@@ -56,33 +61,6 @@ def zone_keyboard(
         for key, zone, city in zones
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-
-
-def help_text(tr: Translator, specs: Sequence[CommandSpec], *, private: bool) -> str:
-    lines = [tr.gettext("<b>Minga</b> — what you can ask me")]
-    if private:
-        own = menu(specs, tr, private=True, coordinator=True)
-        lines += ["", tr.gettext("<b>Here, in private</b>")]
-        lines += [f"/{command} — {escape(text)}" for command, text in own]
-    members = menu(specs, tr, private=False, coordinator=False)
-    coordinators = [
-        item for item in menu(specs, tr, private=False, coordinator=True) if item not in members
-    ]
-    lines += ["", tr.gettext("<b>In the group, for everyone</b>")]
-    lines += [f"/{command} — {escape(text)}" for command, text in members]
-    if coordinators:
-        lines += ["", tr.gettext("<b>In the group, for coordinators</b>")]
-        lines += [f"/{command} — {escape(text)}" for command, text in coordinators]
-    return "\n".join(lines)
-
-
-def start_private(tr: Translator, first_name: str, specs: Sequence[CommandSpec]) -> str:
-    intro = tr.gettext(
-        "Hi, {name}! I am Minga: I help a coalition's group chat work as a council. "
-        "Add me to your group to begin.",
-        name=escape(first_name),
-    )
-    return intro + "\n" + privacy_line(tr) + "\n\n" + help_text(tr, specs, private=True)
 
 
 def privacy_line(tr: Translator) -> str:
@@ -181,3 +159,18 @@ def coordinators_list(tr: Translator, people: Sequence[str]) -> str:
         ),
     ]
     return "\n".join(lines)
+
+
+def help_details(tr: Translator) -> list[str]:
+    """/help's settings page: what coordinators set, with examples."""
+    return [
+        tr.gettext(
+            "Coordinators choose the language and time zone I use in the group. Quiet hours "
+            "are part of the chat rules: {example}",
+            example="/rules quiet 22:00-08:00",
+        ),
+        tr.gettext(
+            "In private, /language sets the language I use with you; /profile is your actor "
+            "profile."
+        ),
+    ]

@@ -396,3 +396,14 @@ async def coordinators(session: AsyncSession, group_id: int) -> list[Person]:
         .order_by(Person.first_name, Person.id)
     )
     return list(result)
+
+
+async def groups_of(session: AsyncSession, person_id: int) -> list[str]:
+    """The titles of the active groups the person is still in, by title."""
+    rows = await session.scalars(
+        select(Group.title)
+        .join(Membership, Membership.group_id == Group.id)
+        .where(Membership.person_id == person_id, Membership.left_at.is_(None), Group.active)
+        .order_by(Group.title, Group.id)
+    )
+    return [title or "" for title in rows]

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.core.i18n import N_, CommandSpec
+from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.meetings import delivery, handlers
+from bot.meetings import delivery, handlers, render
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
+from bot.meetings.minutes import EXAMPLE as MINUTES_EXAMPLE
+from bot.meetings.minutes import TODO_EXAMPLE
+from bot.meetings.service import USAGE_EXAMPLE
 
 COMMANDS = [
-    CommandSpec("meeting", N_("Propose a meeting: /meeting Title | date | date")),
-    CommandSpec("meetings", N_("Coming meetings")),
-    CommandSpec("minutes", N_("Record a meeting's minutes (Agreed: / Todo: lines)")),
+    CommandSpec("meeting", N_("Propose a meeting: /meeting Title | date | date"), topic="meetings"),
+    CommandSpec("meetings", N_("Coming meetings"), topic="meetings"),
+    CommandSpec(
+        "minutes", N_("Record a meeting's minutes (Agreed: / Todo: lines)"), topic="meetings"
+    ),
 ]
+HELP = HelpTopic(
+    "meetings",
+    N_("📅 Meetings"),
+    N_("dates, reminders, minutes"),
+    order=40,
+    details=partial(
+        render.help_details, usage=USAGE_EXAMPLE, minutes=(MINUTES_EXAMPLE, TODO_EXAMPLE)
+    ),
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
+    runtime.help_topics.append(HELP)
     runtime.scheduler.add("meetings:reminders", delivery.due_reminders)
     runtime.scheduler.add("meetings:attendance", delivery.due_attendance)
     application.add_handlers(

@@ -21,6 +21,9 @@ from bot.groups.models import Person
 from bot.meetings.models import Meeting, Minutes, MinuteTask
 from bot.votes.decisions import record_agreements
 
+EXAMPLE = N_("/minutes Agreed: pintar la plaza el sábado")
+TODO_EXAMPLE = N_("Todo: comprar la pintura")  # a second line of the example
+
 AGREED = re.compile(
     r"^\s*[-•*]?\s*(agreed|acordado|acordamos|acuerdo|acordo|combinado|decidido|decidimos)\s*:\s*(.+)$",
     re.IGNORECASE,
@@ -50,7 +53,7 @@ async def save_minutes(
         raise DomainError(
             N_("Write the minutes after the command; lines starting with “Agreed:” or “Todo:” "
                "are recorded as agreements and tasks. Example: {example}"),
-            example=N_("/minutes Agreed: pintar la plaza el sábado"),
+            example=EXAMPLE,
         )  # fmt: skip
     agreed, todo = split_minutes(text)
     minutes = Minutes(

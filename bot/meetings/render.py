@@ -208,3 +208,17 @@ def reminders_set(tr: Translator, times: Sequence[str]) -> str:
     if not times:
         return tr.gettext("Meeting reminders are off.")
     return tr.gettext("Meeting reminders: {times} before.", times=" · ".join(times))
+
+
+def help_details(tr: Translator, *, usage: str, minutes: Sequence[str]) -> list[str]:
+    """/help's page on meetings: dates split by |, and the minutes' native line words.
+    `usage` and `minutes` are the examples (N_() messages) the commands' errors give too."""
+    return [
+        tr.gettext("A meeting: its title and the dates to choose from, split by |"),
+        tr.gettext(usage),
+        tr.gettext(
+            "In the minutes, a line that starts with “Agreed:” joins the decision log, and one "
+            "with “Todo:” becomes a task someone can take on:"
+        ),
+        *(tr.gettext(line) for line in minutes),
+    ]

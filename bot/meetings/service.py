@@ -209,6 +209,10 @@ async def confirm(session: AsyncSession, meeting: Meeting, position: int) -> Mee
         raise DomainError(N_("That meeting is already confirmed."))
     slots = await slots_of(session, meeting.id)
     chosen = next((s for s in slots if s.position == position), None)
+    if chosen is None and len(slots) == 1:
+        raise DomainError(
+            N_("There is no option {value}; the only one is 1: /meeting confirm 1"), value=position
+        )
     if chosen is None:
         raise DomainError(
             N_("There is no option {value}. Choose from 1 to {count}: /meeting confirm 1"),

@@ -70,7 +70,11 @@ def _decisions(tr: Translator, view: DigestView) -> list[str]:
 
 def _open_votes(tr: Translator, view: DigestView) -> list[str]:
     def line(v: OpenVote) -> str:
-        left = tr.ngettext("{n} still to vote", "{n} still to vote", v.missing)
+        left = (
+            tr.ngettext("{n} still to vote", "{n} still to vote", v.missing)
+            if v.missing
+            else tr.gettext("everyone voted")
+        )
         closes = tr.gettext("closes {when}", when=view.local.moment(tr, v.closes_at))
         return f"• {escape(_short(v.question))} — {closes} · {left}"
 
@@ -102,7 +106,7 @@ def _due_next(tr: Translator, view: DigestView) -> list[str]:
 
 def _meetings_held(tr: Translator, view: DigestView) -> list[str]:
     def line(m: MeetingHeld) -> str:
-        who = tr.ngettext("{n} attended", "{n} attended", m.attended)
+        who = tr.ngettext("{n} present", "{n} present", m.attended)
         return f"• {escape(m.title)} — {view.local.moment(tr, m.starts_at)} · {who}"
 
     return _listed(tr, tr.gettext("📅 Meetings held"), view.meetings_held, line, capped=False)
@@ -162,15 +166,16 @@ def _participation(tr: Translator, view: DigestView) -> list[str]:
 
 
 def _reviews(tr: Translator, view: DigestView) -> list[str]:
-    if not (view.reviews_opened or view.reviews_closed):
+    counts = []  # a zero is left out: "1 closed", never "0 opened, 1 closed"
+    if view.reviews_opened:
+        counts.append(tr.ngettext("{n} opened", "{n} opened", view.reviews_opened))
+    if view.reviews_closed:
+        counts.append(tr.ngettext("{n} closed", "{n} closed", view.reviews_closed))
+    if not counts:
         return []
     return [
         "",
-        tr.gettext(
-            "🔁 Reviews: {opened} opened, {closed} closed. Learnings: /lessons",
-            opened=view.reviews_opened,
-            closed=view.reviews_closed,
-        ),
+        tr.gettext("🔁 Reviews: {counts}. Learnings: /lessons", counts=", ".join(counts)),
     ]
 
 
@@ -241,11 +246,22 @@ def status(
     open_votes: int | None = None,
 ) -> str:
     lines = [tr.gettext("📊 <b>Status now</b>")]
-    if open_votes is not None:
+    if open_votes:
         lines.append(tr.ngettext("🗳 {n} open vote", "🗳 {n} open votes", open_votes))
+    elif open_votes is not None:
+        lines.append(tr.gettext("🗳 No open votes."))
     lines.append(
-        tr.gettext("⏰ Overdue commitments: {overdue} · 📌 due in 7 days: {soon}",
-                   overdue=overdue, soon=due_soon)
+        " · ".join(
+            [
+                tr.ngettext("⏰ {n} overdue commitment", "⏰ {n} overdue commitments", overdue)
+                if overdue
+                else tr.gettext("⏰ No overdue commitments"),
+                tr.ngettext("📌 {n} due in the next 7 days", "📌 {n} due in the next 7 days",
+                            due_soon)
+                if due_soon
+                else tr.gettext("📌 nothing due in the next 7 days"),
+            ]
+        )
     )  # fmt: skip
     if next_meeting is None:
         lines.append(tr.gettext("📅 No meeting scheduled."))
@@ -262,3 +278,14 @@ def status(
                        percent=round(completion * 100))
         )  # fmt: skip
     return "\n".join(lines)
+
+
+def help_details(tr: Translator, *, example: str) -> list[str]:
+    """/help's page on the digest. `example`: /recognize's (an N_() message)."""
+    return [
+        tr.gettext(
+            "Every week I post a digest: decisions, commitments, meetings, and thanks. "
+            "Thank someone in the next one:"
+        ),
+        tr.gettext(example),
+    ]

@@ -38,6 +38,7 @@ CATCH_UP = timedelta(days=1)  # a digest missed while the bot was down is still 
 LATE_AFTER = timedelta(minutes=15)
 WEEK = timedelta(days=7)
 MAX_REASON = 300
+RECOGNIZE_EXAMPLE = N_("/recognize @ana por organizar la feria")
 
 WEEKDAY_WORDS = {
     **dict.fromkeys(("monday", "mon", "lunes", "lun", "segunda", "seg", "segunda-feira"), 0),
@@ -186,7 +187,7 @@ async def recognize(
     if not reason:
         raise DomainError(
             N_("Say why, so the group knows: {example}"),
-            example=N_("/recognize @ana por organizar la feria"),
+            example=RECOGNIZE_EXAMPLE,
         )
     reason = shorten(reason, MAX_REASON)
     thanks = Recognition(group_id=group_id, from_id=from_id, to_id=to_id, reason=reason)

@@ -8,23 +8,49 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.core.i18n import N_, CommandSpec
+from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
 from bot.privacy import handlers
 from bot.privacy.callbacks import Forget
 
 COMMANDS = [
-    CommandSpec("privacy", N_("What Minga stores, and what it never does"), in_private=True),
-    CommandSpec("mydata", N_("A copy of all your data"), in_groups=False, in_private=True),
-    CommandSpec("forgetme", N_("Erase you from Minga"), in_groups=False, in_private=True),
-    CommandSpec("export", N_("The group's records, sent to you in private"), coordinator=True),
+    CommandSpec(
+        "privacy",
+        N_("What Minga stores, and what it never does"),
+        in_private=True,
+        topic="privacy",
+    ),
+    CommandSpec(
+        "mydata",
+        N_("A copy of all your data"),
+        in_groups=False,
+        in_private=True,
+        topic="privacy",
+    ),
+    CommandSpec(
+        "forgetme",
+        N_("Erase you from Minga"),
+        in_groups=False,
+        in_private=True,
+        topic="privacy",
+    ),
+    CommandSpec(
+        "export",
+        N_("The group's records, sent to you in private"),
+        coordinator=True,
+        topic="privacy",
+    ),
 ]
+HELP = HelpTopic(
+    "privacy", N_("🔒 Privacy"), N_("what I store, your copy, erasing your data"), order=95
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
+    runtime.help_topics.append(HELP)
     runtime.scheduler.add("privacy:retention", handlers.retention)
     application.add_handlers(
         [

@@ -11,10 +11,10 @@ from telegram.ext import (
     MessageReactionHandler,
 )
 
-from bot.core.i18n import N_, CommandSpec
+from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.reactions import handlers
+from bot.reactions import handlers, render
 from bot.reactions.callbacks import SeenNotice
 
 # a handler group of its own for the bot's rights: the groups feature handles the same
@@ -22,14 +22,29 @@ from bot.reactions.callbacks import SeenNotice
 BOT_RIGHTS_GROUP = 5
 
 COMMANDS = [
-    CommandSpec("positions", N_("Positions on a message: reply to it with /positions")),
-    CommandSpec("notice", N_("Post a notice members confirm they have seen"), coordinator=True),
+    CommandSpec(
+        "positions", N_("Positions on a message: reply to it with /positions"), topic="positions"
+    ),
+    CommandSpec(
+        "notice",
+        N_("Post a notice members confirm they have seen"),
+        coordinator=True,
+        topic="positions",
+    ),
 ]
+HELP = HelpTopic(
+    "positions",
+    N_("👍 Positions"),
+    N_("reactions as positions, notices"),
+    order=30,
+    details=render.help_details,
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
+    runtime.help_topics.append(HELP)
     runtime.scheduler.add("reactions:notice-reminders", handlers.send_reminders)
     application.add_handlers(
         [

@@ -181,3 +181,16 @@ def remind_current(tr: Translator, value: timedelta) -> str:
         delay=delay(tr, value),
         example="/notice remind 12h",
     )
+
+
+def help_details(tr: Translator) -> list[str]:
+    """/help's page on positions and notices."""
+    return [
+        tr.gettext(
+            "React to any message to take a position: 👍 agree, 👎 disagree, 🤔 doubts, "
+            "👀 seen. Reply to the message with /positions to see them counted."
+        ),
+        tr.gettext(
+            "A notice asks everyone to confirm they have seen it, and reminds whoever has not."
+        ),
+    ]

@@ -45,13 +45,20 @@ def _commitment_line(tr: Translator, facts: CommitmentFacts, local: Local) -> st
 
 
 def _meeting_line(tr: Translator, facts: MeetingFacts, local: Local) -> str:
-    line = tr.gettext(
-        "📅 {title} — {when}: {came} of the {yes} who said yes came.",
-        title=escape(facts.title),
-        when=_moment(tr, facts.starts_at, local),
-        came=facts.came,
-        yes=facts.yes,
+    came = (
+        tr.ngettext("{n} came", "{n} came", facts.came) if facts.came else tr.gettext("nobody came")
     )
+    values = {"title": escape(facts.title), "when": _moment(tr, facts.starts_at, local)}
+    if facts.yes:
+        line = tr.ngettext(
+            "📅 {title} — {when}: of the {n} who said yes, {came}.",
+            "📅 {title} — {when}: of the {n} who said yes, {came}.",
+            facts.yes,
+            came=came,
+            **values,
+        )
+    else:
+        line = tr.gettext("📅 {title} — {when}: nobody had said yes; {came}.", came=came, **values)
     if facts.absent:
         line += " " + tr.gettext("Did not come: {names}.", names=escape(", ".join(facts.absent)))
     return line
@@ -61,14 +68,20 @@ def _vote_line(tr: Translator, facts: VoteFacts, local: Local) -> str:
     values = {
         "question": escape(facts.question),
         "when": _moment(tr, facts.closed_at, local),
-        "voters": facts.voters,
         "members": facts.members,
     }
     if facts.why == Why.MANUAL:
-        line = tr.gettext("🗳 {question} — {voters} of {members} voted (closing: {when}).", **values)
+        line = tr.ngettext(
+            "🗳 {question} — {n} of {members} voted (closing: {when}).",
+            "🗳 {question} — {n} of {members} voted (closing: {when}).",
+            facts.voters,
+            **values,
+        )
     else:
-        line = tr.gettext(
-            "🗳 {question} — closed {when} without quorum: {voters} of {members} voted.",
+        line = tr.ngettext(
+            "🗳 {question} — closed {when} without quorum: {n} of {members} voted.",
+            "🗳 {question} — closed {when} without quorum: {n} of {members} voted.",
+            facts.voters,
             **values,
         )
     if facts.missing:
@@ -173,3 +186,15 @@ def lessons_text(tr: Translator, rows: Sequence[tuple[datetime, str, int]], loca
         count = tr.ngettext("{n} answer", "{n} answers", answers)
         lines.append(f"• {local.moment(tr, closed_at)} — {escape(summary)} ({count})")
     return "\n".join(lines)
+
+
+def help_details(tr: Translator) -> list[str]:
+    """/help's page on reviews."""
+    return [
+        tr.gettext(
+            "When a commitment runs late or a vote ends without quorum, I open a review: "
+            "reply to it with what got in the way and what to try next. The group's "
+            "learnings stay in /lessons."
+        ),
+        tr.gettext("A coordinator opens one on anything by replying to it with /review."),
+    ]

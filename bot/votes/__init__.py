@@ -7,25 +7,31 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, PollAnswerHandler
 
 from bot.commitments import api as commitments
-from bot.core.i18n import N_, CommandSpec
+from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.votes import decisions, delivery, handlers
+from bot.votes import decisions, delivery, handlers, render
 from bot.votes.callbacks import Choose, ToCommitment
 
 COMMANDS = [
-    CommandSpec("propose", N_("Propose something: agree, abstain, disagree or block")),
-    CommandSpec("poll", N_("A poll: /poll question | option | option")),
-    CommandSpec("votes", N_("Open votes and their deadlines")),
-    CommandSpec("decisions", N_("The decision log")),
-    CommandSpec("decision", N_("One decision with positions and reasons")),
-    CommandSpec("close", N_("Close a vote now (reply to it)"), coordinator=True),
+    CommandSpec(
+        "propose", N_("Propose something: agree, abstain, disagree or block"), topic="votes"
+    ),
+    CommandSpec("poll", N_("A poll: /poll question | option | option"), topic="votes"),
+    CommandSpec("votes", N_("Open votes and their deadlines"), topic="votes"),
+    CommandSpec("decisions", N_("The decision log"), topic="votes"),
+    CommandSpec("decision", N_("One decision with positions and reasons"), topic="votes"),
+    CommandSpec("close", N_("Close a vote now (reply to it)"), coordinator=True, topic="votes"),
 ]
+HELP = HelpTopic(
+    "votes", N_("🗳 Votes"), N_("proposals, polls, decisions"), order=20, details=render.help_details
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
+    runtime.help_topics.append(HELP)
     application.add_handlers(
         [
             command("propose", handlers.propose),

@@ -197,8 +197,11 @@ def result(
         ),
         "<b>" + outcome_text(tr, v.kind, outcome.kind, v.options, outcome.winners) + "</b>",
         _counts_line(tr, v, outcome.counts),
-        tr.gettext(
-            "Voted: {voted} of {members} members.", voted=outcome.voters, members=outcome.members
+        tr.ngettext(
+            "Voted: {voted} of {n} member.",
+            "Voted: {voted} of {n} members.",
+            outcome.members,
+            voted=outcome.voters,
         ),
     ]
     if v.quorum is not None:
@@ -341,3 +344,16 @@ def result_markup(tr: Translator, v: VoteView, outcome: str) -> InlineKeyboardMa
         tr.gettext("➕ Turn into commitment"), callback_data=ToCommitment(v.id).pack()
     )
     return InlineKeyboardMarkup([[button]])
+
+
+def help_details(tr: Translator) -> list[str]:
+    """/help's page on votes: the native words of a proposal and a poll, with examples."""
+    return [
+        tr.gettext(
+            "A proposal: each member agrees, abstains, disagrees or blocks (a block needs a "
+            "reason). “closes” says when it ends; “quorum”, how much of the group must vote:"
+        ),
+        tr.gettext(rules.PROPOSAL_EXAMPLE),
+        tr.gettext("A poll: the question and its options, split by |"),
+        tr.gettext(rules.POLL_EXAMPLE),
+    ]

@@ -407,14 +407,14 @@ async def test_status_now(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
     assert bot.tg.last(NORTE.id).text == (
-        "📊 Situación hoy\n🗳 0 votaciones abiertas\n"
-        "⏰ Compromisos vencidos: 0 · 📌 vencen en 7 días: 0\n"
+        "📊 Situación hoy\n🗳 No hay votaciones abiertas.\n"
+        "⏰ Ningún compromiso vencido · 📌 nada vence en los próximos 7 días\n"
         "📅 No hay reuniones programadas.\n✅ Ningún compromiso vencía en los últimos 30 días."
     )
     await commitments_week(bot)
     await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
     shown = bot.tg.last(NORTE.id).text
-    assert "⏰ Compromisos vencidos: 1 · 📌 vencen en 7 días: 1" in shown
+    assert "⏰ 1 compromiso vencido · 📌 1 vence en los próximos 7 días" in shown
     assert "✅ Cumplimiento de lo que vencía en los últimos 30 días: 0%" in shown
 
 
@@ -459,7 +459,7 @@ async def test_a_week_of_activity_in_portuguese(bot: Bot) -> None:
     [sent] = digests(bot)
     text = sent.text
     assert text.startswith("🗞 Resumo semanal\n")
-    assert "📅 Reuniões realizadas\n• Minga de limpieza — " in text and "· 1 foi" in text
+    assert "📅 Reuniões realizadas\n• Minga de limpieza — " in text and "· 1 presente" in text
     assert "🗓 Próximos 7 dias\n• Asamblea — " in text
     assert "👀 Avisos que nem todo mundo viu\n• Traer guantes el sábado — 3 ainda não viram" in text
     assert "📜 1 de 4 aceitou a versão 1 das regras do chat." in text

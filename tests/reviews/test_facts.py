@@ -76,10 +76,10 @@ async def test_rows_stored_in_the_first_shape_still_load(bot: Bot) -> None:
     # a drop with a reason found before such drops were left alone: forgotten, not posted
     assert "Feria de trueque" not in posted.text
     assert (
-        "vinieron 1 de las 4 personas que dijeron que sí. No vinieron: Luis, João, Mary."
+        "de las 4 personas que dijeron que sí, vino 1. No vinieron: Luis, João, Mary."
         in posted.text
     )
-    assert "🗳 ¿Dónde? — cerró" in posted.text and "votaron 1 de 3" in posted.text
+    assert "🗳 ¿Dónde? — cerró" in posted.text and "votó 1 de 3" in posted.text
     assert "No votaron: Ana, Mary." in posted.text
     assert [row[0][0] for row in posted.buttons] == [
         "🔁 Replanificar #1",

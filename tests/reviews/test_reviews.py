@@ -126,7 +126,7 @@ async def test_dropped_without_a_reason_blocked_and_low_attendance_share_one_dai
     )
     assert "📅 Asamblea — " in posted.text
     assert (
-        "vinieron 1 de las 4 personas que dijeron que sí. No vinieron: Luis, João, Mary."
+        "de las 4 personas que dijeron que sí, vino 1. No vinieron: Luis, João, Mary."
         in posted.text
     )
     assert len(posted.buttons) == 3
@@ -222,7 +222,9 @@ async def test_a_coordinator_reviews_a_card_or_a_meeting_on_demand(bot: Bot) -> 
     poll = bot.tg.message_json(NORTE.id, bot.tg.last(NORTE.id).message_id)
     await bot.feed(bot.u.command(NORTE, ANA, "/review", reply_to=poll))
     shown = bot.tg.last(NORTE.id).text
-    assert "📅 Asamblea — jue, 13 mar 2031, 19:00: vinieron 0 de las 0" in shown
+    assert (
+        "📅 Asamblea — jue, 13 mar 2031, 19:00: nadie había dicho que sí; no vino nadie." in shown
+    )
     assert await bot.scalar(select(func.count()).select_from(Review)) == 3
 
 
@@ -295,4 +297,4 @@ async def test_the_digest_mentions_reviews(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
     # the last digest: the one asked for (the weekly one may have fallen due before it)
     digest = [m for m in bot.tg.sent(NORTE.id) if m.text.startswith("🗞")][-1]
-    assert "🔁 Revisiones: 1 abiertas, 1 cerradas. Aprendizajes: /lessons" in digest.text
+    assert "🔁 Revisiones: 1 abierta, 1 cerrada. Aprendizajes: /lessons" in digest.text

@@ -30,7 +30,7 @@ async def test_a_vote_without_quorum_is_reviewed_and_voted_again(bot: Bot) -> No
     await seed_group(bot, LUIS, MARY)
     vote = await no_quorum(bot, "/poll ¿Dónde? | Plaza | Escuela closes 2 horas quorum 80%")
     [posted] = reviews(bot)
-    assert "🗳 ¿Dónde? — cerró" in posted.text and "votaron 1 de 3" in posted.text
+    assert "🗳 ¿Dónde? — cerró" in posted.text and "votó 1 de 3" in posted.text
     assert "No votaron: Ana, Mary" in posted.text or "No votaron: Mary, Ana" in posted.text
     subject = await bot.scalar(select(ReviewSubject))
     assert subject.trigger == f"vote:{vote.id}:quorum"
