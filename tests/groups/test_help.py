@@ -190,6 +190,12 @@ async def test_private_help_lists_the_private_commands(bot: Bot, who: TUser) -> 
     reply = short(bot.tg.last(who.id))
     assert "/language · /profile · /mine" in reply.text
     assert len(reply.buttons) == 3
+    chat = private_chat(who)
+    await press(bot, who, chat, reply, topic_button(reply, "🤝"))  # a page, in private too
+    assert short(reply).text.startswith("🤝") and "/mine" in reply.text
+    await press(bot, who, chat, reply, reply.button_data[0])
+    assert "/language · /profile · /mine" in reply.text
+    assert len(bot.tg.sent(who.id)) == 1
 
 
 async def test_an_unknown_language_code_falls_back_to_the_default(bot: Bot) -> None:
