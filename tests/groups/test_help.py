@@ -14,7 +14,7 @@ from tests.telegram_double import Sent
 from tests.updates import TChat, TUser, private_chat
 
 LIMIT = 900  # characters: no message of these longer (issue 17)
-TOPICS = ["📜", "🗳", "👍", "📅", "🤝", "🔁", "🗞", "🗺", "⚙️"]
+TOPICS = ["📜", "🗳", "👍", "📅", "🤝", "🔁", "🗞", "🗺", "⚙️", "🔒"]
 HEADERS = {
     "es": ("lo que puedes pedirme, por tema", "Toca un tema"),
     "pt_BR": ("o que você pode me pedir, por tema", "Toque em um tema"),
