@@ -45,7 +45,7 @@ COMMANDS = [
 HELP = HelpTopic(
     "settings",
     N_("⚙️ Settings"),
-    N_("language, time zone, coordinators"),
+    N_("language, time zone, coordinators, your data"),
     order=90,
     details=render.help_details,
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.core.i18n import N_, CommandSpec, HelpTopic
+from bot.core.i18n import N_, CommandSpec
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
 from bot.privacy import handlers
@@ -19,38 +19,34 @@ COMMANDS = [
         "privacy",
         N_("What Minga stores, and what it never does"),
         in_private=True,
-        topic="privacy",
+        topic="settings",
     ),
     CommandSpec(
         "mydata",
         N_("A copy of all your data"),
         in_groups=False,
         in_private=True,
-        topic="privacy",
+        topic="settings",
     ),
     CommandSpec(
         "forgetme",
         N_("Erase you from Minga"),
         in_groups=False,
         in_private=True,
-        topic="privacy",
+        topic="settings",
     ),
     CommandSpec(
         "export",
         N_("The group's records, sent to you in private"),
         coordinator=True,
-        topic="privacy",
+        topic="settings",
     ),
 ]
-HELP = HelpTopic(
-    "privacy", N_("🔒 Privacy"), N_("what I store, your copy, erasing your data"), order=95
-)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
-    runtime.help_topics.append(HELP)
     runtime.scheduler.add("privacy:retention", handlers.retention)
     application.add_handlers(
         [

@@ -14,7 +14,7 @@ from tests.telegram_double import Sent
 from tests.updates import TChat, TUser, private_chat
 
 LIMIT = 900  # characters: no message of these longer (issue 17)
-TOPICS = ["📜", "🗳", "👍", "📅", "🤝", "🔁", "🗞", "🗺", "⚙️", "🔒"]
+TOPICS = ["📜", "🗳", "👍", "📅", "🤝", "🔁", "🗞", "🗺", "⚙️"]
 HEADERS = {
     "es": ("lo que puedes pedirme, por tema", "Toca un tema"),
     "pt_BR": ("o que você pode me pedir, por tema", "Toque em um tema"),
@@ -170,8 +170,9 @@ async def test_start_names_the_shared_groups_and_open_commitments(bot: Bot) -> N
     assert lines[2] == "🤝 Tienes 4 compromisos abiertos (/mine):"
     assert lines[3].startswith("• #1 Pintar el mural · ")  # with its due date, first
     assert (
-        len(lines) == 8 and lines[6] == "… y 1 más." and lines[7] == "Lo que puedes pedirme: /help"
+        len(lines) == 9 and lines[6] == "… y 1 más." and lines[8] == "Lo que puedes pedirme: /help"
     )
+    assert lines[7].startswith("🔒 Nunca guardo los mensajes") and lines[7].endswith("/privacy")
     assert "Añadir miembros" not in reply.text
 
 
@@ -180,6 +181,8 @@ async def test_start_for_a_member_of_one_group_without_commitments(bot: Bot) -> 
     await bot.feed(bot.u.command(private_chat(LUIS), LUIS, "/start"))
     assert bot.tg.last(LUIS.id).text.splitlines()[1:] == [
         "🏘 Nuestro grupo en común: Vecinos del Barrio Norte",
+        "🔒 Nunca guardo los mensajes de la conversación, solo lo que me envías. "
+        "Qué guardo y cómo obtenerlo o borrarlo: /privacy",
         "Lo que puedes pedirme: /help",
     ]
 
