@@ -277,13 +277,18 @@ async def votes_cast(session: AsyncSession, group_id: int, since: datetime) -> d
 async def commitments_counts(
     session: AsyncSession, group_id: int, since: datetime
 ) -> tuple[dict[int, int], dict[int, int]]:
-    """(commitments each member took on since, commitments of theirs done since)."""
+    """(commitments each member took on since, commitments of theirs done since): only those
+    they accepted — one they were only asked to take is not theirs."""
     taken = dict(
         (
             await session.execute(
                 select(CommitmentOwner.person_id, func.count())
                 .join(Commitment, Commitment.id == CommitmentOwner.commitment_id)
-                .where(Commitment.group_id == group_id, Commitment.created_at >= since)
+                .where(
+                    Commitment.group_id == group_id,
+                    Commitment.created_at >= since,
+                    CommitmentOwner.accepted_at.is_not(None),
+                )
                 .group_by(CommitmentOwner.person_id)
             )
         )
@@ -299,6 +304,7 @@ async def commitments_counts(
                     Commitment.group_id == group_id,
                     Commitment.status == COMMITMENT_DONE,
                     Commitment.done_at >= since,
+                    CommitmentOwner.accepted_at.is_not(None),
                 )
                 .group_by(CommitmentOwner.person_id)
             )

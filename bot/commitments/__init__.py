@@ -7,15 +7,16 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.commitments import buttons, handlers, reminders, render
+from bot.commitments import answers, buttons, handlers, offering, reminders, render
 from bot.commitments import callbacks as cb
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
 from bot.groups.api import START_LINES
 
-# replies to a card (the reason a commitment is blocked): a handler group of its own, so that
-# other features' reply handlers in other groups still see every reply
+# replies to a card (the reason a commitment is blocked, or that someone asked cannot take it
+# on) or to the private question: a handler group of its own, so that other features' reply
+# handlers in other groups still see every reply
 REPLY_GROUP = 7
 
 COMMANDS = [
@@ -45,6 +46,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime.help_topics.append(HELP)
     runtime.hooks.add(START_LINES, handlers.start_lines)
     runtime.scheduler.add("commitments:reminders", reminders.due_reminders)
+    runtime.scheduler.add("commitments:asks", offering.due_asks)
+    runtime.scheduler.add("commitments:unaccepted", offering.due_notices)
     application.add_handlers(
         [
             command("commit", handlers.commit),
@@ -58,13 +61,14 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             CallbackQueryHandler(buttons.block, pattern=cb.Block.pattern()),
             CallbackQueryHandler(buttons.resume, pattern=cb.Resume.pattern()),
             CallbackQueryHandler(buttons.ask_help, pattern=cb.Help.pattern()),
-            CallbackQueryHandler(buttons.accept, pattern=cb.Accept.pattern()),
+            CallbackQueryHandler(answers.accept, pattern=cb.Accept.pattern()),
+            CallbackQueryHandler(answers.decline, pattern=cb.Decline.pattern()),
             CallbackQueryHandler(handlers.board_page, pattern=cb.Page.pattern()),
         ]
     )
     application.add_handler(
         MessageHandler(
-            filters.ChatType.GROUPS
+            (filters.ChatType.GROUPS | filters.ChatType.PRIVATE)
             & filters.UpdateType.MESSAGE
             & filters.REPLY
             & filters.TEXT

@@ -1,5 +1,6 @@
-"""The buttons of a commitment's card: done, progress (and back), blocked, resume, help, and
-accepting it. The presser's right to change it is checked on every press."""
+"""The buttons of a commitment's card: done, progress (and back), blocked, resume and help
+(accepting or declining it is `answers.py`). The presser's right to change it is checked on
+every press."""
 
 from __future__ import annotations
 
@@ -99,22 +100,3 @@ async def ask_help(turn: Turn) -> None:
     asker = mention(user.id, user.first_name, user.last_name) if user is not None else ""
     turn.send(turn.chat.id, render.help_request(turn.tr, view, asker), thread_id=turn.thread_id)
     turn.toast(turn.tr.gettext("I asked the group for help."))
-
-
-@handler(groups_only=True)
-async def accept(turn: Turn) -> None:
-    """Only a person who was asked can accept (no coordinator check needed)."""
-    _, found = await _pressed(turn, cb.Accept, change=False)
-    sender = sender_id(turn)
-    result = (
-        await changes.accept(turn.session, found, sender, turn.now)
-        if sender is not None
-        else "not_owner"
-    )
-    if result == "accepted":
-        await _refresh(turn, found)
-        turn.toast(turn.tr.gettext("Thank you! It is yours now."))
-    elif result == "already":
-        turn.toast(turn.tr.gettext("You had already accepted it."))
-    else:
-        turn.toast(turn.tr.gettext("This is for the people it was offered to."))

@@ -58,6 +58,14 @@ class Accept(Callback):
 
 
 @dataclass(frozen=True)
+class Decline(Callback):
+    """ "I can't": a person asked to take it declines (in the group or in private)."""
+
+    prefix = "cmt:no"
+    commitment_id: int
+
+
+@dataclass(frozen=True)
 class Page(Callback):
     """A page of the board; `person_id` 0 = everyone's."""
 

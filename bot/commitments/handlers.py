@@ -171,7 +171,7 @@ async def mine(turn: Turn) -> None:
     private = turn.is_private
     rows = await service.for_person(turn.session, user.id, None if private else turn.group_id)
     items = await views.lines(turn.session, [(c, g) for c, g in rows])
-    turn.reply(lists.mine_text(turn.tr, items, turn.local, private=private))
+    turn.reply(lists.mine_text(turn.tr, items, turn.local, private=private, viewer=user.id))
 
 
 async def start_lines(turn: Turn) -> list[str]:
@@ -307,7 +307,9 @@ async def _detail(turn: Turn, found: Commitment) -> None:
 
 async def reason_reply(update: Update, context: BotContext) -> None:
     """A reply to one of the bot's messages: if it is a blocked commitment's card and the
-    sender owns it, the text is the reason. Anything else is ordinary conversation."""
+    sender owns it, the text is the reason; if the sender declined it lately (on the card,
+    or on the private question), the reason they cannot. Anything else is ordinary
+    conversation."""
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
@@ -317,14 +319,24 @@ async def reason_reply(update: Update, context: BotContext) -> None:
 
 @handler()
 async def _reason(turn: Turn) -> None:
+    from bot.commitments import answers  # (answers imports this module)
+
     message = turn.message
     assert message is not None and message.reply_to_message is not None
     sender = sender_id(turn)
-    if sender is None or turn.identity.group_id is None:
+    if sender is None:
+        return
+    if turn.is_private:  # a reply to the private question: why they cannot take it on
+        await answers.private_reason(turn, sender)
+        return
+    if turn.identity.group_id is None:
         return
     card_id = message.reply_to_message.message_id
     found = await service.by_card(turn.session, turn.group_id, card_id)
-    if found is None or not await changes.is_owner(turn.session, found.id, sender):
+    if found is None:
+        return
+    if not await changes.is_owner(turn.session, found.id, sender):
+        await answers.group_reason(turn, found, card_id, sender)  # why they cannot take it on
         return
     if not await changes.set_blocked_reason(
         turn.session, found, message.text or "", sender, turn.now

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.commitments.callbacks import Page
 from bot.commitments.kinds import Status
-from bot.commitments.render import CommitmentView, owner_names, short
+from bot.commitments.render import CommitmentView, owner_names, short, waiting_for
 from bot.core.i18n import N_, Translator
 from bot.core.messenger import utf16_len
 from bot.core.moments import Local
@@ -29,12 +29,21 @@ class LineView(CommitmentView):
     timezone: str | None = None  # its group's, when lines of several groups are shown
 
 
-def _line(tr: Translator, item: LineView, local: Local, *, owners: bool) -> str:
+def _line(
+    tr: Translator, item: LineView, local: Local, *, owners: bool, viewer: int | None = None
+) -> str:
+    """One commitment: its owners who accepted (`owners`) and, while it is to do, who is still
+    asked to accept (`viewer`: the person reading /mine, told "waiting for you")."""
     if item.timezone is not None:  # a line of another group: its own zone
         local = Local(item.timezone, local.now)
     parts = [f"<b>#{item.number}</b> {escape(short(item.text))}"]
-    if owners and item.owners:
-        parts.append(owner_names(item.owners))
+    accepted = [o for o in item.owners if o.accepted]
+    if owners and accepted:
+        parts.append(owner_names(accepted))
+    if item.active and viewer is not None and any(o.id == viewer for o in item.pending):
+        parts.append(tr.gettext("waiting for you to accept"))
+    elif item.active and owners and item.pending:
+        parts.append(waiting_for(tr, item.pending))
     if item.status == Status.DONE:
         if item.done_at is not None:
             parts.append(tr.gettext("done {when}", when=local.moment(tr, item.done_at)))
@@ -47,7 +56,11 @@ def _line(tr: Translator, item: LineView, local: Local, *, owners: bool) -> str:
     return " · ".join(parts)
 
 
-def mine_text(tr: Translator, items: Sequence[LineView], local: Local, *, private: bool) -> str:
+def mine_text(
+    tr: Translator, items: Sequence[LineView], local: Local, *, private: bool, viewer: int
+) -> str:
+    """The viewer's open commitments; one they are only asked to take is waiting for them,
+    never overdue on them."""
     if not items:
         return tr.gettext(
             "You have no open commitments. Make one with: {example}",
@@ -59,8 +72,10 @@ def mine_text(tr: Translator, items: Sequence[LineView], local: Local, *, privat
         if private and item.group_title != group:
             group = item.group_title
             lines.append(f"🏘 <b>{escape(group or '')}</b>")
-        mark = "⌛ " if item.due_at is not None and item.due_at < local.now else "• "
-        lines.append(mark + _line(tr, item, local, owners=False))
+        asked = any(o.id == viewer for o in item.pending)
+        late = item.due_at is not None and item.due_at < local.now
+        mark = "⏳ " if asked else "⌛ " if late else "• "
+        lines.append(mark + _line(tr, item, local, owners=False, viewer=viewer))
     if len(items) > MINE_LIMIT:
         lines.append(tr.ngettext("… and {n} more.", "… and {n} more.", len(items) - MINE_LIMIT))
     return "\n".join(lines)
@@ -88,6 +103,7 @@ def start_lines(tr: Translator, items: Sequence[LineView], total: int, local: Lo
 def section_title(tr: Translator, section: str) -> str:
     return {
         "overdue": tr.gettext("⌛ <b>Overdue</b>"),
+        "waiting": tr.gettext("⏳ <b>Waiting for someone to accept</b>"),
         "week": tr.gettext("📅 <b>Due in the next 7 days</b>"),
         "later": tr.gettext("🗂 <b>Later</b>"),
         "done": tr.gettext("✅ <b>Done in the last 7 days</b>"),

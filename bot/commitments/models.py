@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.commitments.kinds import ACTIVE, HUMAN, MATERIAL, RESOURCE_TYPES, SYMBOLIC, Status
@@ -124,4 +133,23 @@ class Reminder(Base):
     due_at: Mapped[datetime]
     # how it went out: private (to every owner), group (a mention), mixed, or none (nobody)
     channel: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[datetime] = mapped_column(default=column_now)
+
+
+class OwnerAsk(Base):
+    """The one private question to a person asked to take a commitment on ("Acepto" / "No
+    puedo"), for one (commitment, person) ever: written after it went out (claimed with
+    `run_each_once`). `channel`: private, group (they have no private chat with the bot) or
+    none; `message_id`: the private message, a reply to which is the reason they decline."""
+
+    __tablename__ = "commitment_asks"
+    __table_args__ = (UniqueConstraint("commitment_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        RowId, ForeignKey("commitments.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
     sent_at: Mapped[datetime] = mapped_column(default=column_now)

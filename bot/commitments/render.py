@@ -52,6 +52,16 @@ class CommitmentView:
     def active(self) -> bool:
         return self.status in ACTIVE
 
+    @property
+    def pending(self) -> list[OwnerView]:
+        """Those asked to take it who have not accepted yet."""
+        return [o for o in self.owners if not o.accepted]
+
+    @property
+    def unaccepted(self) -> bool:
+        """Still to do and nobody accepted it: it is nobody's yet, never anyone's lateness."""
+        return self.active and not any(o.accepted for o in self.owners)
+
 
 @dataclass(frozen=True, kw_only=True)
 class CardView(CommitmentView):
@@ -59,10 +69,15 @@ class CardView(CommitmentView):
     resources: Sequence[ResourceView] = ()
     blocked_reason: str | None = None
     context_text: str | None = None
+    declined: Sequence[DeclineView] = ()
 
-    @property
-    def pending(self) -> list[OwnerView]:
-        return [o for o in self.owners if not o.accepted]
+
+@dataclass(frozen=True)
+class DeclineView:
+    """Someone asked to take it who said they cannot, and why (if they said)."""
+
+    name: str
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,17 +134,52 @@ def owner_names(owners: Sequence[OwnerView], limit: int = 3) -> str:
     return ", ".join(names)
 
 
+def waiting_for(tr: Translator, pending: Sequence[OwnerView], limit: int = 3) -> str:
+    """`⏳ waiting for Raúl to accept` (escaped names)."""
+    return tr.ngettext(
+        "⏳ waiting for {names} to accept",
+        "⏳ waiting for {names} to accept",
+        len(pending),
+        names=owner_names(pending, limit),
+    )
+
+
 def card_text(tr: Translator, view: CardView, local: Local) -> str:
     lines = [f"📌 <b>#{view.number}</b> {escape(view.text)}"]
     if view.group_title:
         lines.append(f"🏘 {escape(view.group_title)}")
-    lines.append(f"👥 {_owner_mentions(view.owners)}")
+    if view.owners:
+        lines.append(f"👥 {_owner_mentions(view.owners)}")
+    else:
+        lines.append(tr.gettext("👥 Nobody has taken it on yet."))
     if view.pending and view.active:
-        lines.append(tr.gettext("⏳ Waiting for them to accept with the button."))
+        lines.append(
+            tr.ngettext(
+                "⏳ Waiting for {names} to accept.",
+                "⏳ Waiting for {names} to accept.",
+                len(view.pending),
+                names=owner_names(view.pending, 10),
+            )
+        )
+    for declined in view.declined if view.active else ():
+        if declined.reason:
+            lines.append(
+                tr.gettext(
+                    "🙅 {name} can't take it on: “{reason}”",
+                    name=escape(declined.name),
+                    reason=escape(short(declined.reason, 200)),
+                )
+            )
+        else:
+            lines.append(tr.gettext("🙅 {name} can't take it on.", name=escape(declined.name)))
     if view.due_at is not None:
         due = tr.gettext("📅 Due {when}", when=local.moment(tr, view.due_at, relative=view.active))
         if view.active and view.due_at < local.now:
-            due += " · " + tr.gettext("⌛ overdue")
+            due += " · " + (
+                tr.gettext("⌛ nobody has accepted it")
+                if view.unaccepted
+                else tr.gettext("⌛ overdue")
+            )
         lines.append(due)
     if view.resources:
         lines.append(
@@ -168,10 +218,20 @@ def card_markup(tr: Translator, view: CardView) -> InlineKeyboardMarkup | None:
         [pause, InlineKeyboardButton(tr.gettext("🙋 Help"), callback_data=cb.Help(cid).pack())],
     ]
     if view.pending:
-        rows.append(
-            [InlineKeyboardButton(tr.gettext("👍 I accept"), callback_data=cb.Accept(cid).pack())]
-        )
+        rows.append(answer_row(tr, cid))
     return InlineKeyboardMarkup(rows)
+
+
+def answer_row(tr: Translator, commitment_id: int) -> list[InlineKeyboardButton]:
+    """What a person asked to take it answers: I accept, I can't."""
+    return [
+        InlineKeyboardButton(
+            tr.gettext("👍 I accept"), callback_data=cb.Accept(commitment_id).pack()
+        ),
+        InlineKeyboardButton(
+            tr.gettext("🙅 I can't"), callback_data=cb.Decline(commitment_id).pack()
+        ),
+    ]
 
 
 def progress_markup(tr: Translator, commitment_id: int) -> InlineKeyboardMarkup:
@@ -215,6 +275,8 @@ def _event_text(tr: Translator, event: EventView, local: Local) -> str:
         what = tr.gettext("owners: {old} → {new}", old=escape(old), new=escape(new))
     elif event.field == "accepted":
         what = tr.gettext("accepted it")
+    elif event.field == "declined":
+        what = tr.gettext("can't take it on")
     elif event.field == "reason":
         what = tr.gettext("gave the reason")
     elif event.field == "help":

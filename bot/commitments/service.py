@@ -6,10 +6,10 @@ that are due (and the record of those sent). Creating and changing are `changes.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commitments.kinds import ACTIVE, Status
@@ -155,6 +155,13 @@ async def history_count(session: AsyncSession, commitment_id: int) -> int:
     )
 
 
+def accepted_by_someone() -> ColumnElement[bool]:
+    """The commitment (correlated) has an owner who accepted it: until then it is nobody's."""
+    return exists().where(
+        CommitmentOwner.commitment_id == Commitment.id, CommitmentOwner.accepted_at.is_not(None)
+    )
+
+
 def _overdue_first() -> list[object]:
     """Order: by due date, those without one last; then by number."""
     return [Commitment.due_at.is_(None), Commitment.due_at, Commitment.number]
@@ -186,10 +193,12 @@ class Board:
     this_week: list[Commitment]
     later: list[Commitment]
     done: list[Commitment]
+    waiting: list[Commitment] = field(default_factory=list)  # nobody accepted it yet
 
     def all(self) -> list[tuple[str, Commitment]]:
         return [
             *(("overdue", c) for c in self.overdue),
+            *(("waiting", c) for c in self.waiting),
             *(("week", c) for c in self.this_week),
             *(("later", c) for c in self.later),
             *(("done", c) for c in self.done),
@@ -199,8 +208,9 @@ class Board:
 async def board(
     session: AsyncSession, group_id: int, now: datetime, person_id: int | None = None
 ) -> Board:
-    """The group's board: overdue, due in the next 7 days, later (or undated), done in the
-    last 7 days; only `person_id`'s when given."""
+    """The group's board: overdue, waiting for someone to accept (nobody's yet, so never
+    overdue), due in the next 7 days, later (or undated), done in the last 7 days; only
+    `person_id`'s (owned or offered) when given."""
     query = select(Commitment).where(
         Commitment.group_id == group_id,
         or_(
@@ -215,13 +225,23 @@ async def board(
                 CommitmentOwner.person_id == person_id,
             )
         )
-    rows = list(await session.scalars(query.order_by(*_overdue_first())))
+    rows = (
+        (
+            await session.execute(
+                query.add_columns(accepted_by_someone()).order_by(*_overdue_first())
+            )
+        )
+        .tuples()
+        .all()
+    )
     week = now + timedelta(days=7)
-    overdue, this_week, later, done = [], [], [], []
-    for c in rows:
+    overdue, this_week, later, done, waiting = [], [], [], [], []
+    for c, taken in rows:
         due = as_utc(c.due_at)
         if c.status == Status.DONE:
             done.append(c)
+        elif not taken:
+            waiting.append(c)
         elif due is not None and due < now:
             overdue.append(c)
         elif due is not None and due <= week:
@@ -229,7 +249,7 @@ async def board(
         else:
             later.append(c)
     done.sort(key=lambda c: as_utc(c.done_at) or now, reverse=True)
-    return Board(overdue, this_week, later, done)
+    return Board(overdue, this_week, later, done, waiting)
 
 
 # -- for monitoring ------------------------------------------------------------------------
@@ -239,7 +259,8 @@ async def completion_rate(
     session: AsyncSession, group_id: int, since: datetime, now: datetime
 ) -> float | None:
     """Of the commitments due in [since, now) and not dropped, the share done (by now, on
-    time or late), 0.0-1.0; None when none fell due."""
+    time or late), 0.0-1.0; None when none fell due. One still to do that nobody accepted is
+    nobody's, so it does not count against anyone."""
     rows = (
         await session.execute(
             select(Commitment.status, func.count())
@@ -248,6 +269,7 @@ async def completion_rate(
                 Commitment.due_at >= since,
                 Commitment.due_at < now,
                 Commitment.status != Status.DROPPED,
+                or_(Commitment.status == Status.DONE, accepted_by_someone()),
             )
             .group_by(Commitment.status)
         )

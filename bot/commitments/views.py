@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commitments import lists, render, service
+from bot.commitments import lists, offers, render, service
 from bot.core.db import as_utc
 from bot.core.people import person_name
 
@@ -22,6 +22,7 @@ async def load_view(
 ) -> render.CardView:
     owners = (await service.owners_of(session, [commitment.id]))[commitment.id]
     resources = (await service.resources_of(session, [commitment.id]))[commitment.id]
+    declined = await offers.declines(session, commitment.id)
     return render.CardView(
         id=commitment.id,
         number=commitment.number,
@@ -34,6 +35,10 @@ async def load_view(
         blocked_reason=commitment.blocked_reason,
         context_text=commitment.context_text,
         group_title=group_title,
+        declined=[
+            render.DeclineView(person_name(p.first_name, p.last_name), reason)
+            for p, reason in declined
+        ],
     )
 
 

@@ -244,7 +244,8 @@ async def _commitments(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
     """Commitments done in the period (their owners thanked), overdue now, or due in the
-    coming week; then their owners, in one more query when there are any."""
+    coming week, or — when nobody accepted them — waiting for those asked; then their owners,
+    in one more query when there are any. Only owners who accepted are named as owners."""
     rows = (
         (
             await session.execute(
@@ -275,22 +276,26 @@ async def _commitments(
         .all()
     )
     owners: dict[int, list[Person]] = defaultdict(list)
+    asked: dict[int, list[Person]] = defaultdict(list)  # not accepted (yet): not theirs
     if rows:
-        for commitment_id, person in (
+        for commitment_id, person, accepted_at in (
             await session.execute(
-                select(CommitmentOwner.commitment_id, Person)
+                select(CommitmentOwner.commitment_id, Person, CommitmentOwner.accepted_at)
                 .join(Person, Person.id == CommitmentOwner.person_id)
                 .where(CommitmentOwner.commitment_id.in_([r[0] for r in rows]))
                 .order_by(CommitmentOwner.id)
             )
         ).tuples():
-            owners[commitment_id].append(person)
+            (owners if accepted_at is not None else asked)[commitment_id].append(person)
     for cid, gid, number, text, status, due_at, done_at in rows:
-        fact = CommitmentFact(number, text, tuple(owners[cid]), as_utc(done_at or due_at) or now)
+        moment = as_utc(done_at or due_at) or now
+        fact = CommitmentFact(number, text, tuple(owners[cid]), moment, tuple(asked[cid]))
         if status == DONE:
             facts[gid].completed.append(fact)
             for person in fact.owners:
                 facts[gid].thanked.setdefault(person.id, person)
+        elif not fact.owners:  # nobody accepted it: waiting, never anyone's lateness
+            facts[gid].waiting.append(fact)
         elif (as_utc(due_at) or now) < now:
             facts[gid].overdue.append(fact)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from html import escape
 
 from telegram.error import RetryAfter
 
@@ -12,7 +13,7 @@ from bot.commitments.service import completion_rate
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
-from bot.core.people import is_person, mention
+from bot.core.people import is_person, mention, person_name
 from bot.core.quiet import release_time
 from bot.core.scheduler import Tick, run_each_once
 from bot.core.turn import Turn, handler
@@ -58,6 +59,7 @@ def digest_text(
         completed=tuple(_commitment(c) for c in facts.completed),
         overdue=tuple(_commitment(c) for c in facts.overdue),
         due_next=tuple(_commitment(c) for c in facts.due_next),
+        waiting=tuple(_commitment(c) for c in facts.waiting),
         meetings_held=tuple(facts.meetings_held),
         meetings_coming=tuple(facts.meetings_coming),
         notices_pending=tuple(facts.notices_pending),
@@ -92,8 +94,15 @@ def _outcome(tr: Translator, outcome: str) -> str:
 
 
 def _commitment(fact: service.CommitmentFact) -> CommitmentLine:
+    """Its owners who accepted it are mentioned; those only asked are named, never blamed."""
     return CommitmentLine(
-        fact.number, fact.text, ", ".join(_who(p) for p in fact.owners), fact.moment
+        fact.number,
+        fact.text,
+        ", ".join(_who(p) for p in fact.owners),
+        fact.moment,
+        ", ".join(escape(person_name(p.first_name, p.last_name)) for p in fact.asked[:3])
+        + (f", +{len(fact.asked) - 3}" if len(fact.asked) > 3 else ""),
+        len(fact.asked),
     )
 
 
@@ -176,6 +185,7 @@ async def status(turn: Turn) -> None:
             local=turn.local,
             overdue=len(facts.overdue),
             due_soon=len(facts.due_next),
+            waiting=len(facts.waiting),
             next_meeting=facts.meetings_coming[0] if facts.meetings_coming else None,
             completion=completion,
             open_votes=len(facts.open_votes),

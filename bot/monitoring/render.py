@@ -82,7 +82,19 @@ def _open_votes(tr: Translator, view: DigestView) -> list[str]:
 
 
 def _commitment(c: CommitmentLine) -> str:
-    return f"• #{c.number} {escape(_short(c.text))} — {c.owners}"
+    line = f"• #{c.number} {escape(_short(c.text))}"
+    return f"{line} — {c.owners}" if c.owners else line
+
+
+def _waiting_for(tr: Translator, c: CommitmentLine) -> str:
+    if not c.asked_count:
+        return tr.gettext("⏳ nobody has taken it on")
+    return tr.ngettext(
+        "⏳ waiting for {names} to accept",
+        "⏳ waiting for {names} to accept",
+        c.asked_count,
+        names=c.asked,
+    )
 
 
 def _completed(tr: Translator, view: DigestView) -> list[str]:
@@ -95,6 +107,15 @@ def _overdue(tr: Translator, view: DigestView) -> list[str]:
         return _commitment(c) + " · " + tr.ngettext("{n} day late", "{n} days late", days)
 
     return _listed(tr, tr.gettext("⏰ Overdue"), view.overdue, line)
+
+
+def _waiting(tr: Translator, view: DigestView) -> list[str]:
+    """Nobody accepted them: not anyone's lateness; the ones asked are only waited for."""
+
+    def line(c: CommitmentLine) -> str:
+        return f"{_commitment(c)} — {_waiting_for(tr, c)} · {view.local.moment(tr, c.moment)}"
+
+    return _listed(tr, tr.gettext("⏳ Waiting for someone to accept"), view.waiting, line)
 
 
 def _due_next(tr: Translator, view: DigestView) -> list[str]:
@@ -198,6 +219,7 @@ SECTIONS: tuple[Callable[[Translator, DigestView], list[str]], ...] = (
     _open_votes,
     _completed,
     _overdue,
+    _waiting,
     _due_next,
     _meetings_held,
     _meetings_coming,
@@ -244,6 +266,7 @@ def status(
     next_meeting: MeetingComing | None,
     completion: float | None,
     open_votes: int | None = None,
+    waiting: int = 0,
 ) -> str:
     lines = [tr.gettext("📊 <b>Status now</b>")]
     if open_votes:
@@ -263,6 +286,14 @@ def status(
             ]
         )
     )  # fmt: skip
+    if waiting:
+        lines.append(
+            tr.ngettext(
+                "⏳ {n} commitment waiting for someone to accept",
+                "⏳ {n} commitments waiting for someone to accept",
+                waiting,
+            )
+        )
     if next_meeting is None:
         lines.append(tr.gettext("📅 No meeting scheduled."))
     else:

@@ -203,8 +203,9 @@ async def recognize(
 class CommitmentFact:
     number: int
     text: str
-    owners: tuple[Person, ...]
+    owners: tuple[Person, ...]  # who accepted it
     moment: datetime  # done at, or due at
+    asked: tuple[Person, ...] = ()  # asked to take it, not accepted (yet)
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,7 @@ class Facts:
     completed: list[CommitmentFact] = field(default_factory=list)
     overdue: list[CommitmentFact] = field(default_factory=list)
     due_next: list[CommitmentFact] = field(default_factory=list)
+    waiting: list[CommitmentFact] = field(default_factory=list)  # to do, nobody accepted it
     reviews_opened: int = 0
     reviews_closed: int = 0
     unequal: bool = False  # messages this week very unequally shared among members
@@ -252,6 +254,7 @@ class Facts:
             or self.completed
             or self.overdue
             or self.due_next
+            or self.waiting
             or self.meetings_held
             or self.meetings_coming
             or self.notices_pending

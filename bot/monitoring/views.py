@@ -56,8 +56,10 @@ class DecisionLine:
 class CommitmentLine:
     number: int
     text: str
-    owners: str  # their mentions, joined
+    owners: str  # the mentions of who accepted it, joined
     moment: datetime  # done at, or due at
+    asked: str = ""  # the names of who is asked and did not accept (yet), joined
+    asked_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class DigestView:
     reviews_closed: int
     recognitions: tuple[RecognitionLine, ...]
     thanked: tuple[str, ...]  # mentions of who attended, delivered or voted
+    waiting: tuple[CommitmentLine, ...] = ()  # to do, and nobody accepted it
 
     @property
     def local(self) -> Local:

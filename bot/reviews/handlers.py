@@ -83,7 +83,8 @@ async def review(turn: Turn) -> None:
         if card is not None:
             owners = await commitments.owners_of(turn.session, [card.id])
             subject_id = card.id
-            facts = commitment_facts(card, [o.person for o in owners[card.id]], now)
+            accepted = [o.person for o in owners[card.id] if o.accepted]
+            facts = commitment_facts(card, accepted, now)
         else:
             meeting = await meetings.by_message(turn.session, turn.group_id, replied.message_id)
             vote = await vote_by_message(turn.session, turn.group_id, replied.message_id)

@@ -86,7 +86,9 @@ async def _overdue_dropped_or_blocked(
     now: datetime,
 ) -> list[NewSubject]:
     """Commitments overdue or blocked for longer than their group's threshold, or dropped in
-    the last 30 days (read for every group at once, then judged by each group's threshold)."""
+    the last 30 days (read for every group at once, then judged by each group's threshold).
+    Only owners who accepted are named; one overdue that nobody accepted is nobody's failure
+    and opens no review (`commitments.offering` tells whoever assigned it)."""
     rows = (
         await session.scalars(
             select(Commitment).where(
@@ -119,7 +121,10 @@ async def _overdue_dropped_or_blocked(
     for c in rows:
         limit = timedelta(days=of(c.group_id).overdue_days)
         due, updated = as_utc(c.due_at), as_utc(c.updated_at) or now
+        accepted = [o.person for o in owners[c.id] if o.accepted]
         if c.status == OPEN and due is not None and due < now - limit:
+            if not accepted:  # nobody took it on: not anyone's failure (the assigner is told)
+                continue
             why = Why.OVERDUE
         elif c.status == DROPPED and updated >= now - LOOK_BACK:
             why = Why.DROPPED
@@ -127,7 +132,7 @@ async def _overdue_dropped_or_blocked(
             why = Why.BLOCKED
         else:
             continue
-        facts = commitment_facts(c, [o.person for o in owners[c.id]], now, why)
+        facts = commitment_facts(c, accepted, now, why)
         if why == Why.DROPPED:
             facts = replace(facts, reason=reasons.get(c.id))
         found.append(NewSubject(c.group_id, f"commitment:{c.id}:{why}", c.id, facts))

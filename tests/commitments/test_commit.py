@@ -69,7 +69,7 @@ async def test_a_member_commits_with_owners_a_date_and_resources(bot: Bot) -> No
     lines = card.text.splitlines()
     assert lines[0] == "📌 #1 Repartir volantes en el barrio"
     assert lines[1] == "👥 Ana ⏳, Luis"
-    assert lines[2] == "⏳ Falta que acepten con el botón."
+    assert lines[2] == "⏳ Esperando que Ana acepte."
     assert lines[3].startswith("📅 Vence vie, ") and ", 23:59 (" in lines[3]
     assert lines[4] == "🧰 Necesita materiales: 500 volantes"
     assert lines[5] == "🟢 En curso · 0%"
@@ -79,6 +79,7 @@ async def test_a_member_commits_with_owners_a_date_and_resources(bot: Bot) -> No
         "⛔ Trabado",
         "🙋 Ayuda",
         "👍 Acepto",
+        "🙅 No puedo",
     ]
     assert card.reply_to is not None  # it answers the command
 
