@@ -17,7 +17,7 @@ from bot.core.db import as_utc
 from bot.groups.models import Group, Person
 from bot.reviews.models import ReviewSubject
 from tests.commitments.helpers import commit, data, events, owners, press, the_commitment
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group, start_bot
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, next_local, seed_group, start_bot
 from tests.telegram_double import Sent
 from tests.updates import TUser, private_chat
 
@@ -200,6 +200,20 @@ async def test_the_reason_goes_privately_to_an_assigner_with_a_private_chat(bot:
     assert buttons and not any(d.startswith(("cmt:ok:", "cmt:no:")) for d in buttons)
 
 
+async def test_an_assigner_who_blocked_the_bot_is_told_in_the_group(bot: Bot) -> None:
+    await seed_group(bot, LUIS, RAUL)
+    await start_privately(bot, LUIS)
+    bot.tg.remove_bot(LUIS.id)  # Telegram answers 403 in Luis's private chat
+    card = await commit(bot, LUIS, "/commit Pedir luminarias @raul_g")
+    await press(bot, RAUL, card, "cmt:no")
+    before = len(bot.tg.sent(NORTE.id))
+    as_json = bot.tg.message_json(NORTE.id, card.message_id)
+    await bot.feed(bot.u.message(NORTE, RAUL, "No tengo auto", reply_to=as_json))
+    [told] = texts(bot, NORTE.id, before)
+    assert told.startswith("Luis: 🙅 Raúl Gómez no puede encargarse de #1")
+    assert not await bot.scalar(select(Person.has_private_chat).where(Person.id == LUIS.id))
+
+
 async def test_stale_forged_duplicate_and_simultaneous_declines(bot: Bot) -> None:
     await seed_group(bot, LUIS, RAUL)
     card = await commit(bot, LUIS, "/commit Pedir luminarias @raul_g")
@@ -340,6 +354,23 @@ async def test_forbidden_in_private_asks_once_in_the_group_half_way_to_a_near_da
     as_json = bot.tg.message_json(NORTE.id, asked.message_id)
     await bot.feed(bot.u.message(NORTE, RAUL, "Justo ese día trabajo", reply_to=as_json))
     assert bot.tg.last(NORTE.id).text.startswith("Luis: 🙅 Raúl Gómez no puede encargarse de #1")
+
+
+async def test_quiet_hours_hold_the_question_until_morning(bot: Bot) -> None:
+    await seed_group(bot, LUIS, RAUL)
+    await start_privately(bot, RAUL)
+    await bot.feed(bot.u.command(NORTE, ANA, "/rules quiet 22:00-08:00"))
+    bot.clock.set(next_local(bot.now(), "America/Bogota", 23, 0))  # assigned at 23:00
+    start = bot.now()
+    await offered(bot, start + timedelta(days=10))
+    before = len(bot.tg.sent(RAUL.id))
+    await bot.tick(start + timedelta(days=1))  # 23:00 the next day: quiet
+    morning = next_local(start + timedelta(days=1), "America/Bogota", 8, 0)
+    await bot.tick(morning - timedelta(minutes=1))
+    assert len(bot.tg.sent(RAUL.id)) == before
+    await bot.tick(morning)
+    [asked] = texts(bot, RAUL.id, before)
+    assert "🙋 Luis te pidió que te encargues de #1" in asked
 
 
 async def test_nobody_is_asked_once_they_answered_or_the_date_passed(bot: Bot) -> None:
