@@ -254,6 +254,8 @@ async def test_participation_counts_votes_and_commitments(bot: Bot) -> None:
     card = bot.tg.last(NORTE.id)
     [done] = [d for d in card.button_data if d.startswith("cmt:done:")]
     await bot.feed(bot.u.callback(JOAO, bot.tg.message_json(NORTE.id, card.message_id), done))
+    # only asked to take this one (not accepted): it is not his yet (issue 17)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/commit Traer la escalera @joao_sp"))
     await bot.feed(bot.u.command(NORTE, ANA, "/participation"))
     shown = bot.tg.last(NORTE.id).text
     assert "• João: 💬 1 · 🗳 1 · 🤝 1/1 · 📅 0" in shown
