@@ -16,7 +16,7 @@ from telegram import (
     Update,
 )
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from telegram.request import BaseRequest
 
 from bot import (
@@ -36,6 +36,8 @@ from bot.core import questions
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.clock import SYSTEM, Clock
 from bot.core.db import create_engine, make_sessionmaker
+from bot.core.edge import MingaApplication
+from bot.core.faults import MingaRateLimiter, describe
 from bot.core.i18n import LANGUAGES, N_, TELEGRAM_CODES, menu, translator
 from bot.core.messenger import Messenger
 from bot.core.runtime import RUNTIME_KEY, BotContext, Runtime, runtime_of
@@ -95,6 +97,7 @@ def build_application(
         raise ValueError("BOT_TOKEN is not set")
     builder = (
         Application.builder()
+        .application_class(MingaApplication)
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(file_url(settings.telegram_api_url))
@@ -109,7 +112,9 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     if rate_limiter:
         # Telegram's limits per chat and overall; flood errors are retried by the messenger
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+        # (max_retries=0: the limiter does not sleep on a 429 itself), and every failed
+        # request is marked with its method and chat for the one log line (core.faults)
+        builder = builder.rate_limiter(MingaRateLimiter(max_retries=0))
     application = builder.build()
 
     engine = engine or create_engine(settings.database_url)
@@ -201,8 +206,17 @@ async def _stale_button(update: Update, context: BotContext) -> None:
 
 
 async def _on_error(update: object, context: BotContext) -> None:
-    """Log what failed with the update; tell the person briefly, never with a traceback."""
-    log.error("error while handling %s", update, exc_info=context.error)
+    """Log what failed with the update; tell the person briefly, never with a traceback.
+
+    An expected Telegram fault (flood control, a timeout, a chat gone or not found…) is one
+    WARNING line naming the method and the chat, and nobody is answered: what the update
+    changed is committed, and it was Telegram that failed, most likely in that very chat."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    if error is not None and (line := describe(error)) is not None:
+        log.warning("%s (update %s)", line, update_id)
+        return
+    log.error("error while handling %s", update, exc_info=error)
     if not isinstance(update, Update):
         return
     runtime = context.runtime
@@ -219,5 +233,5 @@ async def _on_error(update: object, context: BotContext) -> None:
                 tr.gettext(APOLOGY),
                 thread_id=message.message_thread_id if message.is_topic_message else None,
             )
-    except TelegramError:
-        log.exception("could not apologise for the failed update")
+    except TelegramError as exc:
+        log.warning("could not apologise for update %s: %s", update_id, describe(exc) or exc)

@@ -4,7 +4,8 @@ It answers the methods the bot uses with realistic JSON, records every call, kee
 messages it "delivered" (so edits can be checked), and rejects what Telegram rejects: a text
 over 4096 characters, HTML Telegram cannot parse, callback data over 64 bytes, an edit that
 changes nothing, a second answer to one callback query, a send to a group the bot has left.
-A test can make the next call of a method fail with a real Telegram error.
+A test can make the next call of a method fail with a real Telegram error (or raise a timeout),
+or make every call about one chat fail until it is mended.
 """
 
 from __future__ import annotations
@@ -81,6 +82,21 @@ class ApiError(Exception):
 
 def retry_after(seconds: int = 5) -> ApiError:
     return ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
+
+
+def server_error(code: int = 502, description: str = "Bad Gateway") -> ApiError:
+    return ApiError(code, description)
+
+
+def chat_not_found() -> ApiError:
+    return bad_request("chat not found")
+
+
+def timed_out() -> Exception:
+    """What PTB raises when Telegram does not answer in time (a hanging request)."""
+    from telegram.error import TimedOut
+
+    return TimedOut()
 
 
 def forbidden(description: str = "Forbidden: bot was kicked from the group chat") -> ApiError:
@@ -229,7 +245,9 @@ class TelegramDouble(BaseRequest):
         self.gone: set[int] = set()
         self.cannot_pin: set[int] = set()
         self.answered: set[str] = set()
-        self.failures: dict[str, deque[ApiError]] = defaultdict(deque)
+        self.failures: dict[str, deque[ApiError | Exception]] = defaultdict(deque)
+        # chats that answer every call with an error (or raise it: a timeout) until mended
+        self.broken: dict[int, ApiError | Exception] = {}
         self.commands: dict[tuple[str, str | None], list[dict[str, str]]] = {}
         self._ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(5000))
 
@@ -259,8 +277,14 @@ class TelegramDouble(BaseRequest):
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
         self.calls.append(Call(api_method, params, url))
         queued = self.failures.get(api_method)
-        if queued:
-            return queued.popleft().response()
+        chat = params.get("chat_id")
+        failure = queued.popleft() if queued else None
+        if failure is None and chat is not None:
+            failure = self.broken.get(int(chat))
+        if isinstance(failure, ApiError):
+            return failure.response()
+        if failure is not None:
+            raise failure
         answer = getattr(self, f"api_{api_method}", None)
         if answer is None:
             return ApiError(404, f"Not Found: {api_method} is not in the test double").response()
@@ -286,9 +310,16 @@ class TelegramDouble(BaseRequest):
     def remove_bot(self, chat_id: int) -> None:
         self.gone.add(chat_id)
 
-    def fail_next(self, method: str, error: ApiError, times: int = 1) -> None:
+    def fail_next(self, method: str, error: ApiError | Exception, times: int = 1) -> None:
         for _ in range(times):
             self.failures[method].append(error)
+
+    def fail_chat(self, chat_id: int, error: ApiError | Exception) -> None:
+        """Every call about `chat_id` fails with `error` until `mend_chat`."""
+        self.broken[chat_id] = error
+
+    def mend_chat(self, chat_id: int) -> None:
+        self.broken.pop(chat_id, None)
 
     # -- what a test reads ----------------------------------------------------------------
     def calls_of(self, method: str) -> list[Call]:

@@ -21,12 +21,13 @@ from telegram.ext import ContextTypes, JobQueue
 
 from bot.charter import publication, render, service
 from bot.core.db import as_utc
+from bot.core.faults import log_failure
 from bot.core.i18n import Translator, translator
 from bot.core.messenger import Messenger
 from bot.core.moments import Local
 from bot.core.quiet import QuietHours
 from bot.core.runtime import Runtime, runtime_of
-from bot.core.scheduler import Tick
+from bot.core.scheduler import Tick, for_each
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -128,8 +129,11 @@ def schedule_once(
 async def publish_due(tick: Tick) -> None:
     async with tick.runtime.db() as session:
         due = await publication.due_groups(session, tick.now)
-    for group_id in due:
-        await publish(tick.runtime, group_id)
+    await for_each(
+        due,
+        lambda group_id: publish(tick.runtime, group_id),
+        lambda group_id: f"charter board of group {group_id}",
+    )
 
 
 async def publish(
@@ -157,7 +161,7 @@ async def publish(
                 await _show(runtime, plan, pinned, now, thread_id, reply_to)
                 shown = plan.version.number
         except TelegramError as exc:
-            log.warning("charter of group %s not shown (%s); the tick tries again", group_id, exc)
+            log_failure(log, exc, f"charter of group {group_id} not shown; the tick tries again")
             async with runtime.db() as session:
                 await publication.release(session, group_id)
             return

@@ -19,7 +19,7 @@ from bot.core.messenger import Messenger
 from bot.core.people import is_person, is_present, mention, person_name
 from bot.core.quiet import BadQuietRange, QuietHours, release_time
 from bot.core.runtime import Runtime
-from bot.core.scheduler import Tick
+from bot.core.scheduler import Tick, for_each
 from bot.core.turn import Turn, handler
 from bot.groups import service as groups
 from bot.groups.models import Group
@@ -296,21 +296,24 @@ async def send_welcomes(
     if group_ids is None:
         async with runtime.db() as session:
             group_ids = await service.groups_with_due_welcomes(session, now)
-    for group_id in group_ids:
+
+    async def welcome(group_id: int) -> None:
         async with runtime.db() as session:
             group = await session.get(Group, group_id)
             if group is None or not group.active:
-                continue
+                return
             hours = QuietHours.of(group.quiet_start, group.quiet_end)
             if release_time(now, hours, group.timezone) > now:
-                continue  # quiet hours: a later tick welcomes them
+                return  # quiet hours: a later tick welcomes them
             version = await service.current(session, group_id)
             people = await service.claim_welcomes(session, group_id, now)
             if not people or version is None:
-                continue
+                return
             tr = translator(group.language)
             names = [mention(p.id, p.first_name, p.last_name) for p in people]
             text = render.welcome_text(tr, names, delivery.view(version))
             markup = render.accept_keyboard(tr, version.id)
             chat_id = group.chat_id
         await runtime.messenger.send(chat_id, text, markup=markup)
+
+    await for_each(group_ids, welcome, lambda group_id: f"welcome in group {group_id}")

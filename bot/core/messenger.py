@@ -6,7 +6,10 @@ Every message the bot sends, edits, pins or answers goes through `Messenger`, wh
 - follows a group that became a supergroup (`ChatMigrated`) and tells the hooks;
 - treats `Forbidden` (the bot was removed or blocked) as "this chat is gone": hooks are told, the
   call returns None, nothing is raised;
-- treats "message is not modified" as success.
+- treats "message is not modified" as success;
+- counts "chat not found" through its hooks (a group not found a few times is given up on, as
+  for `Forbidden`), and writes on every other failure which method and chat it was, so that
+  whoever handles it logs one line (`bot.core.faults`).
 """
 
 from __future__ import annotations
@@ -28,13 +31,16 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+
+from bot.core.faults import annotate, chat_not_found, describe
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 ChatHook = Callable[[int], Awaitable[None]]
 MigrationHook = Callable[[int, int], Awaitable[None]]
+LostHook = Callable[[int], Awaitable[bool]]
 
 TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)  # 1024
@@ -74,11 +80,34 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 
 
 def _cut(line: str, limit: int) -> str:
+    """The head of `line` that fits `limit`, cut where no HTML tag is open — at the last such
+    space, else at the last such character — so that each piece parses on its own (a line of
+    mentions longer than a message must not be cut inside an `<a>` or an `&amp;`)."""
     end = len(line)
     while utf16_len(line[:end]) > limit:
         end -= 1
-    space = line.rfind(" ", 0, end)
-    return line[: space + 1] if space > end // 2 else line[:end]
+    space = character = 0
+    depth, index = 0, 0
+    while index < end:
+        char = line[index]
+        if char == "<":
+            close = line.find(">", index)
+            if close < 0:
+                break
+            depth += -1 if line.startswith("</", index) else 1
+            index = close + 1
+        elif char == "&":
+            semicolon = line.find(";", index)
+            index = semicolon + 1 if semicolon > 0 else index + 1
+        else:
+            index += 1
+            if depth == 0 and char == " " and index <= end:
+                space = index
+        if depth == 0 and index <= end:
+            character = index
+    if space > end // 2:
+        return line[:space]
+    return line[: character or end]  # (one element longer than a message: cut anyway)
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -100,6 +129,11 @@ class Messenger:
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
     forbidden_hooks: list[ChatHook] = field(default_factory=list)
     migration_hooks: list[MigrationHook] = field(default_factory=list)
+    # "chat not found": a hook counts it and says True when the chat is given up on
+    not_found_hooks: list[LostHook] = field(default_factory=list)
+    found_hooks: list[ChatHook] = field(default_factory=list)  # a suspect chat answered again
+    # chats that were not found in this process (machinery: a success tells `found_hooks`)
+    _suspects: set[int] = field(default_factory=set, init=False, repr=False)
 
     async def send(
         self,
@@ -134,7 +168,7 @@ class Messenger:
                     link_preview_options=NO_PREVIEW,
                 )
 
-            message = await self._call(chat_id, call)
+            message = await self._call(chat_id, call, "sendMessage")
             if message is None:
                 return None
             sent.append(message)
@@ -162,7 +196,7 @@ class Messenger:
                 link_preview_options=NO_PREVIEW,
             )
 
-        return await self._call(chat_id, call) is not None
+        return await self._call(chat_id, call, "editMessageText") is not None
 
     async def answer(self, callback_query_id: str, text: str | None = None, *, alert: bool = False):
         """A toast for a button press (not rate limited, posts nothing in the chat)."""
@@ -178,7 +212,7 @@ class Messenger:
             return await self.bot.pin_chat_message(chat, message_id, disable_notification=True)
 
         try:
-            return await self._call(chat_id, call) is not None
+            return await self._call(chat_id, call, "pinChatMessage") is not None
         except BadRequest as exc:
             log.info("cannot pin in %s: %s", chat_id, exc.message)
             return False
@@ -190,7 +224,7 @@ class Messenger:
             return await self.bot.unpin_chat_message(chat, message_id=message_id)
 
         try:
-            return await self._call(chat_id, call) is not None
+            return await self._call(chat_id, call, "unpinChatMessage") is not None
         except BadRequest as exc:
             log.info("cannot unpin %s in %s: %s", message_id, chat_id, exc.message)
             return False
@@ -213,7 +247,7 @@ class Messenger:
                 message_thread_id=thread_id,
             )
 
-        return await self._call(chat_id, call)
+        return await self._call(chat_id, call, "sendDocument")
 
     async def send_photo(
         self,
@@ -232,7 +266,7 @@ class Messenger:
                 message_thread_id=thread_id,
             )
 
-        return await self._call(chat_id, call)
+        return await self._call(chat_id, call, "sendPhoto")
 
     async def send_poll(
         self,
@@ -261,7 +295,7 @@ class Messenger:
                 ),
             )
 
-        return await self._call(chat_id, call)
+        return await self._call(chat_id, call, "sendPoll")
 
     async def stop_poll(self, chat_id: int, message_id: int) -> bool:
         """Close a native poll. A poll already closed or deleted counts as closed."""
@@ -270,36 +304,66 @@ class Messenger:
             return await self.bot.stop_poll(chat, message_id)
 
         try:
-            return await self._call(chat_id, call) is not None
+            return await self._call(chat_id, call, "stopPoll") is not None
         except BadRequest as exc:
             log.info("poll %s in %s not stopped: %s", message_id, chat_id, exc.message)
             return False
 
-    async def _call(self, chat_id: int, call: Callable[[int], Awaitable[T]]) -> T | None:
+    async def _call(
+        self, chat_id: int, call: Callable[[int], Awaitable[T]], method: str
+    ) -> T | None:
         attempt = 0
         while True:
             try:
-                return await call(chat_id)
+                result = await call(chat_id)
             except RetryAfter as exc:
                 attempt += 1
+                annotate(exc, method, chat_id)
                 if attempt > self.max_retries:
                     raise
                 delay = retry_seconds(exc)
-                log.warning("flood control in chat %s: waiting %.0f s", chat_id, delay)
+                log.warning("%s; waiting %.0f s", describe(exc), delay)
                 await self.sleep(delay)
             except ChatMigrated as exc:
                 new_chat_id = int(exc.new_chat_id)
-                log.info("chat %s is now supergroup %s", chat_id, new_chat_id)
+                annotate(exc, method, chat_id)
+                log.warning("%s; following it", describe(exc))
                 await self._run_hooks(self.migration_hooks, chat_id, new_chat_id)
                 chat_id = new_chat_id
             except Forbidden as exc:
-                log.info("chat %s is gone for the bot: %s", chat_id, exc.message)
+                annotate(exc, method, chat_id)
+                log.warning("%s; the chat is gone for the bot", describe(exc))
                 await self._run_hooks(self.forbidden_hooks, chat_id)
                 return None
             except BadRequest as exc:
                 if _not_modified(exc):
                     return True  # type: ignore[return-value]
+                annotate(exc, method, chat_id)
+                if chat_not_found(exc):
+                    self._suspects.add(chat_id)
+                    if await self._chat_lost(chat_id):
+                        return None  # counted enough times: the group is marked inactive
                 raise
+            except TelegramError as exc:
+                annotate(exc, method, chat_id)
+                raise
+            else:
+                if chat_id in self._suspects:  # found again: its count of misses starts over
+                    self._suspects.discard(chat_id)
+                    await self._run_hooks(self.found_hooks, chat_id)
+                return result
+
+    async def _chat_lost(self, chat_id: int) -> bool:
+        """Ask the hooks whether a chat Telegram did not find is now given up on."""
+        lost = False
+        for hook in self.not_found_hooks:
+            try:
+                lost = await hook(chat_id) or lost
+            except Exception:
+                log.exception("messenger hook %r failed", hook)
+        if lost:
+            self._suspects.discard(chat_id)
+        return lost
 
     @staticmethod
     async def _run_hooks(hooks: Sequence[Callable[..., Awaitable[None]]], *args: int) -> None:

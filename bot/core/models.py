@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
@@ -31,7 +31,9 @@ class WorkClaim(Base):
     """One piece of scheduled work (`key`) claimed by one process at a time, done once.
 
     A claim that was taken but never completed (the process died) can be taken again after its
-    lease runs out, so work missed by a crash is caught up rather than lost.
+    lease runs out, so work missed by a crash is caught up rather than lost. Work that failed
+    is released (`owner` empty) after `attempts` tries, not to be taken again before
+    `not_before` (a backoff).
     """
 
     __tablename__ = "work_claims"
@@ -40,6 +42,8 @@ class WorkClaim(Base):
     owner: Mapped[str] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(default=column_now)
     done_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    not_before: Mapped[datetime | None]
 
 
 class AdminCache(Base):

@@ -4,8 +4,11 @@ Due work is a function of a `Tick`. It finds what is due from the database and c
 piece before doing it, so that a piece runs once — also after a restart (what was missed is
 still due) and with two processes on one PostgreSQL database (the claim is one atomic
 statement). `run_once` is the usual way: claim a key, do the work outside any transaction,
-mark it done; if the work fails the claim is released and a later tick tries again, and if the
-process dies mid-way the claim's lease runs out and another tick takes it over.
+mark it done; if the work fails the claim is released with a backoff and a later tick tries
+again, and if the process dies mid-way the claim's lease runs out and another tick takes it
+over. One item's failure is that item's alone: it is logged once and the others go on
+(`run_once`, `run_each_once` and `for_each` catch it), so a group whose chat is gone or whose
+requests hang holds back no other group.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import insert_for
+from bot.core.faults import log_failure
 from bot.core.models import ProcessedUpdate, TimeQuestion, WorkClaim
 
 if TYPE_CHECKING:
@@ -32,6 +36,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 TICK_JOB_NAME = "minga-tick"
 DEFAULT_LEASE = timedelta(minutes=10)
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_LONGEST = timedelta(minutes=30)
+RELEASED = ""  # the owner of a claim given back after a failure
 CLAIM_RETENTION = timedelta(days=90)
 QUESTION_RETENTION = timedelta(days=7)  # a question about a time, answered or not
 
@@ -49,6 +56,11 @@ class Tick:
 DueWork = Callable[[Tick], Awaitable[None]]
 
 
+def backoff(attempts: int) -> timedelta:
+    """How long failed work waits before it is tried again: 1, 2, 4… minutes, at most 30."""
+    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_LONGEST)
+
+
 async def claim(
     session: AsyncSession,
     key: str,
@@ -58,7 +70,8 @@ async def claim(
 ) -> bool:
     """Take `key` for `owner`: True for exactly one caller until the work is done or released.
 
-    A claim left undone past its lease (its process died) can be taken over.
+    A claim left undone past its lease (its process died) can be taken over; one released
+    after a failure, once its backoff (`not_before`) has passed.
     """
     stmt = insert_for(session, WorkClaim).values(key=key, owner=owner, claimed_at=now)
     result = await session.execute(stmt.on_conflict_do_nothing(index_elements=[WorkClaim.key]))
@@ -69,9 +82,10 @@ async def claim(
         .where(
             WorkClaim.key == key,
             WorkClaim.done_at.is_(None),
-            WorkClaim.claimed_at < now - lease,
+            or_(WorkClaim.not_before.is_(None), WorkClaim.not_before <= now),
+            or_(WorkClaim.owner == RELEASED, WorkClaim.claimed_at < now - lease),
         )
-        .values(owner=owner, claimed_at=now)
+        .values(owner=owner, claimed_at=now, not_before=None)
     )
     return stolen.rowcount == 1
 
@@ -80,28 +94,37 @@ async def complete(session: AsyncSession, key: str, now: datetime) -> None:
     await session.execute(update(WorkClaim).where(WorkClaim.key == key).values(done_at=now))
 
 
-async def release(session: AsyncSession, key: str, owner: str) -> None:
-    await session.execute(
-        delete(WorkClaim).where(
-            WorkClaim.key == key, WorkClaim.owner == owner, WorkClaim.done_at.is_(None)
-        )
-    )
+async def release(session: AsyncSession, key: str, owner: str, now: datetime) -> None:
+    """Give `key` back after a failed try: a later tick takes it once its backoff passed."""
+    row = await session.get(WorkClaim, key, with_for_update=True)
+    if row is None or row.owner != owner or row.done_at is not None:
+        return
+    row.attempts += 1
+    row.owner = RELEASED
+    row.not_before = now + backoff(row.attempts)
 
 
 async def run_once(
     tick: Tick, key: str, work: Callable[[], Awaitable[T]], lease: timedelta = DEFAULT_LEASE
 ) -> tuple[bool, T | None]:
-    """Run `work` once for `key` across restarts and processes. Returns (ran, result)."""
+    """Run `work` once for `key` across restarts and processes. Returns (ran, result).
+
+    A failure of `work` is this key's alone: it is logged (one line for a Telegram fault),
+    the claim is released with a backoff, and (False, None) is returned so the caller goes on
+    with its other items."""
     runtime = tick.runtime
     async with runtime.db() as session:
         if not await claim(session, key, runtime.instance, tick.now, lease):
             return False, None
     try:
         result = await work()
-    except BaseException:
+    except BaseException as exc:
         async with runtime.db() as session:
-            await release(session, key, runtime.instance)
-        raise
+            await release(session, key, runtime.instance, runtime.clock.now())
+        if not isinstance(exc, Exception):
+            raise
+        log_failure(log, exc, f"{key} failed; tried again later")
+        return False, None
     async with runtime.db() as session:
         await complete(session, key, runtime.clock.now())
     return True, result
@@ -116,7 +139,8 @@ async def run_each_once(
 ) -> list[T]:
     """`run_once` for a batch: claim each item's key (one transaction), give `work` the items
     this process claimed, then mark done those it returns and release the others — all of
-    them if it raises — so a later tick tries them again. Returns the items done."""
+    them if it raises (logged once) — so a later tick tries them again after their backoff.
+    Returns the items done."""
     runtime = tick.runtime
     async with runtime.db() as session:
         claimed = [i for i in items if await claim(session, key(i), runtime.instance, tick.now)]
@@ -125,6 +149,8 @@ async def run_each_once(
     done: list[T] = []
     try:
         done = list(await work(claimed))
+    except Exception as exc:
+        log_failure(log, exc, f"{len(claimed)} items from {key(claimed[0])} failed")
     finally:
         finished, done_keys = runtime.clock.now(), {key(i) for i in done}
         async with runtime.db() as session:
@@ -132,8 +158,20 @@ async def run_each_once(
                 if key(item) in done_keys:
                     await complete(session, key(item), finished)
                 else:
-                    await release(session, key(item), runtime.instance)
+                    await release(session, key(item), runtime.instance, finished)
     return done
+
+
+async def for_each(
+    items: Iterable[T], work: Callable[[T], Awaitable[Any]], what: Callable[[T], str]
+) -> None:
+    """`work` for each item on its own: one item's failure (a chat Telegram does not find, a
+    timeout, a bug) is logged once — `what(item)` names it — and the others go on."""
+    for item in items:
+        try:
+            await work(item)
+        except Exception as exc:
+            log_failure(log, exc, f"{what(item)} failed; a later tick tries again")
 
 
 @dataclass
@@ -180,7 +218,13 @@ async def prune_processed_updates(tick: Tick) -> None:
                 delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < tick.now - keep)
             )
             await session.execute(
-                delete(WorkClaim).where(WorkClaim.done_at < tick.now - CLAIM_RETENTION)
+                delete(WorkClaim).where(
+                    or_(
+                        WorkClaim.done_at < tick.now - CLAIM_RETENTION,
+                        # work that kept failing until nothing asked for it any more
+                        WorkClaim.not_before < tick.now - CLAIM_RETENTION,
+                    )
+                )
             )
             # a time's question is answered in minutes; a week on, its button is stale
             await session.execute(

@@ -15,7 +15,7 @@ from telegram.ext import (
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.groups import handlers, render, service
+from bot.groups import handlers, reachability, render, service
 from bot.groups.callbacks import (
     ChangeZone,
     HelpIndex,
@@ -66,8 +66,18 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         async with runtime.db() as session:
             await service.migrate(session, old_chat_id, new_chat_id)
 
+    async def chat_missing(chat_id: int) -> bool:
+        async with runtime.db() as session:
+            return await reachability.chat_not_found(session, chat_id, runtime.clock.now())
+
+    async def chat_back(chat_id: int) -> None:
+        async with runtime.db() as session:
+            await reachability.chat_found(session, chat_id)
+
     runtime.messenger.forbidden_hooks.append(chat_gone)
     runtime.messenger.migration_hooks.append(chat_moved)
+    runtime.messenger.not_found_hooks.append(chat_missing)
+    runtime.messenger.found_hooks.append(chat_back)
 
     application.add_handlers(
         [

@@ -10,6 +10,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +39,10 @@ class Group(Base):
     quiet_end: Mapped[int | None] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(default=column_now)
     left_at: Mapped[datetime | None]
+    # "chat not found" answers in a row, on separate attempts; a few of them and the group is
+    # given up on as when the bot is removed (`service.chat_not_found`); a success resets it
+    not_found: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    not_found_at: Mapped[datetime | None]
 
 
 class Person(Base):

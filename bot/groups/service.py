@@ -81,7 +81,13 @@ async def upsert_group(
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=[Group.chat_id],
-        set_={"title": chat.title, "type": chat.type, "active": True, "left_at": None},
+        set_={
+            "title": chat.title,
+            "type": chat.type,
+            "active": True,
+            "left_at": None,
+            "not_found": 0,
+        },
     ).returning(Group.id, Group.language, Group.timezone, Group.active)
     row = (await session.execute(stmt)).one()
     return GroupSettings(id=row.id, language=row.language, timezone=row.timezone, active=True)

@@ -15,7 +15,7 @@ from bot.core.moments import Local
 from bot.core.people import mention
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import Runtime
-from bot.core.scheduler import Tick, run_once
+from bot.core.scheduler import Tick, for_each, run_once
 from bot.groups.models import Group
 from bot.meetings import render, service
 from bot.meetings.models import MAYBE, YES, Meeting, MeetingSlot
@@ -32,8 +32,11 @@ async def due_reminders(tick: Tick) -> None:
                 continue
             offsets = await service.reminder_minutes(session, item.group_id)
             plans.append((item, group, offsets))
-    for item, group, offsets in plans:
-        await _remind(tick, item, group, offsets)
+    await for_each(
+        plans,
+        lambda plan: _remind(tick, *plan),
+        lambda plan: f"reminder of meeting {plan[0].id} (group {plan[1].id})",
+    )
 
 
 async def _remind(tick: Tick, item: Meeting, group: Group, offsets: list[int]) -> None:
@@ -85,13 +88,17 @@ async def due_attendance(tick: Tick) -> None:
     async with runtime.db() as session:
         ended = await service.ended_unmarked(session, now)
         plans = [(item, await session.get(Group, item.group_id)) for item in ended]
-    for item, group in plans:
+
+    async def prompt(plan: tuple[Meeting, Group | None]) -> None:
+        item, group = plan
         if group is None:
-            continue
+            return
         quiet = QuietHours.of(group.quiet_start, group.quiet_end)
         if release_time(as_utc(item.ends_at) or now, quiet, group.timezone) > now:
-            continue
+            return
         await run_once(tick, f"meetings:attendance:{item.id}", _prompt(runtime, item, group))
+
+    await for_each(plans, prompt, lambda plan: f"attendance prompt of meeting {plan[0].id}")
 
 
 def _prompt(runtime: Runtime, item: Meeting, group: Group) -> Callable[[], Awaitable[None]]:

@@ -6,11 +6,10 @@ import logging
 from datetime import datetime, timedelta
 from html import escape
 
-from telegram.error import RetryAfter
-
 from bot.actors.labels import SECTOR_LABELS
 from bot.commitments.service import completion_rate
 from bot.core.errors import DomainError
+from bot.core.faults import log_failure
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, mention, person_name
@@ -244,14 +243,19 @@ async def _send_batch(tick: Tick, batch: list[service.DueDigest]) -> None:
             text = digest_text(tr, facts[item.group_id], item.timezone, late=late, now=now)
             try:
                 sent = await runtime.messenger.send(item.chat_id, text)
-                if sent and item.chart:
+            except Exception as exc:
+                # this group's alone (flood control, a timeout, a chat not found, a bug): its
+                # claim is released with a backoff, a later tick of the day tries again, and
+                # the batch's other digests go out now
+                log_failure(log, exc, f"digest of group {item.group_id} delayed")
+                continue
+            if sent and item.chart:
+                try:
                     async with runtime.db() as session:
                         bars = await service.chart_weeks(session, item.group_id, now)
                     await _send_chart(runtime.messenger, item.chat_id, tr, bars)
-            except RetryAfter:
-                # flood control outlasted the messenger's patience: a later tick tries again
-                log.warning("digest for group %s delayed by flood control", item.group_id)
-                continue
+                except Exception as exc:  # the digest itself went out: it is not sent again
+                    log_failure(log, exc, f"digest chart of group {item.group_id} not sent")
             async with runtime.db() as session:  # a removed group was marked inactive: done
                 await service.record_sent(session, item, now)
             done.append(item)

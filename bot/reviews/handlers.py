@@ -19,7 +19,7 @@ from bot.core.moments import Local
 from bot.core.people import is_person, mention
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import Runtime
-from bot.core.scheduler import Tick
+from bot.core.scheduler import Tick, for_each
 from bot.core.turn import Turn, handler
 from bot.groups.models import Group
 from bot.groups.service import find_person_by_username
@@ -242,12 +242,18 @@ async def due_reviews(tick: Tick) -> None:
     async with runtime.db() as session:
         await find_subjects(session, now)
         waiting = await service.groups_waiting(session)
-    for group_id in waiting:
-        await _post_daily(runtime, group_id, now)
+    await for_each(
+        waiting,
+        lambda group_id: _post_daily(runtime, group_id, now),
+        lambda group_id: f"daily review of group {group_id}",
+    )
     async with runtime.db() as session:
         periodic = await service.periodic_due(session, now)
-    for group_id, subjects in periodic:
-        await _post_periodic(runtime, group_id, subjects, now)
+    await for_each(
+        periodic,
+        lambda due: _post_periodic(runtime, due[0], due[1], now),
+        lambda due: f"periodic review of group {due[0]}",
+    )
 
 
 async def _group(runtime: Runtime, group_id: int, now: datetime) -> Group | None:

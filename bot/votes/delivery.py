@@ -22,7 +22,7 @@ from bot.core.i18n import Translator, translator
 from bot.core.moments import Local
 from bot.core.quiet import release_time
 from bot.core.runtime import Runtime
-from bot.core.scheduler import Tick, run_once
+from bot.core.scheduler import Tick, for_each, run_once
 from bot.groups import service as groups
 from bot.reactions.positions import meaning_label
 from bot.reactions.service import sense_check
@@ -152,7 +152,8 @@ async def close_due(tick: Tick) -> None:
     """Votes past their deadline: closed exactly once (a conditional UPDATE), then announced."""
     async with tick.runtime.db() as session:
         due = await decisions.due_to_close(session, tick.now)
-    for vote_id in due:
+
+    async def close(vote_id: int) -> None:
         async with tick.runtime.db() as session:
             closed = await decisions.close_vote(
                 session, vote_id, tick.now, hooks=tick.runtime.hooks
@@ -160,20 +161,28 @@ async def close_due(tick: Tick) -> None:
         if closed:
             await announce(tick.runtime, vote_id)
 
+    await for_each(due, close, lambda vote_id: f"closing vote {vote_id}")
+
 
 async def announce_due(tick: Tick) -> None:
     """Closed votes whose result was not posted (the process stopped in between)."""
     async with tick.runtime.db() as session:
         pending = await decisions.unannounced(session)
-    for vote_id in pending:
-        await announce(tick.runtime, vote_id)
+    await for_each(
+        pending,
+        lambda vote_id: announce(tick.runtime, vote_id),
+        lambda vote_id: f"result of vote {vote_id}",
+    )
 
 
 async def refresh_due(tick: Tick) -> None:
     async with tick.runtime.db() as session:
         dirty = await service.dirty_votes(session)
-    for vote_id in dirty:
-        await refresh(tick.runtime, vote_id, tick.now)
+    await for_each(
+        dirty,
+        lambda vote_id: refresh(tick.runtime, vote_id, tick.now),
+        lambda vote_id: f"refresh of vote {vote_id}",
+    )
 
 
 async def remind_due(tick: Tick) -> None:
@@ -182,23 +191,24 @@ async def remind_due(tick: Tick) -> None:
     runtime = tick.runtime
     async with runtime.db() as session:
         candidates = await service.reminder_candidates(session, tick.now)
-    for vote in candidates:
+
+    async def remind(vote: Any) -> None:
         opened_at = as_utc(vote.opened_at)
         closes_at = as_utc(vote.closes_at)
         assert opened_at is not None and closes_at is not None
         due_at = closes_at - rules.reminder_lead(opened_at, closes_at)
         if due_at > tick.now:
-            continue
+            return
         async with runtime.db() as session:
             quiet, tz = await groups.quiet_hours(session, vote.group_id)
             if release_time(due_at, quiet, tz) > tick.now:
-                continue
+                return
             if not await service.claim_reminder(session, vote.id, tick.now):
-                continue
+                return
             missing = await service.not_voted(session, vote.id, vote.group_id)
             v = await service.view(session, vote.id)
         if not missing or v is None:
-            continue
+            return
         people = [
             (p.id, f"{p.first_name} {p.last_name}" if p.last_name else p.first_name)
             for p in missing
@@ -207,3 +217,5 @@ async def remind_due(tick: Tick) -> None:
             translator(v.language), v.question, v.closes_at, Local(tz, tick.now), people
         )
         await runtime.messenger.send(v.chat_id, text, thread_id=v.thread_id, reply_to=v.message_id)
+
+    await for_each(candidates, remind, lambda vote: f"reminder of vote {vote.id}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.core.clock import FrozenClock
@@ -93,9 +92,13 @@ async def test_failed_work_is_released_and_tried_again(bot: Bot) -> None:
         await run_once(tick, "test:flaky", flaky)
 
     bot.runtime.scheduler.add("test:flaky", due)
-    await bot.tick(NOW)  # fails, logged, released
-    await bot.tick(NOW)  # runs
-    await bot.tick(NOW)  # done already
+    await bot.tick(NOW)  # fails, logged, released with a backoff
+    await bot.tick(NOW + timedelta(seconds=30))  # too soon: not tried
+    assert attempts == ["try"]
+    row = await bot.scalar(select(WorkClaim).where(WorkClaim.key == "test:flaky"))
+    assert row.attempts == 1 and row.owner == "" and row.done_at is None
+    await bot.tick(NOW + timedelta(minutes=1))  # the backoff passed: runs
+    await bot.tick(NOW + timedelta(minutes=5))  # done already
     assert attempts == ["try", "try"]
 
 
@@ -176,10 +179,20 @@ async def test_run_each_once_completes_what_was_done_and_releases_the_rest(bot: 
         seen.extend(claimed)
         raise RuntimeError("Telegram is down")
 
-    with pytest.raises(RuntimeError):
-        await run_each_once(tick, [1, 2, 3, 4], lambda n: f"test:each:{n}", fail)
+    # the odd ones wait out their backoff; then they are claimed again, and fail (logged)
+    assert await run_each_once(tick, [1, 2, 3, 4], lambda n: f"test:each:{n}", fail) == []
+    assert seen == []
+    later = Tick(bot.runtime, bot.now() + timedelta(minutes=1))
+    assert await run_each_once(later, [1, 2, 3, 4], lambda n: f"test:each:{n}", fail) == []
     assert seen == [1, 3]
-    # what failed was released: it is claimed again
-    assert await run_each_once(tick, [1, 3], lambda n: f"test:each:{n}", half) == []
+    # what failed was released: it is claimed again, after a longer backoff (2 minutes)
+    bot.clock.advance(minutes=1)
+    assert await run_each_once(later, [1, 3], lambda n: f"test:each:{n}", half) == []
+    again = Tick(bot.runtime, bot.now() + timedelta(minutes=2))
+    assert await run_each_once(again, [1, 3], lambda n: f"test:each:{n}", half) == []
+    assert sorted(await bot.scalars(select(WorkClaim.attempts).where(WorkClaim.owner == ""))) == [
+        3,
+        3,
+    ]
     done = await bot.scalars(select(WorkClaim.key).where(WorkClaim.done_at.is_not(None)))
     assert sorted(done) == ["test:each:2", "test:each:4"]
