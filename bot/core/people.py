@@ -22,6 +22,10 @@ FORMER_MEMBER = N_("a former member")
 # Telegram's "Group" user that signs messages of anonymous administrators
 ANONYMOUS_ADMIN_ID = 1087968824
 
+# Telegram allows names of 64 characters; a fake or future client may send longer ones, which
+# are cut here, where people are read from Telegram's objects, and again wherever one is shown
+NAME_LIMIT = 64
+
 # ChatMember statuses (telegram.constants.ChatMemberStatus values)
 OWNER, ADMINISTRATOR, MEMBER, RESTRICTED = "creator", "administrator", "member", "restricted"
 ADMINS = frozenset({OWNER, ADMINISTRATOR})
@@ -44,13 +48,18 @@ def is_person(user: User | None) -> bool:
     return user is not None and not user.is_bot and user.id != ANONYMOUS_ADMIN_ID
 
 
+def trim(name: str, limit: int = NAME_LIMIT) -> str:
+    """A name as Minga keeps it: at most `limit` characters."""
+    return name if len(name) <= limit else name[:limit]
+
+
 def person_info(user: User) -> PersonInfo:
     return PersonInfo(
         id=user.id,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        username=user.username,
-        language_code=user.language_code,
+        first_name=trim(user.first_name),
+        last_name=trim(user.last_name) if user.last_name else None,
+        username=trim(user.username, 32) if user.username else None,
+        language_code=trim(user.language_code, 16) if user.language_code else None,
     )
 
 
@@ -62,10 +71,12 @@ def is_present(member: ChatMember) -> bool:
 
 
 def person_name(first_name: str, last_name: str | None = None) -> str:
-    """The person's name; a tombstone's (no name: bot.privacy.erasure) is "a former member"."""
+    """The person's name, cut to 64 characters; a tombstone's (no name: bot.privacy.erasure)
+    is "a former member"."""
     if not first_name and not last_name:
         return speaking().gettext(FORMER_MEMBER)
-    return f"{first_name} {last_name}" if last_name else first_name
+    first = trim(first_name)
+    return f"{first} {trim(last_name)}" if last_name else first
 
 
 def mention(user_id: int, first_name: str, last_name: str | None = None) -> str:

@@ -13,7 +13,7 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.models import AdminCache
 from bot.core.moments import Local
-from bot.core.people import ADMINS, is_person, is_present, mention, person_info
+from bot.core.people import ADMINS, is_person, is_present, mention, person_info, trim
 from bot.core.permissions import invalidate_admins
 from bot.core.runtime import Identity
 from bot.core.turn import Turn, handler
@@ -176,7 +176,7 @@ async def start(turn: Turn) -> None:
     assert turn.user is not None
     groups = await service.groups_of(turn.session, turn.user.id)
     more = [line for lines in turn.runtime.hooks.of(START_LINES) for line in await lines(turn)]
-    turn.reply(guide.start_private(turn.tr, turn.user.first_name, groups, more))
+    turn.reply(guide.start_private(turn.tr, trim(turn.user.first_name), groups, more))
 
 
 @handler()

@@ -11,6 +11,7 @@ from telegram.helpers import mention_html
 
 from bot.core.i18n import Translator
 from bot.core.moments import Local
+from bot.core.people import person_name
 from bot.core.text import shorten
 from bot.votes import rules
 from bot.votes.callbacks import Choose, ToCommitment
@@ -47,8 +48,7 @@ def message_link(chat_id: int, message_id: int | None) -> str | None:
 
 
 def name(voter: Voter) -> str:
-    full = f"{voter.first_name} {voter.last_name}" if voter.last_name else voter.first_name
-    return escape(full)
+    return escape(person_name(voter.first_name, voter.last_name))
 
 
 def short(text: str, limit: int = QUESTION_IN_LIST) -> str:

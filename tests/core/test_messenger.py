@@ -8,9 +8,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, RetryAfter
 
 from bot.core.messenger import split_text, utf16_len
+from bot.core.people import mention
 from bot.groups.models import Group
 from tests.conftest import ANA, NORTE, Bot, add_bot
-from tests.telegram_double import bad_request, forbidden, migrated, not_modified, retry_after
+from tests.telegram_double import (
+    bad_request,
+    forbidden,
+    migrated,
+    not_modified,
+    parse_html,
+    retry_after,
+)
 from tests.updates import TChat
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Sí", callback_data="x:y:1")]])
@@ -33,6 +41,19 @@ def test_emoji_count_twice_and_a_huge_line_is_cut_at_a_space() -> None:
     pieces = split_text(line)
     assert all(utf16_len(p) <= 4096 for p in pieces)
     assert all(p.endswith("minga") for p in pieces[:-1])
+
+
+def test_a_line_of_mentions_longer_than_a_message_is_cut_outside_its_markup() -> None:
+    """A welcome naming a hundred people with hostile names is one line over the limit: each
+    piece must parse on its own (the cut once fell inside an `<a>` or an `&amp;`)."""
+    line = ", ".join(mention(i, "<b>Ana & co</b> " * 4, "x") for i in range(100))
+    pieces = split_text(f"Bienvenidos\n{line}")
+    assert len(pieces) > 2
+    assert all(utf16_len(p) <= 4096 for p in pieces)
+    for piece in pieces:
+        parse_html(piece)  # raises as Telegram would
+        assert piece.count("<a ") == piece.count("</a>")
+    assert "".join(pieces).replace(" ", "") == f"Bienvenidos{line}".replace(" ", "")
 
 
 async def test_a_long_message_goes_as_several_with_the_buttons_on_the_last(bot: Bot) -> None:
