@@ -314,6 +314,11 @@ async def send_welcomes(
             text = render.welcome_text(tr, names, delivery.view(version))
             markup = render.accept_keyboard(tr, version.id)
             chat_id = group.chat_id
-        await runtime.messenger.send(chat_id, text, markup=markup)
+        try:
+            await runtime.messenger.send(chat_id, text, markup=markup)
+        except Exception:
+            async with runtime.db() as session:  # not sent: they wait for a later tick
+                await service.release_welcomes(session, group_id, [p.id for p in people], now)
+            raise
 
     await for_each(group_ids, welcome, lambda group_id: f"welcome in group {group_id}")

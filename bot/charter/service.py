@@ -267,6 +267,21 @@ async def claim_welcomes(session: AsyncSession, group_id: int, now: datetime) ->
     return list(people)
 
 
+async def release_welcomes(
+    session: AsyncSession, group_id: int, person_ids: list[int], claimed_at: datetime
+) -> None:
+    """The welcome claimed at `claimed_at` did not go out: they wait for a later tick."""
+    await session.execute(
+        update(Welcome)
+        .where(
+            Welcome.group_id == group_id,
+            Welcome.person_id.in_(person_ids),
+            Welcome.welcomed_at == claimed_at,
+        )
+        .values(welcomed_at=None)
+    )
+
+
 # -- changes by vote (/rules propose) ----------------------------------------------------------
 
 AMENDMENT_SECTIONS = {**{s: s for s in SECTIONS}, "add": RULE_ADDED}

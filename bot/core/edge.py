@@ -3,9 +3,9 @@
 A lone UTF-16 surrogate (`"\\ud800"`) is valid JSON and a valid Python string, but it cannot be
 encoded as UTF-8: the database, the log and Telegram all refuse it, and an update carrying one in
 a name, a text or a button's data would fail in every handler. Telegram never sends one; a proxy
-or a fake client might. Every update is looked over before any handler sees it (about 20 µs for
-a command, `bench/edge.py`), and one that carries any is rebuilt with U+FFFD in their place and
-logged once.
+or a fake client might. Every update is looked over before any handler sees it (a walk over its
+fields that finds nothing in the updates Telegram sends: `bench/edge.py` prints its cost), and
+one that carries any is rebuilt with U+FFFD in their place and logged once.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Bot, TelegramObject, Update
@@ -53,16 +53,23 @@ def _one(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
 
 def has_surrogates(value: Any) -> bool:
     """Whether a lone surrogate hides anywhere in a Telegram object, a string or a sequence."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return not value.isascii() and SURROGATE.search(value) is not None
     if isinstance(value, TelegramObject):
-        return any(
-            v is not None and v is not True and v is not False and has_surrogates(v)
-            for v in _values(value)
-        ) or has_surrogates(value.api_kwargs)
-    if isinstance(value, (tuple, list)):
-        return any(has_surrogates(v) for v in value)
-    if isinstance(value, Mapping):
+        for field in _values(value):
+            if field is None or field is True or field is False:
+                continue
+            kind = type(field)
+            if kind is str:
+                if not field.isascii() and SURROGATE.search(field) is not None:
+                    return True
+            elif (kind is tuple or isinstance(field, TelegramObject)) and has_surrogates(field):
+                return True
+        return bool(value.api_kwargs) and has_surrogates(dict(value.api_kwargs))
+    if kind is tuple or kind is list:
+        return any(has_surrogates(item) for item in value)
+    if kind is dict:
         return any(has_surrogates(k) or has_surrogates(v) for k, v in value.items())
     return False
 

@@ -18,6 +18,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.core.db import as_utc, insert_for
+from bot.core.faults import describe
 from bot.core.models import AdminCache
 from bot.core.runtime import Runtime
 
@@ -42,7 +43,8 @@ async def _fetch_admins(runtime: Runtime, chat_id: int, cached: AdminCache | Non
     try:
         admins = await runtime.messenger.bot.get_chat_administrators(chat_id)
     except TelegramError as exc:
-        log.warning("cannot read the administrators of %s: %s", chat_id, exc)
+        line = describe(exc) or f"telegram getChatAdministrators failed for chat {chat_id}: {exc}"
+        log.warning("%s; the administrators known stay as they were", line)
         return set(cached.user_ids) if cached is not None else set()
     ids = sorted(admin.user.id for admin in admins)
     async with runtime.db() as session:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import BadRequest, TelegramError
 
 from bot.core.db import as_utc
+from bot.core.faults import log_failure
 from bot.core.i18n import Translator, translator
 from bot.core.moments import Local
 from bot.core.quiet import release_time
@@ -86,7 +87,7 @@ async def refresh(runtime: Runtime, vote_id: int, now: datetime) -> datetime | N
             return None
         log.warning("vote %s: edit refused: %s", vote_id, exc.message)
     except TelegramError as exc:
-        log.warning("vote %s: edit failed (%s); a later tick tries again", vote_id, exc)
+        log_failure(log, exc, f"vote {vote_id}: edit failed; a later tick tries again")
         async with runtime.db() as session:
             await positions.mark_dirty(session, vote_id)
     return None
@@ -216,6 +217,13 @@ async def remind_due(tick: Tick) -> None:
         text = render.reminder(
             translator(v.language), v.question, v.closes_at, Local(tz, tick.now), people
         )
-        await runtime.messenger.send(v.chat_id, text, thread_id=v.thread_id, reply_to=v.message_id)
+        try:
+            await runtime.messenger.send(
+                v.chat_id, text, thread_id=v.thread_id, reply_to=v.message_id
+            )
+        except Exception:
+            async with runtime.db() as session:  # not sent: a later tick tries again
+                await service.release_reminder(session, vote.id, tick.now)
+            raise
 
     await for_each(candidates, remind, lambda vote: f"reminder of vote {vote.id}")

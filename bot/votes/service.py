@@ -289,6 +289,15 @@ async def claim_reminder(session: AsyncSession, vote_id: int, now: datetime) -> 
     return result.rowcount == 1
 
 
+async def release_reminder(session: AsyncSession, vote_id: int, claimed_at: datetime) -> None:
+    """The reminder claimed at `claimed_at` did not go out: a later tick tries again."""
+    await session.execute(
+        update(Vote)
+        .where(Vote.id == vote_id, Vote.reminder_sent_at == claimed_at)
+        .values(reminder_sent_at=None)
+    )
+
+
 async def not_voted(session: AsyncSession, vote_id: int, group_id: int) -> list[Person]:
     voted = select(Position.person_id).where(Position.vote_id == vote_id, Position.choices != 0)
     return list(

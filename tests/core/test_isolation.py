@@ -23,7 +23,7 @@ from tests.telegram_double import (
     server_error,
     timed_out,
 )
-from tests.updates import TChat
+from tests.updates import TChat, TUser
 
 SUR = TChat(-1001000000002, "supergroup", "Vecinos del Barrio Sur")
 ESTE = TChat(-1001000000003, "supergroup", "Huerta del Este")
@@ -212,3 +212,32 @@ async def test_a_bug_keeps_its_traceback(bot: Bot, caplog) -> None:
     await bot.feed(bot.u.command(NORTE, ANA, "/help"))
     [failure] = [r for r in caplog.records if r.exc_info]
     assert failure.levelno == logging.ERROR
+
+
+async def test_a_welcome_and_a_vote_reminder_that_failed_go_out_on_a_later_tick(bot: Bot) -> None:
+    from bot.charter.service import WELCOME_DELAY
+    from tests.charter.helpers import write_charter
+    from tests.conftest import MARY, seed_group
+    from tests.votes.helpers import open_vote, press
+
+    await seed_group(bot, LUIS, JOAO, MARY)
+    await write_charter(bot)
+    _, vote = await open_vote(bot, "/propose Pintar closes 48h")
+    await press(bot, LUIS, vote, 0)
+    rosa = TUser(301, "Rosa", "rosa_h", "es")
+    await bot.feed(bot.u.chat_member(NORTE, rosa, rosa, "left", "member"))
+    deadline = bot.now() + timedelta(hours=48)
+
+    def shown(prefix: str) -> int:
+        return sum(1 for m in bot.tg.sent(NORTE.id) if m.text.startswith(prefix))
+
+    bot.clock.advance(WELCOME_DELAY)
+    bot.tg.fail_chat(NORTE.id, server_error())
+    await bot.tick(deadline - timedelta(hours=5))  # the welcome and the reminder both fail
+    assert shown("👋 ¡Te damos la bienvenida") == 0 and shown("⏰ La votación") == 0
+    bot.tg.mend_chat(NORTE.id)
+    await bot.tick(minutes=1)
+    await bot.tick(minutes=1)
+    assert shown("👋 ¡Te damos la bienvenida") == 1 and shown("⏰ La votación") == 1, [
+        m.text[:40] for m in bot.tg.sent(NORTE.id)
+    ]
