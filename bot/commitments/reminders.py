@@ -14,7 +14,7 @@ from bot.core.i18n import translator
 from bot.core.moments import Local
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import Runtime
-from bot.core.scheduler import Tick, run_each_once
+from bot.core.scheduler import Tick, for_each, run_each_once
 from bot.groups import service as groups
 from bot.groups.models import Group
 
@@ -30,11 +30,11 @@ async def due_reminders(tick: Tick) -> None:
     by_group: dict[int, list[service.DueReminder]] = {}
     for reminder in due:
         by_group.setdefault(reminder.group_id, []).append(reminder)
-    for group_id, reminders in by_group.items():
-        try:
-            await remind_group(tick, group_id, reminders)
-        except Exception:
-            log.exception("reminders of group %s failed; the next tick tries again", group_id)
+    await for_each(
+        by_group.items(),
+        lambda item: remind_group(tick, *item),
+        lambda item: f"reminders of group {item[0]}",
+    )
 
 
 def _claim_key(reminder: service.DueReminder) -> str:
