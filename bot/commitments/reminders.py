@@ -9,7 +9,10 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
+from telegram.error import BadRequest
+
 from bot.commitments import render, service, views
+from bot.core.faults import chat_not_found, describe
 from bot.core.i18n import translator
 from bot.core.moments import Local
 from bot.core.quiet import QuietHours, release_time
@@ -119,14 +122,20 @@ async def _send_private(
     now: datetime,
 ) -> bool:
     """The reminder in the owner's private chat, in their language, if they started the bot;
-    False if they did not, or blocked it since (then they are `blocked`)."""
+    False if they did not, or blocked it since, or their chat is not found any more (a deleted
+    account): then they are `blocked`, and the group's message names them instead."""
     person = owner.person
     if not person.has_private_chat or person.id in blocked:
         return False
     tr = translator(person.language or person.language_code, group.language)
     text = render.reminder_text(tr, view, kind, Local(group.timezone, now), private=True)
-    if await runtime.messenger.send(person.id, text):
-        return True
+    try:
+        if await runtime.messenger.send(person.id, text):
+            return True
+    except BadRequest as exc:
+        if not chat_not_found(exc):
+            raise
+        log.warning("%s; the group's reminder names them instead", describe(exc))
     blocked.add(person.id)
     async with runtime.db() as session:
         await groups.set_private_chat(session, person.id, False)

@@ -15,7 +15,7 @@ from bot.commitments.models import Commitment, Reminder
 from bot.commitments.reminders import channel
 from bot.groups.models import Group, Person
 from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, next_local, seed_group, start_bot
-from tests.telegram_double import bad_request
+from tests.telegram_double import bad_request, chat_not_found
 from tests.updates import private_chat
 
 DUE = datetime(2030, 3, 15, 23, 0, tzinfo=UTC)  # Friday 15 March 2030, 18:00 in Bogotá
@@ -121,6 +121,21 @@ async def test_a_reminder_due_as_the_quiet_hours_begin_waits_until_half_past_sev
     await tick(bot, next_local(reminder_at, "America/Bogota", 7, 30))
     [reminder] = reminders()
     assert reminder.startswith("João: ⏰ Recordatorio: #1 “Repartir volantes” vence ")
+
+
+async def test_a_private_chat_not_found_falls_back_to_the_group(bot: Bot, caplog) -> None:
+    """A deleted account: Telegram answers "chat not found" for the private chat; the
+    group's reminder names the owner, and the others' reminders are not held back."""
+    await seed_group(bot, LUIS, JOAO)
+    await start_privately(bot, LUIS)
+    await make(bot, [LUIS.id])
+    bot.tg.fail_chat(LUIS.id, chat_not_found())
+    before = len(bot.tg.sent(NORTE.id))
+    await tick(bot, SOON)
+    [mention] = bot.tg.sent(NORTE.id)[before:]
+    assert mention.text.startswith("Luis: ⏰ Recordatorio: #1")
+    assert await channels(bot) == [("soon", "group")]
+    assert [r for r in caplog.records if r.exc_info] == []
 
 
 async def test_a_blocked_private_reminder_falls_back_to_the_group(bot: Bot) -> None:
