@@ -21,6 +21,7 @@ from telegram.request import BaseRequest
 
 from bot import (
     actors,
+    calls,
     charter,
     commitments,
     groups,
@@ -135,6 +136,7 @@ def build_application(
     actors.register(application)
     reactions.register(application)
     commitments.register(application)
+    calls.register(application)
     reviews.register(application)
     monitoring.register(application)
     votes.register(application)

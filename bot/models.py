@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.actors import models as actors_models
+from bot.calls import models as calls_models
 from bot.charter import models as charter_models
 from bot.commitments import models as commitments_models
 from bot.core import models as core_models
@@ -18,6 +19,7 @@ metadata = Base.metadata
 
 __all__ = [
     "actors_models",
+    "calls_models",
     "charter_models",
     "commitments_models",
     "core_models",

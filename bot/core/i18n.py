@@ -126,6 +126,9 @@ class CommandSpec:
     in_groups: bool = True
     in_private: bool = False
     topic: str = ""  # the /help topic it is shown under (`HelpTopic.key`)
+    # listed only in these languages' menus and /help (a command's name in each language,
+    # `/llamado` for `/call`); empty: in every language
+    languages: tuple[str, ...] = ()
 
 
 def _no_details(tr: Translator) -> list[str]:
@@ -155,6 +158,7 @@ def menu(
         for spec in specs
         if (spec.in_private if private else spec.in_groups)
         and (coordinator or not spec.coordinator)
+        and (not spec.languages or tr.lang in spec.languages)
     ]
 
 
