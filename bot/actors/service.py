@@ -21,8 +21,9 @@ from bot.actors.models import (
 from bot.commitments.models import DONE as COMMITMENT_DONE
 from bot.commitments.models import Commitment, CommitmentOwner
 from bot.core.db import as_utc, insert_for
+from bot.core.people import is_offline
 from bot.core.text import shorten
-from bot.groups.models import Membership, Person
+from bot.groups.models import OBSERVER, Membership, Person
 from bot.meetings.service import attendance_counts
 from bot.votes.models import Position, Vote
 
@@ -338,7 +339,7 @@ async def participation(session: AsyncSession, group_id: int, now: datetime) -> 
     members = (
         (
             await session.execute(
-                select(Person, Profile.sector, Membership.joined_at)
+                select(Person, Profile.sector, Membership.joined_at, Membership.role)
                 .join(Membership, Membership.person_id == Person.id)
                 .outerjoin(Profile, Profile.person_id == Person.id)
                 .where(Membership.group_id == group_id, Membership.left_at.is_(None))
@@ -376,7 +377,7 @@ async def participation(session: AsyncSession, group_id: int, now: datetime) -> 
     rows = []
     silent = []
     quiet_since = (now - SILENT_AFTER).date()
-    for person, sector, joined_at in members:
+    for person, sector, joined_at, role in members:
         metrics: Counter[str] = Counter()
         metrics["messages"] = int(messages.get(person.id) or 0)
         metrics["meetings"] = meetings.get(person.id, 0)
@@ -386,6 +387,8 @@ async def participation(session: AsyncSession, group_id: int, now: datetime) -> 
         rows.append((person, sector, metrics))
         spoke = last_spoke.get(person.id)
         joined = as_utc(joined_at) or now
-        if (spoke is None or spoke < quiet_since) and joined <= now - SILENT_AFTER:
+        # an observer follows without taking part: never among the silent to invite in
+        observes = role == OBSERVER or is_offline(person.id)  # or has no Telegram
+        if (spoke is None or spoke < quiet_since) and joined <= now - SILENT_AFTER and not observes:
             silent.append(person)
     return Participation(rows=rows, silent=silent)

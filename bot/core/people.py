@@ -79,10 +79,16 @@ def person_name(first_name: str, last_name: str | None = None) -> str:
     return f"{first} {trim(last_name)}" if last_name else first
 
 
+def is_offline(person_id: int) -> bool:
+    """A member without Telegram (`/member add "Doña Rosa"`): persons' ids below zero, which
+    no Telegram user has."""
+    return person_id < 0
+
+
 def mention(user_id: int, first_name: str, last_name: str | None = None) -> str:
-    """A link to the person that notifies them, as HTML (the name escaped); a tombstone is
-    named without a link."""
+    """A link to the person that notifies them, as HTML (the name escaped); a member without
+    Telegram and a tombstone (ids below zero) are only named."""
     name = escape(person_name(first_name, last_name))
-    if user_id < 0:
+    if is_offline(user_id):
         return name
     return f'<a href="tg://user?id={user_id}">{name}</a>'

@@ -41,6 +41,9 @@ class Identity:
     group_id: int | None  # the group's row id (None in a private chat)
     language: str
     timezone: str
+    # the sender's Minga role in the group (`groups.models`: member, coordinator, observer),
+    # as registered; None in a private chat or when the sender is not a member
+    role: str | None = None
 
 
 # (session, update, settings, now) -> Identity; the groups feature registers the real one

@@ -41,6 +41,13 @@ COMMANDS = [
     CommandSpec(
         "coordinator", N_("See, add or remove coordinators"), coordinator=True, topic="settings"
     ),
+    CommandSpec("observer", N_("See, add or remove observers"), coordinator=True, topic="settings"),
+    CommandSpec(
+        "member",
+        N_("Members without Telegram: see, add or remove"),
+        coordinator=True,
+        topic="settings",
+    ),
 ]
 HELP = HelpTopic(
     "settings",
@@ -91,6 +98,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("language", handlers.language),
             command("timezone", handlers.timezone),
             command("coordinator", handlers.coordinator),
+            command("observer", handlers.observer),
+            command("member", handlers.member),
             CallbackQueryHandler(handlers.language_button, pattern=SetLanguage.pattern()),
             CallbackQueryHandler(handlers.zone_button, pattern=SetZone.pattern()),
             CallbackQueryHandler(handlers.zone_button, pattern=SetZoneAsAdmin.pattern()),

@@ -17,7 +17,7 @@ from bot.core.people import ADMINS, is_person, is_present, mention, person_info,
 from bot.core.permissions import invalidate_admins
 from bot.core.runtime import Identity
 from bot.core.turn import Turn, handler
-from bot.groups import guide, render, service
+from bot.groups import guide, offline, render, roles, service
 from bot.groups.api import START_LINES, register_person, target_person
 from bot.groups.callbacks import (
     ChangeZone,
@@ -27,7 +27,7 @@ from bot.groups.callbacks import (
     SetZone,
     SetZoneAsAdmin,
 )
-from bot.groups.models import COORDINATOR, MEMBER
+from bot.groups.models import COORDINATOR, MEMBER, OBSERVER
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,7 +48,7 @@ async def identify(
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None
     person = person_info(user) if is_person(user) else None
-    group, chosen = await service.register(
+    group, chosen, role = await service.register(
         session,
         chat_info(chat),
         person,
@@ -60,7 +60,9 @@ async def identify(
         member=not _about_membership(update),
     )
     if group is not None:
-        return Identity(group_id=group.id, language=group.language, timezone=group.timezone)
+        return Identity(
+            group_id=group.id, language=group.language, timezone=group.timezone, role=role
+        )
     language = (
         chosen
         or normalize_language(user.language_code if user else None)
@@ -127,6 +129,8 @@ async def member_update(turn: Turn) -> None:
         await service.upsert_membership(
             turn.session, turn.group_id, await register_person(turn, new.user), turn.now
         )
+        if new.status in ADMINS:  # an admin coordinates, and a coordinator is no observer
+            await roles.stop_observing(turn.session, turn.group_id, new.user.id)
     else:
         await service.member_left(turn.session, turn.chat.id, new.user.id, turn.now)
 
@@ -335,3 +339,68 @@ async def coordinator(turn: Turn) -> None:
         turn.reply(
             (render.coordinator_removed if changed else render.coordinator_not)(turn.tr, who)
         )
+
+
+OBSERVER_USAGE = N_(
+    "Reply to a message of the person with /observer add (or remove), "
+    "or name them: /observer add @ana"
+)
+
+
+@handler(coordinator=_changes_roles, groups_only=True)
+async def observer(turn: Turn) -> None:
+    """`/observer`: who observes; `/observer add|remove`: a coordinator gives or takes the role.
+    A coordinator (by role or as a Telegram admin) stays a coordinator, and is told so."""
+    args = turn.args
+    if not args:
+        people = await roles.observers(turn.session, turn.group_id)
+        turn.reply(
+            render.observers_list(
+                turn.tr, [mention(p.id, p.first_name, p.last_name) for p in people]
+            )
+        )
+        return
+    action = args[0].lower()
+    if action not in {"add", "remove"}:
+        raise DomainError(OBSERVER_USAGE)
+    target = await target_person(turn, OBSERVER_USAGE)
+    who = mention(target.id, target.first_name, target.last_name)
+    role = await roles.role_of(turn.session, turn.group_id, target.id)
+    if action == "remove":
+        if role != OBSERVER:
+            turn.reply(render.observer_not(turn.tr, who))
+            return
+        await service.set_role(turn.session, turn.group_id, target.id, MEMBER, turn.now)
+        turn.reply(render.observer_removed(turn.tr, who))
+        return
+    # the sender's own coordinator check has just read the group's admins into the cache
+    cache = await turn.session.get(AdminCache, turn.chat.id)
+    if role == COORDINATOR or (cache is not None and target.id in cache.user_ids):
+        turn.reply(render.observer_is_coordinator(turn.tr, who))
+        return
+    changed = await service.set_role(turn.session, turn.group_id, target.id, OBSERVER, turn.now)
+    turn.reply((render.observer_added if changed else render.observer_already)(turn.tr, who))
+
+
+@handler(coordinator=_changes_roles, groups_only=True)
+async def member(turn: Turn) -> None:
+    """`/member`: the members without Telegram; `/member add|remove "Doña Rosa"`: a
+    coordinator adds or removes one (their positions are recorded with `/vote`)."""
+    args = turn.args
+    if not args:
+        people = await offline.members(turn.session, turn.group_id)
+        turn.reply(render.offline_list(turn.tr, [p.first_name for p in people]))
+        return
+    action = args[0].lower()
+    if action not in {"add", "remove"}:
+        raise DomainError(offline.MEMBER_USAGE)
+    message = turn.message
+    assert message is not None and message.text is not None
+    rest = message.text[turn.command_end :].strip()[len(args[0]) :]
+    name = offline.clean_name(rest)
+    if action == "add":
+        added = await offline.add(turn.session, turn.group_id, name, turn.now)
+        turn.reply((render.member_added if added else render.member_already)(turn.tr, name))
+        return
+    removed = await offline.remove(turn.session, turn.group_id, name, turn.now)
+    turn.reply((render.member_removed if removed else render.member_not)(turn.tr, name))

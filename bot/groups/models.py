@@ -19,6 +19,7 @@ from bot.core.db import Base, RowId
 
 MEMBER = "member"
 COORDINATOR = "coordinator"
+OBSERVER = "observer"  # follows the group, does not decide (bot.groups.roles)
 
 
 class Group(Base):

@@ -174,3 +174,90 @@ def help_details(tr: Translator) -> list[str]:
             "profile."
         ),
     ]
+
+
+def observer_added(tr: Translator, who: str) -> str:
+    return tr.gettext(
+        "{person} now follows the group as an observer: they read and react, "
+        "but do not vote and are not counted for quorum.",
+        person=who,
+    )
+
+
+def observer_already(tr: Translator, who: str) -> str:
+    return tr.gettext("{person} is already an observer.", person=who)
+
+
+def observer_removed(tr: Translator, who: str) -> str:
+    return tr.gettext("{person} is no longer an observer and takes part as a member.", person=who)
+
+
+def observer_not(tr: Translator, who: str) -> str:
+    return tr.gettext("{person} was not an observer.", person=who)
+
+
+def observer_is_coordinator(tr: Translator, who: str) -> str:
+    return tr.gettext(
+        "{person} coordinates this group, and coordinators decide, so they stay a "
+        "coordinator. To make them an observer, first: /coordinator remove",
+        person=who,
+    )
+
+
+def observers_list(tr: Translator, people: Sequence[str]) -> str:
+    if people:
+        lines = [
+            tr.ngettext(
+                "<b>Observers</b> (they follow, but do not decide): {n} person",
+                "<b>Observers</b> (they follow, but do not decide): {n} people",
+                len(people),
+            )
+        ]
+        lines += [f"• {who}" for who in people]
+    else:
+        lines = [tr.gettext("<b>Observers</b> (they follow, but do not decide): nobody yet.")]
+    lines += [
+        "",
+        tr.gettext(
+            "To add one, reply to their message with /observer add, or: {example}",
+            example="/observer add @ana",
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def member_added(tr: Translator, name: str) -> str:
+    return tr.gettext(
+        "{name} is now a member without Telegram. A coordinator records their position "
+        "replying to the vote: /vote “{name}” agree",
+        name=escape(name),
+    )
+
+
+def member_already(tr: Translator, name: str) -> str:
+    return tr.gettext("{name} is already a member of this group.", name=escape(name))
+
+
+def member_removed(tr: Translator, name: str) -> str:
+    return tr.gettext("{name} is no longer a member of this group.", name=escape(name))
+
+
+def member_not(tr: Translator, name: str) -> str:
+    return tr.gettext("There is no member without Telegram called {name} here.", name=escape(name))
+
+
+def offline_list(tr: Translator, names: Sequence[str]) -> str:
+    if not names:
+        return tr.gettext(
+            "<b>Members without Telegram</b>: nobody yet. To add one: {example}",
+            example='/member add "Doña Rosa"',
+        )
+    lines = [
+        tr.ngettext(
+            "<b>Members without Telegram</b>: {n} person",
+            "<b>Members without Telegram</b>: {n} people",
+            len(names),
+        )
+    ]
+    lines += [f"• {escape(name)}" for name in names]
+    return "\n".join(lines)

@@ -148,8 +148,9 @@ async def register(
     default_timezone: str,
     now: datetime,
     member: bool = True,
-) -> tuple[GroupSettings | None, str | None]:
-    """Everything seen in one update: (the group's settings, the person's chosen language)."""
+) -> tuple[GroupSettings | None, str | None, str | None]:
+    """Everything seen in one update: (the group's settings, the person's chosen language,
+    their role in the group)."""
     if person is not None and chat.type in ("group", "supergroup"):
         known = await _known(session, chat, person)
         if known is not None:
@@ -157,14 +158,20 @@ async def register(
     private = chat.type == "private"
     chosen = await upsert_person(session, person, now, private=private) if person else None
     if chat.type not in ("group", "supergroup"):
-        return None, chosen
+        return None, chosen, None
     # a new group starts in the language of the first person we meet there, and on the time
     # of the place that language most likely means (a Portuguese speaker: São Paulo)
     language = normalize_language(person.language_code if person else None) or default_language
     group = await upsert_group(session, chat, language, first_timezone(language, default_timezone))
+    role = None
     if person is not None and member:
         await upsert_membership(session, group.id, person.id, now)
-    return group, chosen
+        role = await session.scalar(
+            select(Membership.role).where(
+                Membership.group_id == group.id, Membership.person_id == person.id
+            )
+        )
+    return group, chosen, role
 
 
 # Built once: this runs on every update, and a statement built per call costs more Python than
@@ -184,6 +191,7 @@ _KNOWN = (
         _PERSON.language_code,
         _PERSON.language.label("chosen"),
         _MEMBERSHIP.left_at,
+        _MEMBERSHIP.role,
     )
     .select_from(
         Group.__table__.join(Person.__table__, _PERSON.id == bindparam("person_id")).join(
@@ -197,7 +205,7 @@ _KNOWN = (
 
 async def _known(
     session: AsyncSession, chat: ChatInfo, person: PersonInfo
-) -> tuple[GroupSettings, str | None] | None:
+) -> tuple[GroupSettings, str | None, str | None] | None:
     """The common case in one read and no write: a group, a person and a membership all
     registered already and unchanged. None when anything must be written (then `register`
     upserts as usual). Every update passes here: writing the group's row each time would make
@@ -213,7 +221,7 @@ async def _known(
     ):
         return None
     group = GroupSettings(id=row.id, language=row.language, timezone=row.timezone, active=True)
-    return group, row.chosen
+    return group, row.chosen, row.role
 
 
 async def member_left(session: AsyncSession, chat_id: int, person_id: int, now: datetime) -> None:

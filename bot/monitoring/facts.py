@@ -21,6 +21,7 @@ from bot.charter.models import CharterAcceptance, CharterVersion
 from bot.commitments.models import ACTIVE, DONE, Commitment, CommitmentOwner
 from bot.core.db import as_utc
 from bot.groups.models import Membership, Person
+from bot.groups.roles import deciding
 from bot.meetings.models import CONFIRMED, HELD, Attendance, Meeting
 from bot.monitoring.models import Recognition
 from bot.monitoring.service import WEEK, CommitmentFact, DecisionFact, Facts, RecognitionFact
@@ -324,7 +325,18 @@ async def _decisions(
 async def _open_votes(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
-    """Open votes, with how many members have not voted yet (reads `members`)."""
+    """Open votes, with how many members who decide (not observers) have not voted yet."""
+    deciders = dict(
+        (
+            await session.execute(
+                select(Membership.group_id, func.count())
+                .where(_present(ids), deciding())
+                .group_by(Membership.group_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
     voted = (
         select(Position.vote_id, func.count().label("voted"))
         .where(Position.choices != 0)
@@ -339,7 +351,7 @@ async def _open_votes(
             .order_by(Vote.closes_at)
         )
     ).tuples():
-        missing = max(0, facts[gid].members - count)
+        missing = max(0, deciders.get(gid, 0) - count)
         facts[gid].open_votes.append(OpenVote(question, as_utc(closes_at) or now, missing))
 
 

@@ -27,6 +27,7 @@ from bot.commitments.service import owners_of
 from bot.core.db import as_utc, insert_for
 from bot.core.people import person_name
 from bot.groups.models import Group, Membership, Person
+from bot.groups.roles import deciding
 from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
 from bot.reviews.facts import CommitmentFacts, Facts, MeetingFacts, VoteFacts, Why, to_json
 from bot.reviews.models import DEFAULTS, ReviewSettings, ReviewSubject, Thresholds
@@ -227,7 +228,12 @@ async def _votes_without_quorum(
                 select(Vote.id, Person)
                 .join(Membership, Membership.group_id == Vote.group_id)
                 .join(Person, Person.id == Membership.person_id)
-                .where(Vote.id.in_([v.id for v, _ in closed]), Membership.left_at.is_(None), ~voted)
+                .where(
+                    Vote.id.in_([v.id for v, _ in closed]),
+                    Membership.left_at.is_(None),
+                    deciding(),
+                    ~voted,
+                )
                 .order_by(Membership.joined_at, Person.id)
             )
         ).tuples():
@@ -331,7 +337,7 @@ async def vote_facts(session: AsyncSession, vote: Vote, now: datetime) -> VoteFa
         await session.scalars(
             select(Person)
             .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.group_id == vote.group_id, Membership.left_at.is_(None))
+            .where(Membership.group_id == vote.group_id, Membership.left_at.is_(None), deciding())
             .order_by(Membership.joined_at, Person.id)
         )
     )

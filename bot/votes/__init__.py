@@ -10,7 +10,7 @@ from bot.commitments import api as commitments
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.votes import decisions, delivery, handlers, render
+from bot.votes import decisions, delivery, handlers, proxy_handlers, render
 from bot.votes.callbacks import Choose, ToCommitment
 
 COMMANDS = [
@@ -22,6 +22,12 @@ COMMANDS = [
     CommandSpec("decisions", N_("The decision log"), topic="votes"),
     CommandSpec("decision", N_("One decision with positions and reasons"), topic="votes"),
     CommandSpec("close", N_("Close a vote now (reply to it)"), coordinator=True, topic="votes"),
+    CommandSpec(
+        "vote",
+        N_("Record the position of a member not in the chat (reply to the vote)"),
+        coordinator=True,
+        topic="votes",
+    ),
 ]
 HELP = HelpTopic(
     "votes", N_("🗳 Votes"), N_("proposals, polls, decisions"), order=20, details=render.help_details
@@ -40,6 +46,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("decisions", handlers.decisions),
             command("decision", handlers.decision),
             command("close", handlers.close),
+            command("vote", proxy_handlers.vote_for),
             CallbackQueryHandler(handlers.choose, pattern=Choose.pattern()),
             CallbackQueryHandler(handlers.to_commitment, pattern=ToCommitment.pattern()),
             PollAnswerHandler(handlers.poll_answer),

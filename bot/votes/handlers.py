@@ -22,6 +22,7 @@ from bot.core.permissions import is_coordinator
 from bot.core.runtime import BotContext
 from bot.core.turn import Turn, claim_update, handler
 from bot.groups import service as groups
+from bot.groups.models import OBSERVER
 from bot.votes import decisions as decision_log
 from bot.votes import delivery, positions, render, service
 from bot.votes.callbacks import Choose, ToCommitment
@@ -113,9 +114,17 @@ def _pressed_in_group(turn: Turn, kind: type[C]) -> tuple[C, int]:
     return pressed, turn.user.id
 
 
+OBSERVERS_DO_NOT_VOTE = N_(
+    "You follow this group as an observer: observers do not vote. "
+    "A coordinator can change that with /observer remove."
+)
+
+
 @handler()
 async def choose(turn: Turn) -> None:
     pressed, person_id = _pressed_in_group(turn, Choose)
+    if turn.identity.role == OBSERVER:
+        raise DomainError(OBSERVERS_DO_NOT_VOTE)
     result = await positions.cast(
         turn.session,
         turn.group_id,

@@ -81,6 +81,10 @@ class Position(Base):
     updated_at: Mapped[datetime] = mapped_column(default=column_now)
     # the Telegram update that set `choices`: an older click handled late does not overwrite
     update_id: Mapped[int | None] = mapped_column(BigInteger)
+    # a position a coordinator recorded for the member (`/vote @name agree`): who and when;
+    # the member's own later click clears both
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime | None]
 
 
 class Decision(Base):

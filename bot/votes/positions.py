@@ -17,6 +17,7 @@ from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.groups.models import OBSERVER, Membership
 from bot.votes.models import Position, Vote
 from bot.votes.rules import VoteKind
 from bot.votes.views import n_options
@@ -41,14 +42,18 @@ _UPSERT = (
     "INSERT INTO positions (vote_id, person_id, choices, updated_at, update_id) "
     "VALUES (:vote_id, :person_id, :choices, :updated_at, :update_id) "
     "ON CONFLICT (vote_id, person_id) DO UPDATE SET {set}, "
-    "updated_at = excluded.updated_at, update_id = excluded.update_id "
+    "updated_at = excluded.updated_at, update_id = excluded.update_id, "
+    "reason = CASE WHEN positions.recorded_by IS NULL THEN positions.reason END, "
+    "recorded_by = NULL, recorded_at = NULL "
     "{where} RETURNING choices"
 )
 _CHOOSE = text(
     _UPSERT.format(
         set="choices = excluded.choices",
-        where="WHERE positions.choices != excluded.choices AND (positions.update_id IS NULL "
-        "OR positions.update_id < excluded.update_id)",
+        # a position recorded for the member by a coordinator becomes their own even when
+        # they click the same option
+        where="WHERE (positions.choices != excluded.choices OR positions.recorded_by IS NOT "
+        "NULL) AND (positions.update_id IS NULL OR positions.update_id < excluded.update_id)",
     )
 ).bindparams(bindparam("updated_at", type_=DateTime(timezone=True)))
 _TOGGLE = text(
@@ -216,6 +221,13 @@ async def record_native_answer(
         )
     ).first()
     if row is None or not await _still_open(session, row.id):
+        return None
+    role = await session.scalar(
+        select(Membership.role).where(
+            Membership.group_id == row.group_id, Membership.person_id == person_id
+        )
+    )
+    if role == OBSERVER:  # observers do not vote: Telegram counts their answer, Minga does not
         return None
     choices = 0
     for option in option_ids:

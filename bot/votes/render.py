@@ -11,7 +11,7 @@ from telegram.helpers import mention_html
 
 from bot.core.i18n import Translator
 from bot.core.moments import Local
-from bot.core.people import person_name
+from bot.core.people import is_offline, person_name
 from bot.core.text import shorten
 from bot.votes import rules
 from bot.votes.callbacks import Choose, ToCommitment
@@ -55,8 +55,20 @@ def short(text: str, limit: int = QUESTION_IN_LIST) -> str:
     return shorten(text, limit)
 
 
+def recorded(tr: Translator, voter: Voter, local: Local | None = None) -> str:
+    """` (✍ registered by Marta)` after a position a coordinator recorded (with when, given
+    `local`: the decision log's page); nothing after a member's own."""
+    if voter.recorded_by is None:
+        return ""
+    by = escape(voter.recorded_by) or tr.gettext("the group (anonymous admin)")
+    if local is not None and voter.recorded_at is not None:
+        when = local.moment(tr, voter.recorded_at)
+        return " " + tr.gettext("(✍ registered by {name}, {when})", name=by, when=when)
+    return " " + tr.gettext("(✍ registered by {name})", name=by)
+
+
 def _names(tr: Translator, voters: Sequence[Voter]) -> str:
-    shown = [name(v) + (" ✍" if v.reason else "") for v in voters[:NAMES_SHOWN]]
+    shown = [name(v) + (" ✍" if v.reason else "") + recorded(tr, v) for v in voters[:NAMES_SHOWN]]
     rest = len(voters) - len(shown)
     if rest > 0:
         shown.append(tr.ngettext("and {n} more", "and {n} more", rest))
@@ -222,7 +234,8 @@ def result(
         lines.append("")
         for label, voters in zip(labels, _voters_by_option(v), strict=True):
             if voters:
-                names = ", ".join(name(x) for x in voters)
+                local = Local(v.timezone, now)
+                names = ", ".join(name(x) + recorded(tr, x, local) for x in voters)
                 lines.append(f"{escape(label)}: {names}")
     reasons = _reasons(tr, v, None if full else REASONS_SHOWN)
     if reasons:
@@ -292,7 +305,10 @@ def reminder(
     people: Sequence[tuple[int, str]],
 ) -> str:
     """`people`: (Telegram id, full name) of the members who have not voted."""
-    mentions = [mention_html(person_id, full) for person_id, full in people[:MENTIONS_SHOWN]]
+    mentions = [
+        escape(full) if is_offline(person_id) else mention_html(person_id, full)
+        for person_id, full in people[:MENTIONS_SHOWN]
+    ]
     rest = len(people) - len(mentions)
     if rest > 0:
         mentions.append(tr.ngettext("and {n} more", "and {n} more", rest))
@@ -357,3 +373,12 @@ def help_details(tr: Translator) -> list[str]:
         tr.gettext("A poll: the question and its options, split by |"),
         tr.gettext(rules.POLL_EXAMPLE),
     ]
+
+
+def recorded_reply(
+    tr: Translator, who: str, kind: str, options: Sequence[str], choices: int
+) -> str:
+    """What `/vote` answers: the position recorded, and for whom (`who`: HTML)."""
+    labels = option_labels(tr, kind, options)
+    chosen = ", ".join(escape(short(labels[i], 40)) for i in rules.options_of(choices))
+    return tr.gettext("✍ Recorded for {person}: {position}.", person=who, position=chosen)

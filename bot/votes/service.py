@@ -16,7 +16,9 @@ from sqlalchemy.orm import aliased
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.people import person_name
 from bot.groups.models import Group, Membership, Person
+from bot.groups.roles import deciding
 from bot.votes import rules
 from bot.votes.models import (
     Amendment,
@@ -125,11 +127,12 @@ async def forget_message(session: AsyncSession, vote_id: int) -> None:
 
 
 async def member_count(session: AsyncSession, group_id: int) -> int:
+    """The members who decide (observers are not counted for quorum)."""
     return (
         await session.scalar(
             select(func.count())
             .select_from(Membership)
-            .where(Membership.group_id == group_id, Membership.left_at.is_(None))
+            .where(Membership.group_id == group_id, Membership.left_at.is_(None), deciding())
         )
     ) or 0
 
@@ -140,6 +143,7 @@ async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
         return None
     group = await session.get(Group, vote.group_id)
     assert group is not None
+    recorder = aliased(Person)
     rows = (
         await session.execute(
             select(
@@ -148,8 +152,12 @@ async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
                 Person.last_name,
                 Position.choices,
                 Position.reason,
+                recorder.first_name,
+                recorder.last_name,
+                Position.recorded_at,
             )
             .join(Person, Person.id == Position.person_id)
+            .outerjoin(recorder, recorder.id == Position.recorded_by)
             .where(Position.vote_id == vote_id, Position.choices != 0)
             .order_by(Position.id)
         )
@@ -175,7 +183,17 @@ async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
         timezone=group.timezone,
         group_active=group.active,
         members=await member_count(session, vote.group_id),
-        voters=tuple(Voter(*row) for row in rows),
+        voters=tuple(
+            Voter(
+                *row[:5],
+                # "" when an anonymous admin recorded it (no person)
+                recorded_by=(person_name(row[5], row[6]) if row[5] else "")
+                if row[7] is not None
+                else None,
+                recorded_at=as_utc(row[7]),
+            )
+            for row in rows
+        ),
         decision_number=number,
         amendment=amendment is not None,
         charter_version=amendment.version if amendment else None,
@@ -307,6 +325,7 @@ async def not_voted(session: AsyncSession, vote_id: int, group_id: int) -> list[
             .where(
                 Membership.group_id == group_id,
                 Membership.left_at.is_(None),
+                deciding(),
                 Person.id.not_in(voted),
             )
             .order_by(Membership.joined_at, Person.id)

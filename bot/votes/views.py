@@ -19,6 +19,10 @@ class Voter:
     last_name: str | None
     choices: int
     reason: str | None
+    # a position a coordinator recorded for the member: who (their name; "" for an
+    # anonymous admin) and when
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
