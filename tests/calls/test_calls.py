@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import publish_menus
 from bot.calls.models import Call, CallAnswer
 from bot.commitments.models import Commitment, CommitmentOwner
 from bot.core.db import as_utc
+from bot.groups.models import Group
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
 from tests.telegram_double import Sent, retry_after
 from tests.updates import TUser
@@ -263,3 +265,19 @@ async def test_no_call_in_private(bot: Bot) -> None:
     await bot.feed(bot.u.command(private, ANA, "/call Pintar el mural | 2"))
     assert "en un grupo" in bot.tg.last(ANA.id).text
     assert await bot.scalars(select(Call)) == []
+
+
+@pytest.mark.parametrize("language", ["es", "pt", "en"])
+async def test_the_example_works_typed_back_in_each_language(bot: Bot, language: str) -> None:
+    await seed_group(bot, LUIS, language=language)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/call | 3"))
+    said = bot.tg.last(NORTE.id).text
+    example = said[said.index("/") :]
+    assert example.startswith({"es": "/llamado", "pt": "/chamado", "en": "/call"}[language])
+    message = await open_call(bot, example, by=LUIS)
+    call = await bot.scalar(select(Call))
+    assert call.target == 3 and call.due_at is not None
+    zone = await bot.scalar(select(Group.timezone))
+    local = as_utc(call.due_at).astimezone(ZoneInfo(zone))
+    assert (local.weekday(), local.hour) == (5, 10)
+    assert message.buttons
