@@ -15,9 +15,13 @@ from bot.core.runtime import runtime_of
 from bot.core.turn import command
 
 DESCRIPTION = N_("Ask for volunteers: what, how many, when")
-# one command, named in each language's menu by its own word; every name works in every group
+# one command, named in each language's menu by its own word; every name works in every group;
+# /help shows it on the commitments page (what a covered call becomes)
 NAMES = {"call": ("en",), "llamado": ("es",), "chamado": ("pt_BR",)}
-COMMANDS = [CommandSpec(name, DESCRIPTION, languages=langs) for name, langs in NAMES.items()]
+COMMANDS = [
+    CommandSpec(name, DESCRIPTION, languages=langs, topic="commitments")
+    for name, langs in NAMES.items()
+]
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -52,7 +52,9 @@ def page(
     coordinators' last."""
     label = tr.gettext(topic.label)  # marked with N_() where the topic is declared
     lines = [f"<b>{escape(label)}</b>", *topic.details(tr)]
-    mine = [s for s in specs if s.topic == topic.key]
+    mine = [
+        s for s in specs if s.topic == topic.key and (not s.languages or tr.lang in s.languages)
+    ]
     everyone = [s for s in mine if not s.coordinator]
     coordinators = [s for s in mine if s.coordinator]
     if everyone:

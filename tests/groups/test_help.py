@@ -64,6 +64,23 @@ async def test_help_is_a_short_list_and_each_topic_a_short_page(bot: Bot, lang: 
     assert "/timezone" in shown.text and "/coordinator" in shown.text
 
 
+@pytest.mark.parametrize(
+    ("lang", "name", "others"),
+    [("es", "/llamado", ("/chamado", "/call")), ("pt_BR", "/chamado", ("/llamado", "/call"))],
+)
+async def test_the_commitments_page_names_the_call_in_its_reader_s_word(
+    bot: Bot, lang: str, name: str, others: tuple[str, ...]
+) -> None:
+    await add_bot(bot)
+    async with bot.db() as session:
+        await session.execute(update(Group).values(language=lang))
+    await bot.feed(bot.u.command(NORTE, ANA, "/help"))
+    shown = short(bot.tg.last(NORTE.id))
+    await press(bot, LUIS, NORTE, shown, topic_button(shown, "🤝"))
+    assert f"{name} — " in shown.text
+    assert not any(f"{other} — " in shown.text for other in others)
+
+
 async def test_help_addressed_to_the_bot_by_name_works(bot: Bot) -> None:
     await add_bot(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/help@minga_test_bot"))
