@@ -33,7 +33,7 @@ from bot import (
     votes,
 )
 from bot.config import Settings
-from bot.core import questions
+from bot.core import outbox, questions
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.clock import SYSTEM, Clock
 from bot.core.db import create_engine, make_sessionmaker
@@ -129,6 +129,8 @@ def build_application(
     )
     application.bot_data[RUNTIME_KEY] = runtime
     runtime.scheduler.add("core:prune-updates", prune_processed_updates)
+    # replies of committed turns whose sending failed or never happened (a crash)
+    runtime.scheduler.add("core:outbox", outbox.retry_due)
 
     groups.register(application)
     charter.register(application)

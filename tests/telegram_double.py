@@ -10,11 +10,14 @@ or make every call about one chat fail until it is mended.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import itertools
 import json
 import re
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,6 +115,11 @@ def not_modified() -> ApiError:
         "message is not modified: specified new message content and reply markup are exactly "
         "the same as a current content and reply markup of the message"
     )
+
+
+def server_error(code: int = 502) -> ApiError:
+    """A 5xx from the Bot API (PTB raises `NetworkError`)."""
+    return ApiError(code, "Bad Gateway")
 
 
 def migrated(new_chat_id: int) -> ApiError:
@@ -250,6 +258,13 @@ class TelegramDouble(BaseRequest):
         self.broken: dict[int, ApiError | Exception] = {}
         self.commands: dict[tuple[str, str | None], list[dict[str, str]]] = {}
         self._ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(5000))
+        # what getUpdates hands out (`deliver`), kept until an offset passes it, as Telegram
+        # does; `offsets` are the offsets asked with, in order
+        self.inbox: list[dict[str, Any]] = []
+        self.offsets: list[int | None] = []
+        self.arrived = asyncio.Event()
+        # async hooks run before a method is answered (a test holds or fails a call there)
+        self.before: dict[str, Callable[[dict[str, Any]], Awaitable[None]]] = {}
 
     # -- BaseRequest ----------------------------------------------------------------------
     @property
@@ -276,6 +291,10 @@ class TelegramDouble(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
         self.calls.append(Call(api_method, params, url))
+        if api_method in self.before:
+            await self.before[api_method](params)
+        if api_method == "getUpdates":
+            return await self._long_poll(params)
         queued = self.failures.get(api_method)
         chat = params.get("chat_id")
         failure = queued.popleft() if queued else None
@@ -294,7 +313,24 @@ class TelegramDouble(BaseRequest):
             return error.response()
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
+    async def _long_poll(self, params: dict[str, Any]) -> tuple[int, bytes]:
+        offset = params.get("offset")
+        self.offsets.append(offset)
+        if offset is not None:  # Telegram forgets what the offset passed
+            self.inbox = [u for u in self.inbox if u["update_id"] >= int(offset)]
+        if not self.inbox and params.get("timeout"):
+            self.arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.arrived.wait(), float(params["timeout"]))
+        result = self.inbox[: int(params.get("limit") or 100)]
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
     # -- what a test sets up ----------------------------------------------------------------
+    def deliver(self, *updates: dict[str, Any]) -> None:
+        """Updates for getUpdates to hand out."""
+        self.inbox.extend(updates)
+        self.arrived.set()
+
     def add_chat(self, chat: Chat) -> None:
         self.chats[chat.id] = chat
         self.gone.discard(chat.id)

@@ -5,6 +5,7 @@ reminders reminders.py."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup, MessageEntity, Update
 from telegram.error import BadRequest
@@ -12,6 +13,7 @@ from telegram.error import BadRequest
 from bot.commitments import changes, grammar, lists, render, service, views
 from bot.commitments.callbacks import Page
 from bot.commitments.models import Commitment
+from bot.core import outbox
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
@@ -21,6 +23,9 @@ from bot.core.runtime import BotContext
 from bot.core.turn import Mention, Turn, handler
 from bot.groups import service as groups
 from bot.groups.models import Person
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,16 @@ def sender_id(turn: Turn) -> int | None:
     return user.id
 
 
+CARD_SENT = "commitments.card"
+
+
+@outbox.after_sent(CARD_SENT)
+async def _card_sent(session: AsyncSession, args: dict[str, Any], message_ids: list[int]) -> None:
+    """A card reached the chat: remember its message, in the transaction that marks it sent
+    (a reply to it is about its commitment)."""
+    await service.record_card(session, args["commitment_id"], message_ids[-1])
+
+
 def _post_card(
     turn: Turn,
     commitment_id: int,
@@ -55,19 +70,17 @@ def _post_card(
     *,
     quote: bool = True,
 ) -> None:
-    """Send a card as a reply, then remember its message: a reply to it is about it."""
-    runtime, chat_id, thread_id = turn.runtime, turn.chat.id, turn.thread_id
+    """Send a card as a reply, through the outbox: a stored commitment gets its card once."""
     reply_to = turn.message.message_id if quote and turn.message else None
-
-    async def post(messenger: Messenger) -> None:
-        sent = await messenger.send(
-            chat_id, text, thread_id=thread_id, reply_to=reply_to, markup=markup
-        )
-        if sent:
-            async with runtime.db() as session:
-                await service.record_card(session, commitment_id, sent[-1].message_id)
-
-    turn.then(post)
+    turn.post(
+        turn.chat.id,
+        text,
+        markup,
+        thread_id=turn.thread_id,
+        reply_to=reply_to,
+        after=CARD_SENT,
+        after_args={"commitment_id": commitment_id},
+    )
 
 
 async def show_card(turn: Turn, commitment: Commitment) -> None:

@@ -134,6 +134,16 @@ class Messenger:
     found_hooks: list[ChatHook] = field(default_factory=list)  # a suspect chat answered again
     # chats that were not found in this process (machinery: a success tells `found_hooks`)
     _suspects: set[int] = field(default_factory=set, init=False, repr=False)
+    # set at shutdown: flood control is raised at once, and waits under way end (`stop_waiting`)
+    stopping: bool = False
+    _waits: set[asyncio.Future[Any]] = field(default_factory=set)
+
+    def stop_waiting(self) -> None:
+        """From now on nothing waits out flood control; the waits under way end at once (their
+        `RetryAfter` is raised to whoever sent)."""
+        self.stopping = True
+        for wait in list(self._waits):
+            wait.cancel()
 
     async def send(
         self,
@@ -143,10 +153,13 @@ class Messenger:
         thread_id: int | None = None,
         reply_to: int | None = None,
         markup: InlineKeyboardMarkup | None = None,
+        patient: bool = True,
     ) -> list[Message] | None:
         """Send `text` (HTML); a long text goes as several messages, the buttons on the last.
 
         Returns the messages sent, or None when the chat is gone (the bot was removed).
+        `patient=False` raises flood control's `RetryAfter` at once instead of waiting it out
+        (the outbox sends again later).
         """
         pieces = split_text(text)
         sent: list[Message] = []
@@ -168,7 +181,7 @@ class Messenger:
                     link_preview_options=NO_PREVIEW,
                 )
 
-            message = await self._call(chat_id, call, "sendMessage")
+            message = await self._call(chat_id, call, "sendMessage", patient=patient)
             if message is None:
                 return None
             sent.append(message)
@@ -310,7 +323,12 @@ class Messenger:
             return False
 
     async def _call(
-        self, chat_id: int, call: Callable[[int], Awaitable[T]], method: str
+        self,
+        chat_id: int,
+        call: Callable[[int], Awaitable[T]],
+        method: str,
+        *,
+        patient: bool = True,
     ) -> T | None:
         attempt = 0
         while True:
@@ -319,11 +337,11 @@ class Messenger:
             except RetryAfter as exc:
                 attempt += 1
                 annotate(exc, method, chat_id)
-                if attempt > self.max_retries:
+                if attempt > self.max_retries or not patient or self.stopping:
                     raise
                 delay = retry_seconds(exc)
                 log.warning("%s; waiting %.0f s", describe(exc), delay)
-                await self.sleep(delay)
+                await self._wait(delay, exc)
             except ChatMigrated as exc:
                 new_chat_id = int(exc.new_chat_id)
                 annotate(exc, method, chat_id)
@@ -364,6 +382,19 @@ class Messenger:
         if lost:
             self._suspects.discard(chat_id)
         return lost
+
+    async def _wait(self, delay: float, exc: RetryAfter) -> None:
+        wait = asyncio.ensure_future(self.sleep(delay))
+        self._waits.add(wait)
+        try:
+            await wait
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if self.stopping and not (current is not None and current.cancelling()):
+                raise exc from None  # the shutdown ended the wait, not a cancel of the caller
+            raise
+        finally:
+            self._waits.discard(wait)
 
     @staticmethod
     async def _run_hooks(hooks: Sequence[Callable[..., Awaitable[None]]], *args: int) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, SmallInteger, String, text
+from sqlalchemy import JSON, Index, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
@@ -77,3 +77,31 @@ class TimeQuestion(Base):
     asked_at: Mapped[datetime] = mapped_column(default=column_now, index=True)
     answered_at: Mapped[datetime | None]
     choice: Mapped[int | None]
+
+
+class OutboxMessage(Base):
+    """A message a committed turn must send (core.outbox): written in the turn's transaction,
+    sent right after the commit and marked done; retried by the tick until it is.
+
+    `payload` holds what to send (text, topic, quoted message, keyboard); `after` names what to
+    record in the transaction that marks it sent (`after_args`, the message ids); `claimed_by`
+    and `claimed_at` are the lease of the process sending it, so two never send one row.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    chat_id: Mapped[int]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    update_id: Mapped[int | None]
+    after: Mapped[str | None] = mapped_column(String(80))
+    after_args: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=column_now)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
+    done_at: Mapped[datetime | None]
+    message_id: Mapped[int | None]
+
+    __table_args__ = (Index("ix_outbox_due", "done_at", "next_attempt_at"),)

@@ -6,6 +6,7 @@ A `Runtime` holds machinery only — no domain state. It lives on `application.b
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import uuid
@@ -80,6 +81,13 @@ class Runtime:
     instance: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     )
+
+    # outbox rows this process is sending right now (core.outbox), which its tick leaves alone
+    sending: set[int] = field(default_factory=set)
+    # `minga run` sends a turn's outbox rows after the turn, each chat's in order (the last
+    # delivery per chat); tests send them within the turn
+    send_after_turns: bool = False
+    deliveries: dict[int, asyncio.Task[None]] = field(default_factory=dict)
 
     def db(self) -> AbstractAsyncContextManager[AsyncSession]:
         return session_scope(self.sessions)

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import insert_for
 from bot.core.faults import log_failure
-from bot.core.models import ProcessedUpdate, TimeQuestion, WorkClaim
+from bot.core.models import OutboxMessage, ProcessedUpdate, TimeQuestion, WorkClaim
 
 if TYPE_CHECKING:
     from telegram.ext import JobQueue
@@ -40,6 +40,7 @@ BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_LONGEST = timedelta(minutes=30)
 RELEASED = ""  # the owner of a claim given back after a failure
 CLAIM_RETENTION = timedelta(days=90)
+OUTBOX_RETENTION = timedelta(days=3)
 QUESTION_RETENTION = timedelta(days=7)  # a question about a time, answered or not
 
 
@@ -229,6 +230,10 @@ async def prune_processed_updates(tick: Tick) -> None:
             # a time's question is answered in minutes; a week on, its button is stale
             await session.execute(
                 delete(TimeQuestion).where(TimeQuestion.asked_at < tick.now - QUESTION_RETENTION)
+            )
+            # messages sent (or given up) days ago: nothing will look at them again
+            await session.execute(
+                delete(OutboxMessage).where(OutboxMessage.done_at < tick.now - OUTBOX_RETENTION)
             )
             return result.rowcount
 

@@ -23,17 +23,19 @@ from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User
+from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import CommandHandler, filters
 
-from bot.core import questions
+from bot.core import outbox, questions
 from bot.core.callbacks import Callback
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
 from bot.core.moments import Local
 from bot.core.permissions import is_coordinator
+from bot.core.reading import Mention, command_end, mentions, replied_to
 from bot.core.runtime import BotContext, IdentifyFn, Identity, Runtime, identify_nobody
 from bot.core.timeparse import UnsureTime
 
@@ -80,6 +82,7 @@ class Turn:
     coordinator: bool = False
     handler: str = ""  # the handler's key (`handler_key`)
     actions: list[Action] = field(default_factory=list)
+    outgoing: list[outbox.Outgoing] = field(default_factory=list)  # stored before the commit
     answered: bool = False
 
     # -- where and who ------------------------------------------------------------------
@@ -152,15 +155,8 @@ class Turn:
     # -- what to say, after the commit -----------------------------------------------
     def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Answer in the chat (and topic) the update came from, quoting a command message."""
-        chat_id, thread_id = self.chat.id, self.thread_id
         quote = self.message.message_id if self.message and not self.update.callback_query else None
-
-        async def send(messenger: Messenger) -> Any:
-            return await messenger.send(
-                chat_id, text, thread_id=thread_id, reply_to=quote, markup=markup
-            )
-
-        self.actions.append(send)
+        self.post(self.chat.id, text, markup, thread_id=self.thread_id, reply_to=quote)
 
     def send(
         self,
@@ -169,10 +165,27 @@ class Turn:
         markup: InlineKeyboardMarkup | None = None,
         thread_id: int | None = None,
     ) -> None:
-        async def send(messenger: Messenger) -> Any:
-            return await messenger.send(chat_id, text, thread_id=thread_id, markup=markup)
+        self.post(chat_id, text, markup, thread_id=thread_id)
 
-        self.actions.append(send)
+    def post(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+        after: str | None = None,
+        after_args: dict[str, Any] | None = None,
+    ) -> None:
+        """A message through the outbox (core.outbox): stored with the turn's changes, sent
+        after the commit, retried until it is; `after` names what to record once it is sent."""
+        item = outbox.Outgoing(
+            chat_id, text, thread_id, reply_to, outbox.keyboard(markup), after, after_args
+        )
+        self.outgoing.append(item)
+        runtime = self.runtime
+        self.actions.append(lambda _messenger: outbox.deliver(runtime, item))
 
     def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Edit the message whose button was pressed."""
@@ -207,72 +220,28 @@ class Turn:
     def fail(self, error: DomainError) -> None:
         """Replace everything queued with the error's one sentence (toast or reply)."""
         self.actions.clear()
+        self.outgoing.clear()
         self.answered = False
         self.toast(error.render(self.tr), alert=False)
 
+    async def store(self) -> None:
+        """Write the outgoing messages into the turn's transaction (just before its commit)."""
+        runtime = self.runtime
+        await outbox.store(
+            self.session, self.outgoing, self.update.update_id, runtime.instance, self.now
+        )
+
     async def flush(self) -> None:
+        """Say what the committed turn queued. A Telegram failure now is logged, not raised:
+        what was stored stays stored, and its messages are in the outbox."""
         if self.update.callback_query is not None and not self.answered:
             self.toast()
         messenger = self.runtime.messenger
         for action in self.actions:
-            await action(messenger)
-
-
-def replied_to(message: Message | None) -> Message | None:
-    """The message `message` replies to — unless it is only the forum topic's first message: in
-    a topic every message "replies" to it, which is not a choice anyone made."""
-    replied = message.reply_to_message if message is not None else None
-    if replied is None or replied.forum_topic_created is not None:
-        return None
-    return replied
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A mention in a message's text: an `@username`, or a text mention (`entity.user` is
-    the person, who may have no username). `start`, `end`: where it stands (Python indices);
-    `text`: as it is written."""
-
-    entity: MessageEntity
-    start: int
-    end: int
-    text: str
-
-
-def utf16_index(text: str, offset: int) -> int:
-    """The Python index of `offset` in UTF-16 units, which is how Telegram counts entities."""
-    return len(text.encode("utf-16-le")[: offset * 2].decode("utf-16-le"))
-
-
-def mentions(message: Message | None, start: int = 0) -> list[Mention]:
-    """The mentions in `message`'s text from `start` (a Python index) on, in the order they
-    are written; one overlapping the mention before it is left out."""
-    if message is None or message.text is None:
-        return []
-    text = message.text
-    found, position = [], start
-    for entity in sorted(message.entities, key=lambda e: e.offset):
-        if entity.type not in (MessageEntity.MENTION, MessageEntity.TEXT_MENTION):
-            continue
-        begin = utf16_index(text, entity.offset)
-        end = utf16_index(text, entity.offset + entity.length)
-        if begin < position:
-            continue
-        found.append(Mention(entity, begin, end, text[begin:end]))
-        position = end
-    return found
-
-
-def command_end(message: Message | None) -> int:
-    """Where the command's arguments begin in `message`'s text (a Python index): after the
-    command entity that starts it (`/commit@MingaBot` included), else after its first word."""
-    if message is None:
-        return 0
-    text = message.text or ""
-    for entity in message.entities:
-        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
-            return utf16_index(text, entity.length)
-    return len(text.split(None, 1)[0]) if text else 0
+            try:
+                await action(messenger)
+            except TelegramError as exc:
+                log.warning("update %s: after its commit, %s", self.update.update_id, exc)
 
 
 TurnHandler = Callable[[Turn], Awaitable[None]]
@@ -365,6 +334,7 @@ async def handle(
                     return
                 try:
                     await fn(turn)
+                    await turn.store()
                 except DomainError as error:
                     failure = error
                     raise _Undo from error
@@ -387,6 +357,7 @@ async def handle(
             else:
                 assert failure is not None
                 turn.fail(failure)
+            await turn.store()
     await turn.flush()
 
 
@@ -423,6 +394,7 @@ async def run_kept(turn: Turn, kept: Update, target: tuple[TurnHandler, Coordina
     async with turn.session.begin_nested():
         await fn(inner)
     turn.actions.extend(inner.actions)
+    turn.outgoing.extend(inner.outgoing)
 
 
 async def _begin(

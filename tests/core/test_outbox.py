@@ -1,0 +1,128 @@
+"""The outbox: what a committed command must say reaches the chat exactly once — after a 5xx,
+a timeout, a crash between the commit and the send, and with two processes on one database;
+and nobody is told to try again for what was stored (issue 18)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import func, select
+from telegram.error import TimedOut
+
+from bot.commitments.models import Commitment, CommitmentCard
+from bot.core import outbox
+from bot.core.models import OutboxMessage
+from tests.conftest import LUIS, NORTE, Bot, Database, seed_group, start_bot
+from tests.telegram_double import server_error
+
+COMMIT = "/commit Pintar el mural del parque by viernes"
+APOLOGY = "Perdón, algo falló de mi lado"
+
+
+def cards(bot: Bot) -> list[str]:
+    return [m.text for m in bot.tg.sent(NORTE.id) if m.text.startswith("📌 #1 Pintar el mural")]
+
+
+def apologies(bot: Bot) -> int:
+    return sum(APOLOGY in m.text for m in bot.tg.sent(NORTE.id))
+
+
+async def recorded_cards(bot: Bot) -> list[int]:
+    return list(await bot.scalars(select(CommitmentCard.message_id)))
+
+
+async def test_a_card_after_a_5xx_arrives_once_after_the_retry_and_nobody_is_told_to_retry(
+    bot: Bot,
+) -> None:
+    await seed_group(bot, LUIS)
+    bot.tg.fail_next("sendMessage", server_error(502))
+    await bot.feed(bot.u.command(NORTE, LUIS, COMMIT))
+    assert await bot.scalar(select(func.count()).select_from(Commitment)) == 1  # stored
+    assert cards(bot) == [] and apologies(bot) == 0
+    [row] = await bot.scalars(select(OutboxMessage).where(OutboxMessage.done_at.is_(None)))
+    assert (row.attempts, row.claimed_by) == (1, None)
+
+    await bot.tick(seconds=5)
+    assert cards(bot) == []  # the backoff is 15 s
+    await bot.tick(seconds=15)
+    assert len(cards(bot)) == 1
+    [card] = [m for m in bot.tg.sent(NORTE.id) if m.text.startswith("📌 #1")]
+    assert await recorded_cards(bot) == [card.message_id]  # a reply to it is about #1
+    await bot.tick(minutes=30)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/help"))
+    assert len(cards(bot)) == 1 and apologies(bot) == 0
+
+
+async def test_a_card_whose_send_timed_out_is_sent_again_once(bot: Bot) -> None:
+    await seed_group(bot, LUIS)
+    hung = []
+
+    async def time_out(params: dict[str, Any]) -> None:
+        if not hung and params["text"].startswith("📌"):
+            hung.append(params)
+            raise TimedOut("Timed out")
+
+    bot.tg.before["sendMessage"] = time_out
+    await bot.feed(bot.u.command(NORTE, LUIS, COMMIT))
+    assert hung and cards(bot) == [] and apologies(bot) == 0
+    await bot.tick(seconds=20)
+    await bot.tick(minutes=10)
+    assert len(cards(bot)) == 1
+
+
+async def test_a_card_never_sent_because_the_process_died_is_sent_once_by_the_next(
+    bot: Bot, database: Database, monkeypatch
+) -> None:
+    await seed_group(bot, LUIS)
+
+    async def died(runtime: Any, item: outbox.Outgoing) -> None:
+        return None  # the commit happened; the process ended before the send
+
+    monkeypatch.setattr(outbox, "deliver", died)
+    await bot.feed(bot.u.command(NORTE, LUIS, COMMIT))
+    monkeypatch.undo()
+    assert cards(bot) == []
+
+    restarted = await start_bot(bot.engine, database.url, bot.clock)
+    try:
+        await restarted.tick(seconds=30)
+        assert cards(restarted) == []  # the dead process's claim still holds
+        await restarted.tick(at=bot.now() + outbox.LEASE)
+        assert len(cards(restarted)) == 1
+        await restarted.tick(minutes=5)
+        await restarted.tick(minutes=5)
+        assert len(cards(restarted)) == 1 and cards(bot) == []
+        assert len(await recorded_cards(restarted)) == 1
+    finally:
+        await restarted.app.shutdown()
+
+
+async def test_two_processes_on_one_database_send_a_due_card_once(
+    bot: Bot, database: Database
+) -> None:
+    await seed_group(bot, LUIS)
+    bot.tg.fail_next("sendMessage", server_error(503))
+    await bot.feed(bot.u.command(NORTE, LUIS, COMMIT))
+    other = await start_bot(bot.engine, database.url, bot.clock)
+    other.group(NORTE)
+    try:
+        bot.clock.advance(seconds=20)
+        runtimes = (bot.runtime, other.runtime)
+        await asyncio.gather(*(r.scheduler.tick(r) for r in runtimes))
+        await asyncio.gather(*(r.scheduler.tick(r) for r in runtimes))
+        assert len(cards(bot)) + len(cards(other)) == 1
+        assert len(await recorded_cards(bot)) == 1
+    finally:
+        await other.app.shutdown()
+
+
+async def test_a_redelivered_command_sends_nothing_again(bot: Bot) -> None:
+    await seed_group(bot, LUIS)
+    update = bot.u.command(NORTE, LUIS, COMMIT)
+    await bot.feed(update)
+    await bot.feed(update)
+    await bot.tick(minutes=5)
+    assert len(cards(bot)) == 1
+    rows = select(func.count()).where(OutboxMessage.update_id == update["update_id"])
+    assert await bot.scalar(rows) == 1
