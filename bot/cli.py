@@ -119,12 +119,13 @@ def run(settings: Settings) -> int:
 
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
-    from bot.app import ALLOWED_UPDATES, build_application, new_event_loop
+    from bot.app import ALLOWED_UPDATES, CONCURRENT_UPDATES, build_application, new_event_loop
+    from bot.core.polling import serve
 
     token = settings.bot_token.get_secret_value()
     rejected = "Telegram does not accept this BOT_TOKEN. Check it with @BotFather."
     loop = new_event_loop()
-    asyncio.set_event_loop(loop)  # run_polling runs on the current loop
+    asyncio.set_event_loop(loop)  # the loop `serve` runs on
     application = build_application(settings)
     try:
         # getMe, before PTB's own start: it would log each failure with two chained tracebacks
@@ -143,7 +144,7 @@ def run(settings: Settings) -> int:
         type(loop).__module__.split(".")[0],
     )
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+        loop.run_until_complete(serve(application, ALLOWED_UPDATES, concurrency=CONCURRENT_UPDATES))
     except InvalidToken:
         return fail(rejected, EXIT_CONFIG)
     except NetworkError as exc:
@@ -152,7 +153,20 @@ def run(settings: Settings) -> int:
             EXIT_UNREACHABLE,
             token,
         )
+    finally:
+        _close(loop)
     return 0
+
+
+def _close(loop: asyncio.AbstractEventLoop) -> None:
+    """End what is left on the loop (jobs cancelled at shutdown), then close it."""
+    left = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in left:
+        task.cancel()
+    if left:
+        loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,235 @@
+"""Long polling that never confirms an update before its turn is over, and a shutdown that
+ends in seconds.
+
+Telegram forgets every update below the `offset` of a `getUpdates` call. PTB's `Updater`
+moves the offset past each batch as soon as it has fetched it, and keeps fetching while earlier
+batches wait in memory: a crash loses all of them. `Poller` instead
+- passes as `offset` the oldest update it fetched and has not finished (or, with none
+  unfinished, the one after the newest): so Telegram keeps every update whose turn has not
+  committed, and redelivers it after a crash. A redelivered update that did commit is stopped
+  by its `processed_updates` row, so redelivery is harmless;
+- keeps at most `window` fetched updates unfinished (asking Telegram again returns the
+  unfinished ones, which are skipped, and at most `limit` updates past the oldest of them);
+- handles at most `concurrency` updates at once.
+On SIGTERM or SIGINT (`serve`) it stops fetching at once (the long poll is cancelled), lets the
+updates under way finish for `grace` seconds with flood waits cut short (the outbox sends their
+replies later), cancels the rest — they are not confirmed, so Telegram hands them to the next
+process — gives back the outbox rows it held, and stops the jobs, all within about 5 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot.core import outbox
+from bot.core.messenger import retry_seconds
+from bot.core.runtime import runtime_of
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+class Poller:
+    def __init__(
+        self,
+        application: App,
+        allowed_updates: Sequence[str],
+        *,
+        concurrency: int = 16,
+        window: int = 100,
+        limit: int = 100,
+        timeout: int = 10,
+    ) -> None:
+        self.application = application
+        self.allowed_updates = list(allowed_updates)
+        self.slots = asyncio.Semaphore(concurrency)
+        self.window, self.limit, self.timeout = window, limit, timeout
+        self.pending: dict[int, asyncio.Task[None]] = {}  # fetched, not finished
+        self.started: set[int] = set()  # of those, the ones being handled
+        self.finished: set[int] = set()  # finished, at or above the offset
+        self.newest: int | None = None
+        self.changed = asyncio.Event()  # an update finished
+
+    @property
+    def offset(self) -> int | None:
+        """What Telegram may forget: everything below the oldest unfinished update."""
+        if self.pending:
+            return min(self.pending)
+        return None if self.newest is None else self.newest + 1
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Fetch and handle until `stop` is set."""
+        failures = 0
+        while not stop.is_set():
+            if len(self.pending) >= self.window:
+                await self._until(stop, self._one_finishes())
+                continue
+            try:
+                fetched = await self._until(stop, self._fetch())
+            except (InvalidToken, Conflict):
+                raise
+            except RetryAfter as exc:
+                await self._until(stop, asyncio.sleep(retry_seconds(exc)))
+                continue
+            except TelegramError as exc:  # the network or the Bot API is down: try again
+                failures += 1
+                log.warning("getUpdates failed (%s); trying again", exc)
+                await self._until(stop, asyncio.sleep(min(2**failures, 30)))
+                continue
+            if fetched is None:  # stopped while waiting
+                break
+            failures = 0
+            known = self.pending.keys() | self.finished
+            fresh = [u for u in fetched if u.update_id not in known]
+            for update in fresh:
+                self._start(update)
+            if not fresh and self.pending:  # only unfinished ones came back: wait for one
+                await self._until(stop, self._one_finishes())
+
+    async def _fetch(self) -> tuple[Update, ...]:
+        # with updates unfinished Telegram answers at once (it still has them); without, it
+        # holds the request until one comes
+        return await self.application.bot.get_updates(
+            offset=self.offset,
+            limit=self.limit,
+            timeout=0 if self.pending else self.timeout,
+            allowed_updates=self.allowed_updates,
+        )
+
+    def _start(self, update: Update) -> None:
+        update_id = update.update_id
+        self.newest = update_id if self.newest is None else max(self.newest, update_id)
+        self.pending[update_id] = asyncio.create_task(
+            self._handle(update), name=f"update-{update_id}"
+        )
+
+    async def _handle(self, update: Update) -> None:
+        update_id = update.update_id
+        try:
+            async with self.slots:
+                self.started.add(update_id)
+                await self.application.process_update(update)
+        except asyncio.CancelledError:
+            raise  # not finished: it stays in `pending`, so the offset stays below it
+        except Exception:
+            log.exception("update %s failed outside its handlers", update_id)
+            self._finish(update_id)
+        else:
+            self._finish(update_id)
+        finally:
+            self.started.discard(update_id)
+
+    def _finish(self, update_id: int) -> None:
+        task = self.pending.pop(update_id, None)
+        if task is not None:
+            self.finished.add(update_id)
+        offset = self.offset
+        if offset is not None:
+            self.finished = {done for done in self.finished if done >= offset}
+        self.changed.set()
+
+    def _one_finishes(self) -> Any:
+        self.changed.clear()  # now, not when the wait begins: a finish in between counts
+        return self.changed.wait()
+
+    @staticmethod
+    async def _until(stop: asyncio.Event, work: Any) -> Any:
+        """`work`'s result, or None if `stop` is set first (then `work` is cancelled)."""
+        task = asyncio.ensure_future(work)
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if task.done():
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        return None
+
+    async def drain(self, grace: float) -> int:
+        """Let the updates under way finish for `grace` seconds; cancel the rest (those waiting
+        for a slot at once). Returns how many were cancelled, which Telegram keeps."""
+        for update_id, task in list(self.pending.items()):
+            if update_id not in self.started:
+                task.cancel()
+        running = list(self.pending.values())
+        if running:
+            await asyncio.wait(running, timeout=grace)
+        left = list(self.pending.values())
+        for task in left:
+            task.cancel()
+        await asyncio.gather(*left, return_exceptions=True)
+        return len(self.pending)
+
+    async def confirm(self) -> None:
+        """Tell Telegram what is finished (best effort: what is not told comes again, and is
+        recognised as handled)."""
+        if self.offset is None:
+            return
+        with contextlib.suppress(TelegramError, TimeoutError):
+            await asyncio.wait_for(
+                self.application.bot.get_updates(offset=self.offset, limit=1, timeout=0), 1
+            )
+
+
+async def serve(
+    application: App,
+    allowed_updates: Sequence[str],
+    *,
+    concurrency: int = 16,
+    grace: float = 2.0,
+    send_grace: float = 0.7,
+    stop_budget: float = 1.2,
+) -> None:
+    """`minga run`'s loop: start, poll until SIGTERM or SIGINT, then stop as described above.
+    Errors of the first contact with Telegram (a bad token, no network) are raised."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    runtime = runtime_of(application)
+    runtime.send_after_turns = True
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await application.bot.delete_webhook(drop_pending_updates=False)
+        await application.start()
+        poller = Poller(application, allowed_updates, concurrency=concurrency)
+        try:
+            await poller.run(stop)
+        finally:
+            log.info("Minga stops: %s updates under way", len(poller.pending))
+            runtime.messenger.stop_waiting()
+            cancelled = await poller.drain(grace)
+            if cancelled:
+                log.info("%s updates left for Telegram to deliver again", cancelled)
+            await outbox.settle(runtime, send_grace)
+            try:
+                await asyncio.wait_for(application.stop(), stop_budget)
+            except TimeoutError:
+                log.warning("scheduled work still running at shutdown was cancelled")
+            with contextlib.suppress(Exception):
+                released = await outbox.release_mine(runtime)
+                if released:
+                    log.info("%s outbox messages left for the next start", released)
+            await poller.confirm()
+            if application.post_stop:
+                await application.post_stop(application)
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
