@@ -292,7 +292,10 @@ class TelegramDouble(BaseRequest):
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
         self.calls.append(Call(api_method, params, url))
         if api_method in self.before:
-            await self.before[api_method](params)
+            try:
+                await self.before[api_method](params)
+            except ApiError as error:  # the hook answers for Telegram
+                return error.response()
         if api_method == "getUpdates":
             return await self._long_poll(params)
         queued = self.failures.get(api_method)

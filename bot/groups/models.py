@@ -28,8 +28,10 @@ class Group(Base):
     __tablename__ = "groups"
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
-    # the Telegram chat id; changes once when a group becomes a supergroup
+    # the Telegram chat id; changes once when a group becomes a supergroup, and the old one is
+    # kept: updates sent there before the change still arrive with it
     chat_id: Mapped[int] = mapped_column(unique=True)
+    migrated_from: Mapped[int | None] = mapped_column(unique=True)
     title: Mapped[str | None] = mapped_column(String(255))
     type: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(8))

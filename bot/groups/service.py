@@ -93,6 +93,21 @@ async def upsert_group(
     return GroupSettings(id=row.id, language=row.language, timezone=row.timezone, active=True)
 
 
+async def _moved(session: AsyncSession, chat: ChatInfo) -> GroupSettings | None:
+    """The supergroup a basic group became, for an update still sent from the old chat (it
+    was sent before the change): its members' actions belong to the group as it is now."""
+    row = (
+        await session.execute(
+            select(Group.id, Group.language, Group.timezone).where(
+                Group.migrated_from == chat.chat_id
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return GroupSettings(id=row.id, language=row.language, timezone=row.timezone, active=True)
+
+
 async def upsert_person(
     session: AsyncSession, person: PersonInfo, now: datetime, *, private: bool = False
 ) -> str | None:
@@ -159,10 +174,13 @@ async def register(
     chosen = await upsert_person(session, person, now, private=private) if person else None
     if chat.type not in ("group", "supergroup"):
         return None, chosen, None
-    # a new group starts in the language of the first person we meet there, and on the time
-    # of the place that language most likely means (a Portuguese speaker: São Paulo)
-    language = normalize_language(person.language_code if person else None) or default_language
-    group = await upsert_group(session, chat, language, first_timezone(language, default_timezone))
+    group = await _moved(session, chat) if chat.type == "group" else None
+    if group is None:
+        # a new group starts in the language of the first person we meet there, and on the
+        # time of the place that language most likely means (a Portuguese speaker: São Paulo)
+        language = normalize_language(person.language_code if person else None) or default_language
+        timezone = first_timezone(language, default_timezone)
+        group = await upsert_group(session, chat, language, timezone)
     role = None
     if person is not None and member:
         await upsert_membership(session, group.id, person.id, now)
@@ -253,14 +271,17 @@ async def migrate(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> 
     If the new chat was registered in the seconds before the migration notice arrived, that
     young duplicate is dropped so the group's history stays whole.
     """
+    if old_chat_id == new_chat_id:
+        return False
     old = await session.scalar(select(Group).where(Group.chat_id == old_chat_id))
     if old is None:
-        return False
+        return False  # moved already (updates sent before the move are registered to it)
     young = await session.scalar(select(Group).where(Group.chat_id == new_chat_id))
     if young is not None:
         await session.delete(young)
         await session.flush()
     old.chat_id = new_chat_id
+    old.migrated_from = old_chat_id
     old.type = "supergroup"
     await session.flush()
     return True

@@ -1,4 +1,5 @@
-"""outbox: what a committed turn must send, sent after the commit and retried until it is
+"""outbox: what a committed turn must send, sent after the commit and retried until it is;
+groups.migrated_from: the chat id a supergroup had as a basic group
 
 Revision ID: 0016
 Revises: 0015
@@ -39,9 +40,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_due', ['done_at', 'next_attempt_at'], unique=False)
+    with op.batch_alter_table('groups', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('migrated_from', sa.BigInteger(), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_groups_migrated_from'), ['migrated_from'])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('groups', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_groups_migrated_from'), type_='unique')
+        batch_op.drop_column('migrated_from')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_due')
     op.drop_table('outbox')

@@ -13,8 +13,10 @@ from telegram.error import TimedOut
 from bot.commitments.models import Commitment, CommitmentCard
 from bot.core import outbox
 from bot.core.models import OutboxMessage
-from tests.conftest import LUIS, NORTE, Bot, Database, seed_group, start_bot
-from tests.telegram_double import server_error
+from bot.groups.models import Group
+from tests.conftest import ANA, LUIS, NORTE, Bot, Database, add_bot, seed_group, start_bot
+from tests.telegram_double import Chat, migrated, server_error
+from tests.updates import TChat, TUser
 
 COMMIT = "/commit Pintar el mural del parque by viernes"
 APOLOGY = "Perdón, algo falló de mi lado"
@@ -126,3 +128,30 @@ async def test_a_redelivered_command_sends_nothing_again(bot: Bot) -> None:
     assert len(cards(bot)) == 1
     rows = select(func.count()).where(OutboxMessage.update_id == update["update_id"])
     assert await bot.scalar(rows) == 1
+
+
+async def test_commands_in_a_group_that_became_a_supergroup_are_stored_and_answered_there(
+    bot: Bot,
+) -> None:
+    # Telegram answers every call about the old chat with a 400 naming the supergroup; the
+    # bot learns it only from that answer (issue 18)
+    old = TChat(-4002, "group", "Huerta")
+    await add_bot(bot, old)
+    bot.tg.set_admins(old.id, (ANA, "creator"))
+    bot.tg.add_chat(Chat(-1004002, "supergroup", "Huerta"))
+    bot.tg.set_admins(-1004002, (ANA, "creator"))
+    neighbours = [TUser(3000 + n, f"Vecina {n}", f"vecina_{n}", "es") for n in range(5)]
+
+    async def moved(params: dict[str, Any]) -> None:
+        if int(params.get("chat_id", 0)) == old.id:
+            raise migrated(-1004002)
+
+    for method in ("sendMessage", "getChatAdministrators", "getChatMember"):
+        bot.tg.before[method] = moved
+    for n, who in enumerate(neighbours):
+        await bot.feed(bot.u.command(old, who, f"/commit Regar la huerta {n} by viernes"))
+    await bot.tick(minutes=1)
+    assert await bot.scalar(select(func.count()).select_from(Commitment)) == 5
+    shown = [m.text for m in bot.tg.sent(-1004002) if m.text.startswith("📌")]
+    assert len(shown) == 5
+    assert await bot.scalar(select(Group.chat_id)) == -1004002
