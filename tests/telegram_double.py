@@ -117,11 +117,6 @@ def not_modified() -> ApiError:
     )
 
 
-def server_error(code: int = 502) -> ApiError:
-    """A 5xx from the Bot API (PTB raises `NetworkError`)."""
-    return ApiError(code, "Bad Gateway")
-
-
 def migrated(new_chat_id: int) -> ApiError:
     return ApiError(
         400,
