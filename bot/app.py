@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import (
     BotCommand,
@@ -209,21 +210,38 @@ async def _stale_button(update: Update, context: BotContext) -> None:
     await context.runtime.messenger.answer(query.id, tr.gettext(STALE_BUTTON))
 
 
+def passing(error: BaseException | None) -> bool:
+    """A database error that trying again can cure: a locked SQLite file, a connection lost,
+    a deadlock or a serialization failure."""
+    if isinstance(error, OperationalError) or getattr(error, "connection_invalidated", False):
+        return True
+    if isinstance(error, DBAPIError):
+        text = str(error.orig).lower()
+        return "deadlock" in text or "serializ" in text
+    return False
+
+
 async def _on_error(update: object, context: BotContext) -> None:
     """Log what failed with the update; tell the person briefly, never with a traceback.
 
     An expected Telegram fault (flood control, a timeout, a chat gone or not found…) is one
     WARNING line naming the method and the chat, and nobody is answered: what the update
-    changed is committed, and it was Telegram that failed, most likely in that very chat."""
+    changed is committed, and it was Telegram that failed, most likely in that very chat. A
+    turn rolled back whole by a passing database error is run again by the poller."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    runtime = context.runtime
+    if isinstance(update, Update) and runtime.retries is not None and passing(error):
+        # rolled back whole: the poller runs it again, so nobody is told to try again
+        log.warning("update %s is tried again after: %s", update.update_id, error)
+        runtime.retries.add(update.update_id)
+        return
     if error is not None and (line := describe(error)) is not None:
         log.warning("%s (update %s)", line, update_id)
         return
     log.error("error while handling %s", update, exc_info=error)
     if not isinstance(update, Update):
         return
-    runtime = context.runtime
     user = update.effective_user
     tr = translator(user.language_code if user else None, runtime.settings.default_language)
     try:

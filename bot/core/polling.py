@@ -37,6 +37,7 @@ from bot.core.runtime import runtime_of
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
+RETRIES = 5  # runs of an update again after a passing database error (bot.app.passing)
 
 
 class Poller:
@@ -115,10 +116,19 @@ class Poller:
 
     async def _handle(self, update: Update) -> None:
         update_id = update.update_id
+        retries = runtime_of(self.application).retries
         try:
             async with self.slots:
                 self.started.add(update_id)
-                await self.application.process_update(update)
+                for attempt in range(RETRIES + 1):
+                    await self.application.process_update(update)
+                    if retries is None or update_id not in retries:
+                        break
+                    retries.discard(update_id)
+                    if attempt == RETRIES:
+                        log.error("update %s failed %s times; given up", update_id, attempt + 1)
+                    else:
+                        await asyncio.sleep(0.2 * 2**attempt)
         except asyncio.CancelledError:
             raise  # not finished: it stays in `pending`, so the offset stays below it
         except Exception:
@@ -202,6 +212,7 @@ async def serve(
             loop.add_signal_handler(sig, stop.set)
     runtime = runtime_of(application)
     runtime.send_after_turns = True
+    runtime.retries = set()
     await application.initialize()
     try:
         if application.post_init:

@@ -88,6 +88,9 @@ class Runtime:
     # delivery per chat); tests send them within the turn
     send_after_turns: bool = False
     deliveries: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    # under `minga run`: updates whose turn failed on a passing database error (a locked SQLite
+    # file, a dropped connection), which the poller runs again instead of confirming
+    retries: set[int] | None = None
 
     def db(self) -> AbstractAsyncContextManager[AsyncSession]:
         return session_scope(self.sessions)

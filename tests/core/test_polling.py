@@ -117,3 +117,38 @@ async def test_under_minga_run_a_turn_is_over_at_its_commit_and_its_card_follows
     assert await outbox.settle(bot.runtime, 5) == 0
     cards = [m.text.split(" ", 2)[1] for m in bot.tg.sent(NORTE.id) if m.text.startswith("📌")]
     assert cards == ["#1", "#2"]  # one chat's messages in the order of their turns
+
+
+async def test_a_turn_that_met_a_locked_database_is_run_again_not_confirmed_lost(
+    bot: Bot, monkeypatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.commitments import changes
+
+    await seed_group(bot, LUIS)
+    bot.runtime.retries = set()
+    real, failures = changes.create_commitment, []
+
+    async def locked_once(*args: Any, **kwargs: Any) -> Any:
+        if not failures:
+            failures.append(1)
+            raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(changes, "create_commitment", locked_once)
+    card = bot.u.command(NORTE, LUIS, "/commit Pintar el mural by viernes")
+    bot.tg.deliver(card)
+    stop = asyncio.Event()
+    poller = Poller(bot.app, ALLOWED_UPDATES, timeout=1)
+    polling = asyncio.create_task(poller.run(stop))
+    try:
+        await until(lambda: any(o and o > card["update_id"] for o in bot.tg.offsets))
+    finally:
+        stop.set()
+        await polling
+    assert failures == [1]
+    assert await bot.scalar(select(func.count()).select_from(Commitment)) == 1
+    texts = [m.text for m in bot.tg.sent(NORTE.id)]
+    assert sum(t.startswith("📌 #1") for t in texts) == 1
+    assert not any("Perdón, algo falló" in t for t in texts)  # no "try again"
