@@ -1,8 +1,8 @@
 """outbox: what a committed turn must send, sent after the commit and retried until it is;
 groups.migrated_from: the chat id a supergroup had as a basic group
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-02 05:00:00.000000
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0016'
-down_revision: str | None = '0015'
+revision: str = '0021'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
