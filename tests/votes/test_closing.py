@@ -69,13 +69,15 @@ async def test_a_result_that_could_not_be_posted_is_posted_by_a_later_tick(bot: 
     await bot.feed(bot.u.command(NORTE, ANA, "/digest off"))  # no other send to fail instead
     _, _message = await open_vote(bot, "/propose Pintar closes 1 hora")
     deadline = await closes_at(bot)
-    # the close and the sweep in the same tick both fail to post
+    # two tries fail to post: the close's, then the sweep's once the backoff passed
     bot.tg.fail_next("sendMessage", bad_request("chat not found"), times=2)
     await bot.tick(deadline + timedelta(seconds=1))
     assert results(bot) == []
     assert await bot.scalar(select(Vote.closed_at)) is not None  # closed, not yet announced
-    await bot.tick(deadline + timedelta(seconds=40))
-    await bot.tick(deadline + timedelta(seconds=80))
+    await bot.tick(deadline + timedelta(seconds=40))  # within the backoff: not tried
+    await bot.tick(deadline + timedelta(minutes=1, seconds=1))  # tried: fails again
+    assert results(bot) == []
+    await bot.tick(deadline + timedelta(minutes=4))  # after a longer backoff: posted
     assert len(results(bot)) == 1
     assert "Nadie" not in results(bot)[0]
 
@@ -190,5 +192,5 @@ async def test_a_close_whose_result_cannot_be_posted_now_is_posted_by_the_tick(b
     )
     assert results(bot) == []
     assert await bot.scalar(select(Vote.closed_at)) is not None
-    await bot.tick()
+    await bot.tick(minutes=1)  # once the failed post's backoff passed
     assert len(results(bot)) == 1
