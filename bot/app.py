@@ -42,6 +42,7 @@ from bot.core.edge import MingaApplication
 from bot.core.faults import MingaRateLimiter, describe
 from bot.core.i18n import LANGUAGES, N_, TELEGRAM_CODES, menu, translator
 from bot.core.messenger import Messenger
+from bot.core.observe import FAILURES, is_transient
 from bot.core.runtime import RUNTIME_KEY, BotContext, Runtime, runtime_of
 from bot.core.scheduler import Scheduler, prune_processed_updates
 from bot.core.turn import handler
@@ -91,10 +92,12 @@ def build_application(
     engine: AsyncEngine | None = None,
     clock: Clock = SYSTEM,
     rate_limiter: bool = True,
+    polling: bool = True,
 ) -> MingaApp:
     """The bot, ready to run. `request` replaces the HTTP client (tests pass the Telegram
     double); `engine` replaces the engine made from `DATABASE_URL`; `clock` is where every
-    "now" comes from (tests pass a frozen one)."""
+    "now" comes from (tests pass a frozen one). `polling=False`: no Updater (`minga serve`
+    receives webhooks and hands each update to `process_update`)."""
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     builder = (
@@ -110,8 +113,12 @@ def build_application(
         # concurrently; each is one short transaction, and uniqueness lives in the database
         .concurrent_updates(CONCURRENT_UPDATES)
     )
+    if not polling:
+        builder = builder.updater(None)
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+        if polling:
+            builder = builder.get_updates_request(request)
     if rate_limiter:
         # Telegram's limits per chat and overall; flood errors are retried by the messenger
         # (max_retries=0: the limiter does not sleep on a 429 itself), and every failed
@@ -119,7 +126,7 @@ def build_application(
         builder = builder.rate_limiter(MingaRateLimiter(max_retries=0))
     application = builder.build()
 
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or create_engine(settings.database_url, **pool_options(settings))
     runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -163,6 +170,13 @@ MENU_SCOPES = (
     (BotCommandScopeAllGroupChats(), False, False),
     (BotCommandScopeAllChatAdministrators(), False, True),
 )
+
+
+def pool_options(settings: Settings) -> dict[str, int]:
+    """`DB_POOL_SIZE` and `DB_MAX_OVERFLOW` (PostgreSQL; SQLite has one writer anyway)."""
+    if settings.database_url.startswith("sqlite"):
+        return {}
+    return {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
 
 
 async def publish_menus(application: MingaApp) -> None:
@@ -227,10 +241,19 @@ async def _on_error(update: object, context: BotContext) -> None:
     An expected Telegram fault (flood control, a timeout, a chat gone or not found…) is one
     WARNING line naming the method and the chat, and nobody is answered: what the update
     changed is committed, and it was Telegram that failed, most likely in that very chat. A
-    turn rolled back whole by a passing database error is run again by the poller."""
+    turn rolled back whole by a passing database error is run again by the poller. Behind a
+    webhook (`FAILURES` is set) the update is answered 500 and Telegram delivers it again; when
+    the failure is transient (the database or the network was away) the retry is the answer,
+    and no apology is sent for each attempt."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     runtime = context.runtime
+    failures = FAILURES.get()
+    if failures is not None and error is not None:
+        failures.append(error)
+        if is_transient(error):
+            log.warning("update %s failed, Telegram will deliver it again: %s", update_id, error)
+            return
     if isinstance(update, Update) and runtime.retries is not None and passing(error):
         # rolled back whole: the poller runs it again, so nobody is told to try again
         log.warning("update %s is tried again after: %s", update.update_id, error)

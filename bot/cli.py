@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
@@ -121,9 +122,15 @@ def run(settings: Settings) -> int:
 
     from bot.app import ALLOWED_UPDATES, CONCURRENT_UPDATES, build_application, new_event_loop
     from bot.core.polling import serve
+    from bot.web.commands import webhook_guard_message, webhook_in_use
 
     token = settings.bot_token.get_secret_value()
     rejected = "Telegram does not accept this BOT_TOKEN. Check it with @BotFather."
+
+    def unreachable(exc: Exception) -> int:
+        message = f"cannot reach the Bot API at {settings.telegram_api_url}: {one_line(exc)}"
+        return fail(message, EXIT_UNREACHABLE, token)
+
     loop = new_event_loop()
     asyncio.set_event_loop(loop)  # the loop `serve` runs on
     application = build_application(settings)
@@ -133,11 +140,13 @@ def run(settings: Settings) -> int:
     except InvalidToken:
         return fail(rejected, EXIT_CONFIG)
     except TelegramError as exc:  # no connection, a timeout, a server that answers nonsense
-        return fail(
-            f"cannot reach the Bot API at {settings.telegram_api_url}: {one_line(exc)}",
-            EXIT_UNREACHABLE,
-            token,
-        )
+        return unreachable(exc)
+    try:
+        webhook = loop.run_until_complete(webhook_in_use(application))
+    except TelegramError as exc:
+        return unreachable(exc)
+    if webhook is not None:  # polling would delete a production webhook
+        return fail(webhook_guard_message(webhook), EXIT_CONFIG)
     log.info(
         "Minga starts polling (database %s, event loop %s)",
         safe_url(settings.database_url),
@@ -148,11 +157,7 @@ def run(settings: Settings) -> int:
     except InvalidToken:
         return fail(rejected, EXIT_CONFIG)
     except NetworkError as exc:
-        return fail(
-            f"cannot reach the Bot API at {settings.telegram_api_url}: {one_line(exc)}",
-            EXIT_UNREACHABLE,
-            token,
-        )
+        return unreachable(exc)
     finally:
         _close(loop)
     return 0
@@ -169,6 +174,24 @@ def _close(loop: asyncio.AbstractEventLoop) -> None:
     loop.close()
 
 
+def add_web_commands(sub: Any) -> None:
+    sub.add_parser("serve", help="serve Telegram's webhook (one replica of many)")
+    setup = sub.add_parser(
+        "setup", help="once per release: migrations, the webhook and the command menus"
+    )
+    setup.add_argument(
+        "--polling", action="store_true", help="remove the webhook, for `minga run` instead"
+    )
+
+
+def run_web_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.web import commands
+
+    if args.command == "serve":
+        return commands.serve(settings, fail)
+    return commands.setup(settings, polling=args.polling, migrate=migrate, fail=fail)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="minga", description="Minga: a Telegram bot that turns a group chat into a council."
@@ -176,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="apply migrations, then run the bot (long polling)")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    add_web_commands(sub)
     args = parser.parse_args(argv)
 
     try:
@@ -190,7 +214,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if settings.log_format == "json":
+        from bot.core.observe import use_json_logs
 
+        use_json_logs()
+
+    if args.command in ("serve", "setup"):
+        return run_web_command(args, settings)
     if args.command == "migrate":
         status = migrate(settings)
         if status is None:

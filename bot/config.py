@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 LANGUAGES = ("es", "pt_BR", "en")
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
+# what Telegram accepts as a webhook's secret_token (1-256 of A-Z a-z 0-9 _ -); 16 at least here
+SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 class ConfigError(ValueError):
@@ -64,6 +69,19 @@ class Settings(BaseSettings):
     admin_cache_seconds: int = Field(default=600, ge=0)
     # how long handled update ids are kept to recognise a redelivered update
     update_retention_days: int = Field(default=3, ge=1)
+    # `minga serve` and `minga setup` (webhook mode); `minga run` needs none of them
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    listen_host: str = "0.0.0.0"
+    listen_port: int = Field(default=8080, ge=1, le=65535)
+    # /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`, or on its own port
+    metrics_token: SecretStr | None = None
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # PostgreSQL connections per process (kept open, and more for a burst)
+    db_pool_size: int = Field(default=20, ge=1, le=500)
+    db_max_overflow: int = Field(default=10, ge=0, le=500)
+    log_format: str = "text"
 
     @field_validator("database_url")
     @classmethod
@@ -103,3 +121,68 @@ class Settings(BaseSettings):
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR; got {value!r}")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return normalize_webhook_url(value)
+
+    @field_validator("webhook_secret", "metrics_token")
+    @classmethod
+    def _secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        name = (info.field_name or "").upper()
+        if not SECRET.fullmatch(value.get_secret_value()):
+            raise ConfigError(
+                f"{name} must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - "
+                "(example: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"text", "json"}:
+            raise ConfigError(f"LOG_FORMAT must be text or json; got {value!r}")
+        return value
+
+    def webhook_path(self) -> str:
+        """Where Telegram posts updates: a path no one guesses, derived from the secret."""
+        assert self.webhook_secret is not None
+        digest = hashlib.sha256(b"minga-path:" + self.webhook_secret.get_secret_value().encode())
+        return "/telegram/" + digest.hexdigest()[:32]
+
+    def webhook_problem(self) -> str | None:
+        """Why `minga serve` / `minga setup` cannot start, in one line; None when they can."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            return "BOT_TOKEN is not set. Get a token from @BotFather (example: BOT_TOKEN=123:ABC)"
+        if self.webhook_secret is None:
+            return (
+                "WEBHOOK_SECRET is not set; Telegram signs each update with it "
+                "(example: WEBHOOK_SECRET=$(python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'))"
+            )
+        if self.metrics_port is not None and self.metrics_port == self.listen_port:
+            return f"METRICS_PORT must differ from LISTEN_PORT ({self.listen_port})"
+        return None
+
+
+def normalize_webhook_url(raw: str) -> str:
+    """The public base URL Telegram posts to: https, a host, no query."""
+    url = raw.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"WEBHOOK_URL must be the public https address of the proxy: {raw!r} "
+            "(example: https://minga.example.org)"
+        )
+    if parts.port not in (None, 443, 80, 88, 8443):
+        raise ConfigError(
+            f"WEBHOOK_URL uses port {parts.port}; Telegram posts only to 443, 80, 88 or 8443 "
+            "(example: https://minga.example.org)"
+        )
+    return url

@@ -42,6 +42,7 @@ class BotApiServer(ThreadingHTTPServer):
         self.first_poll: float | None = None  # time.monotonic() of the first getUpdates
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
+        self.webhook = ""  # setWebhook sets it, deleteWebhook clears it, getWebhookInfo tells
 
     @property
     def url(self) -> str:
@@ -80,6 +81,12 @@ class BotApiServer(ThreadingHTTPServer):
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
             }
+        if method == "getWebhookInfo":
+            return {"url": self.webhook, "has_custom_certificate": False, "pending_update_count": 0}
+        if method == "setWebhook":
+            self.webhook = params["url"]
+        if method == "deleteWebhook":
+            self.webhook = ""
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
             fresh = [u for u in self.updates if u["update_id"] >= offset]

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.db import insert_for
 from bot.core.faults import log_failure
 from bot.core.models import OutboxMessage, ProcessedUpdate, TimeQuestion, WorkClaim
+from bot.core.observe import count_work
 
 if TYPE_CHECKING:
     from telegram.ext import JobQueue
@@ -117,9 +118,11 @@ async def run_once(
     async with runtime.db() as session:
         if not await claim(session, key, runtime.instance, tick.now, lease):
             return False, None
+    count_work(key, "claimed")
     try:
         result = await work()
     except BaseException as exc:
+        count_work(key, "failed")
         async with runtime.db() as session:
             await release(session, key, runtime.instance, runtime.clock.now())
         if not isinstance(exc, Exception):
@@ -128,6 +131,7 @@ async def run_once(
         return False, None
     async with runtime.db() as session:
         await complete(session, key, runtime.clock.now())
+    count_work(key, "done")
     return True, result
 
 
@@ -156,10 +160,13 @@ async def run_each_once(
         finished, done_keys = runtime.clock.now(), {key(i) for i in done}
         async with runtime.db() as session:
             for item in claimed:
+                count_work(key(item), "claimed")
                 if key(item) in done_keys:
                     await complete(session, key(item), finished)
+                    count_work(key(item), "done")
                 else:
                     await release(session, key(item), runtime.instance, finished)
+                    count_work(key(item), "failed")
     return done
 
 

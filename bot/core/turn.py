@@ -34,6 +34,7 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
 from bot.core.moments import Local
+from bot.core.observe import bind_log
 from bot.core.permissions import is_coordinator
 from bot.core.reading import Mention, command_end, mentions, replied_to
 from bot.core.runtime import BotContext, IdentifyFn, Identity, Runtime, identify_nobody
@@ -323,6 +324,7 @@ async def handle(
             refusal = DomainError(NOT_COORDINATOR)
 
     key = handler_key(fn)
+    bind_log(update.update_id, chat.id, key)
     identify = runtime.identify if register else identify_nobody
     failure: DomainError | None = refusal
     doubt: UnsureTime | None = None

@@ -1,0 +1,1 @@
+"""Webhook mode: `minga serve` (the ASGI app, `app.py`), `minga setup` (`commands.py`)."""
