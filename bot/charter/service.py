@@ -253,10 +253,16 @@ async def groups_with_due_welcomes(session: AsyncSession, now: datetime) -> list
 
 
 async def claim_welcomes(session: AsyncSession, group_id: int, now: datetime) -> list[Person]:
-    """Take every newcomer of the group still waiting: exactly one process gets each."""
+    """Take every newcomer of the group still waiting: exactly one process gets each (on
+    PostgreSQL rows another replica is taking are skipped, not waited for: SKIP LOCKED)."""
+    waiting = (
+        select(Welcome.id)
+        .where(Welcome.group_id == group_id, Welcome.welcomed_at.is_(None))
+        .with_for_update(skip_locked=True)
+    )
     claimed = await session.scalars(
         update(Welcome)
-        .where(Welcome.group_id == group_id, Welcome.welcomed_at.is_(None))
+        .where(Welcome.id.in_(waiting), Welcome.welcomed_at.is_(None))
         .values(welcomed_at=now)
         .returning(Welcome.person_id)
     )

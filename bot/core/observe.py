@@ -60,8 +60,14 @@ def bind_log(update_id: int | None, chat_id: int | None, handler: str | None = N
 
 
 def work_kind(key: str) -> str:
-    """`votes:announce:17` → `votes:announce`: a label with few values."""
-    return ":".join(key.split(":")[:2])
+    """`votes:announce:17` → `votes:announce`, `digest:3:2026-W49` → `digest`: the words of
+    the key before its first number, so that the label has few values."""
+    words = []
+    for word in key.split(":")[:2]:
+        if any(c.isdigit() for c in word):
+            break
+        words.append(word)
+    return ":".join(words) or "other"
 
 
 def count_work(key: str, result: str) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import insert_for
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+_CLAIM_LOCKS = 0x4D434C4D  # "MCLM": the advisory-lock key space of work claims
+_TRY_CLAIM = text("SELECT pg_try_advisory_xact_lock(:space, hashtext(:key))")
 TICK_JOB_NAME = "minga-tick"
 DEFAULT_LEASE = timedelta(minutes=10)
 BACKOFF_FIRST = timedelta(minutes=1)
@@ -73,8 +75,15 @@ async def claim(
     """Take `key` for `owner`: True for exactly one caller until the work is done or released.
 
     A claim left undone past its lease (its process died) can be taken over; one released
-    after a failure, once its backoff (`not_before`) has passed.
+    after a failure, once its backoff (`not_before`) has passed. On PostgreSQL a key another
+    replica is claiming at this very moment is skipped, not waited for (a transaction-level
+    advisory lock tried first): that replica either does the work or releases it for a later
+    tick, so replicas' ticks share a batch instead of queueing on it.
     """
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        taken = await session.scalar(_TRY_CLAIM, {"space": _CLAIM_LOCKS, "key": key})
+        if not taken:
+            return False
     stmt = insert_for(session, WorkClaim).values(key=key, owner=owner, claimed_at=now)
     result = await session.execute(stmt.on_conflict_do_nothing(index_elements=[WorkClaim.key]))
     if result.rowcount == 1:

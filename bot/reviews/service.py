@@ -82,7 +82,14 @@ async def gather(
     claimed = list(
         await session.scalars(
             update(ReviewSubject)
-            .where(ReviewSubject.group_id == group_id, ReviewSubject.review_id.is_(None))
+            .where(
+                ReviewSubject.id.in_(
+                    select(ReviewSubject.id)
+                    .where(ReviewSubject.group_id == group_id, ReviewSubject.review_id.is_(None))
+                    .with_for_update(skip_locked=True)  # PostgreSQL: another replica's, skipped
+                ),
+                ReviewSubject.review_id.is_(None),
+            )
             .values(review_id=review.id)
             .returning(ReviewSubject.id)
         )
