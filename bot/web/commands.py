@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -76,7 +77,23 @@ def serve(settings: Settings, fail: Fail) -> int:
         path=settings.webhook_path(),
         metrics_token=token,
     )
-    server = uvicorn.Server(
+
+    class Main(uvicorn.Server):
+        """SIGTERM and SIGINT end the serving (no new connections, requests in flight finish,
+        then the lifespan stops the tick) and the process exits 0, as `minga run` does."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Generator[None, None, None]:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, self.handle_exit, sig, None)
+            try:
+                yield
+            finally:
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.remove_signal_handler(sig)
+
+    server = Main(
         uvicorn.Config(
             app,
             host=settings.listen_host,

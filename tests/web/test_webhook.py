@@ -244,3 +244,104 @@ async def seed_webhook_group(web: Web) -> None:
     harness = Bot(app=bot.app, tg=bot.tg, u=bot.u, engine=bot.engine, clock=bot.clock)
     harness.feed = poster.feed  # type: ignore[method-assign]
     await seed_group(harness, LUIS)
+
+
+class Outage:
+    """A TCP proxy in front of PostgreSQL that can cut every connection and refuse new ones,
+    as a database that goes away and comes back."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.down = False
+        self.links: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._link, "127.0.0.1", 0)
+        return self.server.sockets[0].getsockname()[1]
+
+    async def _link(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.down:
+            writer.close()
+            return
+        up_reader, up_writer = await asyncio.open_connection(self.host, self.port)
+        self.links |= {writer, up_writer}
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    def cut(self) -> None:
+        self.down = True
+        for writer in self.links:
+            writer.close()
+        self.links.clear()
+
+    async def close(self) -> None:
+        self.cut()
+        self.server.close()
+
+
+async def test_a_database_that_goes_away_answers_500_and_the_replica_recovers(
+    engine: Any, database: Any, clock: Any
+) -> None:
+    if database.backend != "postgresql":
+        pytest.skip("a database server that goes away is PostgreSQL's case")
+    from sqlalchemy.engine import make_url
+
+    from bot.app import build_application
+    from bot.core.db import create_engine
+
+    url = make_url(database.url)
+    outage = Outage(url.host or "127.0.0.1", url.port or 5432)
+    port = await outage.start()
+    away = create_engine(
+        url.set(port=port).render_as_string(hide_password=False),
+        connect_args={"server_settings": {"search_path": database.schema}, "timeout": 2},
+    )
+    settings = make_settings(database.url, webhook_secret=SECRET)
+    tg = TelegramDouble(clock)
+    app = build_application(settings, request=tg, engine=away, clock=clock, polling=False)
+    await app.initialize()
+    asgi = create_app(app, secret=SECRET, path=settings.webhook_path())
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+        await conn.execute(
+            text("INSERT INTO alembic_version VALUES (:v)"), {"v": min(script_heads())}
+        )
+    web = Web(Bot(app=app, tg=tg, u=Updates(clock), engine=away, clock=clock), None, "")  # type: ignore[arg-type]
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=asgi), base_url="http://minga"
+        ) as client:
+            web.client, web.path = client, settings.webhook_path()
+            rosa = TUser(301, "Rosa", None, "es")
+            assert (
+                await web.post(web.bot.u.command(private_chat(rosa), rosa, "/help"))
+            ).status_code == 200
+            assert (await client.get("/readyz")).status_code == 200
+
+            outage.cut()
+            assert (await client.get("/readyz")).status_code == 503
+            update = web.bot.u.command(private_chat(rosa), rosa, "/start")
+            for _ in range(3):  # Telegram retries while the database is away
+                assert (await web.post(update)).status_code == 500
+            replies = len(tg.sent(rosa.id))
+            assert replies == 1  # no apology per attempt
+
+            outage.down = False  # it is back: the replica recovers by itself
+            statuses = [(await web.post(update)).status_code for _ in range(3)]
+            assert statuses[-1] == 200 and 500 not in statuses[statuses.index(200) :]
+            assert (await client.get("/readyz")).status_code == 200
+            assert len(tg.sent(rosa.id)) == replies + 1  # the retried update answered once
+    finally:
+        await app.shutdown()
+        await away.dispose()
+        await outage.close()
