@@ -1,4 +1,6 @@
 # Minga: `docker build -t minga . && docker run -e BOT_TOKEN=… -v minga-data:/data minga`
+# One image, both modes: `minga run` (long polling, SQLite on the volume; the default) or
+# `minga setup` once and then `minga serve` replicas on PostgreSQL (see compose.yaml).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,6 +25,9 @@ WORKDIR /data
 ENV DATABASE_URL=sqlite+aiosqlite:////data/minga.db
 VOLUME ["/data"]
 
-# `minga run` applies migrations, then polls; SIGTERM stops it gracefully
+# `minga serve` listens here (LISTEN_PORT) and, with METRICS_PORT=9100, serves /metrics there
+EXPOSE 8080 9100
+# `minga run` applies migrations, then polls; `minga serve` finishes the requests in flight;
+# SIGTERM stops either gracefully
 STOPSIGNAL SIGTERM
 CMD ["minga", "run"]
