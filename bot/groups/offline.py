@@ -100,6 +100,7 @@ async def members(session: AsyncSession, group_id: int) -> list[Person]:
                 Membership.group_id == group_id,
                 Membership.left_at.is_(None),
                 Person.id < 0,
+                Person.erased_at.is_(None),  # a tombstone (bot.privacy) is no such member
             )
             .order_by(Person.first_name, Person.id)
         )

@@ -153,3 +153,14 @@ async def test_someone_the_bot_had_never_seen(bot: Bot) -> None:
     await ask_and_confirm(bot)
     assert "ex-integrante" in bot.tg.last(FILO.id).text
     assert await traces(bot) == []
+
+
+async def test_a_tombstone_is_not_listed_among_the_members_without_telegram(bot: Bot) -> None:
+    # both have ids below zero: /member lists only the people added with /member add
+    await seed_group(bot, LUIS, FILO)
+    await bot.feed(bot.u.command(NORTE, ANA, '/member add "Doña Rosa"'))
+    await busy_member(bot)
+    await ask_and_confirm(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, "/member"))
+    listing = bot.tg.last(NORTE.id).text
+    assert listing.splitlines() == ["Integrantes sin Telegram: 1 persona", "• Doña Rosa"]
