@@ -115,7 +115,7 @@ class BotApi(ThreadingHTTPServer):
                 self.answers[params["callback_query_id"]] += 1
                 return 200, True
             if method == "getChatAdministrators":
-                return 200, [{"user": CREATOR, "status": "creator"}]
+                return 200, [{"user": CREATOR, "status": "creator", "is_anonymous": False}]
             if method == "getChatMember":
                 return 200, {"user": BOT, "status": "administrator", "can_pin_messages": True}
             return 200, True
