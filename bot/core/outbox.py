@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from bot.core.faults import describe, log_failure
 from bot.core.messenger import retry_seconds
 from bot.core.models import OutboxMessage
 
@@ -204,15 +205,15 @@ async def _attempt(runtime: Runtime, row: _Row) -> None:
         )
     except RetryAfter as exc:
         delay = timedelta(seconds=retry_seconds(exc))
-        log.warning("outbox %s: flood control in %s, again in %s", row.id, row.chat_id, delay)
+        log.warning("%s; outbox %s sent again in %s", describe(exc), row.id, delay)
         await _later(runtime, row, delay, counts=False)
         return
     except BadRequest as exc:  # the same request would fail the same way
-        log.warning("outbox %s to %s given up: %s", row.id, row.chat_id, exc.message)
+        log_failure(log, exc, f"outbox {row.id} given up")
         await _finish(runtime, row, None)
         return
     except TelegramError as exc:  # 5xx, timeouts, a network that is down
-        log.warning("outbox %s to %s failed (%s), tried again later", row.id, row.chat_id, exc)
+        log_failure(log, exc, f"outbox {row.id} tried again later")
         await _later(runtime, row, backoff(row.attempts + 1), counts=True)
         return
     ids = [message.message_id for message in sent] if sent else []

@@ -200,9 +200,7 @@ async def test_each_expected_telegram_fault_is_one_warning_line(
     assert all(r.levelno == logging.WARNING for r in lines)
     assert not [r for r in caplog.records if "Rate limit hit after maximum" in r.getMessage()]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-    if fault == "429":  # waited out three times, then given up: four waits and the last line
-        assert len(lines) == 4
-    elif fault != "migrated":
+    if fault != "migrated":  # a reply's flood control is not waited out: the outbox sends later
         assert len(lines) == 1
 
 
