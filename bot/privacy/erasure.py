@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actors.models import OfferedResource, Profile, ProfileForm
 from bot.commitments.kinds import ACTIVE
 from bot.commitments.models import Commitment, CommitmentEvent, CommitmentOwner
-from bot.core.models import TimeQuestion
+from bot.core.models import OutboxMessage, TimeQuestion
 from bot.groups.models import COORDINATOR, MEMBER, Group, Membership, Person
 from bot.privacy import schema
 from bot.reviews.models import ReviewAnswer
@@ -79,6 +79,8 @@ async def erase(
                 update(table).where(column == person_id).values({column.name: tomb})
             )
     await session.execute(delete(Person).where(Person.id == person_id))
+    # what the bot sent or was about to send to their private chat (its id is theirs)
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == person_id))
 
     notes = await _leave_groups(session, tomb, now, first, label)
     await _forget_own_words(session, tomb)
