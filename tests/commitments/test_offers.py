@@ -103,7 +103,7 @@ async def test_an_assignment_nobody_accepted_is_never_anyones_lateness(bot: Bot)
     # /status: not overdue, not counted in the completion
     await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
     status = bot.tg.last(NORTE.id).text
-    assert "⏰ Compromisos vencidos: 0 · " in status
+    assert "⏰ Ningún compromiso vencido · " in status
     assert "⏳ 1 compromiso esperando que alguien lo acepte" in status
     assert "✅ Ningún compromiso vencía en los últimos 30 días." in status
     # the digest: "esperando que Raúl acepte", never "11 días de atraso"
@@ -117,7 +117,7 @@ async def test_an_assignment_nobody_accepted_is_never_anyones_lateness(bot: Bot)
     # once Raúl accepts it is his, and then it is overdue on him
     await press(bot, RAUL, await card_of(bot), "cmt:ok")
     await bot.feed(bot.u.command(NORTE, LUIS, "/status"))
-    assert "⏰ Compromisos vencidos: 1 · " in bot.tg.last(NORTE.id).text
+    assert "⏰ 1 compromiso vencido · " in bot.tg.last(NORTE.id).text
     assert "⏰ Vencidos\n• #1 Pedir luminarias — Raúl Gómez · 11 días de atraso" in (
         await digest_now(bot)
     )
