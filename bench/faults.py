@@ -102,6 +102,8 @@ class BotApi(ThreadingHTTPServer):
         with self.lock:
             if method == "getMe":
                 return 200, BOT | {"can_join_groups": True, "can_read_all_group_messages": False}
+            if method == "getWebhookInfo":  # no webhook: `minga run` may poll
+                return 200, {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
             if method == "sendMessage":
                 chat = int(params["chat_id"])
                 if self.flood_until.get(chat, 0) > time.monotonic():
