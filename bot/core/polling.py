@@ -90,12 +90,20 @@ class Poller:
             if fetched is None:  # stopped while waiting
                 break
             failures = 0
-            known = self.pending.keys() | self.finished
-            fresh = [u for u in fetched if u.update_id not in known]
+            fresh = [u for u in fetched if self._new(u.update_id)]
             for update in fresh:
                 self._start(update)
             if not fresh and self.pending:  # only unfinished ones came back: wait for one
                 await self._until(stop, self._one_finishes())
+
+    def _new(self, update_id: int) -> bool:
+        """Not fetched before in this process. A fetch answered with the offset it was asked
+        with: updates that finished while it was in flight come back, though their turn is
+        over (and `finished` may no longer hold them): anything up to the newest fetched that
+        is not pending is done."""
+        if update_id in self.pending or update_id in self.finished:
+            return False
+        return self.newest is None or update_id > self.newest
 
     async def _fetch(self) -> tuple[Update, ...]:
         # with updates unfinished Telegram answers at once (it still has them); without, it
