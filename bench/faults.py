@@ -229,6 +229,9 @@ class Minga:
         return sum(log.read_text(errors="replace").count("Traceback") for log in self.logs)
 
 
+CARD = re.compile(r"📌 (?:<b>)?#(\d+)(?:</b>)? ")  # a commitment's card, as sent (HTML)
+
+
 def wait_for(condition: Callable[[], bool], seconds: float, failure: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -367,9 +370,7 @@ def shutdown(api: BotApi, url: str, workdir: Path, count: int) -> dict[str, Any]
     wait_for(lambda: scalar(url, "select count(*) from commitments") >= count, 240, "lost")
     time.sleep(10)  # some of the outbox drains (20 a minute per group)
     again, status_again = bot.stop()
-    cards = Counter(
-        (chat, m.group(1)) for chat, _, body, _ in api.sent if (m := re.match(r"📌 #(\d+) ", body))
-    )
+    cards = Counter((chat, m.group(1)) for chat, _, body, _ in api.sent if (m := CARD.match(body)))
     stored = scalar(url, "select count(*) from commitments")
     waiting = scalar(url, "select count(*) from outbox where done_at is null and after is not null")
     return {
