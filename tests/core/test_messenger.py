@@ -168,7 +168,9 @@ async def test_a_reply_telegram_refuses_is_logged_and_not_apologised_for(bot: Bo
     before = len(bot.tg.sent(NORTE.id))
     bot.tg.fail_next("sendMessage", bad_request("can't parse entities: boom"))
     await bot.feed(bot.u.command(NORTE, ANA, "/help"))
-    assert "given up: Can't parse entities" in caplog.text
+    # a message Telegram cannot parse is a bug: given up, logged with its traceback
+    assert "outbox" in caplog.text and "given up" in caplog.text
+    assert "Can't parse entities" in caplog.text
     assert len(bot.tg.sent(NORTE.id)) == before  # no apology
     await bot.tick(seconds=60)
     assert len(bot.tg.sent(NORTE.id)) == before  # and a refused message is not sent again
