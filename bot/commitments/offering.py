@@ -13,10 +13,11 @@ is `offers.py`):
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from html import escape
+from typing import TypeVar
 
 from bot.commitments import offer_texts, offers, render, service, views
 from bot.core.i18n import translator
@@ -24,11 +25,12 @@ from bot.core.moments import Local
 from bot.core.people import mention, person_name
 from bot.core.quiet import QuietHours, release_time
 from bot.core.runtime import Runtime
-from bot.core.scheduler import Tick, run_each_once
+from bot.core.scheduler import Tick, for_each, run_each_once
 from bot.groups import service as groups
 from bot.groups.models import Group, Person
 
-log = logging.getLogger(__name__)
+T = TypeVar("T")
+
 
 PRIVATE, GROUP, NONE = "private", "group", "none"
 
@@ -44,32 +46,42 @@ def _ready(group: Group, at: datetime, now: datetime) -> bool:
 async def due_asks(tick: Tick) -> None:
     async with tick.runtime.db() as session:
         due = await offers.due_asks(session, tick.now)
-    by_group: dict[int, list[offers.DueAsk]] = {}
-    for ask in due:
-        by_group.setdefault(ask.group_id, []).append(ask)
-    for group_id, asks in by_group.items():
-        try:
-            await ask_group(tick, group_id, asks)
-        except Exception:
-            log.exception("questions of group %s failed; the next tick tries again", group_id)
+    await _each_group(tick, due, lambda a: a.at, _ask_key, send_asks, "questions")
 
 
 def _ask_key(ask: offers.DueAsk) -> str:
     return f"cmt:ask:{ask.commitment_id}:{ask.person_id}"
 
 
-async def ask_group(tick: Tick, group_id: int, asks: list[offers.DueAsk]) -> None:
+async def _each_group(
+    tick: Tick,
+    due: Sequence[T],
+    moment: Callable[[T], datetime],
+    key: Callable[[T], str],
+    send: Callable[[Runtime, int, list[T], datetime], Awaitable[list[T]]],
+    what: str,
+) -> None:
+    """`due` group by group, each on its own (one group's failure holds back no other): those
+    of an active group whose quiet hours let them out, each claimed once, then sent."""
+    by_group: dict[int, list[T]] = {}
+    for item in due:
+        by_group.setdefault(item.group_id, []).append(item)  # type: ignore[attr-defined]
     runtime = tick.runtime
-    async with runtime.db() as session:
-        group = await session.get(Group, group_id)
-        if group is None or not group.active:
-            return
-        ready = [a for a in asks if _ready(group, a.at, tick.now)]
 
-    async def send(claimed: list[offers.DueAsk]) -> list[offers.DueAsk]:
-        return await send_asks(runtime, group_id, claimed, tick.now)
+    async def one(entry: tuple[int, list[T]]) -> None:
+        group_id, items = entry
+        async with runtime.db() as session:
+            group = await session.get(Group, group_id)
+            if group is None or not group.active:
+                return
+            ready = [i for i in items if _ready(group, moment(i), tick.now)]
 
-    await run_each_once(tick, ready, _ask_key, send)
+        async def claimed(batch: list[T]) -> list[T]:
+            return await send(runtime, group_id, batch, tick.now)
+
+        await run_each_once(tick, ready, key, claimed)
+
+    await for_each(by_group.items(), one, lambda entry: f"commitment {what} of group {entry[0]}")
 
 
 async def send_asks(
@@ -152,32 +164,11 @@ async def _ask_privately(
 async def due_notices(tick: Tick) -> None:
     async with tick.runtime.db() as session:
         due = await offers.due_notices(session, tick.now)
-    by_group: dict[int, list[offers.DueNotice]] = {}
-    for notice in due:
-        by_group.setdefault(notice.group_id, []).append(notice)
-    for group_id, notices in by_group.items():
-        try:
-            await notify_group(tick, group_id, notices)
-        except Exception:
-            log.exception("notices of group %s failed; the next tick tries again", group_id)
+    await _each_group(tick, due, lambda n: n.due_at, _notice_key, send_notices, "notices")
 
 
 def _notice_key(notice: offers.DueNotice) -> str:
     return f"cmt:unaccepted:{notice.commitment_id}:{int(notice.due_at.timestamp())}"
-
-
-async def notify_group(tick: Tick, group_id: int, notices: list[offers.DueNotice]) -> None:
-    runtime = tick.runtime
-    async with runtime.db() as session:
-        group = await session.get(Group, group_id)
-        if group is None or not group.active:
-            return
-        ready = [n for n in notices if _ready(group, n.due_at, tick.now)]
-
-    async def send(claimed: list[offers.DueNotice]) -> list[offers.DueNotice]:
-        return await send_notices(runtime, group_id, claimed, tick.now)
-
-    await run_each_once(tick, ready, _notice_key, send)
 
 
 async def send_notices(
