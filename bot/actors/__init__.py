@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.actors import handlers, render
+from bot.actors import handlers, render, service
 from bot.actors.callbacks import Sector, Skip
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import BotContext, runtime_of
@@ -55,7 +55,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
     runtime.help_topics.append(HELP)
-    runtime.message_hooks.append(handlers.count_message)
+    runtime.message_hooks.append(service.count_messages)
     application.add_handler(
         CommandHandler(
             "start",

@@ -7,7 +7,7 @@ from bot.actors.callbacks import Sector, Skip
 from bot.actors.models import SECTORS
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
-from bot.core.people import is_person, mention
+from bot.core.people import mention
 from bot.core.turn import Turn, handler
 
 DELETE = {"delete", "borrar", "eliminar", "apagar", "excluir"}
@@ -146,11 +146,3 @@ async def participation(turn: Turn) -> None:
             [mention(p.id, p.first_name, p.last_name) for p in result.silent],
         )
     )
-
-
-async def count_message(turn: Turn) -> None:
-    """The groups feature's message hook: one more message today (no text kept)."""
-    if turn.identity.group_id is None or not is_person(turn.user):
-        return
-    assert turn.user is not None
-    await service.count_message(turn.session, turn.group_id, turn.user.id, turn.now.date())

@@ -68,9 +68,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
     application.add_handler(
         MessageHandler(
-            (filters.ChatType.GROUPS | filters.ChatType.PRIVATE)
+            # the rarest test first: every group message is asked (bot.core.chatter)
+            filters.REPLY
+            & (filters.ChatType.GROUPS | filters.ChatType.PRIVATE)
             & filters.UpdateType.MESSAGE
-            & filters.REPLY
             & filters.TEXT
             & ~filters.COMMAND,
             handlers.reason_reply,

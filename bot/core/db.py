@@ -204,7 +204,11 @@ async def session_scope(
 
 def insert_for(session: AsyncSession, table: Any) -> Any:
     """`INSERT` with the dialect's `ON CONFLICT` support (SQLite and PostgreSQL)."""
-    dialect = session.get_bind().dialect.name
+    return dialect_insert(session.get_bind().dialect.name, table)
+
+
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """`INSERT` with `ON CONFLICT` support for the dialect named (sqlite or postgresql)."""
     if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)

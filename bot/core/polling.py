@@ -8,8 +8,10 @@ batches wait in memory: a crash loses all of them. `Poller` instead
   unfinished, the one after the newest): so Telegram keeps every update whose turn has not
   committed, and redelivers it after a crash. A redelivered update that did commit is stopped
   by its `processed_updates` row, so redelivery is harmless;
-- keeps at most `window` fetched updates unfinished (asking Telegram again returns the
-  unfinished ones, which are skipped, and at most `limit` updates past the oldest of them);
+- asks again only when that can bring at least half a batch of new updates: Telegram answers
+  with at most `limit` updates from the oldest unfinished one on, the unfinished ones among
+  them (skipped, but each parsed again), so asking after every finished update would parse a
+  hundred updates to get one;
 - handles at most `concurrency` updates at once.
 On SIGTERM or SIGINT (`serve`) it stops fetching at once (the long poll is cancelled), lets the
 updates under way finish for `grace` seconds with flood waits cut short (the outbox sends their
@@ -32,11 +34,13 @@ from telegram.ext import Application
 
 from bot.core import outbox
 from bot.core.messenger import retry_seconds
+from bot.core.observe import is_transient
 from bot.core.runtime import runtime_of
 
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
+SETTLE = 0.25  # seconds between asking Telegram again while only unfinished updates come back
 RETRIES = 5  # runs of an update again after a passing database error (bot.app.passing)
 
 
@@ -47,14 +51,13 @@ class Poller:
         allowed_updates: Sequence[str],
         *,
         concurrency: int = 16,
-        window: int = 100,
         limit: int = 100,
         timeout: int = 10,
     ) -> None:
         self.application = application
         self.allowed_updates = list(allowed_updates)
         self.slots = asyncio.Semaphore(concurrency)
-        self.window, self.limit, self.timeout = window, limit, timeout
+        self.limit, self.timeout = limit, timeout
         self.pending: dict[int, asyncio.Task[None]] = {}  # fetched, not finished
         self.started: set[int] = set()  # of those, the ones being handled
         self.finished: set[int] = set()  # finished, at or above the offset
@@ -72,7 +75,7 @@ class Poller:
         """Fetch and handle until `stop` is set."""
         failures = 0
         while not stop.is_set():
-            if len(self.pending) >= self.window:
+            if self._room() < self.limit // 2:
                 await self._until(stop, self._one_finishes())
                 continue
             try:
@@ -91,10 +94,17 @@ class Poller:
                 break
             failures = 0
             fresh = [u for u in fetched if self._new(u.update_id)]
-            for update in fresh:
-                self._start(update)
-            if not fresh and self.pending:  # only unfinished ones came back: wait for one
-                await self._until(stop, self._one_finishes())
+            self._start_all(fresh)
+            if not fresh and self.pending:
+                # only unfinished ones came back, Telegram has nothing new: ask again when they
+                # are done, or in a moment (each answer parses them all again)
+                await self._until(stop, self._settle(SETTLE))
+
+    def _room(self) -> int:
+        """How many new updates the next `getUpdates` can bring."""
+        if not self.pending or self.newest is None:
+            return self.limit
+        return self.limit - (self.newest + 1 - min(self.pending))
 
     def _new(self, update_id: int) -> bool:
         """Not fetched before in this process. A fetch answered with the offset it was asked
@@ -114,6 +124,42 @@ class Poller:
             timeout=0 if self.pending else self.timeout,
             allowed_updates=self.allowed_updates,
         )
+
+    def _start_all(self, fresh: list[Update]) -> None:
+        """A batch's plain chatter as one task (bot.core.chatter), every other update as its own."""
+        chatter = runtime_of(self.application).chatter
+        if chatter is not None and fresh:
+            quiet, fresh = chatter.split(self.application, fresh)
+            if quiet:
+                task = asyncio.create_task(self._chatter(quiet), name="chatter")
+                for update in quiet:
+                    self.newest = max(self.newest or update.update_id, update.update_id)
+                    self.pending[update.update_id] = task
+        for update in fresh:
+            self._start(update)
+
+    async def _chatter(self, updates: list[Update]) -> None:
+        """Take the chatter in one transaction; what it cannot take (a first message, a
+        changed name, a failure) is handled one update at a time, like any other."""
+        runtime = runtime_of(self.application)
+        assert runtime.chatter is not None
+        ids = [u.update_id for u in updates]
+        async with self.slots:
+            self.started.update(ids)
+            try:
+                done, left = await runtime.chatter.absorb(runtime, updates)
+            except Exception as exc:
+                if is_transient(exc):  # a locked SQLite file, a dropped connection
+                    log.warning("%s plain messages taken one by one: %s", len(updates), exc)
+                else:
+                    log.exception("%s plain messages taken one by one", len(updates))
+                done, left = set(), updates
+            finally:
+                self.started.difference_update(ids)
+        for update in left:
+            self._start(update)
+        for update_id in done:
+            self._finish(update_id)
 
     def _start(self, update: Update) -> None:
         update_id = update.update_id
@@ -155,6 +201,13 @@ class Poller:
         if offset is not None:
             self.finished = {done for done in self.finished if done >= offset}
         self.changed.set()
+
+    async def _settle(self, seconds: float) -> None:
+        """Until nothing is pending, or `seconds` have passed."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                while self.pending:
+                    await self._one_finishes()
 
     def _one_finishes(self) -> Any:
         self.changed.clear()  # now, not when the wait begins: a finish in between counts

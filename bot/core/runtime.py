@@ -23,12 +23,14 @@ from bot.core.clock import Clock
 from bot.core.db import session_scope
 from bot.core.hooks import Hooks
 from bot.core.i18n import CommandSpec, HelpTopic, normalize_language
+from bot.core.said import MessageHook
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
 
     from telegram import Update
 
+    from bot.core.chatter import Chatter
     from bot.core.messenger import Messenger
     from bot.core.scheduler import Scheduler
 
@@ -73,8 +75,12 @@ class Runtime:
     help_topics: list[HelpTopic] = field(default_factory=list)
     role_checks: list[RoleCheck] = field(default_factory=list)
     identify: IdentifyFn = identify_nobody
-    # called with the Turn of every plain (non-command) group message, inside its transaction
-    message_hooks: list[Callable[[Any], Awaitable[None]]] = field(default_factory=list)
+    # told of every plain (non-command) group message of a person, inside the transaction that
+    # records it as handled: one at a time by the groups feature's "seen" handler, or a batch's
+    # chatter at once (`chatter`)
+    message_hooks: list[MessageHook] = field(default_factory=list)
+    # under `minga run`, how the poller handles a batch's chatter in one go (bot.core.chatter)
+    chatter: Chatter | None = None
     # what features above another add to what it does (bot.core.hooks)
     hooks: Hooks = field(default_factory=Hooks)
     # names this process in work claims, so two processes on one database can be told apart

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from bot.core.moments import Local
 from bot.core.people import ADMINS, is_person, is_present, mention, person_info, trim
 from bot.core.permissions import invalidate_admins
 from bot.core.runtime import Identity
+from bot.core.said import Said
 from bot.core.turn import Turn, handler
 from bot.groups import guide, offline, render, roles, service
 from bot.groups.api import START_LINES, register_person, target_person
@@ -81,9 +83,24 @@ def _about_membership(update: Update) -> bool:
 @handler()
 async def seen(turn: Turn) -> None:
     """Any other message in a group: its sender is registered (by the turn itself), and the
-    features that watch messages (counts, never text) are told."""
+    features that watch messages (counts, never text) are told. Under `minga run` most of
+    these come as a batch's chatter instead (`known`, bot.core.chatter), to the same effect."""
+    user = turn.user
+    if turn.identity.group_id is None or user is None or not is_person(user):
+        return
+    said = [Said(turn.update.update_id, turn.group_id, user.id)]
     for hook in turn.runtime.message_hooks:
-        await hook(turn)
+        await hook(turn.session, said, turn.now)
+
+
+async def known(session: AsyncSession, updates: Sequence[Update]) -> list[Said]:
+    """Of a batch's chatter, the messages whose chat and sender `seen` would only read."""
+    seen = []
+    for update in updates:
+        message = update.message
+        assert message is not None and message.from_user is not None
+        seen.append((update.update_id, chat_info(message.chat), person_info(message.from_user)))
+    return await service.known_members(session, seen)
 
 
 # -- the bot's own membership -------------------------------------------------------------

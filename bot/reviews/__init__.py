@@ -47,7 +47,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
     application.add_handler(
         MessageHandler(
-            filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.REPLY & filters.TEXT
+            # the rarest test first: every group message is asked (bot.core.chatter)
+            filters.REPLY & filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.TEXT
             & ~filters.COMMAND,
             handlers.reply,
         ),

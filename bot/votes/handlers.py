@@ -157,12 +157,13 @@ class _RepliesToBot(filters.MessageFilter):
         )
 
 
+# the rarest test first: every group message is asked (bot.core.chatter)
 REASON_FILTER = (
-    filters.ChatType.GROUPS
+    _RepliesToBot()
+    & filters.ChatType.GROUPS
     & filters.UpdateType.MESSAGES
     & filters.TEXT
     & ~filters.COMMAND
-    & _RepliesToBot()
 )
 
 

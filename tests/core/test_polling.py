@@ -17,6 +17,7 @@ from bot.core import outbox
 from bot.core.polling import Poller
 from tests.conftest import ANA, LUIS, NORTE, Bot, seed_group
 from tests.telegram_double import retry_after
+from tests.updates import TUser
 
 
 async def until(condition: Callable[[], bool], seconds: float = 10) -> None:
@@ -188,3 +189,27 @@ async def test_a_turn_that_met_a_locked_database_is_run_again_not_confirmed_lost
     texts = [m.text for m in bot.tg.sent(NORTE.id)]
     assert sum(t.startswith("📌 #1") for t in texts) == 1
     assert not any("Perdón, algo falló" in t for t in texts)  # no "try again"
+
+
+async def test_telegram_is_not_asked_again_after_every_finished_update(bot: Bot) -> None:
+    # each answer of getUpdates starts at the oldest unfinished update, so asking after every
+    # finished one parsed up to a hundred updates again to get one (issue 19)
+    from bot.groups.models import Membership
+
+    await seed_group(bot, LUIS)
+    newcomers = [TUser(500 + n, f"Vecina {n}", None, "es") for n in range(40)]
+    first_words = [bot.u.message(NORTE, person, "hola, soy nueva") for person in newcomers]
+    fetches = len(bot.tg.offsets)
+    bot.tg.deliver(*first_words)
+    stop = asyncio.Event()
+    poller = Poller(bot.app, ALLOWED_UPDATES, concurrency=4, timeout=1)
+    polling = asyncio.create_task(poller.run(stop))
+    try:
+        last = first_words[-1]["update_id"]
+        await until(lambda: any(o and o > last for o in bot.tg.offsets[fetches:]))
+        assert len(bot.tg.offsets) - fetches <= 6
+    finally:
+        stop.set()
+        await polling
+    members = select(func.count()).select_from(Membership)
+    assert await bot.scalar(members) == 2 + 40  # Ana, Luis and each newcomer, registered

@@ -1,0 +1,169 @@
+"""Plain group chatter, a batch at a time.
+
+Most updates a group sends are members talking: a message no command, button, reply or
+question handler takes. For such a message Minga only notes who wrote (registration) and counts
+it (the per-day message counts). Run one by one through `process_update`, each costs a
+transaction of its own — the processed-update row, the registration read, the counter upsert —
+and ten times the CPU a bare bot spends on it (issue 19).
+
+Under `minga run` the poller hands a fetched batch's chatter here first. `Chatter.split` picks
+it out by asking PTB's own handlers (so it is chatter exactly when the normal path would run the
+"seen" handler and nothing else), and `Chatter.absorb` handles it in one transaction of three
+statements whatever the batch's size: who of the senders is registered already and unchanged
+(one read), the processed-update rows of their messages under the seen handler's key (one
+multi-row insert, which returns the ones not handled before), and the counters of those (the
+features' batch hooks: one multi-row upsert). The rest — a first message, a changed name, a
+failure — goes the normal way, one update at a time.
+
+Nothing is lost or counted twice, because the processed-update rows are the same ones the
+normal path writes: a message absorbed here and then redelivered (a kill -9 before Telegram
+was told) is recognised by either path, and so is one handled the normal way and redelivered
+into a batch. The poller marks the batch finished only after its commit, so Telegram keeps it
+until then.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.constants import ChatType, MessageEntityType
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageReactionHandler,
+    PollAnswerHandler,
+    PollHandler,
+)
+
+from bot.core.db import dialect_insert
+from bot.core.models import ProcessedUpdate
+from bot.core.people import is_person
+from bot.core.said import Said
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from bot.core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+# handlers that never take a new message with no command in it: buttons, membership changes,
+# reactions, polls — and commands, once the message is known not to start with one
+NEVER_A_PLAIN_MESSAGE = (
+    CommandHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    MessageReactionHandler,
+    PollAnswerHandler,
+    PollHandler,
+)
+
+
+# the groups feature's part: of these updates, the ones whose chat and sender are registered
+# already and unchanged, as `Said` (one read for the whole batch)
+KnownFn = Callable[[AsyncSession, Sequence[Update]], Awaitable[list[Said]]]
+
+
+@dataclass
+class Chatter:
+    """Wired by the groups feature (`seen_group`, `seen_key`, `known`); the message hooks are
+    every feature's (`Runtime.message_hooks`), run by both paths."""
+
+    seen_group: int  # the handler group of the "seen" handler
+    seen_key: str  # its `handler_key`, under which its processed-update rows are written
+    known: KnownFn
+
+    def split(
+        self, application: Application[Any, Any, Any, Any, Any, Any], updates: Sequence[Update]
+    ) -> tuple[list[Update], list[Update]]:
+        """(chatter, the rest), each in the order given."""
+        # the handlers that could take a new message without a command: the others cannot
+        # (PTB's own tests, by handler type), so only these are asked
+        askable = [
+            (group, [h for h in handlers if not isinstance(h, NEVER_A_PLAIN_MESSAGE)])
+            for group, handlers in application.handlers.items()
+        ]
+        quiet: list[Update] = []
+        rest: list[Update] = []
+        for update in updates:
+            (quiet if self._is_chatter(askable, update) else rest).append(update)
+        return quiet, rest
+
+    def _is_chatter(self, askable: list[tuple[int, list[BaseHandler]]], update: Update) -> bool:
+        message = update.message  # a new message: an edit is something else
+        if message is None or message.chat.type not in GROUP_TYPES:
+            return False
+        if not is_person(message.from_user) or message.sender_chat is not None:
+            return False
+        entities = message.entities
+        if (
+            entities
+            and entities[0].type == MessageEntityType.BOT_COMMAND
+            and not entities[0].offset
+        ):
+            return False  # a command (`filters.COMMAND`), which is all a CommandHandler takes
+        seen = False
+        for group, handlers in askable:
+            if group == self.seen_group:
+                seen = any(h.check_update(update) for h in handlers)
+            elif any(h.check_update(update) for h in handlers):
+                return False
+        # no look for lone surrogates (bot.core.edge) here: of a plain message only the names
+        # and the title are used, compared with the registered ones, which never hold one: a
+        # name that carries any goes the normal way, through the edge
+        return seen
+
+    async def absorb(
+        self, runtime: Runtime, updates: Sequence[Update]
+    ) -> tuple[set[int], list[Update]]:
+        """Handle `updates` (chatter) in one transaction: (the ids handled now or before, the
+        updates left for the normal path)."""
+        async with runtime.db() as session:
+            now = runtime.clock.now()
+            said = await self.known(session, updates)
+            fresh = await claim_updates(session, [s.update_id for s in said], now, self.seen_key)
+            new = [s for s in said if s.update_id in fresh]
+            if new:
+                for hook in runtime.message_hooks:
+                    await hook(session, new, now)
+        done = {s.update_id for s in said}
+        return done, [u for u in updates if u.update_id not in done]
+
+
+async def claim_updates(
+    session: AsyncSession, update_ids: Sequence[int], now: datetime, handler: str
+) -> set[int]:
+    """Record each of `update_ids` as handled by `handler` in this transaction (one
+    statement): the ones that were not before."""
+    if not update_ids:
+        return set()
+    rows = [{"update_id": i, "handler": handler, "processed_at": now} for i in update_ids]
+    result = await session.execute(_claim(session), rows)
+    return set(result.scalars())
+
+
+@functools.cache
+def _claim_for(dialect: str) -> Any:
+    # built once per dialect and run with a list of rows: SQLAlchemy sends it as one INSERT
+    # of many VALUES ("insertmanyvalues") from its cached compiled form, where a statement
+    # with the rows in it would be compiled anew for every batch
+    table = ProcessedUpdate.__table__
+    return (
+        dialect_insert(dialect, table)
+        .on_conflict_do_nothing(index_elements=[table.c.update_id, table.c.handler])
+        .returning(table.c.update_id)
+    )
+
+
+def _claim(session: AsyncSession) -> Any:
+    return _claim_for(session.get_bind().dialect.name)
