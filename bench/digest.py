@@ -34,6 +34,7 @@ from bot.groups.models import Group, Membership, Person
 from bot.meetings.models import Attendance, Meeting
 from bot.models import metadata
 from bot.monitoring import handlers, service
+from bot.monitoring.facts import collect
 
 MEMBERS, COMMITMENTS, MEETINGS, VOTES = 30, 40, 2, 5
 BATCH = handlers.BATCH
@@ -211,7 +212,7 @@ async def build(sessions, engine, now: datetime, groups: int) -> tuple[float, in
         for start in range(0, groups, BATCH):
             ids = list(range(start + 1, min(groups, start + BATCH) + 1))
             async with sessions() as session:
-                facts = await service.collect(session, ids, now - service.WEEK, now)
+                facts = await collect(session, ids, now - service.WEEK, now)
             for gid in ids:
                 text = handlers.digest_text(tr, facts[gid], "America/Bogota", now=now)
                 built += bool(text)

@@ -11,8 +11,9 @@ alone; `zone()` names a time zone by its city (`hora de Buenos Aires`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -37,7 +38,20 @@ def day(tr: Translator, at: datetime, timezone: str, now: datetime) -> str:
     year than `now`'s."""
     local = _local(at, timezone)
     this_year = local.year == _local(now, timezone).year
-    return format_skeleton("MMMEd" if this_year else "yMMMEd", local, locale=_locale(tr))
+    return _date(_locale(tr), local.date(), this_year)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(locale: str, on: date, this_year: bool) -> str:
+    # a digest shows hundreds of moments, mostly on a few days: Babel takes a third of a
+    # millisecond for each
+    at = datetime(on.year, on.month, on.day)
+    return format_skeleton("MMMEd" if this_year else "yMMMEd", at, locale=locale)
+
+
+@functools.cache
+def _date_time_pattern(locale: str) -> str:
+    return Locale.parse(locale).datetime_formats["medium"]  # "{1}, {0}": the date, the time
 
 
 def moment(
@@ -46,10 +60,10 @@ def moment(
     """`at` as people read it, in the group's zone (see the module's docstring). HTML: the
     relative hint is an entity."""
     local = _local(at, timezone)
-    locale = Locale.parse(_locale(tr))
-    pattern = locale.datetime_formats["medium"]  # "{1}, {0}": the date, then the time
-    text = pattern.replace("{1}", day(tr, at, timezone, now)).replace(
-        "{0}", local.strftime("%H:%M")
+    text = (
+        _date_time_pattern(_locale(tr))
+        .replace("{1}", day(tr, at, timezone, now))
+        .replace("{0}", local.strftime("%H:%M"))
     )
     if relative:
         text += f" ({hint(tr, at, timezone, now)})"

@@ -24,7 +24,14 @@ from bot.groups.models import Membership, Person
 from bot.groups.roles import deciding
 from bot.meetings.models import CONFIRMED, HELD, Attendance, Meeting
 from bot.monitoring.models import Recognition
-from bot.monitoring.service import WEEK, CommitmentFact, DecisionFact, Facts, RecognitionFact
+from bot.monitoring.service import (
+    WEEK,
+    CommitmentFact,
+    DecisionFact,
+    Facts,
+    Named,
+    RecognitionFact,
+)
 from bot.monitoring.views import (
     CharterStanding,
     MeetingComing,
@@ -37,6 +44,7 @@ from bot.reviews.service import counts_between as review_counts
 from bot.votes.models import Decision, Position, Vote
 
 NOTICE_WINDOW = timedelta(days=14)
+_NAMED = (Person.id, Person.first_name, Person.last_name)  # read as `Named`
 
 
 ByGroup = dict[int, Facts]
@@ -155,13 +163,13 @@ async def _attendees(
 ) -> None:
     """Who attended a meeting of the period, to thank them."""
     attended = (
-        select(Meeting.group_id, Person)
+        select(Meeting.group_id, *_NAMED)
         .join(Attendance, Attendance.meeting_id == Meeting.id)
         .join(Person, Person.id == Attendance.person_id)
         .where(Meeting.group_id.in_(ids), Meeting.starts_at >= start, Meeting.starts_at < now)
     )
-    for gid, person in (await session.execute(attended)).tuples():
-        facts[gid].thanked.setdefault(person.id, person)
+    for gid, *person in (await session.execute(attended)).tuples():
+        facts[gid].thanked.setdefault(person[0], Named(*person))
 
 
 async def _notices(
@@ -191,7 +199,14 @@ async def _recognitions(
     """Thank-yous recorded in the period."""
     giver = aliased(Person)
     thanks = (
-        select(Recognition.group_id, Person, giver, Recognition.reason)
+        select(
+            Recognition.group_id,
+            *_NAMED,
+            giver.id,
+            giver.first_name,
+            giver.last_name,
+            Recognition.reason,
+        )
         .join(Person, Person.id == Recognition.to_id)
         .outerjoin(giver, giver.id == Recognition.from_id)
         .where(
@@ -201,8 +216,9 @@ async def _recognitions(
         )
         .order_by(Recognition.created_at)
     )
-    for gid, to, by, reason in (await session.execute(thanks)).tuples():
-        facts[gid].recognitions.append(RecognitionFact(to, by, reason))
+    for gid, *to, by_id, by_first, by_last, reason in (await session.execute(thanks)).tuples():
+        by = Named(by_id, by_first, by_last) if by_id is not None else None
+        facts[gid].recognitions.append(RecognitionFact(Named(*to), by, reason))
 
 
 async def _new_actors(
@@ -276,18 +292,18 @@ async def _commitments(
         .tuples()
         .all()
     )
-    owners: dict[int, list[Person]] = defaultdict(list)
-    asked: dict[int, list[Person]] = defaultdict(list)  # not accepted (yet): not theirs
+    owners: dict[int, list[Named]] = defaultdict(list)
+    asked: dict[int, list[Named]] = defaultdict(list)  # not accepted (yet): not theirs
     if rows:
-        for commitment_id, person, accepted_at in (
+        for commitment_id, accepted_at, *person in (
             await session.execute(
-                select(CommitmentOwner.commitment_id, Person, CommitmentOwner.accepted_at)
+                select(CommitmentOwner.commitment_id, CommitmentOwner.accepted_at, *_NAMED)
                 .join(Person, Person.id == CommitmentOwner.person_id)
                 .where(CommitmentOwner.commitment_id.in_([r[0] for r in rows]))
                 .order_by(CommitmentOwner.id)
             )
         ).tuples():
-            (owners if accepted_at is not None else asked)[commitment_id].append(person)
+            (owners if accepted_at is not None else asked)[commitment_id].append(Named(*person))
     for cid, gid, number, text, status, due_at, done_at in rows:
         moment = as_utc(done_at or due_at) or now
         fact = CommitmentFact(number, text, tuple(owners[cid]), moment, tuple(asked[cid]))
@@ -359,9 +375,9 @@ async def _voters(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
     """Who voted in the period, to thank them."""
-    for gid, person in (
+    for gid, *person in (
         await session.execute(
-            select(Vote.group_id, Person)
+            select(Vote.group_id, *_NAMED)
             .join(Position, Position.vote_id == Vote.id)
             .join(Person, Person.id == Position.person_id)
             .where(
@@ -372,7 +388,7 @@ async def _voters(
             )
         )
     ).tuples():
-        facts[gid].thanked.setdefault(person.id, person)
+        facts[gid].thanked.setdefault(person[0], Named(*person))
 
 
 async def _conversation(

@@ -17,7 +17,6 @@ from bot.core.quiet import release_time
 from bot.core.scheduler import Tick, run_each_once
 from bot.core.turn import Turn, handler
 from bot.groups.api import target_person
-from bot.groups.models import Person
 from bot.monitoring import chart, render, service
 from bot.monitoring.facts import collect
 from bot.monitoring.views import CommitmentLine, DecisionLine, DigestView, RecognitionLine
@@ -32,7 +31,7 @@ RECOGNIZE_USAGE = N_(
 )
 
 
-def _who(person: Person) -> str:
+def _who(person: service.Named) -> str:
     return mention(person.id, person.first_name, person.last_name)
 
 

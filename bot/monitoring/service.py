@@ -7,18 +7,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commitments.models import DROPPED, Commitment
+from bot.commitments.models import DROPPED, Commitment, CommitmentOwner
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.quiet import QuietHours
 from bot.core.text import shorten
-from bot.groups.models import Group, Person
+from bot.groups.models import Group
 from bot.monitoring.models import (
     DEFAULT_MINUTE,
     DEFAULT_WEEKDAY,
@@ -199,13 +200,22 @@ async def recognize(
 # -- the facts a digest tells (facts.py gathers them) -----------------------------------------
 
 
+class Named(NamedTuple):
+    """A person as a digest names them (read as three columns: a digest names hundreds, and
+    loading each as an ORM object cost more than the rest of its query)."""
+
+    id: int
+    first_name: str
+    last_name: str | None
+
+
 @dataclass(frozen=True)
 class CommitmentFact:
     number: int
     text: str
-    owners: tuple[Person, ...]  # who accepted it
+    owners: tuple[Named, ...]  # who accepted it
     moment: datetime  # done at, or due at
-    asked: tuple[Person, ...] = ()  # asked to take it, not accepted (yet)
+    asked: tuple[Named, ...] = ()  # asked to take it, not accepted (yet)
 
 
 @dataclass(frozen=True)
@@ -217,8 +227,8 @@ class DecisionFact:
 
 @dataclass(frozen=True)
 class RecognitionFact:
-    to: Person
-    by: Person | None  # None when the giver is not known
+    to: Named
+    by: Named | None  # None when the giver is not known
     reason: str
 
 
@@ -232,7 +242,7 @@ class Facts:
     meetings_coming: list[MeetingComing] = field(default_factory=list)
     notices_pending: list[NoticePending] = field(default_factory=list)
     recognitions: list[RecognitionFact] = field(default_factory=list)
-    thanked: dict[int, Person] = field(default_factory=dict)  # attended, delivered or voted
+    thanked: dict[int, Named] = field(default_factory=dict)  # attended, delivered or voted
     new_actors: int = 0
     missing_sectors: list[str] = field(default_factory=list)
     completed: list[CommitmentFact] = field(default_factory=list)
@@ -277,12 +287,22 @@ async def chart_weeks(
     session: AsyncSession, group_id: int, now: datetime, weeks: int = 8
 ) -> list[WeekBar]:
     """Commitments done / open / overdue at the end of each of the last `weeks` weeks (one
-    query; the counting is done here)."""
+    query; the counting is done here). A commitment nobody had accepted by a week's end was
+    nobody's yet: open that week, never overdue (issue 17)."""
+    accepted = (
+        select(func.min(CommitmentOwner.accepted_at))
+        .where(CommitmentOwner.commitment_id == Commitment.id)
+        .scalar_subquery()
+    )
     rows = (
         (
             await session.execute(
                 select(
-                    Commitment.created_at, Commitment.due_at, Commitment.done_at, Commitment.status
+                    Commitment.created_at,
+                    Commitment.due_at,
+                    Commitment.done_at,
+                    Commitment.status,
+                    accepted,
                 ).where(Commitment.group_id == group_id)
             )
         )
@@ -294,7 +314,7 @@ async def chart_weeks(
         end = now - WEEK * back
         begin = end - WEEK
         done = opened = late = 0
-        for created_at, due_at, done_at, status in rows:
+        for created_at, due_at, done_at, status, accepted_at in rows:
             created, due, finished = as_utc(created_at), as_utc(due_at), as_utc(done_at)
             if created is None or created >= end or status == DROPPED:
                 continue
@@ -302,7 +322,8 @@ async def chart_weeks(
                 if finished >= begin:
                     done += 1
                 continue
-            if due is not None and due < end:
+            taken = accepted_at is not None and as_utc(accepted_at) < end
+            if taken and due is not None and due < end:
                 late += 1
             else:
                 opened += 1

@@ -464,3 +464,28 @@ async def test_a_week_of_activity_in_portuguese(bot: Bot) -> None:
     assert "👀 Avisos que nem todo mundo viu\n• Traer guantes el sábado — 3 ainda não viram" in text
     assert "📜 1 de 4 aceitou a versão 1 das regras do chat." in text
     assert "🙌 Agradecimentos\n• João, da parte de Luis: por traer las herramientas" in text
+
+
+async def test_the_chart_never_counts_a_commitment_nobody_accepted_as_overdue(bot: Bot) -> None:
+    # issue 17: "waiting for Raúl to accept" is nobody's lateness, in the chart's red bar too
+    from bot.commitments.changes import create_commitment
+    from bot.commitments.grammar import OwnerSpec
+    from bot.groups.models import Group
+    from bot.monitoring.service import WeekBar, chart_weeks
+
+    await seed_group(bot, LUIS, MARY)
+    now = bot.now()
+    async with bot.db() as session:
+        group_id = await session.scalar(select(Group.id))
+        for text, owner in (
+            ("Pedir luminarias", OwnerSpec(MARY.id, accepted=False)),
+            ("Barrer", LUIS.id),
+        ):
+            await create_commitment(
+                session, group_id, text, [owner], now - timedelta(days=2), [], ANA.id,
+                now=now - timedelta(days=9),
+            )  # fmt: skip
+        bars = await chart_weeks(session, group_id, now)
+    # this week: Luis's is late; Mary's, never accepted, is open; a week ago both were open
+    assert bars[-1] == WeekBar(done=0, open=1, overdue=1)
+    assert bars[-2] == WeekBar(done=0, open=2, overdue=0)
