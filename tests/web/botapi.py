@@ -36,6 +36,14 @@ class HttpBotApi(ThreadingHTTPServer):
         self.webhook: dict[str, Any] = {}
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.pending: list[dict[str, Any]] = []  # what getUpdates hands out (polling)
+        # a method held: its calls wait until released (`hold`)
+        self.held: dict[str, tuple[threading.Event, threading.Event]] = {}
+
+    def hold(self, method: str) -> tuple[threading.Event, threading.Event]:
+        """Calls of `method` wait until the second event is set; the first is set when one
+        has come (so a test knows a request of the bot is under way)."""
+        events = self.held[method] = (threading.Event(), threading.Event())
+        return events
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away (a replica killed, the poller stopped) is no news."""
@@ -55,6 +63,10 @@ class HttpBotApi(ThreadingHTTPServer):
         self.server_close()
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, bytes]:
+        if method in self.held:
+            arrived, release = self.held[method]
+            arrived.set()
+            release.wait(30)
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
             with self.lock:
