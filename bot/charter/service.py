@@ -15,6 +15,7 @@ from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Group, Membership, Person
+from bot.groups.roles import accepting
 from bot.votes import rules
 
 SECTIONS = ("goals", "schedule", "methods")
@@ -166,6 +167,7 @@ async def accepted_count(session: AsyncSession, version_id: int) -> int:
             CharterAcceptance.version_id == version_id,
             Membership.group_id == CharterVersion.group_id,
             Membership.left_at.is_(None),
+            accepting(),
         )
     )
 
@@ -174,17 +176,18 @@ async def member_count(session: AsyncSession, group_id: int) -> int:
     return await session.scalar(
         select(func.count())
         .select_from(Membership)
-        .where(Membership.group_id == group_id, Membership.left_at.is_(None))
+        .where(Membership.group_id == group_id, Membership.left_at.is_(None), accepting())
     )
 
 
 async def pending_members(session: AsyncSession, group_id: int) -> list[Person]:
-    """Members who have not accepted the current version (all members if there is none)."""
+    """Members who have not accepted the current version (all members if there is none);
+    observers and members without Telegram are not asked."""
     latest = await current(session, group_id)
     query = (
         select(Person)
         .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.group_id == group_id, Membership.left_at.is_(None))
+        .where(Membership.group_id == group_id, Membership.left_at.is_(None), accepting())
         .order_by(Person.first_name, Person.id)
     )
     if latest is not None:

@@ -18,6 +18,13 @@ def deciding() -> Any:
     return Membership.role != OBSERVER
 
 
+def accepting() -> Any:
+    """The condition on `Membership` of a member asked to accept the chat rules: one who
+    decides and is on Telegram (a member without a phone, `/member add`, cannot press Accept;
+    their id, like a tombstone's, is below zero)."""
+    return (Membership.role != OBSERVER) & (Membership.person_id > 0)
+
+
 async def role_of(session: AsyncSession, group_id: int, person_id: int) -> str | None:
     return await session.scalar(
         select(Membership.role).where(

@@ -21,7 +21,7 @@ from bot.charter.models import CharterAcceptance, CharterVersion
 from bot.commitments.models import ACTIVE, DONE, Commitment, CommitmentOwner
 from bot.core.db import as_utc
 from bot.groups.models import Membership, Person
-from bot.groups.roles import deciding
+from bot.groups.roles import accepting, deciding
 from bot.meetings.models import CONFIRMED, HELD, Attendance, Meeting
 from bot.monitoring.models import Recognition
 from bot.monitoring.service import (
@@ -75,15 +75,16 @@ def _present(ids: list[int]) -> ColumnElement[bool]:
 async def _members(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
-    """How many members each group has now."""
-    for gid, count in (
+    """How many members each group has now, and how many of them are asked to accept the chat
+    rules (`groups.roles.accepting`)."""
+    for gid, count, asked in (
         await session.execute(
-            select(Membership.group_id, func.count())
+            select(Membership.group_id, func.count(), func.count().filter(accepting()))
             .where(_present(ids))
             .group_by(Membership.group_id)
         )
     ).tuples():
-        facts[gid].members = count
+        facts[gid].members, facts[gid].accepting = count, asked
 
 
 async def _charter(
@@ -112,12 +113,13 @@ async def _charter(
                 Membership.person_id == CharterAcceptance.person_id,
                 Membership.group_id == CharterVersion.group_id,
                 Membership.left_at.is_(None),
+                accepting(),
             ),
         )
         .group_by(CharterVersion.group_id, CharterVersion.number)
     )
     for gid, number, count in (await session.execute(accepted)).tuples():
-        facts[gid].charter = CharterStanding(number, count)
+        facts[gid].charter = CharterStanding(number, count, facts[gid].accepting)
 
 
 async def _meetings_held(

@@ -160,7 +160,7 @@ def _charter(tr: Translator, view: DigestView) -> list[str]:
             "📜 {n} of {members} accepted version {number} of the chat rules.",
             view.charter.accepted,
             number=view.charter.version,
-            members=view.members,
+            members=view.charter.of,
         ),
     ]
 

@@ -43,6 +43,7 @@ class OpenVote:
 class CharterStanding:
     version: int
     accepted: int  # by current members
+    of: int  # the current members asked to accept it (no observers, no members offline)
 
 
 @dataclass(frozen=True)

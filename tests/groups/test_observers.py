@@ -146,3 +146,21 @@ async def test_the_digest_counts_only_who_decides_as_still_to_vote(bot: Bot) -> 
     await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
     digest = next(m for m in reversed(bot.tg.sent(NORTE.id)) if "Votaciones abiertas" in m.text)
     assert "· faltan 2 por votar" in digest.text  # Ana and João; Mary observes
+
+
+async def test_observers_and_members_offline_are_not_asked_to_accept_the_rules(bot: Bot) -> None:
+    # an observer follows, a member without a phone cannot press Accept: "2 de 3", not "2 de 5"
+    from tests.charter.helpers import accept, write_charter
+
+    await seed_group(bot, LUIS, JOAO, MARY)
+    await make_observer(bot, MARY)
+    await bot.feed(bot.u.command(NORTE, ANA, '/member add "Doña Rosa"'))
+    await write_charter(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/rules"))
+    shown = bot.tg.last(NORTE.id)
+    assert "✅ 0 de 3 aceptaron esta versión." in shown.text
+    await accept(bot, LUIS, shown)
+    await accept(bot, MARY, shown)  # an observer may accept: not counted either way
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
+    digest = next(m for m in reversed(bot.tg.sent(NORTE.id)) if m.text.startswith("🗞"))
+    assert "📜 1 de 3 aceptó la versión 5 de las reglas del chat." in digest.text

@@ -38,7 +38,7 @@ def view(n: int, *, opened: int | None = None, closed: int | None = None) -> Dig
         meetings_coming=(),
         notices_pending=(),
         members=max(n, 1),
-        charter=CharterStanding(version=3, accepted=n),
+        charter=CharterStanding(version=3, accepted=n, of=max(n, 1)),
         new_actors=n,
         missing_sectors=(),
         unequal=False,
