@@ -26,6 +26,7 @@ SOURCE_KIND = "call"  # commitments.source_kind of a commitment made from a call
 
 CLOSED = N_("This call is closed: its volunteers are commitment #{number}.")
 FULL = N_("This call already has {limit} volunteers, the most one commitment can have.")
+PAST = N_("The date of this call has passed: it takes no more answers.")
 NOBODY_YET = N_("Nobody has said “I'm in” yet, so there is no one to commit.")
 
 
@@ -96,6 +97,8 @@ async def answer(
     call = await _hold(session, group_id, call_id)
     if call.closed_at is not None:
         raise DomainError(CLOSED, number=await _commitment_number(session, call) or "?")
+    if call.due_at is not None and as_utc(call.due_at) <= now:
+        raise DomainError(PAST)  # the caller may still turn who said yes into a commitment
     kept = await session.scalar(
         select(CallAnswer).where(CallAnswer.call_id == call_id, CallAnswer.person_id == person_id)
     )

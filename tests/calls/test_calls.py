@@ -279,3 +279,14 @@ async def test_the_example_works_typed_back_in_each_language(bot: Bot, language:
     local = as_utc(call.due_at).astimezone(ZoneInfo(zone))
     assert (local.weekday(), local.hour) == (5, 10)
     assert message.buttons
+
+
+async def test_once_its_date_has_passed_a_call_takes_no_more_answers(bot: Bot) -> None:
+    await seed_group(bot, LUIS, JOAO)
+    message = await open_call(bot, "/call Pintar el mural | 3 | mañana 10:00")
+    await bot.feed(press(bot, LUIS, message, "Me sumo"))
+    bot.clock.advance(days=2)
+    await bot.feed(press(bot, JOAO, message, "Me sumo"))
+    assert bot.tg.toasts()[-1] == "La fecha de este llamado ya pasó: no recibe más respuestas."
+    await bot.feed(press(bot, LUIS, message, "No puedo"))  # nor a change of mind
+    assert await answers(bot) == {LUIS.id: True}
