@@ -10,7 +10,7 @@ from bot.commitments import api as commitments
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.votes import decisions, delivery, handlers, proxy_handlers, render
+from bot.votes import decisions, delivery, handlers, proxy_handlers, render, template_handlers
 from bot.votes.callbacks import Choose, ToCommitment
 
 COMMANDS = [
@@ -26,6 +26,11 @@ COMMANDS = [
         "vote",
         N_("Record the position of a member not in the chat (reply to the vote)"),
         coordinator=True,
+        topic="votes",
+    ),
+    CommandSpec(
+        "template",
+        N_("Vote templates: /template save asamblea, /template asamblea"),
         topic="votes",
     ),
 ]
@@ -47,6 +52,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("decision", handlers.decision),
             command("close", handlers.close),
             command("vote", proxy_handlers.vote_for),
+            command("template", template_handlers.template),
             CallbackQueryHandler(handlers.choose, pattern=Choose.pattern()),
             CallbackQueryHandler(handlers.to_commitment, pattern=ToCommitment.pattern()),
             PollAnswerHandler(handlers.poll_answer),

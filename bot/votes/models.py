@@ -26,6 +26,7 @@ __all__ = [
     "Position",
     "Vote",
     "VoteCommitment",
+    "VoteTemplate",
 ]
 
 
@@ -138,3 +139,25 @@ class VoteCommitment(Base):
     commitment_id: Mapped[int] = mapped_column(
         RowId, ForeignKey("commitments.id", ondelete="CASCADE"), unique=True
     )
+
+
+class VoteTemplate(Base):
+    """A vote kept under a short name to open again (`/template save asamblea` replying to a
+    vote, then `/template asamblea`): its kind, question, options and rules; `duration` is how
+    long it stayed open, so the new one closes as far from its opening."""
+
+    __tablename__ = "vote_templates"
+    __table_args__ = (UniqueConstraint("group_id", "name"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(12))
+    question: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[str]] = mapped_column(JSON)
+    multi: Mapped[bool] = mapped_column(default=False)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    quorum: Mapped[int | None] = mapped_column(SmallInteger)
+    duration: Mapped[int] = mapped_column(Integer)  # seconds
+    saved_by: Mapped[int | None] = mapped_column(BigInteger, info={"person": True})
+    saved_at: Mapped[datetime] = mapped_column(default=column_now)
