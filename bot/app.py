@@ -41,6 +41,7 @@ from bot.core.db import create_engine, make_sessionmaker
 from bot.core.edge import MingaApplication
 from bot.core.faults import MingaRateLimiter, describe
 from bot.core.i18n import LANGUAGES, N_, TELEGRAM_CODES, menu, translator
+from bot.core.jobs import MingaJobQueue
 from bot.core.messenger import Messenger
 from bot.core.observe import FAILURES, is_transient
 from bot.core.runtime import RUNTIME_KEY, BotContext, Runtime, runtime_of
@@ -109,6 +110,8 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        # jobs still running at shutdown stop cleanly, within a bound (core.jobs)
+        .job_queue(MingaJobQueue())
         # a flood wait in one group must not hold up every other group: updates are handled
         # concurrently; each is one short transaction, and uniqueness lives in the database
         .concurrent_updates(CONCURRENT_UPDATES)
