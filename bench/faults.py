@@ -40,12 +40,10 @@ import shutil
 import tempfile
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from faults_api import (
-    CARD,
     CREATOR,
     BotApi,
     Minga,
@@ -57,6 +55,7 @@ from faults_api import (
     member,
     scalar,
     wait_for,
+    waiting_cards,
 )
 from faults_rounds import ROUNDS
 
@@ -128,7 +127,8 @@ def shutdown(api: BotApi, url: str, workdir: Path, count: int) -> dict[str, Any]
     wait_for(lambda: scalar(url, "select count(*) from commitments") >= count, 240, "lost")
     time.sleep(10)  # some of the outbox drains (20 a minute per group)
     again, status_again = bot.stop()
-    cards = Counter((chat, m.group(1)) for chat, _, body, _ in api.sent if (m := CARD.match(body)))
+    cards = api.cards()
+    again_later = waiting_cards(url) & set(cards)  # sent, yet the outbox will send it again
     stored = scalar(url, "select count(*) from commitments")
     waiting = scalar(url, "select count(*) from outbox where done_at is null and after is not null")
     return {
@@ -139,7 +139,8 @@ def shutdown(api: BotApi, url: str, workdir: Path, count: int) -> dict[str, Any]
         "cards sent": len(cards),
         "cards waiting in the outbox": waiting,
         "lost": (count - stored) + max(0, stored - len(cards) - waiting),
-        "duplicated": sum(n - 1 for n in cards.values() if n > 1),
+        "sent and still waiting": len(again_later),
+        "duplicated": sum(n - 1 for n in cards.values() if n > 1) + len(again_later),
         "tracebacks": bot.tracebacks(),
         "second exit": f"{again:.1f} s, status {status_again}",
     }

@@ -332,6 +332,28 @@ def scalar(url: str, sql: str) -> int:
     return asyncio.run(read())
 
 
+def waiting_cards(url: str) -> set[tuple[int, str]]:
+    """The (chat, number) of each card the outbox still has to send."""
+
+    async def read() -> set[tuple[int, str]]:
+        engine = create_async_engine(normalize_database_url(url))
+        try:
+            async with engine.connect() as conn:
+                rows = await conn.execute(
+                    text("select chat_id, payload from outbox where done_at is null")
+                )
+                found = set()
+                for chat, payload in rows:
+                    body = payload if isinstance(payload, dict) else json.loads(payload)
+                    if m := CARD.match(body.get("text", "")):
+                        found.add((int(chat), m.group(1)))
+                return found
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
 def admin(url: str, *statements: str) -> None:
     """Statements outside a transaction, on the server's `postgres` database."""
 
