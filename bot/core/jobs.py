@@ -50,11 +50,16 @@ class MingaJobQueue(JobQueue[Any]):
                 application.process_error(None, exc, job=job), name=f"Job:{job.id}:error"
             )
 
+    async def start(self) -> None:
+        self.stopping = False
+        await super().start()
+
     async def stop(self, wait: bool = True) -> None:
         self.stopping = True
         if self.scheduler.running:
             self.scheduler.pause()  # no job starts from now on
-        running = {f for f in self._executor._pending_futures if not f.done()}
+        pending = getattr(self._executor, "_pending_futures", ())  # none before start()
+        running = {f for f in pending if not f.done()}
         if wait and running:
             _, late = await asyncio.wait(running, timeout=self.grace)
             for future in late:
