@@ -19,6 +19,7 @@ marked done: then the message may go out twice. It is one HTTP answer and one `U
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=3)  # a send (rate limiter included) is over long before
+IN_FLIGHT_GRACE = 0.5  # seconds a request under way at shutdown gets to be answered
 MAX_ATTEMPTS = 8  # then the row is given up, with a warning
 BATCH = 200  # rows the tick takes at once
 
@@ -194,8 +196,8 @@ async def _attempt(runtime: Runtime, row: _Row) -> None:
     messenger, payload = runtime.messenger, row.payload
     raw_markup = payload.get("markup")
     markup = InlineKeyboardMarkup.de_json(raw_markup, messenger.bot) if raw_markup else None
-    try:
-        sent = await messenger.send(
+    send = asyncio.ensure_future(
+        messenger.send(
             row.chat_id,
             payload["text"],
             thread_id=payload.get("thread_id"),
@@ -203,6 +205,12 @@ async def _attempt(runtime: Runtime, row: _Row) -> None:
             markup=markup,
             patient=False,
         )
+    )
+    try:
+        sent = await asyncio.shield(send)
+    except asyncio.CancelledError:
+        await _cut_short(runtime, row, send)
+        raise
     except RetryAfter as exc:
         delay = timedelta(seconds=retry_seconds(exc))
         log.warning("%s; outbox %s sent again in %s", describe(exc), row.id, delay)
@@ -218,6 +226,21 @@ async def _attempt(runtime: Runtime, row: _Row) -> None:
         return
     ids = [message.message_id for message in sent] if sent else []
     await _finish(runtime, row, ids)
+
+
+async def _cut_short(runtime: Runtime, row: _Row, send: asyncio.Future[Any]) -> None:
+    """Stopping (`settle`) while the request is with Telegram: Telegram may have taken it, so
+    it gets `IN_FLIGHT_GRACE` to answer and is recorded as sent if it did — else the next
+    start would send it a second time. A request still unanswered then is cancelled, and its
+    row given back (`release_mine`)."""
+    done, _ = await asyncio.wait([send], timeout=IN_FLIGHT_GRACE)
+    if not done:
+        send.cancel()
+        return
+    if send.exception() is None:
+        sent = send.result()
+        with contextlib.suppress(Exception):
+            await _finish(runtime, row, [m.message_id for m in sent] if sent else [])
 
 
 async def _finish(runtime: Runtime, row: _Row, ids: list[int] | None) -> None:
