@@ -1,7 +1,8 @@
 """What a running Minga tells its operator: metrics, log context, and how an update failed.
 
-Metrics are `prometheus-client` objects in its default registry (`minga serve` exposes them on
-`/metrics`); every process counts the same things whether it polls or serves webhooks. The log
+Metrics are `prometheus-client` objects in its default registry, made by `metrics()`: `minga
+serve` makes them and exposes them on `/metrics`; `minga run` exposes no metrics, so it never
+loads prometheus-client (a megabyte and a tenth of a second at start) and counts nothing. The log
 context (`update_id`, chat, handler) lives in context variables: PTB handles each update in one
 task, so what the webhook endpoint or the turn sets is seen by every log line of that update.
 `FAILURES` is how the webhook endpoint learns that an update failed: PTB hands a handler's
@@ -13,9 +14,10 @@ from __future__ import annotations
 import json
 import logging
 from contextvars import ContextVar
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -26,29 +28,62 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+if TYPE_CHECKING:
+    from prometheus_client import Counter, Histogram
+
 UPDATE_ID: ContextVar[int | None] = ContextVar("minga_update_id", default=None)
 CHAT_ID: ContextVar[int | None] = ContextVar("minga_chat_id", default=None)
 HANDLER: ContextVar[str | None] = ContextVar("minga_handler", default=None)
 # set (to an empty list) by whoever must know whether the update in this context failed
 FAILURES: ContextVar[list[BaseException] | None] = ContextVar("minga_failures", default=None)
 
-UPDATES = Counter(
-    "minga_updates", "Updates received by kind and result (ok, failed, invalid)", ["kind", "result"]
-)
-UPDATE_SECONDS = Histogram(
-    "minga_update_seconds",
-    "Time to handle one update, from its arrival to the answer (replies included)",
-    ["kind"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-)
-API_CALLS = Counter("minga_bot_api_calls", "Bot API calls by method", ["method"])
-API_ERRORS = Counter("minga_bot_api_errors", "Bot API calls that failed, by method", ["method"])
-API_FLOOD = Counter("minga_bot_api_flood", "Bot API calls answered 429, by method", ["method"])
-WORK = Counter(
-    "minga_scheduled_work",
-    "Scheduled work by kind and result (claimed, done, failed)",
-    ["work", "result"],
-)
+
+@dataclass(frozen=True)
+class Metrics:
+    updates: Counter
+    update_seconds: Histogram
+    api_calls: Counter
+    api_errors: Counter
+    api_flood: Counter
+    work: Counter
+
+
+@cache
+def metrics() -> Metrics:
+    """The metrics, registered once in prometheus-client's default registry; from the first
+    call on, this process counts."""
+    from prometheus_client import Counter, Histogram
+
+    return Metrics(
+        updates=Counter(
+            "minga_updates",
+            "Updates received by kind and result (ok, failed, invalid)",
+            ["kind", "result"],
+        ),
+        update_seconds=Histogram(
+            "minga_update_seconds",
+            "Time to handle one update, from its arrival to the answer (replies included)",
+            ["kind"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+        ),
+        api_calls=Counter("minga_bot_api_calls", "Bot API calls by method", ["method"]),
+        api_errors=Counter(
+            "minga_bot_api_errors", "Bot API calls that failed, by method", ["method"]
+        ),
+        api_flood=Counter(
+            "minga_bot_api_flood", "Bot API calls answered 429, by method", ["method"]
+        ),
+        work=Counter(
+            "minga_scheduled_work",
+            "Scheduled work by kind and result (claimed, done, failed)",
+            ["work", "result"],
+        ),
+    )
+
+
+def counting() -> bool:
+    """Whether this process counts (something made the metrics to expose them)."""
+    return metrics.cache_info().currsize > 0
 
 
 def bind_log(update_id: int | None, chat_id: int | None, handler: str | None = None) -> None:
@@ -71,7 +106,8 @@ def work_kind(key: str) -> str:
 
 
 def count_work(key: str, result: str) -> None:
-    WORK.labels(work_kind(key), result).inc()
+    if counting():
+        metrics().work.labels(work_kind(key), result).inc()
 
 
 def update_kind(update: Any) -> str:
@@ -109,6 +145,7 @@ class CountingRequest(BaseRequest):
 
     def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner
+        self.metrics = metrics()
 
     @property
     def read_timeout(self) -> float | None:
@@ -131,7 +168,8 @@ class CountingRequest(BaseRequest):
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
-        API_CALLS.labels(api_method).inc()
+        counts = self.metrics
+        counts.api_calls.labels(api_method).inc()
         try:
             code, payload = await self.inner.do_request(
                 url,
@@ -143,12 +181,12 @@ class CountingRequest(BaseRequest):
                 pool_timeout=pool_timeout,
             )
         except Exception:
-            API_ERRORS.labels(api_method).inc()
+            counts.api_errors.labels(api_method).inc()
             raise
         if code >= 400:
-            API_ERRORS.labels(api_method).inc()
+            counts.api_errors.labels(api_method).inc()
         if code == 429:
-            API_FLOOD.labels(api_method).inc()
+            counts.api_flood.labels(api_method).inc()
         return code, payload
 
 

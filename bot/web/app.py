@@ -27,7 +27,8 @@ from starlette.routing import Route
 from telegram import Update
 
 from bot.app import CONCURRENT_UPDATES, MingaApp
-from bot.core.observe import FAILURES, UPDATE_SECONDS, UPDATES, bind_log, update_kind
+from bot.core import observe
+from bot.core.observe import FAILURES, bind_log, update_kind
 from bot.core.runtime import runtime_of
 from bot.web.health import Readiness
 
@@ -98,16 +99,17 @@ def create_app(
     expected = secret.encode()
     readiness = Readiness(runtime_of(application).engine)
     slots = asyncio.Semaphore(CONCURRENT_UPDATES)
+    counts = observe.metrics()  # from here on this process counts
 
     async def telegram(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
-            UPDATES.labels("unknown", "forbidden").inc()
+            counts.updates.labels("unknown", "forbidden").inc()
             return PlainTextResponse("forbidden", status_code=403)
         try:
             body = await read_body(request)
         except TooLarge:
-            UPDATES.labels("unknown", "invalid").inc()
+            counts.updates.labels("unknown", "invalid").inc()
             return PlainTextResponse("too large", status_code=413)
         except ClientDisconnect:
             return PlainTextResponse("gone", status_code=400)
@@ -118,7 +120,7 @@ def create_app(
             update = Update.de_json(data, application.bot)
         except Exception as exc:  # malformed: a retry would not change it
             log.warning("refused a webhook body that is not an update: %s", exc)
-            UPDATES.labels("unknown", "invalid").inc()
+            counts.updates.labels("unknown", "invalid").inc()
             return PlainTextResponse("not an update", status_code=400)
         return await handle(update)
 
@@ -135,11 +137,11 @@ def create_app(
             except Exception as exc:
                 log.exception("update %s failed outside its handlers", update.update_id)
                 failures.append(exc)
-        UPDATE_SECONDS.labels(kind).observe(time.perf_counter() - started)
+        counts.update_seconds.labels(kind).observe(time.perf_counter() - started)
         if failures:
-            UPDATES.labels(kind, "failed").inc()
+            counts.updates.labels(kind, "failed").inc()
             return PlainTextResponse("failed; deliver it again", status_code=500)
-        UPDATES.labels(kind, "ok").inc()
+        counts.updates.labels(kind, "ok").inc()
         return PlainTextResponse("ok")
 
     async def healthz(_request: Request) -> Response:
