@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import cache
 
 from bot.core.timewords import (
     AND_A_HALF,
@@ -168,17 +169,27 @@ _DAY_FORMS: list[tuple[str, Callable[[re.Match[str]], Day | None]]] = [
     (rf"(?P<week>{alternation(WEEKS)})", lambda m: _week(WEEKS[m["week"]])),
 ]
 _DAY_LEAD = r"(?:(?:el|la|this|este|esta|on|o|a|al|na|no|em|de|del|do|da|para)\s+)*"
-_DAY_AT_START = [(re.compile(rf"^{_DAY_LEAD}(?:{f})(?=\s|$)"), b) for f, b in _DAY_FORMS]
-_DAY_AT_END = [(re.compile(rf"(?:^|\s){_DAY_LEAD}(?:{f})$"), b) for f, b in _DAY_FORMS]
+Build = Callable[[re.Match[str]], Day | None]
+
+
+# compiled when a time is first read, not when the program starts (two dozen patterns)
+@cache
+def _days_at_start() -> list[tuple[re.Pattern[str], Build]]:
+    return [(re.compile(rf"^{_DAY_LEAD}(?:{f})(?=\s|$)"), b) for f, b in _DAY_FORMS]
+
+
+@cache
+def _days_at_end() -> list[tuple[re.Pattern[str], Build]]:
+    return [(re.compile(rf"(?:^|\s){_DAY_LEAD}(?:{f})$"), b) for f, b in _DAY_FORMS]
 
 
 def _splits(text: str) -> Iterator[tuple[Day | None, str]]:
     """Ways to read `text` as (day, rest): no day at all, a day in front, a day behind."""
     yield None, text
-    for pattern, build in _DAY_AT_START:
+    for pattern, build in _days_at_start():
         if (m := pattern.search(text)) and (day := build(m)):
             yield day, text[m.end() :].strip()
-    for pattern, build in _DAY_AT_END:
+    for pattern, build in _days_at_end():
         if (m := pattern.search(text)) and (day := build(m)):
             yield day, text[: m.start()].strip()
 
@@ -194,8 +205,7 @@ class At:
     said: time | None = None  # a bare hour 1-7 read as the evening: the hour as said
 
 
-_TIME = re.compile(
-    rf"""^(?P<lead>(?:a\ las|a\ la|las|as|at|@|pelas|pela)\s+)?
+_TIME_TEXT = rf"""^(?P<lead>(?:a\ las|a\ la|las|as|at|@|pelas|pela)\s+)?
     (?:
         (?P<noon>{alternation(NOON)})
       | (?P<h>\d{{1,2}})
@@ -207,14 +217,17 @@ _TIME = re.compile(
         )?
       | (?:(?P<prep>por\ la|en\ la|de\ la|de|da|a|pela|in\ the)\s+)?
         (?P<part>{alternation(PART_TIMES)})
-    )$""",
-    re.VERBOSE,
-)
+    )$"""
+
+
+@cache
+def _time_pattern() -> re.Pattern[str]:
+    return re.compile(_TIME_TEXT, re.VERBOSE)
 
 
 def _time_of_day(text: str, *, dated: bool) -> At | None:
     """`18:30`, `7pm`, `3 da tarde`, `a las 5 y media`, `a la noche`, ... → At, else None."""
-    m = _TIME.match(text)
+    m = _time_pattern().match(text)
     if m is None:
         return None
     if m["noon"]:
@@ -261,24 +274,32 @@ def readings(clean: str) -> Iterator[tuple[Day | None, At | None]]:
 
 # --- durations -----------------------------------------------------------------------------
 
-_DURATION_LEAD = re.compile(rf"^(?:(?P<lead>{alternation(DURATION_LEADS)})\s+)?")
-_DURATION_PART = re.compile(
-    rf"""(?:(?:y|e|and)\s+)?
-    (?P<n>\d{{1,6}}|(?:{alternation(NUMBERS)})(?=\s))\s*(?P<unit>{alternation(UNITS)})(?![a-z])
-    (?:\s+(?P<half>{alternation(AND_A_HALF)})(?![a-z]))?\s*""",
-    re.VERBOSE,
-)
+
+@cache
+def _duration_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The lead (`en`, `in`, `por`...) and one part (`2 horas`, `y media`...)."""
+    lead = re.compile(rf"^(?:(?P<lead>{alternation(DURATION_LEADS)})\s+)?")
+    part = re.compile(
+        rf"""(?:(?:y|e|and)\s+)?
+        (?P<n>\d{{1,6}}|(?:{alternation(NUMBERS)})(?=\s))\s*(?P<unit>{alternation(UNITS)})(?![a-z])
+        (?:\s+(?P<half>{alternation(AND_A_HALF)})(?![a-z]))?\s*""",
+        re.VERBOSE,
+    )
+    return lead, part
+
+
 _TRAILING_MINUTES = re.compile(r"(?P<n>[0-5]\d)$")  # the 30 of 1h30
 
 
 def duration(clean: str) -> tuple[timedelta, bool] | None:
     """(the duration, whether it is written like a clock time: `18h`, `19h30`), or None."""
-    lead = _DURATION_LEAD.match(clean)
+    lead_pattern, part_pattern = _duration_patterns()
+    lead = lead_pattern.match(clean)
     assert lead is not None
     if clean[lead.end() :] in HALF_HOUR:
         return timedelta(minutes=30), False
     total, parts, position = timedelta(0), [], lead.end()
-    while m := _DURATION_PART.match(clean, position):
+    while m := part_pattern.match(clean, position):
         unit, n = UNITS[m["unit"]], int(m["n"]) if m["n"].isdigit() else NUMBERS[m["n"]]
         total += timedelta(**{unit: n + (0.5 if m["half"] else 0)})
         parts.append(m)
