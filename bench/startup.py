@@ -12,8 +12,9 @@ one after the other, each as a subprocess pointed at it with `TELEGRAM_API_URL`:
   of its own).
 
 For each it prints the time from starting the process to its first `getUpdates`, the CPU time
-the process used until then (user + system: on a busy machine the wall time grows with the
-load, the CPU time much less), and the resident memory (RSS, from /proc) `--idle` seconds
+the process used until then (user + system, with its children's: the migrations of a first
+start run in one; on a busy machine the wall time grows with the load, the CPU time much less),
+and the resident memory (RSS, from /proc) `--idle` seconds
 after the start. It also prints how long
 `import bot.app` and `import telegram.ext` take in a fresh interpreter (the best of three).
 `--latency` adds that many seconds to every answer of the double, as the round trip to
@@ -51,8 +52,11 @@ def rss_mib(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
+    """The process's user + system time, and its children's that ended (the migrations of a
+    first start run in one)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def measure(

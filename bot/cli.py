@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import Sequence
@@ -85,7 +86,23 @@ def sqlite_folder_problem(database_url: str) -> str | None:
     return None
 
 
-def migrate(settings: Settings) -> int | None:
+def migrate_apart() -> int | None:
+    """`minga migrate` in a child process, its failure line passed through: the bot that then
+    runs for weeks never holds Alembic and every migration module (about 15 MiB)."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        env=os.environ | {"PYTHONPATH": path},
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    return result.returncode or None
+
+
+def migrate(settings: Settings, *, apart: bool = False) -> int | None:
+    """Bring the database to the head revision. `apart`: in a child process when there is
+    anything to do (`minga run`, which goes on running)."""
     problem = sqlite_folder_problem(settings.database_url)
     if problem is not None:
         return fail(
@@ -95,8 +112,11 @@ def migrate(settings: Settings) -> int | None:
     from bot.migrate import up_to_date, upgrade
 
     try:
-        if not up_to_date(settings.database_url):  # a restart: no Alembic in the bot
-            upgrade(settings.database_url)
+        if up_to_date(settings.database_url):  # a restart: no Alembic in the bot
+            return None
+        if apart:
+            return migrate_apart()
+        upgrade(settings.database_url)
     except Exception as exc:  # any driver's "cannot connect" is a one-line answer
         log.debug("migration failed", exc_info=True)
         _quiet_threads()
@@ -114,7 +134,7 @@ def run(settings: Settings) -> int:
             "minga run",
             EXIT_CONFIG,
         )
-    status = migrate(settings)
+    status = migrate(settings, apart=True)
     if status is not None:
         return status
 
