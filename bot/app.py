@@ -183,8 +183,8 @@ def pool_options(settings: Settings) -> dict[str, int]:
 
 
 async def publish_menus(application: MingaApp) -> None:
-    """Command menus per language and scope, sent together (the bot polls once they are done:
-    one round trip to Telegram, not twelve in a row); a failure is logged, never fatal."""
+    """Command menus per language and scope, sent together (one round trip to Telegram, not
+    twelve in a row); a failure is logged, never fatal."""
     runtime = runtime_of(application)
     specs = runtime.commands
     targets: list[tuple[str | None, str]] = [(TELEGRAM_CODES[lang], lang) for lang in LANGUAGES]
@@ -209,8 +209,16 @@ async def publish_menus(application: MingaApp) -> None:
     )
 
 
+# tasks started at start that nobody awaits (a task only weakly referenced may be collected)
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
 async def _post_init(application: MingaApp) -> None:
-    await publish_menus(application)
+    # `minga run` polls while its menus go out (they need every language's catalog and a round
+    # trip to Telegram: nothing the first update waits for)
+    task = asyncio.create_task(publish_menus(application), name="minga:menus")
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
     runtime = runtime_of(application)
     if application.job_queue is not None:
         runtime.scheduler.start(application.job_queue, runtime, runtime.settings.tick_seconds)
