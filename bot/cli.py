@@ -6,10 +6,9 @@ import argparse
 import asyncio
 import logging
 import os
-import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,18 +85,26 @@ def sqlite_folder_problem(database_url: str) -> str | None:
     return None
 
 
-def migrate_apart() -> int | None:
-    """`minga migrate` in a child process, its failure line passed through: the bot that then
-    runs for weeks never holds Alembic and every migration module (about 15 MiB)."""
-    package_root = str(Path(__file__).resolve().parents[1])
-    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "migrate"],
-        env=os.environ | {"PYTHONPATH": path},
-        stdout=subprocess.DEVNULL,
-        check=False,
-    )
-    return result.returncode or None
+def in_child(work: Callable[[], int | None]) -> int | None:
+    """`work` in a forked child, its status (and its one failure line) passed through: the bot
+    that then runs for weeks never holds Alembic and every migration module (about 15 MiB). The
+    child starts with what is imported already, so it costs little more than doing it here.
+    Where there is no fork, here."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return work()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the parent's code
+        status = 1
+        try:
+            status = work() or 0
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    _, wait_status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(wait_status) or None
 
 
 def migrate(settings: Settings, *, apart: bool = False) -> int | None:
@@ -111,20 +118,27 @@ def migrate(settings: Settings, *, apart: bool = False) -> int | None:
         )
     from bot.migrate import up_to_date, upgrade
 
-    try:
-        if up_to_date(settings.database_url):  # a restart: no Alembic in the bot
-            return None
-        if apart:
-            return migrate_apart()
-        upgrade(settings.database_url)
-    except Exception as exc:  # any driver's "cannot connect" is a one-line answer
+    def cannot_use(exc: Exception) -> int:  # any driver's "cannot connect" is a one-line answer
         log.debug("migration failed", exc_info=True)
         _quiet_threads()
         return fail(
             f"cannot use the database at {safe_url(settings.database_url)}: {one_line(exc)}",
             EXIT_UNREACHABLE,
         )
-    return None
+
+    def apply() -> int | None:
+        try:
+            upgrade(settings.database_url)
+        except Exception as exc:
+            return cannot_use(exc)
+        return None
+
+    try:
+        if up_to_date(settings.database_url):  # a restart: no Alembic in the bot
+            return None
+    except Exception as exc:
+        return cannot_use(exc)
+    return in_child(apply) if apart else apply()
 
 
 def run(settings: Settings) -> int:
