@@ -138,7 +138,13 @@ def migrate(settings: Settings, *, apart: bool = False) -> int | None:
             return None
     except Exception as exc:
         return cannot_use(exc)
-    return in_child(apply) if apart else apply()
+    if not apart:
+        return apply()
+    # the models, which Alembic's env.py imports and the bot needs anyway: loaded once, here,
+    # so the child has them already
+    import bot.models  # noqa: F401
+
+    return in_child(apply)
 
 
 def run(settings: Settings) -> int:
