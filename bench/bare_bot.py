@@ -1,6 +1,9 @@
-"""A bare python-telegram-bot bot with one command handler: the yardstick of bench/startup.py.
+"""A bare python-telegram-bot bot: the yardstick of bench/startup.py and bench/e2e.py.
 
 BOT_TOKEN=… TELEGRAM_API_URL=http://127.0.0.1:8081/bot python bench/bare_bot.py
+
+A command handler that replies (quoting the command, as Minga does) and a callback handler
+that answers the button; nothing else, no database.
 """
 
 from __future__ import annotations
@@ -8,12 +11,19 @@ from __future__ import annotations
 import os
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+COMMANDS = ("start", "help", "propose", "status", "commit")
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text("hello")
+        await update.effective_message.reply_text("hello", do_quote=True)
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer("ok")
 
 
 def main() -> None:
@@ -23,7 +33,8 @@ def main() -> None:
         .base_url(os.environ["TELEGRAM_API_URL"])
         .build()
     )
-    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler(COMMANDS, reply))
+    application.add_handler(CallbackQueryHandler(answer))
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 

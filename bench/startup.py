@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -38,25 +37,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import cpu_seconds, rss_mib, terminate  # noqa: E402
 from tests.botapi_http import BotApiServer  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-double"
 IGNORED = {"DATABASE_URL", "LOG_LEVEL", "PYTHONDONTWRITEBYTECODE"}
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
-
-
-def cpu_seconds(pid: int) -> float:
-    """The process's user + system time, and its children's that ended (the migrations of a
-    first start run in one)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def measure(
@@ -82,12 +67,7 @@ def measure(
             time.sleep(max(0.0, started + idle - time.monotonic()))
             rss = rss_mib(process.pid)
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            terminate(process)
     return first, cpu, rss
 
 

@@ -153,8 +153,7 @@ async def polling_run(admin: str, groups: int, count: int) -> str:
     with HttpBotApi() as api, tempfile.TemporaryDirectory() as tmp:
         env = environment(api, url)
         added, messages = workload(Updates(SYSTEM), api, groups, count)
-        with api.lock:
-            api.pending = [u for chat in added for u in chat]
+        api.inbox.deliver([u for chat in added for u in chat])
         poller = Replica(env, Path(tmp), "poll", command="run")
         try:
             conn = await asyncpg.connect(url)
@@ -165,8 +164,7 @@ async def polling_run(admin: str, groups: int, count: int) -> str:
                     (u for chat in messages for u in chat), key=lambda u: u["update_id"]
                 )
                 began = time.perf_counter()
-                with api.lock:
-                    api.pending.extend(stream)
+                api.inbox.deliver(stream)
                 await handled_at_least(conn, first + count)
                 elapsed = time.perf_counter() - began
             finally:

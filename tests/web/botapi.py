@@ -26,6 +26,56 @@ from bot.core.clock import SYSTEM
 from tests.telegram_double import ApiError, Call, TelegramDouble
 
 
+class UpdateInbox:
+    """What getUpdates hands out, as Telegram does: an update is kept until the offset of a
+    getUpdates passes it, and a poll with nothing to hand out is held until an update comes
+    (or its timeout ends: at most `hold` seconds, so a stopping bot is not held long). Notes
+    the polls, when the first came, and each rise of the offset (what the bot confirmed)."""
+
+    def __init__(self, hold: float = 2.0) -> None:
+        self.ready = threading.Condition()
+        self.updates: list[dict[str, Any]] = []
+        self.hold = hold
+        self.polls = 0
+        self.first_poll: float | None = None  # time.monotonic() of the first getUpdates
+        self.confirmed: list[tuple[float, int]] = []  # (when, offset), each time it rose
+
+    def deliver(self, updates: list[dict[str, Any]]) -> None:
+        with self.ready:
+            self.updates.extend(updates)
+            self.ready.notify_all()
+
+    def pending(self) -> int:
+        with self.ready:
+            return len(self.updates)
+
+    def clear(self) -> None:
+        with self.ready:
+            self.updates.clear()
+            self.polls = 0
+
+    def confirmed_past(self, update_id: int) -> float | None:
+        """When an offset first passed `update_id` (None: not yet)."""
+        with self.ready:
+            return next((at for at, offset in self.confirmed if offset > update_id), None)
+
+    def take(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        now = time.monotonic()
+        deadline = now + min(float(params.get("timeout") or 0), self.hold)
+        with self.ready:
+            self.polls += 1
+            if self.first_poll is None:
+                self.first_poll = now
+            if offset > (self.confirmed[-1][1] if self.confirmed else 0):
+                self.confirmed.append((now, offset))
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            while not self.updates and (left := deadline - time.monotonic()) > 0:
+                self.ready.wait(left)
+            return self.updates[:limit]
+
+
 class HttpBotApi(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -35,7 +85,7 @@ class HttpBotApi(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.webhook: dict[str, Any] = {}
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self.pending: list[dict[str, Any]] = []  # what getUpdates hands out (polling)
+        self.inbox = UpdateInbox()  # what getUpdates hands out (polling)
         # a method held: its calls wait until released (`hold`)
         self.held: dict[str, tuple[threading.Event, threading.Event]] = {}
 
@@ -68,11 +118,7 @@ class HttpBotApi(ThreadingHTTPServer):
             arrived.set()
             release.wait(30)
         if method == "getUpdates":
-            offset = int(params.get("offset") or 0)
-            with self.lock:
-                batch = [u for u in self.pending if u["update_id"] >= offset][:100]
-            if not batch:
-                time.sleep(0.05)
+            batch = self.inbox.take(params)
             return 200, json.dumps({"ok": True, "result": batch}).encode()
         with self.lock:
             if method == "setWebhook":
@@ -103,6 +149,9 @@ class HttpBotApi(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: HttpBotApi
     protocol_version = "HTTP/1.1"
+    # an answer's headers and body are two writes: with Nagle's algorithm the body waits for
+    # the client's delayed ACK, 40 ms a call, which Telegram does not add
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
