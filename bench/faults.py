@@ -1,17 +1,21 @@
 """The fault proof of issue 18: the real `minga run` process, killed and stopped mid-burst.
 
     python bench/faults.py [--pg postgresql://postgres@127.0.0.1:5432/test] [--clicks 500]
-        [--per-group 10] [--rounds clicks,shutdown,telegram,names,texts]
+        [--per-group 10] [--rounds clicks,chatter,shutdown,telegram,names,texts]
 
 Runs a small HTTP Bot API double (getUpdates keeps every update until an offset passes it, as
 Telegram does) and `python -m bot run` against it, on a fresh SQLite file — and, with `--pg`,
 on a fresh PostgreSQL database created next to the one given (dropped at the end). The
 double (`faults_api.py`) refuses HTML Telegram cannot parse and has per-chat fault switches.
-Five rounds:
+Six rounds:
 
 1. clicks: 500 members press a button of one proposal at once; the process is killed with
    SIGKILL after about 100, 250 and 400 toasts, and started again each time. Then every click
    must be a stored position (lost: clicks without one), none answered twice (duplicated).
+1b. chatter: 40 members of 10 groups write four plain messages per click (2,000); the process
+   is killed with SIGKILL after about a fifth, a half and four fifths are counted, and started
+   again each time. Then the per-day message counts must hold every message once (issue 19:
+   chatter is counted a batch at a time, `bot/core/chatter.py`).
 2. shutdown: 500 /commit commands in 5 groups arrive at once while one group answers every
    send with a 15 s flood wait; SIGTERM comes after the first cards. The process must exit 0
    within 5 s; after a restart every command must be a commitment, and each commitment's card
@@ -106,6 +110,46 @@ def clicks(api: BotApi, url: str, workdir: Path, count: int) -> dict[str, Any]:
     }
 
 
+def chatter(api: BotApi, url: str, workdir: Path, count: int) -> dict[str, Any]:
+    """Plain messages (counted a batch at a time: bot.core.chatter), four per click of the
+    click round; kill -9 at three points; every message counted once in the per-day counts."""
+    api.reset()
+    bot = Minga(api, url, workdir / "chatter")
+    bot.workdir.mkdir()
+    bot.start()
+    chats = [group(30 + n) for n in range(10)]
+    people = [member(n) for n in range(40)]
+    api.deliver([added(api, chat) for chat in chats])
+    api.deliver([say(api, chat, who, "hola") for chat in chats for who in people])
+    counted = "select coalesce(sum(messages), 0) from actor_activity"
+    known = len(chats) * len(people)
+    wait_for(lambda: scalar(url, counted) >= known and api.pending() == 0, 120, "no members")
+    burst = count * 4
+    api.deliver([say(api, chats[n % 10], people[n * 7 % 40], "buenas") for n in range(burst)])
+    points = [burst // 5, burst // 2, burst * 4 // 5]
+    for point in points:
+        wait_for(lambda point=point: scalar(url, counted) - known >= point, 300, "stalled")
+        bot.kill()
+        bot.start()
+    wait_for(lambda: api.pending() == 0, 180, "messages never confirmed")
+    seconds, status = bot.stop()
+    total = scalar(url, counted) - known
+    return {
+        "messages": burst,
+        "killed at counted": points,
+        "counted": total,
+        "lost": max(0, burst - total),
+        "duplicated": max(0, total - burst),
+        "tracebacks": bot.tracebacks(),
+        "exit": f"{seconds:.1f} s, status {status}",
+    }
+
+
+def say(api: BotApi, chat: dict[str, Any], who: dict[str, Any], text: str) -> dict[str, Any]:
+    message = {"message_id": next(api.ids), "date": int(time.time()), "chat": chat, "from": who}
+    return api.update(message=message | {"text": text})
+
+
 def shutdown(api: BotApi, url: str, workdir: Path, count: int) -> dict[str, Any]:
     api.reset()
     bot = Minga(api, url, workdir / "shutdown")
@@ -148,6 +192,7 @@ def shutdown(api: BotApi, url: str, workdir: Path, count: int) -> dict[str, Any]
 
 SCENARIOS = (
     ("kill -9 ×3 in a click burst", clicks, "clicks"),
+    ("kill -9 ×3 in group chatter", chatter, "chatter"),
     ("SIGTERM with commands queued", shutdown, "shutdown"),
     *ROUNDS,
 )
