@@ -32,9 +32,10 @@ from urllib.parse import parse_qs
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import make_url, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
+from bench.harness import drop, fresh  # noqa: E402, F401 - the rounds' databases
 from bot.config import normalize_database_url  # noqa: E402
 from tests.telegram_double import (  # noqa: E402
     ApiError,
@@ -354,20 +355,6 @@ def waiting_cards(url: str) -> set[tuple[int, str]]:
     return asyncio.run(read())
 
 
-def admin(url: str, *statements: str) -> None:
-    """Statements outside a transaction, on the server's `postgres` database."""
-
-    async def execute() -> None:
-        target = make_url(normalize_database_url(url)).set(database="postgres")
-        engine = create_async_engine(target, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as conn:
-            for statement in statements:
-                await conn.execute(text(statement))
-        await engine.dispose()
-
-    asyncio.run(execute())
-
-
 def member(n: int) -> dict[str, Any]:
     return {"id": 10000 + n, "is_bot": False, "first_name": f"Vecina {n}", "language_code": "es"}
 
@@ -398,18 +385,3 @@ def command(api: BotApi, chat: dict[str, Any], who: dict[str, Any], line: str) -
         "entities": [{"type": "bot_command", "offset": 0, "length": len(name)}],
     }
     return api.update(message=message)
-
-
-def fresh(url: str, name: str, workdir: Path) -> str:
-    """A new, empty database for one round: a SQLite file, or a PostgreSQL database."""
-    if url.startswith("sqlite"):
-        return f"sqlite:///{workdir}/{name}.db"
-    database = f"minga_faults_{name}_{os.getpid()}"
-    admin(url, f'DROP DATABASE IF EXISTS "{database}"', f'CREATE DATABASE "{database}"')
-    return make_url(url).set(database=database).render_as_string(hide_password=False)
-
-
-def drop(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
-    admin(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')

@@ -29,6 +29,7 @@ from bot.groups.callbacks import (
     SetZone,
     SetZoneAsAdmin,
 )
+from bot.groups.known import known_members
 from bot.groups.models import COORDINATOR, MEMBER, OBSERVER
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ async def known(session: AsyncSession, updates: Sequence[Update]) -> list[Said]:
         message = update.message
         assert message is not None and message.from_user is not None
         seen.append((update.update_id, chat_info(message.chat), person_info(message.from_user)))
-    return await service.known_members(session, seen)
+    return await known_members(session, seen)
 
 
 # -- the bot's own membership -------------------------------------------------------------

@@ -6,7 +6,7 @@ work are `delivery`'s.
 from __future__ import annotations
 
 import logging
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from telegram import Message, Update
 from telegram.ext import filters
@@ -27,6 +27,9 @@ from bot.votes import decisions as decision_log
 from bot.votes import delivery, positions, render, service
 from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.rules import VoteKind
+
+if TYPE_CHECKING:
+    from bot.votes.models import Vote
 
 log = logging.getLogger(__name__)
 
@@ -273,17 +276,20 @@ async def decision(turn: Turn) -> None:
     )
 
 
+async def replied_vote(turn: Turn) -> Vote | None:
+    """The vote whose message the command replies to, if it does."""
+    replied = turn.replied
+    if replied is None:
+        return None
+    return await service.vote_by_message(turn.session, turn.group_id, replied.message_id)
+
+
 CLOSE_USAGE = N_("Reply to the vote's message with /close to close it now.")
 
 
 @handler(coordinator=True, groups_only=True)
 async def close(turn: Turn) -> None:
-    replied = turn.replied
-    vote = (
-        await service.vote_by_message(turn.session, turn.group_id, replied.message_id)
-        if replied is not None
-        else None
-    )
+    vote = await replied_vote(turn)
     if vote is None:
         raise DomainError(CLOSE_USAGE)
     by = turn.user.id if turn.user and is_person(turn.user) else None

@@ -14,8 +14,8 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.people import is_person
 from bot.core.turn import Turn, handler
-from bot.votes import service, templates
-from bot.votes.handlers import open_vote
+from bot.votes import templates
+from bot.votes.handlers import open_vote, replied_vote
 
 SAVE = frozenset({"save", "guardar", "salvar"})
 DELETE = frozenset({"delete", "borrar", "apagar"})
@@ -57,12 +57,7 @@ async def template(turn: Turn) -> None:
             await templates.remove(turn.session, turn.group_id, name)
             turn.reply(tr.gettext("The template “{name}” is forgotten.", name=escape(name)))
             return
-        replied = turn.replied
-        vote = (
-            await service.vote_by_message(turn.session, turn.group_id, replied.message_id)
-            if replied is not None
-            else None
-        )
+        vote = await replied_vote(turn)
         if vote is None:
             raise DomainError(REPLY_TO_VOTE, example=templates.SAVE_EXAMPLE)
         by = turn.user.id if turn.user and is_person(turn.user) else None

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import asyncpg
 import httpx
 
-from bot.config import Settings
 from bot.core.clock import SYSTEM
 from tests.telegram_double import Chat
 from tests.updates import TChat, TUser, Updates
@@ -25,6 +22,7 @@ from tests.web.test_two_processes import (  # noqa: F401 - fixtures
     database_url,
     environment,
     pytestmark,
+    set_up,
     wait_for,
 )
 
@@ -35,17 +33,7 @@ async def test_sigterm_lets_the_request_under_way_finish_and_exits_0(
     tmp_path: Path,
 ) -> None:
     env = environment(bot_api, database_url)
-    setup = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "bot", "setup"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert setup.returncode == 0, setup.stderr
-    path = Settings(_env_file=None, webhook_secret=SECRET).webhook_path()
+    path = await set_up(env, tmp_path)
     replica = Replica(env, tmp_path, "a")
     tg, u = bot_api.tg, Updates(SYSTEM)
     ana = TUser(101, "Ana", "ana_barrio", "es")

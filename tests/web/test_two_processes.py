@@ -80,6 +80,22 @@ def environment(api: HttpBotApi, url: str, **more: str) -> dict[str, str]:
     )
 
 
+async def set_up(env: dict[str, str], cwd: Path) -> str:
+    """`minga setup` (migrations, setWebhook, menus), as a release runs it once: the path
+    Telegram posts to."""
+    setup = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "setup"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert setup.returncode == 0, setup.stderr
+    return Settings(_env_file=None, webhook_secret=SECRET).webhook_path()
+
+
 async def wait_for(check: Any, within: float = 30, step: float = 0.2) -> Any:
     deadline = time.monotonic() + within
     while True:
@@ -93,17 +109,7 @@ async def test_two_replicas_share_one_database_and_lose_nothing(
     database_url: str, bot_api: HttpBotApi, tmp_path: Path
 ) -> None:
     env = environment(bot_api, database_url)
-    setup = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "bot", "setup"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert setup.returncode == 0, setup.stderr
-    path = Settings(_env_file=None, webhook_secret=SECRET).webhook_path()
+    path = await set_up(env, tmp_path)
     assert bot_api.webhook["url"] == "https://minga.example.org" + path
 
     a, b = Replica(env, tmp_path, "a"), Replica(env, tmp_path, "b")
