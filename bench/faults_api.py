@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
-from bench.harness import drop, fresh  # noqa: E402, F401 - the rounds' databases
+from bench.harness import drop, fresh, wait_for  # noqa: E402, F401 - for the rounds
 from bot.config import normalize_database_url  # noqa: E402
 from tests.telegram_double import (  # noqa: E402
     ApiError,
@@ -297,14 +297,6 @@ class Minga:
 
 
 CARD = re.compile(r"📌 (?:<b>)?#(\d+)(?:</b>)? ")  # a commitment's card, as sent (HTML)
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, failure: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"faults: {failure}")
-        time.sleep(0.1)
 
 
 def settle(condition: Callable[[], bool], seconds: float) -> bool:
