@@ -178,14 +178,14 @@ async def _notices(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
     """Recent notices not yet acknowledged by every member (reads `members`)."""
-    acks = (
-        select(Acknowledgement.notice_id, func.count().label("acks"))
-        .group_by(Acknowledgement.notice_id)
-        .subquery()
+    acks = (  # per notice of the batch, not grouped over every acknowledgement ever made
+        select(func.count())
+        .where(Acknowledgement.notice_id == Notice.id)
+        .correlate(Notice)
+        .scalar_subquery()
     )
     notices = (
-        select(Notice.group_id, Notice.text, func.coalesce(acks.c.acks, 0))
-        .outerjoin(acks, acks.c.notice_id == Notice.id)
+        select(Notice.group_id, Notice.text, acks)
         .where(Notice.group_id.in_(ids), Notice.created_at >= now - NOTICE_WINDOW)
         .order_by(Notice.created_at)
     )
@@ -355,20 +355,24 @@ async def _open_votes(
         .tuples()
         .all()
     )
+    # counted per open vote of the batch (the positions' primary key starts with vote_id), not
+    # grouped over every position of every vote ever held
     voted = (
-        select(Position.vote_id, func.count().label("voted"))
-        .where(Position.choices != 0)
-        .group_by(Position.vote_id)
-        .subquery()
+        select(func.count())
+        .where(Position.vote_id == Vote.id, Position.choices != 0)
+        .correlate(Vote)
+        .scalar_subquery()
     )
-    for gid, question, closes_at, count in (
+    rows = (
         await session.execute(
-            select(Vote.group_id, Vote.question, Vote.closes_at, func.coalesce(voted.c.voted, 0))
-            .outerjoin(voted, voted.c.vote_id == Vote.id)
-            .where(Vote.group_id.in_(ids), Vote.closed_at.is_(None))
-            .order_by(Vote.closes_at)
+            # no ORDER BY: SQLite would walk ix_votes_open (every group's open votes) for it
+            select(Vote.group_id, Vote.question, Vote.closes_at, voted).where(
+                Vote.group_id.in_(ids), Vote.closed_at.is_(None)
+            )
         )
-    ).tuples():
+    ).all()
+    rows.sort(key=lambda row: (row.closes_at is None, row.closes_at or now))
+    for gid, question, closes_at, count in rows:
         missing = max(0, deciders.get(gid, 0) - count)
         facts[gid].open_votes.append(OpenVote(question, as_utc(closes_at) or now, missing))
 
@@ -380,6 +384,7 @@ async def _voters(
     for gid, *person in (
         await session.execute(
             select(Vote.group_id, *_NAMED)
+            .distinct()  # once a person, not once a vote they took part in
             .join(Position, Position.vote_id == Vote.id)
             .join(Person, Person.id == Position.person_id)
             .where(

@@ -39,10 +39,14 @@ class Vote(Base):
     """
 
     __tablename__ = "votes"
-    __table_args__ = (Index("ix_votes_open", "closed_at", "closes_at"),)
+    __table_args__ = (
+        Index("ix_votes_open", "closed_at", "closes_at"),  # the closing sweep
+        # a group's open votes (the digest, /status): ix_votes_open would walk every group's
+        Index("ix_votes_group_open", "group_id", "closed_at"),
+    )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(12))
     question: Mapped[str] = mapped_column(Text)
     options: Mapped[list[str]] = mapped_column(JSON)
