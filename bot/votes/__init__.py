@@ -10,8 +10,16 @@ from bot.commitments import api as commitments
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.votes import decisions, delivery, handlers, proxy_handlers, render, template_handlers
-from bot.votes.callbacks import Choose, ToCommitment
+from bot.votes import (
+    ballot_handlers,
+    decisions,
+    delivery,
+    handlers,
+    proxy_handlers,
+    render,
+    template_handlers,
+)
+from bot.votes.callbacks import Choose, Rank, Score, StartOver, ToCommitment
 
 COMMANDS = [
     CommandSpec(
@@ -54,6 +62,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("vote", proxy_handlers.vote_for),
             command("template", template_handlers.template),
             CallbackQueryHandler(handlers.choose, pattern=Choose.pattern()),
+            CallbackQueryHandler(ballot_handlers.rank, pattern=Rank.pattern()),
+            CallbackQueryHandler(ballot_handlers.start_over, pattern=StartOver.pattern()),
+            CallbackQueryHandler(ballot_handlers.score, pattern=Score.pattern()),
             CallbackQueryHandler(handlers.to_commitment, pattern=ToCommitment.pattern()),
             PollAnswerHandler(handlers.poll_answer),
             MessageHandler(handlers.REASON_FILTER, handlers.reason),

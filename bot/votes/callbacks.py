@@ -22,3 +22,31 @@ class ToCommitment(Callback):
 
     prefix = "vote:k"
     vote: int
+
+
+@dataclass(frozen=True)
+class Rank(Callback):
+    """A member puts option `option` (0-based) next in their order on ranked vote `vote`."""
+
+    prefix = "vote:r"
+    vote: int
+    option: int
+
+
+@dataclass(frozen=True)
+class StartOver(Callback):
+    """A member clears their order on ranked vote `vote`."""
+
+    prefix = "vote:o"
+    vote: int
+
+
+@dataclass(frozen=True)
+class Score(Callback):
+    """A member gives option `option` of score vote `vote` the score `score` (0..5); -1 only
+    asks what they gave it."""
+
+    prefix = "vote:s"
+    vote: int
+    option: int
+    score: int

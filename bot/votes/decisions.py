@@ -21,7 +21,7 @@ from bot.core.errors import DomainError
 from bot.core.hooks import Hooks
 from bot.core.i18n import N_
 from bot.groups.models import Group
-from bot.votes import rules, service
+from bot.votes import ballots, rules, service
 from bot.votes.amendments import apply_amendment
 from bot.votes.models import Decision, Vote, VoteCommitment
 from bot.votes.positions import hold_vote
@@ -32,6 +32,12 @@ from bot.votes.views import AGREEMENT, DecisionLine, VoteView
 
 
 def outcome_of(v: VoteView) -> rules.Outcome:
+    if v.kind == VoteKind.RANKED:
+        rankings = [ballots.ranking_of(voter.choices) for voter in v.voters]
+        return ballots.ranked_outcome(rankings, v.n_options, v.members, v.quorum)
+    if v.kind == VoteKind.SCORE:
+        scores = [ballots.scores_of(voter.choices, v.n_options) for voter in v.voters]
+        return ballots.score_outcome(scores, v.n_options, v.members, v.quorum)
     if v.kind == VoteKind.PROPOSAL:
         return rules.proposal_outcome(v.stances, v.members, v.quorum)
     return rules.poll_outcome(v.stances, v.n_options, v.members, v.quorum)

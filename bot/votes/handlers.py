@@ -108,7 +108,7 @@ async def open_vote(turn: Turn, new: service.NewVote) -> int:
 # -- positions ----------------------------------------------------------------------------
 
 
-def _pressed_in_group(turn: Turn, kind: type[C]) -> tuple[C, int]:
+def pressed_in_group(turn: Turn, kind: type[C]) -> tuple[C, int]:
     """The button of a group's message that was pressed, as `kind`, and who pressed it;
     anything else is the stale-button answer."""
     pressed = turn.pressed(kind)
@@ -125,7 +125,7 @@ OBSERVERS_DO_NOT_VOTE = N_(
 
 @handler()
 async def choose(turn: Turn) -> None:
-    pressed, person_id = _pressed_in_group(turn, Choose)
+    pressed, person_id = pressed_in_group(turn, Choose)
     if turn.identity.role == OBSERVER:
         raise DomainError(OBSERVERS_DO_NOT_VOTE)
     result = await positions.cast(
@@ -339,7 +339,7 @@ async def _not_allowed(turn: Turn) -> None:
 
 @handler()
 async def _commit(turn: Turn) -> None:
-    pressed, person_id = _pressed_in_group(turn, ToCommitment)
+    pressed, person_id = pressed_in_group(turn, ToCommitment)
     commitment = await decision_log.to_commitment(
         turn.session, turn.group_id, pressed.vote, person_id, turn.now
     )

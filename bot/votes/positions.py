@@ -19,9 +19,11 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import OBSERVER, Membership
 from bot.votes.models import Position, Vote
-from bot.votes.rules import VoteKind
+from bot.votes.rules import BALLOT_KINDS, VoteKind
 from bot.votes.views import n_options
 
+# kinds whose positions are not taken by `cast` (a native poll's answers; ballots.py's)
+NOT_CHOSEN = (VoteKind.NATIVE, *BALLOT_KINDS)
 VOTE_CLOSED = N_("This vote is closed. See the result with /decisions")
 
 
@@ -117,7 +119,7 @@ async def cast(
     """Take `option` as the member's position (a multi-choice poll toggles it)."""
     await hold_vote(session, vote_id)
     row = (await session.execute(_CAST_VOTE, {"vote_id": vote_id})).first()
-    if row is None or row.group_id != group_id or row.kind == VoteKind.NATIVE:
+    if row is None or row.group_id != group_id or row.kind in NOT_CHOSEN:
         raise DomainError(STALE_BUTTON)
     if row.closed_at is not None:
         raise DomainError(VOTE_CLOSED)

@@ -17,7 +17,7 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.votes.models import Position, Vote
 from bot.votes.positions import VOTE_CLOSED, hold_vote, mark_dirty
-from bot.votes.rules import ABSTAIN, AGREE, BLOCK, DISAGREE, VoteKind
+from bot.votes.rules import ABSTAIN, AGREE, BALLOT_KINDS, BLOCK, DISAGREE, VoteKind
 
 EXAMPLE = N_('/vote "Doña Rosa" disagree')
 USAGE = N_("Reply to the vote with whom and their position, for example: {example}")
@@ -27,6 +27,10 @@ UNREAD_POSITION = N_(
 )
 UNREAD_OPTION = N_(
     "I could not read the option “{value}”. Write its number, for example: {example}"
+)
+BALLOT = N_(
+    "An order of preference or scores can only be given by each member with the vote's "
+    "buttons, so they cannot be recorded for others."
 )
 NATIVE = N_(
     "Positions on a Telegram poll cannot be recorded for others; a poll with buttons can: "
@@ -57,6 +61,8 @@ def read_position(kind: str, options: list[str], multi: bool, text: str) -> tupl
         raise DomainError(USAGE, example=EXAMPLE)
     if kind == VoteKind.NATIVE:
         raise DomainError(NATIVE)
+    if kind in BALLOT_KINDS:
+        raise DomainError(BALLOT)
     lowered = text.lower()
     if kind == VoteKind.PROPOSAL:
         for phrase, option in _PHRASES:

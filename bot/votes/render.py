@@ -13,7 +13,7 @@ from bot.core.i18n import Translator
 from bot.core.moments import Local
 from bot.core.people import is_offline, person_name
 from bot.core.text import shorten
-from bot.votes import rules
+from bot.votes import ballot_render, rules
 from bot.votes.callbacks import Choose, ToCommitment
 from bot.votes.rules import OutcomeKind, VoteKind
 from bot.votes.views import AGREEMENT, DecisionLine, Voter, VoteView
@@ -109,6 +109,8 @@ def vote_message(
     """The vote as it stands at `now`: tally, who chose what (unless anonymous), who has not
     voted."""
     local = Local(v.timezone, now)
+    if v.kind in rules.BALLOT_KINDS:
+        return ballot_render.card(tr, v, local, _rules_line(tr, v, local))
     labels = option_labels(tr, v.kind, v.options)
     by_option = _voters_by_option(v)
     lines = [_header(tr, v), ""]
@@ -175,6 +177,8 @@ def _reasons(tr: Translator, v: VoteView, limit: int | None) -> list[str]:
         chosen = ", ".join(
             escape(short(labels[i], 40)) for i in rules.options_of(voter.choices) if i < len(labels)
         )
+        if v.kind in rules.BALLOT_KINDS:
+            chosen = ballot_render.ballot_text(v, voter.choices)
         who = tr.gettext("someone") if v.anonymous else name(voter)
         lines.append(f"• {who} ({chosen}): <i>{escape(voter.reason or '')}</i>")
     rest = len(with_reason) - len(shown)
@@ -208,7 +212,11 @@ def result(
             question=escape(v.question),
         ),
         "<b>" + outcome_text(tr, v.kind, outcome.kind, v.options, outcome.winners) + "</b>",
-        _counts_line(tr, v, outcome.counts),
+        *(
+            ballot_render.result_lines(tr, v, outcome)
+            if v.kind in rules.BALLOT_KINDS
+            else [_counts_line(tr, v, outcome.counts)]
+        ),
         tr.ngettext(
             "Voted: {voted} of {n} member.",
             "Voted: {voted} of {n} members.",
@@ -229,7 +237,9 @@ def result(
         lines.append(tr.gettext("📜 The chat rules stay as they were."))
     if outcome.blocks_counted_as_disagree:
         lines.append(tr.gettext("A Block without a reason counted as Disagree."))
-    if full and not v.anonymous:
+    if full and not v.anonymous and v.kind in rules.BALLOT_KINDS:
+        lines += ["", *ballot_render.ballot_names(tr, v)]
+    elif full and not v.anonymous:
         labels = option_labels(tr, v.kind, v.options)
         lines.append("")
         for label, voters in zip(labels, _voters_by_option(v), strict=True):

@@ -16,10 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from bot.core import timeparse
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+
+if TYPE_CHECKING:
+    from bot.votes.ballots import Round
 
 
 class VoteKind(StrEnum):
@@ -28,12 +33,18 @@ class VoteKind(StrEnum):
     PROPOSAL = "proposal"
     POLL = "poll"  # a poll with buttons
     NATIVE = "native"  # a Telegram poll
+    RANKED = "ranked"  # members order the options; instant runoff (bot.votes.ballots)
+    SCORE = "score"  # members give each option 0 to 5; the highest mean wins
+
+
+BALLOT_KINDS = (VoteKind.RANKED, VoteKind.SCORE)
 
 
 AGREE, ABSTAIN, DISAGREE, BLOCK = range(4)
 PROPOSAL_OPTIONS = 4
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
+MAX_BALLOT_OPTIONS = 9  # a ranked or score ballot's digits fit a 32-bit integer (ballots.py)
 MAX_QUESTION = 300  # Telegram's limit for a poll question
 MAX_OPTION = 100  # Telegram's limit for a poll option
 
@@ -71,10 +82,14 @@ ANONYMOUS_WORDS_IN = {
 }
 MULTI_WORDS = {"multi", "multiple", "múltiple", "múltipla", "multipla"}
 NATIVE_WORDS = {"native", "nativa", "nativo", "telegram"}
+RANKED_WORDS = {"ranked", "ranking", "ranqueada", "preferencial"}
+SCORE_WORDS = {"score", "puntaje", "puntuación", "puntuacion", "pontuação", "pontuacao"}
 _QUORUM = re.compile(r"^(\d{1,4})\s*%?$")
 
 # in the reader's language, with its closing word (`cierra`, `encerra`)
 POLL_EXAMPLE = N_("/poll ¿Dónde hacemos la feria? | Plaza | Escuela | Parque closes 48h")
+RANKED_EXAMPLE = N_("/poll ranked ¿Qué arreglamos primero? | Plaza | Escuela | Parque closes 48h")
+SCORE_EXAMPLE = N_("/poll score ¿Qué taller hacemos? | Huerta | Murga | Radio closes 48h")
 PROPOSAL_EXAMPLE = N_("/propose Pintar el mural el sábado closes 48h quorum 50%")
 CLOSES_EXAMPLE = N_("closes 48h")
 
@@ -158,25 +173,49 @@ class PollText:
     options: tuple[str, ...]
     multi: bool
     native: bool
+    ballot: VoteKind | None = None  # RANKED or SCORE
 
 
 def read_poll(text: str) -> PollText:
-    """`[native] [multi] question | option | option …` (the options' tail already peeled)."""
+    """`[native] [multi] [ranked|score] question | option | option …` (the options' tail
+    already peeled)."""
     words = text.split()
     multi = native = False
-    while words and words[0].lower() in MULTI_WORDS | NATIVE_WORDS:
+    ballot: VoteKind | None = None
+    flags = MULTI_WORDS | NATIVE_WORDS | RANKED_WORDS | SCORE_WORDS
+    while words and words[0].lower() in flags:
         flag = words.pop(0).lower()
         if flag in MULTI_WORDS:
             multi = True
-        else:
+        elif flag in NATIVE_WORDS:
             native = True
+        else:
+            ballot = VoteKind.RANKED if flag in RANKED_WORDS else VoteKind.SCORE
+    example = {VoteKind.RANKED: RANKED_EXAMPLE, VoteKind.SCORE: SCORE_EXAMPLE}.get(
+        ballot or VoteKind.POLL, POLL_EXAMPLE
+    )
+    if ballot is not None and (multi or native):
+        raise DomainError(
+            N_("A ranked or score poll is never multiple choice nor native. Example: {example}"),
+            example=example,
+        )
     parts = [part.strip() for part in " ".join(words).split("|")]
     question, options = parts[0], [p for p in parts[1:] if p]
-    check_question(question, POLL_EXAMPLE)
+    check_question(question, example)
     if len(options) < MIN_OPTIONS:
         raise DomainError(
             N_("A poll needs at least two options, separated by |. Example: {example}"),
-            example=POLL_EXAMPLE,
+            example=example,
+        )
+    if ballot is not None and len(options) > MAX_BALLOT_OPTIONS:
+        raise DomainError(
+            N_(
+                "A ranked or score poll can have at most {max} options; this one has {count}. "
+                "Example: {example}"
+            ),
+            max=MAX_BALLOT_OPTIONS,
+            count=len(options),
+            example=example,
         )
     if len(options) > MAX_OPTIONS:
         raise DomainError(
@@ -191,9 +230,21 @@ def read_poll(text: str) -> PollText:
                 max=MAX_OPTION,
                 option=option[:30],
             )
-    if len({o.casefold() for o in options}) != len(options):
-        raise DomainError(N_("Two options are the same. Each option must be different."))
-    return PollText(question, tuple(options), multi, native)
+    seen: set[str] = set()
+    for option in options:
+        if option.casefold() in seen and ballot is not None:
+            raise DomainError(
+                N_(
+                    "The option “{option}” is there twice; each must be different. "
+                    "Example: {example}"
+                ),
+                option=option,
+                example=example,
+            )
+        if option.casefold() in seen:
+            raise DomainError(N_("Two options are the same. Each option must be different."))
+        seen.add(option.casefold())
+    return PollText(question, tuple(options), multi, native, ballot)
 
 
 def check_question(question: str, example: str) -> None:
@@ -265,6 +316,8 @@ class Outcome:
     members: int
     winners: tuple[int, ...] = ()
     blocks_counted_as_disagree: int = 0  # a proposal's Blocks without a reason
+    rounds: tuple[Round, ...] = ()  # a ranked poll's instant-runoff rounds
+    means: tuple[Fraction | None, ...] = ()  # a score poll's mean per option (None: unscored)
 
 
 def proposal_outcome(stances: Sequence[Stance], members: int, quorum: int | None) -> Outcome:

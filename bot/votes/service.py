@@ -69,7 +69,7 @@ def poll_from(text: str, *, tz: str, now: datetime, language: str) -> NewVote:
             N_("A native Telegram poll here is always open by name; remove “anonymous”.")
         )
     return NewVote(
-        kind=VoteKind.NATIVE if poll.native else VoteKind.POLL,
+        kind=poll.ballot or (VoteKind.NATIVE if poll.native else VoteKind.POLL),
         question=poll.question,
         options=poll.options,
         multi=poll.multi,
