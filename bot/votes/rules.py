@@ -82,7 +82,7 @@ ANONYMOUS_WORDS_IN = {
 }
 MULTI_WORDS = {"multi", "multiple", "múltiple", "múltipla", "multipla"}
 NATIVE_WORDS = {"native", "nativa", "nativo", "telegram"}
-RANKED_WORDS = {"ranked", "ranking", "ranqueada", "preferencial"}
+RANKED_WORDS = {"ranked", "ranqueada", "preferencial"}  # not "ranking": a question may start so
 SCORE_WORDS = {"score", "puntaje", "puntuación", "puntuacion", "pontuação", "pontuacao"}
 _QUORUM = re.compile(r"^(\d{1,4})\s*%?$")
 

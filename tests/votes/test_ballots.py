@@ -104,7 +104,7 @@ def test_the_best_mean_wins_a_score_poll_with_counts() -> None:
     ("text", "kind"),
     [
         ("ranked ¿Qué primero? | Plaza | Escuela", VoteKind.RANKED),
-        ("Ranking ¿Qué primero? | Plaza | Escuela", VoteKind.RANKED),
+        ("Ranqueada ¿Qué primero? | Plaza | Escuela", VoteKind.RANKED),
         ("score Talleres | Huerta | Murga", VoteKind.SCORE),
         ("puntaje Talleres | Huerta | Murga", VoteKind.SCORE),
         ("pontuação Oficinas | Horta | Rádio", VoteKind.SCORE),
@@ -112,6 +112,11 @@ def test_the_best_mean_wins_a_score_poll_with_counts() -> None:
 )
 def test_the_kind_words(text: str, kind: VoteKind) -> None:
     assert rules.read_poll(text).ballot == kind
+
+
+def test_a_question_may_start_with_a_word_like_ranking() -> None:
+    poll = rules.read_poll("Ranking de prioridades | Plaza | Escuela")
+    assert poll.ballot is None and poll.question == "Ranking de prioridades"
 
 
 @pytest.mark.parametrize(

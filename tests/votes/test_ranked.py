@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
+from tests.telegram_double import retry_after
 from tests.updates import TUser
-from tests.votes.helpers import later, open_vote, press
+from tests.votes.helpers import later, open_vote, press, reply_to
 
 QUESTION = "/poll ranked ¿Qué arreglamos primero? | Plaza | Escuela | Parque"
 START_OVER = "↺ Empezar de nuevo"
@@ -57,9 +58,10 @@ async def test_members_rank_the_options_and_instant_runoff_decides(bot: Bot) -> 
     for user, picks in ((JOAO, ["Parque", "Escuela"]), (MARY, ["Plaza"]), (ANA, ["Parque"])):
         for pick in picks:
             await press(bot, user, message, pick)
+    await bot.feed(reply_to(bot, message, LUIS, "La escuela se llueve"))
     await later(bot)
     # the card shows who ranked and how many, never a running count
-    assert "Votaron: Luis, João, Mary, Ana" in message.text
+    assert "Votaron: Luis ✍, João, Mary, Ana" in message.text  # ✍: gave a reason
     assert "Votaron: 4 · faltan: 0" in message.text
     assert "Solo tú ves tu orden" in message.text
     assert "Plaza:" not in message.text and "Ronda" not in message.text
@@ -74,6 +76,7 @@ async def test_members_rank_the_options_and_instant_runoff_decides(bot: Bot) -> 
         "“Parque” tiene 2 de las 2 boletas que siguen contando: mayoría.\n"
         "Votaron: 4 de 4 integrantes."
     ) in result
+    assert "• Luis (Escuela › Plaza): La escuela se llueve" in result
     assert message.buttons == []  # the final card has no buttons
     decision = await bot.scalar(select(Decision))
     assert decision.outcome == "winner" and decision.winners == [2]
@@ -227,3 +230,24 @@ async def test_bad_ranked_polls_get_one_sentence_and_an_example(
     await bot.feed(bot.u.command(NORTE, ANA, text))
     assert expected in bot.tg.last(NORTE.id).text
     assert await bot.scalar(select(Vote.id)) is None
+
+
+async def test_a_refused_edit_is_tried_again_and_a_template_keeps_the_kind(bot: Bot) -> None:
+    await seed_group(bot, LUIS)
+    _vote, message = await open_vote(bot, QUESTION)
+    await press(bot, LUIS, message, "Parque")
+    bot.tg.fail_next("editMessageText", retry_after(1))
+    await later(bot)
+    await later(bot)
+    assert "Votaron: Luis" in message.text and "Votaron: 1 · faltan: 1" in message.text
+    await bot.feed(
+        bot.u.command(
+            NORTE,
+            ANA,
+            "/template save prioridades",
+            reply_to=bot.tg.message_json(NORTE.id, message.message_id),
+        )
+    )
+    again, card = await open_vote(bot, "/template prioridades")
+    assert again.kind == "ranked" and again.options == ["Plaza", "Escuela", "Parque"]
+    assert card.buttons[-1][0][0] == START_OVER
