@@ -86,7 +86,7 @@ def card(
     voted = len(v.voters)
     lines.append("")
     if voted and not v.anonymous:
-        lines.append(tr.gettext("Voted: {names}", names=_names(tr, v.voters)))
+        lines.append(tr.gettext("Have voted: {names}", names=_names(tr, v.voters)))
     lines.append(
         tr.gettext(
             "Voted: {voted} · not yet: {missing}", voted=voted, missing=max(v.members - voted, 0)

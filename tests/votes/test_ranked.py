@@ -61,7 +61,7 @@ async def test_members_rank_the_options_and_instant_runoff_decides(bot: Bot) -> 
     await bot.feed(reply_to(bot, message, LUIS, "La escuela se llueve"))
     await later(bot)
     # the card shows who ranked and how many, never a running count
-    assert "Votaron: Luis ✍, João, Mary, Ana" in message.text  # ✍: gave a reason
+    assert "Ya votaron: Luis ✍, João, Mary, Ana" in message.text  # ✍: gave a reason
     assert "Votaron: 4 · faltan: 0" in message.text
     assert "Solo tú ves tu orden" in message.text
     assert "Plaza:" not in message.text and "Ronda" not in message.text
@@ -239,7 +239,7 @@ async def test_a_refused_edit_is_tried_again_and_a_template_keeps_the_kind(bot: 
     bot.tg.fail_next("editMessageText", retry_after(1))
     await later(bot)
     await later(bot)
-    assert "Votaron: Luis" in message.text and "Votaron: 1 · faltan: 1" in message.text
+    assert "Ya votaron: Luis" in message.text and "Votaron: 1 · faltan: 1" in message.text
     await bot.feed(
         bot.u.command(
             NORTE,

@@ -71,7 +71,7 @@ async def test_members_score_each_option_and_the_best_mean_wins_at_the_deadline(
     assert "Huerta: 4,5 (2 puntajes)\nMurga: 1,0 (1 puntaje)\nRadio: 0,0 (1 puntaje)" in (
         message.text
     )
-    assert "Votaron: Luis, João, Mary" in message.text
+    assert "Ya votaron: Luis, João, Mary" in message.text
 
     await bot.tick(as_utc(vote.closes_at) + timedelta(minutes=1))
     result = bot.tg.last(NORTE.id).text
