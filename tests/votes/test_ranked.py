@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.votes.models import Decision, Position, Vote
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
-from tests.telegram_double import retry_after
+from tests.telegram_double import server_error
 from tests.updates import TUser
 from tests.votes.helpers import later, open_vote, press, reply_to
 
@@ -232,13 +232,15 @@ async def test_bad_ranked_polls_get_one_sentence_and_an_example(
     assert await bot.scalar(select(Vote.id)) is None
 
 
-async def test_a_refused_edit_is_tried_again_and_a_template_keeps_the_kind(bot: Bot) -> None:
+async def test_a_failed_edit_is_tried_again_and_a_template_keeps_the_kind(bot: Bot) -> None:
     await seed_group(bot, LUIS)
     _vote, message = await open_vote(bot, QUESTION)
     await press(bot, LUIS, message, "Parque")
-    bot.tg.fail_next("editMessageText", retry_after(1))
+    bot.tg.fail_next("editMessageText", server_error())
     await later(bot)
+    assert message.edits == 0  # Telegram answered 502 Bad Gateway
     await later(bot)
+    assert message.edits == 1
     assert "Ya votaron: Luis" in message.text and "Votaron: 1 · faltan: 1" in message.text
     await bot.feed(
         bot.u.command(
