@@ -225,7 +225,7 @@ def _time_pattern() -> re.Pattern[str]:
     return re.compile(_TIME_TEXT, re.VERBOSE)
 
 
-def _time_of_day(text: str, *, dated: bool) -> At | None:
+def time_of_day(text: str, *, dated: bool) -> At | None:
     """`18:30`, `7pm`, `3 da tarde`, `a las 5 y media`, `a la noche`, ... → At, else None."""
     m = _time_pattern().match(text)
     if m is None:
@@ -268,7 +268,7 @@ def readings(clean: str) -> Iterator[tuple[Day | None, At | None]]:
         if not rest:
             if day is not None:
                 yield day, None
-        elif at := _time_of_day(rest, dated=day is not None):
+        elif at := time_of_day(rest, dated=day is not None):
             yield day, at
 
 

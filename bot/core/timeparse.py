@@ -94,7 +94,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
-from bot.core.timegrammar import At, Day, duration, readings
+from bot.core.timegrammar import At, Day, duration, readings, time_of_day
 from bot.core.timewords import normalize
 
 DEFAULT_TIME = time(9, 0)  # a day typed without a time
@@ -228,6 +228,21 @@ def parse_deadline(text: str, *, tz: str, now: datetime, day_time: time = DEFAUL
     if found is not None and not found[1]:
         return _utc_now(now) + found[0]
     return _moment(text, clean, tz, now, day_time, spans=True)
+
+
+def parse_time_of_day(text: str) -> time:
+    """A time of day alone, as a moment's time is read after a day (`19:00`, `19hs`, `7pm`,
+    `a las 7` = 19:00): for what repeats, like a weekly meeting. Raises BadTime."""
+    found = time_of_day(normalize(text), dated=True)
+    if found is None:
+        raise BadTime(text)
+    return found.time
+
+
+def local_instant(day: date, at: time, tz: str) -> datetime:
+    """`at` on `day` in the zone `tz`, aware UTC (a time skipped by the clocks: the first
+    instant after the jump; one that happens twice: the first)."""
+    return _on(day, at, ZoneInfo(tz))
 
 
 def reads_as_time(text: str) -> bool:

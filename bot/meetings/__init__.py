@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
-from bot.meetings import delivery, handlers, render
+from bot.meetings import delivery, handlers, render, series_delivery
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.minutes import EXAMPLE as MINUTES_EXAMPLE
 from bot.meetings.minutes import TODO_EXAMPLE
@@ -40,6 +40,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime.help_topics.append(HELP)
     runtime.scheduler.add("meetings:reminders", delivery.due_reminders)
     runtime.scheduler.add("meetings:attendance", delivery.due_attendance)
+    runtime.scheduler.add("meetings:series", series_delivery.due_series)
     application.add_handlers(
         [
             command("meeting", handlers.meeting),

@@ -16,7 +16,7 @@ from bot.core.i18n import N_, span
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, mention
 from bot.core.turn import Turn, handler
-from bot.meetings import ics, render, service
+from bot.meetings import ics, render, series, series_handlers, service
 from bot.meetings import minutes as minutes_service
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.models import (
@@ -44,7 +44,9 @@ REPLY_TO_MEETING = N_(
 
 
 def _coordinator_only(args: list[str]) -> bool:
-    return bool(args) and args[0].lower() in COORDINATOR_SUBS
+    return bool(args) and (
+        args[0].lower() in COORDINATOR_SUBS or series_handlers.is_series_command(args)
+    )
 
 
 def message_link(chat_id: int, message_id: int | None) -> str | None:
@@ -91,6 +93,10 @@ async def meeting(turn: Turn) -> None:
         await attendance(turn)
     elif sub == "reminders":
         await reminders(turn, args[1:])
+    elif sub == series_handlers.STOP:
+        await series_handlers.stop(turn, args[1:])
+    elif series_handlers.is_series_command(args):
+        await series_handlers.start(turn)
     else:
         await propose(turn)
 
@@ -240,7 +246,9 @@ async def meetings(turn: Turn) -> None:
     for item in await service.upcoming(turn.session, turn.group_id, turn.now):
         message_id = item.announce_message_id or item.poll_message_id
         rows.append((item.title, as_utc(item.starts_at), message_link(turn.chat.id, message_id)))
-    turn.reply(render.meetings_list(turn.tr, rows, turn.local))
+    running = await series.running(turn.session, turn.group_id)
+    repeating = [series_handlers.view(row) for row in running]
+    turn.reply(render.meetings_list(turn.tr, rows, turn.local, repeating))
 
 
 @handler(groups_only=True)

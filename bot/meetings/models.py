@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
@@ -25,6 +25,8 @@ ANSWERS = tuple(Answer)
 
 class Meeting(Base):
     __tablename__ = "meetings"
+    # a series' occurrence is made once: a second try at the same instant is a conflict
+    __table_args__ = (UniqueConstraint("series_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
@@ -40,6 +42,34 @@ class Meeting(Base):
     ends_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=column_now)
     cancelled_at: Mapped[datetime | None]
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="SET NULL")
+    )
+
+
+class MeetingSeries(Base):
+    """A meeting that repeats (`/meeting weekly thursday 19:00 | …`): its next occurrence is
+    made a confirmed meeting by the scheduler, until it is stopped. The rule's fields are
+    `bot.meetings.recurrence.Rule`'s, in the group's local time."""
+
+    __tablename__ = "meeting_series"
+    __table_args__ = (UniqueConstraint("group_id", "number"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, … in the group, for /meeting stop 2
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12))  # a recurrence.Kind
+    weekday: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = Monday
+    nth: Mapped[int | None] = mapped_column(SmallInteger)  # 1-4, -1 = the last
+    day: Mapped[int | None] = mapped_column(SmallInteger)  # of the month, 1-28
+    at_minute: Mapped[int] = mapped_column(SmallInteger)  # local time, minutes after midnight
+    anchor: Mapped[date]  # the first occurrence's local date (every other week counts from it)
+    thread_id: Mapped[int | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
+    stopped_at: Mapped[datetime | None]
 
 
 class MeetingSlot(Base):

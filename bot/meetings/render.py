@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from babel.dates import get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import N_, Translator
-from bot.core.moments import Local
+from bot.core.moments import LOCALES, Local
 from bot.core.text import in_one_line
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
+from bot.meetings.recurrence import Kind, Rule
 from bot.meetings.statuses import Answer
 
 MARKS = {Answer.YES: "✅", Answer.MAYBE: "🤔", Answer.NO: "❌"}
@@ -184,10 +186,14 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def meetings_list(
-    tr: Translator, rows: Sequence[tuple[str, datetime | None, str | None]], local: Local
+    tr: Translator,
+    rows: Sequence[tuple[str, datetime | None, str | None]],
+    local: Local,
+    repeating: Sequence[SeriesView] = (),
 ) -> str:
-    """rows: (title, confirmed start or None while polling, link or None)."""
-    if not rows:
+    """rows: (title, confirmed start or None while polling, link or None); `repeating`: the
+    running series, listed after them."""
+    if not rows and not repeating:
         return tr.gettext(
             "No meetings coming. Propose one: {example}",
             example=N_("/meeting Asamblea | jueves 19:00"),
@@ -197,7 +203,7 @@ def meetings_list(
         name = f'<a href="{escape(link)}">{escape(title)}</a>' if link else escape(title)
         status = local.moment(tr, starts_at) if starts_at else tr.gettext("choosing a date")
         lines.append(f"• {name} — {status}")
-    return "\n".join(lines)
+    return "\n".join([*lines, *series_list(tr, repeating)])
 
 
 def cancelled(tr: Translator, title: str) -> str:
@@ -222,3 +228,91 @@ def help_details(tr: Translator, *, usage: str, minutes: Sequence[str]) -> list[
         ),
         *(tr.gettext(line) for line in minutes),
     ]
+
+
+# -- repeating meetings -------------------------------------------------------------------
+
+
+def _weekday_name(tr: Translator, weekday: int) -> str:
+    return get_day_names("wide", locale=LOCALES.get(tr.lang, "es_419"))[weekday]
+
+
+def _ordinal(tr: Translator, nth: int, weekday: int) -> str:
+    """first … fourth, last: in Portuguese the word agrees with the weekday (o primeiro
+    sábado, a primeira segunda-feira)."""
+    if weekday >= 5:
+        words = {
+            1: tr.pgettext("before Saturday or Sunday", "first"),
+            2: tr.pgettext("before Saturday or Sunday", "second"),
+            3: tr.pgettext("before Saturday or Sunday", "third"),
+            4: tr.pgettext("before Saturday or Sunday", "fourth"),
+        }
+        return words.get(nth) or tr.pgettext("before Saturday or Sunday", "last")
+    words = {
+        1: tr.pgettext("before Monday to Friday", "first"),
+        2: tr.pgettext("before Monday to Friday", "second"),
+        3: tr.pgettext("before Monday to Friday", "third"),
+        4: tr.pgettext("before Monday to Friday", "fourth"),
+    }
+    return words.get(nth) or tr.pgettext("before Monday to Friday", "last")
+
+
+def rule_text(tr: Translator, rule: Rule) -> str:
+    """`weekly: Thursday, 19:00`, `monthly: first Saturday, 10:00`, `monthly: day 15, 19:00`."""
+    at = f"{rule.at:%H:%M}"
+    if rule.kind is Kind.MONTHLY_DAY:
+        return tr.gettext("monthly: day {day}, {time}", day=rule.day, time=at)
+    assert rule.weekday is not None
+    weekday = _weekday_name(tr, rule.weekday)
+    if rule.kind is Kind.WEEKLY:
+        return tr.gettext("weekly: {weekday}, {time}", weekday=weekday, time=at)
+    if rule.kind is Kind.BIWEEKLY:
+        return tr.gettext("every two weeks: {weekday}, {time}", weekday=weekday, time=at)
+    assert rule.nth is not None
+    return tr.gettext(
+        "monthly: {nth} {weekday}, {time}",
+        nth=_ordinal(tr, rule.nth, rule.weekday),
+        weekday=weekday,
+        time=at,
+    )
+
+
+def series_line(tr: Translator, rule: Rule) -> str:
+    """The line a repeating meeting's announcement ends with."""
+    return tr.gettext("🔁 It repeats ({rule}) until /meeting stop.", rule=rule_text(tr, rule))
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    number: int
+    title: str
+    place: str | None
+    rule: Rule
+
+
+def series_item(tr: Translator, series: SeriesView) -> str:
+    line = f"{series.number}. {escape(series.title)} — {rule_text(tr, series.rule)}"
+    return line + (f" · 📍 {escape(series.place)}" if series.place else "")
+
+
+def series_list(tr: Translator, series: Sequence[SeriesView]) -> list[str]:
+    if not series:
+        return []
+    return ["", tr.gettext("🔁 <b>Repeating meetings</b>"), *(series_item(tr, s) for s in series)]
+
+
+def series_stopped(
+    tr: Translator, title: str, coming: datetime | None, local: Local, again: bool
+) -> str:
+    """After /meeting stop: the meeting already announced stays (its people were told)."""
+    if again:
+        return tr.gettext("🔁 <b>{title}</b> had already stopped repeating.", title=escape(title))
+    lines = [tr.gettext("🔁 <b>{title}</b> will not repeat any more.", title=escape(title))]
+    if coming is not None:
+        lines.append(
+            tr.gettext(
+                "The one already announced, {when}, stays; to call it off: /meeting cancel",
+                when=local.moment(tr, coming),
+            )
+        )
+    return "\n".join(lines)
