@@ -14,6 +14,8 @@ from bot.meetings import delivery, handlers, render, series_delivery
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.minutes import EXAMPLE as MINUTES_EXAMPLE
 from bot.meetings.minutes import TODO_EXAMPLE
+from bot.meetings.recurrence import EXAMPLE as REPEATING_EXAMPLE
+from bot.meetings.recurrence import MONTHLY_EXAMPLE
 from bot.meetings.service import USAGE_EXAMPLE
 
 COMMANDS = [
@@ -29,7 +31,10 @@ HELP = HelpTopic(
     N_("dates, reminders, minutes"),
     order=40,
     details=partial(
-        render.help_details, usage=USAGE_EXAMPLE, minutes=(MINUTES_EXAMPLE, TODO_EXAMPLE)
+        render.help_details,
+        usage=USAGE_EXAMPLE,
+        minutes=(MINUTES_EXAMPLE, TODO_EXAMPLE),
+        repeating=(REPEATING_EXAMPLE, MONTHLY_EXAMPLE),
     ),
 )
 

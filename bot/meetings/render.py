@@ -216,12 +216,23 @@ def reminders_set(tr: Translator, times: Sequence[str]) -> str:
     return tr.gettext("Meeting reminders: {times} before.", times=" · ".join(times))
 
 
-def help_details(tr: Translator, *, usage: str, minutes: Sequence[str]) -> list[str]:
-    """/help's page on meetings: dates split by |, and the minutes' native line words.
-    `usage` and `minutes` are the examples (N_() messages) the commands' errors give too."""
+def help_details(
+    tr: Translator, *, usage: str, minutes: Sequence[str], repeating: Sequence[str] = ()
+) -> list[str]:
+    """/help's page on meetings: dates split by |, repeating meetings, and the minutes' native
+    line words. `usage`, `minutes` and `repeating` are the examples (N_() messages) the
+    commands' errors give too."""
     return [
         tr.gettext("A meeting: its title and the dates to choose from, split by |"),
         tr.gettext(usage),
+        *(
+            [
+                tr.gettext("A meeting that repeats (coordinators), until /meeting stop:"),
+                *(tr.gettext(line) for line in repeating),
+            ]
+            if repeating
+            else []
+        ),
         tr.gettext(
             "In the minutes, a line that starts with “Agreed:” joins the decision log, and one "
             "with “Todo:” becomes a task someone can take on:"

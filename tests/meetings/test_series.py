@@ -9,6 +9,7 @@ import icalendar
 from sqlalchemy import func, select
 
 from bot.core.db import as_utc
+from bot.core.i18n import translator
 from bot.meetings.models import Meeting, MeetingSeries, MeetingSlot
 from bot.meetings.recurrence import Kind, Rule, next_after, parse_rule
 from tests.conftest import ANA, LUIS, NORTE, Bot, seed_group, start_bot
@@ -251,3 +252,24 @@ async def test_the_same_series_twice_is_refused(bot: Bot) -> None:
     assert bot.tg.last(NORTE.id).text == (
         "Indica qué reunión periódica detener, por su número: /meeting stop 1"
     )
+
+
+async def test_a_new_process_carries_the_series_on(bot: Bot, engine, database) -> None:
+    await seed_group(bot)
+    await bot.feed(bot.u.command(NORTE, ANA, WEEKLY))
+    restarted = await start_bot(engine, database.url, bot.clock)  # nothing kept in memory
+    try:
+        await restarted.tick(THU + timedelta(minutes=1))
+        assert await occurrences(bot) == [THU, THU + timedelta(days=7)]
+        assert len(announcements(restarted)) == 1 and len(announcements(bot)) == 1
+    finally:
+        await restarted.app.shutdown()
+
+
+def test_help_shows_a_repeating_meeting() -> None:
+    from bot.meetings import HELP
+
+    assert HELP.details is not None
+    lines = HELP.details(translator("pt_BR"))
+    assert "Uma reunião que se repete (coordenação), até /meeting stop:" in lines
+    assert "/meeting mensal primeiro sábado 10:00 | Assembleia do bairro" in lines
