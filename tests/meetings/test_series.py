@@ -273,3 +273,15 @@ def test_help_shows_a_repeating_meeting() -> None:
     lines = HELP.details(translator("pt_BR"))
     assert "Uma reunião que se repete (coordenação), até /meeting stop:" in lines
     assert "/meeting mensal primeiro sábado 10:00 | Assembleia do bairro" in lines
+
+
+async def test_two_coordinators_stop_it_at_once(bot: Bot) -> None:
+    await seed_group(bot, LUIS, admins=((LUIS, "administrator"),))
+    await bot.feed(bot.u.command(NORTE, ANA, WEEKLY))
+    await asyncio.gather(
+        bot.feed(bot.u.command(NORTE, ANA, "/meeting stop")),
+        bot.feed(bot.u.command(NORTE, LUIS, "/meeting stop")),
+    )
+    texts = [m.text for m in bot.tg.sent(NORTE.id)[-2:]]
+    assert sum(t.startswith("🔁 Asamblea barrial ya no se repetirá.") for t in texts) == 1
+    assert await bot.scalar(select(func.count()).where(MeetingSeries.stopped_at.is_not(None))) == 1
