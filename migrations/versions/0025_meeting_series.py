@@ -1,7 +1,7 @@
 """meeting_series: meetings that repeat weekly, every other week or monthly
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0028
 Create Date: 2026-12-02 17:21:45.561266
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0025'
-down_revision: str | None = '0022'
+down_revision: str | None = '0028'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
