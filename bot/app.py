@@ -29,6 +29,7 @@ from bot import (
     meetings,
     monitoring,
     privacy,
+    publicpage,
     reactions,
     reviews,
     votes,
@@ -154,6 +155,7 @@ def build_application(
     monitoring.register(application)
     votes.register(application)
     privacy.register(application)
+    publicpage.register(application)
 
     # a time with two readings: the reading its sender pressed runs the kept command
     application.add_handler(

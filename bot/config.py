@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=20, ge=1, le=500)
     db_max_overflow: int = Field(default=10, ge=0, le=500)
     log_format: str = "text"
+    # the public base address of `minga serve`, for the links of `/public` pages (`/p/<slug>`)
+    public_url: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -128,6 +130,20 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         return normalize_webhook_url(value)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        url = value.strip().rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ConfigError(
+                f"PUBLIC_URL must be the public address of `minga serve`: {value!r} "
+                "(example: https://minga.example.org)"
+            )
+        return url
 
     @field_validator("webhook_secret", "metrics_token")
     @classmethod

@@ -11,6 +11,7 @@ from bot.core.db import Base
 from bot.groups import models as groups_models
 from bot.meetings import models as meetings_models
 from bot.monitoring import models as monitoring_models
+from bot.publicpage import models as publicpage_models
 from bot.reactions import models as reactions_models
 from bot.reviews import models as reviews_models
 from bot.votes import models as votes_models
@@ -27,6 +28,7 @@ __all__ = [
     "meetings_models",
     "metadata",
     "monitoring_models",
+    "publicpage_models",
     "reactions_models",
     "reviews_models",
     "votes_models",

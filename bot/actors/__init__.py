@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot.actors import handlers, render, service
-from bot.actors.callbacks import Sector, Skip
+from bot.actors.callbacks import PublicName, Sector, Skip
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import BotContext, runtime_of
 from bot.core.turn import command
@@ -73,6 +73,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             command("participation", handlers.participation),
             CallbackQueryHandler(handlers.skip, pattern=Skip.pattern()),
             CallbackQueryHandler(handlers.sector, pattern=Sector.pattern()),
+            CallbackQueryHandler(handlers.public_name, pattern=PublicName.pattern()),
             MessageHandler(
                 filters.ChatType.PRIVATE
                 & filters.UpdateType.MESSAGE

@@ -17,3 +17,11 @@ class Skip(Callback):
 class Sector(Callback):
     prefix = "act:sec"
     sector: str
+
+
+@dataclass(frozen=True)
+class PublicName(Callback):
+    """`/profile public`: 1 = they may be named on public pages, 0 = not."""
+
+    prefix = "act:pub"
+    yes: int

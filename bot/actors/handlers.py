@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.actors import render, service
-from bot.actors.callbacks import Sector, Skip
+from bot.actors import consent, render, service
+from bot.actors.callbacks import PublicName, Sector, Skip
 from bot.actors.models import SECTORS
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
@@ -11,6 +11,7 @@ from bot.core.people import mention
 from bot.core.turn import Turn, handler
 
 DELETE = {"delete", "borrar", "eliminar", "apagar", "excluir"}
+PUBLIC = {"public", "publico", "público", "publica", "pública"}
 
 
 @handler()
@@ -24,7 +25,36 @@ async def profile(turn: Turn) -> None:
         text, markup = render.open_private(turn.tr, turn.context.bot.username)
         turn.reply(text, markup)
         return
+    if turn.args and turn.args[0].lower() in PUBLIC:
+        named = await consent.named_publicly(turn.session, turn.user.id)
+        text = await _summary(turn, named)
+        turn.send(turn.chat.id, text, render.public_name_markup(turn.tr, named))
+        return
     await _ask(turn, await service.start_form(turn.session, turn.user.id))
+
+
+async def _summary(turn: Turn, named: bool) -> str:
+    assert turn.user is not None
+    view = await service.profile_of(turn.session, turn.user.id) or service.ProfileView(
+        None, None, None
+    )
+    return render.summary(
+        turn.tr, view.organization, view.sector, view.expectations, view.resources, named
+    )
+
+
+@handler()
+async def public_name(turn: Turn) -> None:
+    """ "Name me" / "Do not name me" under the profile, in private."""
+    assert turn.user is not None
+    choice = turn.pressed(PublicName)
+    if not turn.is_private:
+        raise DomainError(STALE_BUTTON)
+    named = choice.yes == 1
+    changed = await consent.set_named_publicly(turn.session, turn.user.id, named, turn.now)
+    turn.toast(render.public_name_toast(turn.tr, named))
+    if changed:
+        turn.edit(await _summary(turn, named), render.public_name_markup(turn.tr, named))
 
 
 @handler()
@@ -37,14 +67,9 @@ async def profile_deep_link(turn: Turn) -> None:
 async def _ask(turn: Turn, step: str) -> None:
     assert turn.user is not None
     if step == service.DONE:
-        view = await service.profile_of(turn.session, turn.user.id)
-        assert view is not None
-        turn.send(
-            turn.chat.id,
-            render.summary(
-                turn.tr, view.organization, view.sector, view.expectations, view.resources
-            ),
-        )
+        named = await consent.named_publicly(turn.session, turn.user.id)
+        text = await _summary(turn, named)
+        turn.send(turn.chat.id, text, render.public_name_markup(turn.tr, named))
         return
     text, markup = render.question(turn.tr, step)
     turn.send(turn.chat.id, text, markup)

@@ -24,6 +24,8 @@ class Profile(Base):
     organization: Mapped[str | None] = mapped_column(String(300))
     sector: Mapped[str | None] = mapped_column(String(20))
     expectations: Mapped[str | None] = mapped_column(Text)
+    # they said yes to being named on their groups' public pages (bot.publicpage); None = no
+    public_name_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=column_now)
     updated_at: Mapped[datetime] = mapped_column(default=column_now)
 

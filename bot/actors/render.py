@@ -7,7 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.actors.callbacks import Sector, Skip
+from bot.actors.callbacks import PublicName, Sector, Skip
 from bot.actors.labels import SECTOR_LABELS
 from bot.core.i18n import Translator
 from bot.core.text import in_one_line
@@ -64,6 +64,7 @@ def summary(
     sector: str | None,
     expectations: str | None,
     resources: dict[str, str],
+    named: bool | None = None,
 ) -> str:
     dash = "—"
     lines = [
@@ -77,8 +78,43 @@ def summary(
     for kind, name in resource_names(tr).items():
         value = escape(resources[kind]) if kind in resources else dash
         lines.append(f"{name}: {value}")
+    if named is not None:
+        lines.append(public_name_line(tr, named))
     lines.append(tr.gettext("To change it: /profile · to delete it: /profile delete"))
     return "\n".join(lines)
+
+
+def public_name_line(tr: Translator, named: bool) -> str:
+    if named:
+        return tr.gettext(
+            "🌐 Public pages: your name may appear on the public page of your groups."
+        )
+    return tr.gettext(
+        "🌐 Public pages: your name never appears there; your organization or “a member” does."
+    )
+
+
+def public_name_markup(tr: Translator, named: bool) -> InlineKeyboardMarkup:
+    """Yes / no to being named on public pages; the current answer is ticked."""
+    yes, no = tr.gettext("Name me"), tr.gettext("Do not name me")
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    ("✓ " if named else "") + yes, callback_data=PublicName(1).pack()
+                ),
+                InlineKeyboardButton(
+                    ("" if named else "✓ ") + no, callback_data=PublicName(0).pack()
+                ),
+            ]
+        ]
+    )
+
+
+def public_name_toast(tr: Translator, named: bool) -> str:
+    if named:
+        return tr.gettext("Done: your name may appear on public pages.")
+    return tr.gettext("Done: your name will not appear on public pages.")
 
 
 def open_private(tr: Translator, bot_username: str) -> tuple[str, InlineKeyboardMarkup]:

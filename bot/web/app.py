@@ -31,6 +31,7 @@ from bot.core import observe
 from bot.core.observe import FAILURES, bind_log, update_kind
 from bot.core.runtime import runtime_of
 from bot.web.health import Readiness
+from bot.web.public import routes as public_routes
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,8 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            # the opt-in public pages of groups (`/public on`): GET /p/<slug>
+            *public_routes(application),
         ],
         lifespan=lifespan,
     )
