@@ -44,7 +44,7 @@ async def test_a_coordinator_publishes_the_page_and_it_shows_the_groups_record(
     # the decision: its date and outcome
     assert "Pintar el mural el sábado<br><b>✅ Aprobada</b>" in html
     # totals: 1 of 4 done; the one done by its date was on time
-    assert '<b>25 %</b>Compromisos cumplidos <span class="meta">· 1 de 4</span>' in html
+    assert '<b>25 %</b>Compromisos cumplidos <span class="meta">1 de 4</span>' in html
     assert "<b>100 %</b>Entregados a tiempo" in html
     # the commitments: status, progress, due date, responsible
     assert "#2 Conseguir pintura" in html and "Avance: 50 % · Fecha: dom, 20 dic" in html
