@@ -27,9 +27,9 @@ from bot.publicpage import slugs, views
 from bot.publicpage.models import PublicPage
 from bot.votes.decisions import decisions as decision_log
 
-MAX_DECISIONS = 60
-MAX_COMMITMENTS = 120  # the page stays well under 100 KB
-MAX_TEXT = 300
+MAX_DECISIONS = 30
+MAX_COMMITMENTS = 60  # with MAX_TEXT, the page stays under 100 KB (a test checks)
+MAX_TEXT = 200
 
 EXAMPLE = N_("/public on barrio-norte")
 BAD_SLUG = N_("The address must be 3 to 40 lowercase letters, digits or dashes. Example: {example}")

@@ -253,3 +253,66 @@ def test_slugs_are_checked_and_made_from_the_title() -> None:
     assert long == "coordinadora-de-organizaciones-ab12" and slugs.is_valid(long)
     assert all(slugs.is_valid(slugs.from_title("x" * n)) for n in range(0, 60, 7))
     assert not slugs.is_valid("a--b") and slugs.is_valid("a-b") and not slugs.is_valid("ab-")
+
+
+def test_the_fullest_page_stays_under_100_kb() -> None:
+    """As many decisions and commitments as the page shows, each with the longest text, in
+    two-byte letters, owned by several organizations: still under 100 KB."""
+    from datetime import UTC, datetime
+
+    from bot.core.i18n import translator
+    from bot.publicpage import service
+    from bot.publicpage.views import (
+        CommitmentItem,
+        DecisionItem,
+        PageView,
+        Responsible,
+        Totals,
+        Who,
+    )
+    from bot.web.public import _context, environment
+
+    now = datetime(2026, 12, 2, 12, tzinfo=UTC)
+    text = "ñ" * service.MAX_TEXT
+    view = PageView(
+        slug="barrio",
+        title="T" * 255,
+        language="pt_BR",
+        timezone="America/Sao_Paulo",
+        indexed=False,
+        goals="ç" * 3000,
+        decisions=tuple(
+            DecisionItem(n, text, "poll", "tie", ("a" * 100, "b" * 100), now)
+            for n in range(service.MAX_DECISIONS)
+        ),
+        commitments=tuple(
+            CommitmentItem(
+                n,
+                text,
+                "blocked",
+                55,
+                now,
+                None,
+                tuple(Responsible(Who.ORGANIZATION, f"Organização {i}") for i in range(3)),
+            )
+            for n in range(service.MAX_COMMITMENTS)
+        ),
+        totals=Totals(500, 250, 200, 150),
+        now=now,
+    )
+    html = (
+        environment().get_template("public/page.html").render(**_context(translator("pt_BR"), view))
+    )
+    assert len(html.encode()) < 100_000, len(html.encode())
+
+
+def test_a_wrong_public_url_is_one_line_with_an_example() -> None:
+    import pytest
+
+    from tests.conftest import make_settings
+
+    with pytest.raises(ValueError, match=re.escape("example: https://minga.example.org")):
+        make_settings("sqlite:///x.db", public_url="minga.example.org")
+    assert make_settings("sqlite:///x.db", public_url=" https://m.org/ ").public_url == (
+        "https://m.org"
+    )
