@@ -168,6 +168,14 @@ def day(tr: Translator, at: datetime, timezone: str, now: datetime) -> str:
     return moments.day(tr, at, timezone, now)
 
 
+def more_commitments(tr: Translator, n: int) -> str:
+    return tr.ngettext(
+        "…and {n} more commitment, counted in the figures above.",
+        "…and {n} more commitments, counted in the figures above.",
+        n,
+    )
+
+
 def not_found(tr: Translator) -> tuple[str, str]:
     return (
         tr.gettext("Page not found"),

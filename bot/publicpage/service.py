@@ -155,6 +155,8 @@ async def page(
         return Lookup(None, group.language)
     member_word = member_words.get(group.language) or next(iter(member_words.values()))
     hidden = await _hidden_names(session, group.id)
+    shown = await _commitments(session, group.id, hidden, member_word)
+    totals, everything = await _totals(session, group.id)
     version = await charter.current(session, group.id)
     goals = views.scrub(version.goals if version else "", hidden, member_word)
     decided = tuple(
@@ -177,8 +179,9 @@ async def page(
             indexed=row.indexed,
             goals=goals,
             decisions=decided,
-            commitments=await _commitments(session, group.id, hidden, member_word),
-            totals=await _totals(session, group.id),
+            commitments=shown,
+            totals=totals,
+            more_commitments=max(0, everything - len(shown)),
             now=now,
         ),
         group.language,
@@ -260,12 +263,14 @@ async def _commitments(
     return tuple(items)
 
 
-async def _totals(session: AsyncSession, group_id: int) -> views.Totals:
+async def _totals(session: AsyncSession, group_id: int) -> tuple[views.Totals, int]:
+    """The totals over every commitment of the group, and how many there are."""
     rows = (
         await session.execute(
             select(Commitment.status, Commitment.due_at, Commitment.done_at).where(
                 Commitment.group_id == group_id
             )
         )
-    ).tuples()
-    return views.totals((status, as_utc(due), as_utc(done)) for status, due, done in rows)
+    ).all()
+    found = [(status, as_utc(due), as_utc(done)) for status, due, done in rows]
+    return views.totals(found), len(found)

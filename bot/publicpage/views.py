@@ -88,6 +88,7 @@ class PageView:
     commitments: tuple[CommitmentItem, ...]
     totals: Totals
     now: datetime
+    more_commitments: int = 0  # the group's commitments past those shown (totals count them)
 
     @property
     def empty(self) -> bool:

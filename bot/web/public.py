@@ -89,6 +89,7 @@ def _context(tr: Translator, view: PageView) -> dict[str, Any]:
             }
             for c in view.commitments
         ],
+        "more": render.more_commitments(tr, view.more_commitments) if view.more_commitments else "",
     }
 
 

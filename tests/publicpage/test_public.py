@@ -8,6 +8,7 @@ import asyncio
 import re
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from bot.actors.models import Profile
@@ -307,8 +308,6 @@ def test_the_fullest_page_stays_under_100_kb() -> None:
 
 
 def test_a_wrong_public_url_is_one_line_with_an_example() -> None:
-    import pytest
-
     from tests.conftest import make_settings
 
     with pytest.raises(ValueError, match=re.escape("example: https://minga.example.org")):
@@ -316,3 +315,29 @@ def test_a_wrong_public_url_is_one_line_with_an_example() -> None:
     assert make_settings("sqlite:///x.db", public_url=" https://m.org/ ").public_url == (
         "https://m.org"
     )
+
+
+async def test_a_member_who_is_forgotten_is_a_member_again_and_the_rest_is_counted(
+    pbot: Bot, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.publicpage import service
+
+    await rich_group(pbot)
+    await say(pbot, ANA, "/public on barrio")
+    # Luis said yes, then asks to be forgotten: his name goes with everything else
+    await pbot.feed(pbot.u.command(private_chat(LUIS), LUIS, "/forgetme"))
+    question = pbot.tg.last(LUIS.id)
+    await pbot.feed(
+        pbot.u.callback(
+            LUIS, pbot.tg.message_json(LUIS.id, question.message_id), question.button_data[0]
+        )
+    )
+    html = (await client.get("/p/barrio")).text
+    assert "Luis" not in html and "luis_o" not in html
+    assert "#1 Pintar el mural" in html
+    # a page shows so many commitments; the others are said and counted
+    monkeypatch.setattr(service, "MAX_COMMITMENTS", 2)
+    html = (await client.get("/p/barrio")).text
+    assert html.count('<span class="st ') == 2
+    assert "…y 2 compromisos más, contados en las cifras de arriba." in html
+    assert "1 de 4" in html
