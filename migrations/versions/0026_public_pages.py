@@ -1,7 +1,7 @@
 """public_pages: the opt-in public page; actor_profiles.public_name_at
 
 Revision ID: 0026
-Revises: 0022
+Revises: 0025
 Create Date: 2026-12-02 17:36:35.296611
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0026'
-down_revision: str | None = '0022'
+down_revision: str | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
