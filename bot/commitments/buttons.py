@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup
 from bot.commitments import callbacks as cb
 from bot.commitments import changes, render, service, views
 from bot.commitments.handlers import sender_id
-from bot.commitments.kinds import ACTIVE
+from bot.commitments.kinds import ACTIVE, Change
 from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
@@ -42,6 +42,7 @@ async def _refresh(
 async def done(turn: Turn) -> None:
     _, found = await _pressed(turn, cb.Done)
     if await changes.mark_done(turn.session, found, sender_id(turn), turn.now):
+        await service.state_changed(turn.session, turn.runtime.hooks, found, Change.DONE, turn.now)
         await _refresh(turn, found)
         turn.toast(turn.tr.gettext("Done! Thank you. 🎉"))
     else:

@@ -12,6 +12,7 @@ from telegram.error import BadRequest
 
 from bot.commitments import changes, grammar, lists, render, service, views
 from bot.commitments.callbacks import Page
+from bot.commitments.kinds import Change
 from bot.commitments.models import Commitment
 from bot.core import outbox
 from bot.core.callbacks import STALE_BUTTON
@@ -284,7 +285,10 @@ async def commitment(turn: Turn) -> None:
     if sub == "due":
         example = turn.tr.gettext(N_("/commitment {number} due viernes 18:00"), number=found.number)
         due = grammar.read_due(rest, tz=turn.identity.timezone, now=now, example=example)
-        await changes.set_due(turn.session, found, due, sender, now)
+        if await changes.set_due(turn.session, found, due, sender, now):
+            await service.state_changed(
+                turn.session, turn.runtime.hooks, found, Change.REPLANNED, now
+            )
     elif sub == "owner":
         _, _, people = await _mentions(turn)
         if not people:
@@ -294,8 +298,8 @@ async def commitment(turn: Turn) -> None:
         await changes.set_owners(
             turn.session, found, _owners(people, sender, turn.coordinator), sender, now
         )
-    else:
-        await changes.drop(turn.session, found, rest, sender, now)
+    elif await changes.drop(turn.session, found, rest, sender, now):
+        await service.state_changed(turn.session, turn.runtime.hooks, found, Change.DROPPED, now)
     await show_card(turn, found)
 
 

@@ -18,6 +18,17 @@ class Status(StrEnum):
 
 ACTIVE = (Status.OPEN, Status.BLOCKED)  # still to be done
 
+
+class Change(StrEnum):
+    """A change of state the people behind a commitment's decision are told of
+    (`service.STATE_CHANGED`)."""
+
+    DONE = "done"
+    OVERDUE = "overdue"
+    DROPPED = "dropped"
+    REPLANNED = "replanned"  # a new due date
+
+
 MATERIAL = "material"
 SYMBOLIC = "symbolic"
 HUMAN = "human"

@@ -12,6 +12,7 @@ from datetime import datetime
 from telegram.error import BadRequest
 
 from bot.commitments import render, service, views
+from bot.commitments.kinds import Change
 from bot.core.faults import chat_not_found, describe
 from bot.core.i18n import translator
 from bot.core.moments import Local
@@ -110,6 +111,10 @@ async def send_reminders(
             await service.reminder_sent(
                 session, reminder, channel(private_ok, in_group, group_sent), now
             )
+            if reminder.kind == service.OVERDUE:  # the decision's backers hear of it too
+                late = await service.get(session, group_id, reminder.commitment_id)
+                if late is not None:
+                    await service.state_changed(session, runtime.hooks, late, Change.OVERDUE, now)
 
 
 async def _send_private(

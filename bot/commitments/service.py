@@ -50,6 +50,23 @@ async def decision_of(session: AsyncSession, hooks: Hooks, commitment: Commitmen
     return None
 
 
+# A commitment changed state (a `kinds.Change`), told in the transaction of the change:
+# (session, the commitment, the change, now). Votes and meetings tell a decision's backers.
+StateChanged = Callable[[AsyncSession, Commitment, str, datetime], Awaitable[None]]
+STATE_CHANGED: Hook[StateChanged] = Hook("commitments.state_changed")
+
+
+async def state_changed(
+    session: AsyncSession, hooks: Hooks, commitment: Commitment, change: str, now: datetime
+) -> None:
+    """Tell the features above of a change of state of `commitment` (only one that came from
+    somewhere can interest them)."""
+    if commitment.source_kind is None or commitment.source_id is None:
+        return
+    for tell in hooks.of(STATE_CHANGED):
+        await tell(session, commitment, change, now)
+
+
 async def get(session: AsyncSession, group_id: int, commitment_id: int) -> Commitment | None:
     found = await session.get(Commitment, commitment_id, populate_existing=True)
     return found if found is not None and found.group_id == group_id else None

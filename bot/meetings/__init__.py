@@ -7,10 +7,12 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot.commitments import api as commitments
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
 from bot.meetings import delivery, handlers, render, series_delivery
+from bot.meetings import minutes as minutes_service
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.minutes import EXAMPLE as MINUTES_EXAMPLE
 from bot.meetings.minutes import TODO_EXAMPLE
@@ -43,6 +45,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime = runtime_of(application)
     runtime.commands.extend(COMMANDS)
     runtime.help_topics.append(HELP)
+    runtime.hooks.add(commitments.STATE_CHANGED, minutes_service.task_changed)
     runtime.scheduler.add("meetings:reminders", delivery.due_reminders)
     runtime.scheduler.add("meetings:attendance", delivery.due_attendance)
     runtime.scheduler.add("meetings:series", series_delivery.due_series)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import Message
 from telegram.error import BadRequest
 
+from bot.core import outbox
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
@@ -31,6 +32,7 @@ from bot.meetings.models import (
     Minutes,
 )
 from bot.meetings.statuses import MeetingStatus
+from bot.votes import backers
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -268,7 +270,26 @@ async def minutes(turn: Turn) -> None:
     text, markup = render.minutes_saved(
         turn.tr, target.title, saved.id, len(saved.agreed), saved.todo, {}, saved.decisions
     )
-    turn.reply(text, markup)
+    turn.post(
+        turn.chat.id,
+        text,
+        markup,
+        thread_id=turn.thread_id,
+        reply_to=message.message_id,
+        after=MINUTES_SENT,
+        after_args={"group_id": turn.group_id, "numbers": list(saved.decisions)},
+    )
+
+
+MINUTES_SENT = "meetings.minutes"
+
+
+@outbox.after_sent(MINUTES_SENT)
+async def _minutes_sent(
+    session: AsyncSession, args: dict[str, Any], message_ids: list[int]
+) -> None:
+    """The minutes' message is where their agreements' backers get their updates."""
+    await backers.record_message(session, args["group_id"], args["numbers"], message_ids[-1])
 
 
 # -- buttons ------------------------------------------------------------------------------

@@ -18,8 +18,11 @@ from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.groups.models import Person
-from bot.meetings.models import Meeting, Minutes, MinuteTask
-from bot.votes.decisions import record_agreements
+from bot.meetings.models import Attendance, Meeting, Minutes, MinuteTask, SlotAnswer
+from bot.meetings.statuses import Answer
+from bot.votes.backers import record
+from bot.votes.decisions import agreement, record_agreements
+from bot.votes.models import Decision
 
 EXAMPLE = N_("/minutes Agreed: pintar la plaza el sábado")
 TODO_EXAMPLE = N_("Todo: comprar la pintura")  # a second line of the example
@@ -100,8 +103,16 @@ async def take_task(
         now=now,
     )
 
+    agreed = (
+        await agreement(session, meeting.group_id, minutes.decisions[0])
+        if minutes.decisions
+        else None
+    )
     stmt = insert_for(session, MinuteTask).values(
-        minutes_id=minutes.id, position=position, commitment_id=commitment.id
+        minutes_id=minutes.id,
+        position=position,
+        commitment_id=commitment.id,
+        decision_id=agreed.id if agreed is not None else None,
     )
     inserted = await session.execute(
         stmt.on_conflict_do_nothing(index_elements=[MinuteTask.minutes_id, MinuteTask.position])
@@ -124,3 +135,52 @@ async def tasks_taken(session: AsyncSession, minutes_id: int) -> dict[int, tuple
         .where(MinuteTask.minutes_id == minutes_id)
     )
     return {position: (number, person) for position, number, person in rows.tuples()}
+
+
+async def task_changed(
+    session: AsyncSession, commitment: Commitment, change: str, now: datetime
+) -> None:
+    """For `commitments.api.STATE_CHANGED`: a `Todo:` of minutes that agreed something; its
+    backers are those who came to the meeting (else those who said they would)."""
+    if commitment.source_kind != "minutes":
+        return
+    row = (
+        await session.execute(
+            select(Decision.id, Decision.message_id, Meeting)
+            .join(MinuteTask, MinuteTask.decision_id == Decision.id)
+            .join(Minutes, Minutes.id == MinuteTask.minutes_id)
+            .join(Meeting, Meeting.id == Minutes.meeting_id)
+            .where(MinuteTask.commitment_id == commitment.id)
+        )
+    ).first()
+    if row is None:
+        return
+    decision_id, message_id, meeting = row
+    came = list(
+        await session.scalars(
+            select(Attendance.person_id)
+            .where(Attendance.meeting_id == meeting.id)
+            .order_by(Attendance.at, Attendance.id)
+        )
+    )
+    if not came and meeting.confirmed_slot_id is not None:
+        came = list(
+            await session.scalars(
+                select(SlotAnswer.person_id)
+                .where(
+                    SlotAnswer.slot_id == meeting.confirmed_slot_id,
+                    SlotAnswer.answer == Answer.YES,
+                )
+                .order_by(SlotAnswer.updated_at, SlotAnswer.id)
+            )
+        )
+    await record(
+        session,
+        decision_id,
+        commitment,
+        change,
+        now,
+        backers=came,
+        reply_to=message_id or meeting.announce_message_id,
+        thread_id=meeting.thread_id,
+    )

@@ -142,3 +142,6 @@ class MinuteTask(Base):
     minutes_id: Mapped[int] = mapped_column(ForeignKey("meeting_minutes.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)  # the Todo line, from 0
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))
+    # the decision the minutes agreed (their first `Agreed:` line), whose backers are told how
+    # the task goes; None when the minutes agreed nothing
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="SET NULL"))

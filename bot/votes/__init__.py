@@ -11,6 +11,8 @@ from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
 from bot.votes import (
+    backers,
+    backers_delivery,
     ballot_handlers,
     decisions,
     delivery,
@@ -71,7 +73,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ]
     )
     runtime.hooks.add(commitments.DECISION_OF, decisions.decision_of_source)
+    runtime.hooks.add(commitments.STATE_CHANGED, backers.vote_changed)
     runtime.scheduler.add("votes:close", delivery.close_due)
     runtime.scheduler.add("votes:announce", delivery.announce_due)
     runtime.scheduler.add("votes:refresh", delivery.refresh_due)
     runtime.scheduler.add("votes:remind", delivery.remind_due)
+    runtime.scheduler.add("votes:backers", backers_delivery.show_due)

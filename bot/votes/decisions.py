@@ -116,6 +116,13 @@ async def mark_announced(session: AsyncSession, vote_id: int, now: datetime) -> 
     )
 
 
+async def record_result(session: AsyncSession, vote_id: int, message_id: int) -> None:
+    """The message that posted the vote's result (the backers' updates reply to it)."""
+    await session.execute(
+        update(Decision).where(Decision.vote_id == vote_id).values(message_id=message_id)
+    )
+
+
 # -- the decision log -----------------------------------------------------------------------
 
 

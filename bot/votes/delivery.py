@@ -128,13 +128,16 @@ async def _post_result(runtime: Runtime, v: VoteView) -> None:
     async with runtime.db() as session:
         sense = await sense_of(session, tr, v)
     outcome = decisions.outcome_of(v)
-    await messenger.send(
+    sent = await messenger.send(
         v.chat_id,
         render.result(tr, v, outcome, now, sense=sense),
         thread_id=v.thread_id,
         reply_to=v.message_id,
         markup=render.result_markup(tr, v, outcome.kind),
     )
+    if sent:  # the backers' updates reply to the result
+        async with runtime.db() as session:
+            await decisions.record_result(session, v.id, sent[-1].message_id)
 
 
 async def sense_of(session: AsyncSession, tr: Translator, v: VoteView) -> list[tuple[str, int]]:

@@ -22,6 +22,8 @@ from bot.core.db import Base, RowId
 
 __all__ = [
     "Amendment",
+    "BackersLine",
+    "BackersNote",
     "Decision",
     "Position",
     "Vote",
@@ -115,6 +117,9 @@ class Decision(Base):
     voters: Mapped[int] = mapped_column(Integer)
     members: Mapped[int] = mapped_column(Integer)
     decided_at: Mapped[datetime] = mapped_column(default=column_now)
+    # the message that told the group (a vote's result, the minutes): its backers' updates
+    # reply to it
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Amendment(Base):
@@ -165,3 +170,41 @@ class VoteTemplate(Base):
     duration: Mapped[int] = mapped_column(Integer)  # seconds
     saved_by: Mapped[int | None] = mapped_column(BigInteger, info={"person": True})
     saved_at: Mapped[datetime] = mapped_column(default=column_now)
+
+
+class BackersNote(Base):
+    """What happened today to the commitments of a decision, told to those who backed it: one
+    reply under the decision's message per decision and local day (unique), edited in place as
+    more of its commitments change that day. `due_at` says it is to be shown (or edited) from
+    then; `revision` counts the changes, so that one arriving while it is shown keeps it due;
+    `claimed_at` is the lease of the process showing it."""
+
+    __tablename__ = "backers_notes"
+    __table_args__ = (UniqueConstraint("decision_id", "day"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"))
+    day: Mapped[str] = mapped_column(String(10))  # the group's local date, ISO
+    backers: Mapped[list[int]] = mapped_column(JSON, default=list)  # person ids, as first told
+    reply_to: Mapped[int | None] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the reply, once sent
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
+
+
+class BackersLine(Base):
+    """One commitment of a note: its latest change that day (a `commitments.kinds.Change`)."""
+
+    __tablename__ = "backers_lines"
+    __table_args__ = (UniqueConstraint("note_id", "commitment_id"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("backers_notes.id", ondelete="CASCADE"))
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))
+    change: Mapped[str] = mapped_column(String(12))
+    at: Mapped[datetime] = mapped_column(default=column_now)

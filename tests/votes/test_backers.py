@@ -1,0 +1,164 @@
+"""Backers kept informed (issue 23): when a commitment a passed proposal became is done,
+dropped, re-planned or overdue, those who agreed are told in one reply under the result —
+edited in place for the rest of the day, a new reply the next day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.commitments.models import Commitment
+from bot.votes.models import BackersLine, BackersNote, Decision
+from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group
+from tests.telegram_double import Sent, bad_request, forbidden, retry_after, server_error
+from tests.votes.test_to_commitment import passed, turn_into
+
+UPDATE = "Novedades de “Pintar el mural”"
+
+
+async def committed(bot: Bot) -> tuple[Sent, Sent]:
+    """A proposal Ana and Luis agreed to passes and Luis turns it into a commitment: the
+    result and the commitment's card."""
+    await seed_group(bot, LUIS, JOAO)
+    result = await passed(bot)
+    await bot.feed(turn_into(bot, LUIS, result))
+    return result, bot.tg.last(NORTE.id)
+
+
+def done_press(bot: Bot, user, card: Sent, update_id: int | None = None) -> dict:
+    data = next(d for row in card.buttons for t, d in row if "Hecho" in t)
+    update = bot.u.callback(user, bot.tg.message_json(NORTE.id, card.message_id), data)
+    if update_id is not None:
+        update["update_id"] = update_id
+    return update
+
+
+def notes(bot: Bot) -> list[Sent]:
+    return [m for m in bot.tg.sent(NORTE.id) if "Novedades de" in m.text]
+
+
+async def test_the_backers_get_one_reply_under_the_result_edited_the_same_day(bot: Bot) -> None:
+    result, card = await committed(bot)
+    decision = await bot.scalar(select(Decision))
+    assert decision.message_id == result.message_id  # the result is recorded
+
+    press = done_press(bot, LUIS, card)
+    await bot.feed(press)
+    await bot.feed(press)  # the same update again: nothing more
+    await bot.tick(seconds=1)
+    [note] = notes(bot)
+    assert note.reply_to == result.message_id
+    assert UPDATE in note.text and "#1 Pintar el mural: hecho por Luis" in note.text
+    # the two who agreed are mentioned (few: they are notified)
+    assert "Para quienes estuvieron de acuerdo: Ana, Luis" in note.text
+    assert f"tg://user?id={ANA.id}" in note.html and f"tg://user?id={LUIS.id}" in note.html
+    assert await bot.scalar(select(func.count()).select_from(BackersNote)) == 1
+
+    # a tick with nothing new sends nothing and edits nothing
+    edits = len(bot.tg.calls_of("editMessageText"))
+    await bot.tick(seconds=30)
+    assert len(notes(bot)) == 1 and len(bot.tg.calls_of("editMessageText")) == edits
+
+
+async def test_a_second_change_that_day_edits_and_the_next_day_is_a_new_reply(bot: Bot) -> None:
+    result, card = await committed(bot)
+    number = (await bot.scalar(select(Commitment))).number
+    await bot.feed(bot.u.command(NORTE, LUIS, f"/commitment {number} due viernes 18:00"))
+    await bot.tick(seconds=1)
+    [note] = notes(bot)
+    assert "#1 Pintar el mural se reprogramó para" in note.text and "vie, 4 dic" in note.text
+
+    edits = len(bot.tg.calls_of("editMessageText"))
+    await bot.feed(bot.u.command(NORTE, LUIS, f"/commitment {number} due sábado 10:00"))
+    await bot.tick(seconds=1)
+    [note] = notes(bot)  # the same message, edited: one line per commitment, its latest state
+    assert len(bot.tg.calls_of("editMessageText")) == edits + 1
+    assert "sáb, 5 dic" in note.text and "vie, 4 dic" not in note.text
+    assert note.reply_to == result.message_id
+
+    await bot.tick(hours=24)  # the next day, it is done: a new reply
+    await bot.feed(done_press(bot, LUIS, card))
+    await bot.tick(seconds=1)
+    first, second = notes(bot)
+    assert "sáb, 5 dic" in first.text  # yesterday's reply is left as it was
+    assert "hecho por Luis" in second.text and "reprogramó" not in second.text
+    assert second.reply_to == result.message_id
+    assert await bot.scalar(select(func.count()).select_from(BackersNote)) == 2
+
+
+async def test_overdue_from_the_scheduler_tick(bot: Bot) -> None:
+    _, _card = await committed(bot)
+    number = (await bot.scalar(select(Commitment))).number
+    await bot.feed(bot.u.command(NORTE, LUIS, f"/commitment {number} due mañana 18:00"))
+    await bot.tick(seconds=1)
+    assert "reprogramó" in notes(bot)[0].text
+    await bot.tick(hours=40)  # past the due date: the overdue reminder, and the backers' line
+    await bot.tick(seconds=1)
+    assert len(notes(bot)) == 2  # another day: a new reply
+    assert "está atrasado" in notes(bot)[-1].text
+    line = await bot.scalar(select(BackersLine).order_by(BackersLine.id.desc()))
+    assert line.change == "overdue"
+
+
+async def test_the_result_message_gone_the_note_goes_without_reply(bot: Bot) -> None:
+    _, card = await committed(bot)
+    await bot.feed(done_press(bot, LUIS, card))
+    bot.tg.fail_next("sendMessage", bad_request("message to be replied not found"))
+    await bot.tick(seconds=1)
+    [note] = notes(bot)
+    assert note.reply_to is None
+    assert (await bot.scalar(select(BackersNote))).due_at is None
+
+
+async def test_flood_control_and_server_errors_wait_and_try_again(bot: Bot) -> None:
+    _, card = await committed(bot)
+    await bot.feed(done_press(bot, LUIS, card))
+    bot.tg.fail_next("sendMessage", retry_after(30))
+    await bot.tick(seconds=1)
+    assert notes(bot) == []
+    await bot.tick(seconds=10)  # before the wait is over: nothing
+    assert notes(bot) == []
+    bot.tg.fail_next("sendMessage", server_error())
+    await bot.tick(seconds=30)
+    assert notes(bot) == []
+    await bot.tick(seconds=20)  # after the backoff
+    assert len(notes(bot)) == 1
+
+
+async def test_a_group_that_removed_the_bot_is_given_up(bot: Bot) -> None:
+    _, card = await committed(bot)
+    await bot.feed(done_press(bot, LUIS, card))
+    bot.tg.fail_next("sendMessage", forbidden())
+    await bot.tick(seconds=1)
+    assert notes(bot) == []
+    note = await bot.scalar(select(BackersNote))
+    assert note.due_at is None and note.message_id is None
+
+
+async def test_two_ticks_at_once_send_one_note(bot: Bot) -> None:
+    import asyncio
+
+    _, card = await committed(bot)
+    await bot.feed(done_press(bot, LUIS, card))
+    bot.clock.advance(timedelta(seconds=1))
+    from bot.core.runtime import runtime_of
+    from bot.votes import backers_delivery
+
+    runtime = runtime_of(bot.app)
+    now = bot.now()
+    [note_id] = await bot.scalars(select(BackersNote.id))
+    await asyncio.gather(
+        backers_delivery.show(runtime, note_id, now), backers_delivery.show(runtime, note_id, now)
+    )
+    assert len(notes(bot)) == 1
+
+
+async def test_a_commitment_of_no_decision_tells_nobody(bot: Bot) -> None:
+    await seed_group(bot, LUIS)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/commit comprar pintura"))
+    card = bot.tg.last(NORTE.id)
+    await bot.feed(done_press(bot, LUIS, card))
+    await bot.tick(seconds=1)
+    assert notes(bot) == []
+    assert await bot.scalar(select(func.count()).select_from(BackersNote)) == 0
