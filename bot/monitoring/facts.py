@@ -23,11 +23,11 @@ from bot.core.db import as_utc
 from bot.groups.models import Membership, Person
 from bot.groups.roles import accepting, deciding
 from bot.meetings.models import CONFIRMED, HELD, Attendance, Meeting
+from bot.monitoring import decided
 from bot.monitoring.models import Recognition
 from bot.monitoring.service import (
     WEEK,
     CommitmentFact,
-    DecisionFact,
     Facts,
     Named,
     RecognitionFact,
@@ -41,7 +41,7 @@ from bot.monitoring.views import (
 )
 from bot.reactions.models import Acknowledgement, Notice
 from bot.reviews.service import counts_between as review_counts
-from bot.votes.models import Decision, Position, Vote
+from bot.votes.models import Position, Vote
 
 NOTICE_WINDOW = timedelta(days=14)
 _NAMED = (Person.id, Person.first_name, Person.last_name)  # read as `Named`
@@ -321,25 +321,6 @@ async def _commitments(
             facts[gid].due_next.append(fact)
 
 
-async def _decisions(
-    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
-) -> None:
-    """Decisions made in the period, by vote or at a meeting."""
-    for gid, number, question, text, outcome in (
-        await session.execute(
-            select(
-                Decision.group_id, Decision.number, Vote.question, Decision.text, Decision.outcome
-            )
-            .outerjoin(Vote, Vote.id == Decision.vote_id)
-            .where(
-                Decision.group_id.in_(ids), Decision.decided_at >= start, Decision.decided_at < now
-            )
-            .order_by(Decision.number)
-        )
-    ).tuples():
-        facts[gid].decisions.append(DecisionFact(number, question or text or "", outcome))
-
-
 async def _open_votes(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
@@ -441,7 +422,7 @@ GATHER: tuple[Gather, ...] = (
     _new_actors,
     _missing_sectors,
     _commitments,
-    _decisions,
+    decided.decisions,
     _open_votes,
     _voters,
     _conversation,

@@ -51,7 +51,13 @@ def digest_text(
         late=late,
         quiet=facts.quiet(),
         decisions=tuple(
-            DecisionLine(d.number, d.what, _outcome(tr, d.outcome)) for d in facts.decisions
+            DecisionLine(
+                d.number,
+                d.what,
+                _outcome(tr, d.outcome),
+                tuple((c.number, c.text, _state(tr, c)) for c in d.commitments),
+            )
+            for d in facts.decisions
         ),
         open_votes=tuple(facts.open_votes),
         completed=tuple(_commitment(c) for c in facts.completed),
@@ -89,6 +95,18 @@ def _outcome(tr: Translator, outcome: str) -> str:
         OutcomeKind.AGREED: N_("agreed at a meeting"),
     }
     return tr.gettext(labels.get(outcome, N_("decided")))
+
+
+def _state(tr: Translator, c: service.DecisionCommitment) -> str:
+    if c.state == "done":
+        return tr.gettext("✅ done")
+    if c.state == "dropped":
+        return tr.gettext("🗑 dropped")
+    if c.state == "overdue":
+        return tr.gettext("⏰ overdue")
+    if c.progress:
+        return tr.gettext("⏳ open, {percent}% done", percent=c.progress)
+    return tr.gettext("⏳ open")
 
 
 def _commitment(fact: service.CommitmentFact) -> CommitmentLine:

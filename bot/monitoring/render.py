@@ -61,9 +61,20 @@ def _listed(
     return _titled(title, lines)
 
 
+MAX_COMMITMENTS = 5  # of one decision, in the digest
+
+
 def _decisions(tr: Translator, view: DigestView) -> list[str]:
+    """Each decision, and under it the commitments it became, with their state."""
+
     def line(d: DecisionLine) -> str:
-        return f"• #{d.number} {escape(_short(d.what))} — {d.outcome}"
+        lines = [f"• #{d.number} {escape(_short(d.what))} — {d.outcome}"]
+        for number, text, state in d.commitments[:MAX_COMMITMENTS]:
+            lines.append(f"   ↳ #{number} {escape(_short(text, 50))} · {state}")
+        if len(d.commitments) > MAX_COMMITMENTS:
+            more = len(d.commitments) - MAX_COMMITMENTS
+            lines.append("   ↳ " + tr.ngettext("…and {n} more", "…and {n} more", more))
+        return "\n".join(lines)
 
     return _listed(tr, tr.gettext("🗳 Decisions"), view.decisions, line)
 

@@ -219,10 +219,22 @@ class CommitmentFact:
 
 
 @dataclass(frozen=True)
+class DecisionCommitment:
+    """A commitment a decision became, and its state now."""
+
+    number: int
+    text: str
+    state: str  # done | dropped | overdue | open
+    progress: int  # percent
+    moved: bool = True  # still to do, or changed in the period
+
+
+@dataclass(frozen=True)
 class DecisionFact:
     number: int
     what: str  # the vote's question, or the agreement's text
     outcome: str  # a code: passed, not_passed, …, agreed
+    commitments: list[DecisionCommitment] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

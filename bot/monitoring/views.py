@@ -51,6 +51,7 @@ class DecisionLine:
     number: int
     what: str
     outcome: str  # in words
+    commitments: tuple[tuple[int, str, str], ...] = ()  # (number, text, state in words)
 
 
 @dataclass(frozen=True)
