@@ -4,7 +4,8 @@ edited in place for the rest of the day, a new reply the next day."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -162,3 +163,50 @@ async def test_a_commitment_of_no_decision_tells_nobody(bot: Bot) -> None:
     await bot.tick(seconds=1)
     assert notes(bot) == []
     assert await bot.scalar(select(func.count()).select_from(BackersNote)) == 0
+
+
+async def test_quiet_hours_hold_the_note(bot: Bot) -> None:
+    _, card = await committed(bot)
+    local = bot.now().astimezone(ZoneInfo("America/Bogota"))
+    hour = local.hour
+    await bot.feed(bot.u.command(NORTE, ANA, f"/rules quiet {hour:02d}:00-{hour + 2:02d}:00"))
+    await bot.feed(done_press(bot, LUIS, card))
+    await bot.tick(seconds=1)
+    assert notes(bot) == []
+    await bot.tick(hours=1)
+    assert notes(bot) == []
+    await bot.tick(local.replace(hour=hour + 2, minute=0, second=1).astimezone(UTC))
+    assert len(notes(bot)) == 1
+
+
+async def test_a_deleted_note_is_posted_again_on_the_next_change(bot: Bot) -> None:
+    _, card = await committed(bot)
+    number = (await bot.scalar(select(Commitment))).number
+    await bot.feed(bot.u.command(NORTE, LUIS, f"/commitment {number} due viernes 18:00"))
+    await bot.tick(seconds=1)
+    await bot.feed(done_press(bot, LUIS, card))
+    bot.tg.fail_next("editMessageText", bad_request("message to edit not found"))
+    await bot.tick(seconds=1)
+    _, second = notes(bot)
+    assert "hecho por Luis" in second.text
+    assert (await bot.scalar(select(BackersNote))).message_id == second.message_id
+
+
+def test_many_backers_are_named_without_a_notification() -> None:
+    from bot.core.i18n import translator
+    from bot.core.moments import Local
+    from bot.votes.backers_render import NoteLine, NoteView, Someone, note_text
+
+    people = tuple(Someone(i, f"Persona{i}", None) for i in range(1, 13))
+    view = NoteView(7, "Pintar <el> mural", (NoteLine(3, "Comprar", "dropped", None, ()),), people)
+    text = note_text(
+        translator("en"), view, Local("America/Bogota", datetime(2026, 12, 2, 15, tzinfo=UTC))
+    )
+    assert "Update on “Pintar &lt;el&gt; mural”</b> (decision #7)" in text
+    assert "🗑 #3 Comprar was dropped" in text
+    assert "tg://user" not in text  # twelve backers: named, not pinged
+    assert "Persona10 and 2 more" in text and "Persona11" not in text
+    few = NoteView(7, "Mural", (), people[:2])
+    assert "tg://user?id=1" in note_text(
+        translator("pt_BR"), few, Local("UTC", datetime(2026, 12, 2, 15, tzinfo=UTC))
+    )
