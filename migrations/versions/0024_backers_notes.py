@@ -60,6 +60,34 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('decision_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_meeting_minute_tasks_decision_id_decisions'), 'decisions', ['decision_id'], ['id'], ondelete='SET NULL')
 
+    _link_minute_tasks()
+
+
+def _link_minute_tasks() -> None:
+    """Tasks taken before this revision: each belongs to its minutes' first agreement."""
+    tasks = sa.table('meeting_minute_tasks', sa.column('id'), sa.column('minutes_id'), sa.column('decision_id'))
+    minutes = sa.table('meeting_minutes', sa.column('id'), sa.column('meeting_id'), sa.column('decisions', sa.JSON()))
+    meetings = sa.table('meetings', sa.column('id'), sa.column('group_id'))
+    decisions = sa.table('decisions', sa.column('id'), sa.column('group_id'), sa.column('number'), sa.column('vote_id'))
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.select(tasks.c.id, meetings.c.group_id, minutes.c.decisions)
+        .join(minutes, minutes.c.id == tasks.c.minutes_id)
+        .join(meetings, meetings.c.id == minutes.c.meeting_id)
+    ).all()
+    for task_id, group_id, numbers in rows:
+        if not numbers:
+            continue
+        decision_id = bind.execute(
+            sa.select(decisions.c.id).where(
+                decisions.c.group_id == group_id,
+                decisions.c.number == numbers[0],
+                decisions.c.vote_id.is_(None),
+            )
+        ).scalar()
+        if decision_id is not None:
+            bind.execute(sa.update(tasks).where(tasks.c.id == task_id).values(decision_id=decision_id))
+
 
 
 def downgrade() -> None:
