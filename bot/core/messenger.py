@@ -195,8 +195,10 @@ class Messenger:
         text: str,
         *,
         markup: InlineKeyboardMarkup | None = None,
+        patient: bool = True,
     ) -> bool:
-        """Edit a message in place. Unchanged content counts as success; a gone chat as False."""
+        """Edit a message in place. Unchanged content counts as success; a gone chat as False.
+        `patient=False` raises flood control's `RetryAfter` at once (the caller tries later)."""
         text = split_text(text)[0]
 
         async def call(chat: int) -> Any:
@@ -209,7 +211,7 @@ class Messenger:
                 link_preview_options=NO_PREVIEW,
             )
 
-        return await self._call(chat_id, call, "editMessageText") is not None
+        return await self._call(chat_id, call, "editMessageText", patient=patient) is not None
 
     async def answer(self, callback_query_id: str, text: str | None = None, *, alert: bool = False):
         """A toast for a button press (not rate limited, posts nothing in the chat)."""

@@ -96,7 +96,7 @@ async def _post(messenger: Messenger, facts: backers.NoteFacts, text: str) -> in
     message (or, that one gone, a message of its own). None when the chat is gone."""
     if facts.message_id is not None:
         try:
-            if await messenger.edit(facts.chat_id, facts.message_id, text):
+            if await messenger.edit(facts.chat_id, facts.message_id, text, patient=False):
                 return facts.message_id
             return None
         except BadRequest as exc:  # deleted, or too old to edit: post it again

@@ -210,3 +210,30 @@ def test_many_backers_are_named_without_a_notification() -> None:
     assert "tg://user?id=1" in note_text(
         translator("pt_BR"), few, Local("UTC", datetime(2026, 12, 2, 15, tzinfo=UTC))
     )
+
+
+async def test_two_done_presses_at_once_make_one_line_and_one_note(bot: Bot) -> None:
+    import asyncio
+
+    _, card = await committed(bot)
+    await asyncio.gather(
+        bot.feed(done_press(bot, LUIS, card)), bot.feed(done_press(bot, ANA, card))
+    )
+    await bot.tick(seconds=1)
+    assert len(notes(bot)) == 1
+    assert await bot.scalar(select(func.count()).select_from(BackersLine)) == 1
+
+
+async def test_flood_control_on_an_edit_waits_for_the_next_tick(bot: Bot) -> None:
+    _, card = await committed(bot)
+    number = (await bot.scalar(select(Commitment))).number
+    await bot.feed(bot.u.command(NORTE, LUIS, f"/commitment {number} due viernes 18:00"))
+    await bot.tick(seconds=1)
+    await bot.feed(done_press(bot, LUIS, card))
+    bot.tg.fail_next("editMessageText", retry_after(20))
+    await bot.tick(seconds=1)
+    [note] = notes(bot)
+    assert "hecho" not in note.text
+    await bot.tick(seconds=25)
+    [note] = notes(bot)
+    assert "hecho por Luis" in note.text
