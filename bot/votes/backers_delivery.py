@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
@@ -23,6 +24,9 @@ from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick, for_each
 from bot.votes import backers
 from bot.votes.backers_render import NoteLine, NoteView, Someone, note_text
+
+if TYPE_CHECKING:
+    from bot.groups.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +42,7 @@ async def show_due(tick: Tick) -> None:
 
 
 def _view(facts: backers.NoteFacts) -> NoteView:
-    def someone(person) -> Someone:  # a groups.models.Person
+    def someone(person: Person) -> Someone:
         return Someone(person.id, person.first_name, person.last_name)
 
     return NoteView(
