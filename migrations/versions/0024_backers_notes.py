@@ -1,7 +1,7 @@
 """backers_notes: backers told how a decision's commitments go
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0026
 Create Date: 2026-12-02 17:20:08
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0024'
-down_revision: str | None = '0022'
+down_revision: str | None = '0026'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
