@@ -1,7 +1,7 @@
 """meeting_series: meetings that repeat weekly, every other week or monthly
 
-Revision ID: 0025
-Revises: 0028
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-02 17:21:45.561266
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0025'
-down_revision: str | None = '0028'
+revision: str = '0024'
+down_revision: str | None = '0023'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

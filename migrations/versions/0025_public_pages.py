@@ -1,7 +1,7 @@
 """public_pages: the opt-in public page; actor_profiles.public_name_at
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-02 17:36:35.296611
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0026'
-down_revision: str | None = '0025'
+revision: str = '0025'
+down_revision: str | None = '0024'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

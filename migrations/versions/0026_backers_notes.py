@@ -1,7 +1,7 @@
 """backers_notes: backers told how a decision's commitments go
 
-Revision ID: 0024
-Revises: 0026
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-02 17:20:08
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0024'
-down_revision: str | None = '0026'
+revision: str = '0026'
+down_revision: str | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ The digest and /status read a batch of groups' open votes; with only `ix_votes_o
 (closed_at, closes_at) SQLite walked every group's open votes for each batch, so a digest run
 slowed down as the groups grew. The new index's prefix serves every read by group_id alone.
 
-Revision ID: 0028
+Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-02 17:52:16.053780
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 
-revision: str = '0028'
+revision: str = '0023'
 down_revision: str | None = '0022'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
