@@ -25,6 +25,7 @@ from bot import (
     calls,
     charter,
     commitments,
+    dashboard,
     groups,
     meetings,
     monitoring,
@@ -156,6 +157,7 @@ def build_application(
     votes.register(application)
     privacy.register(application)
     publicpage.register(application)
+    dashboard.register(application)
 
     # a time with two readings: the reading its sender pressed runs the kept command
     application.add_handler(
@@ -203,11 +205,12 @@ async def publish_menus(application: MingaApp) -> None:
             log.warning("could not publish the %s menu for %s: %s", code, scope.type, exc)
 
     await asyncio.gather(
+        dashboard.publish_menu_button(application),
         *(
             publish(scope, menu(specs, translator(lang), private=private, coordinator=boss), code)
             for code, lang in targets
             for scope, private, boss in MENU_SCOPES
-        )
+        ),
     )
 
 

@@ -82,8 +82,10 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=20, ge=1, le=500)
     db_max_overflow: int = Field(default=10, ge=0, le=500)
     log_format: str = "text"
-    # the public base address of `minga serve`, for the links of `/public` pages (`/p/<slug>`)
+    # the coordinators' Mini App (bot.web.miniapp): the public https base of the web server
+    # (its pages are PUBLIC_URL/app) and the short name given to @BotFather's /newapp
     public_url: str | None = None
+    miniapp_short_name: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -138,12 +140,24 @@ class Settings(BaseSettings):
             return None
         url = value.strip().rstrip("/")
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
             raise ConfigError(
-                f"PUBLIC_URL must be the public address of `minga serve`: {value!r} "
+                f"PUBLIC_URL must be the public https address of the web server: {value!r} "
                 "(example: https://minga.example.org)"
             )
         return url
+
+    @field_validator("miniapp_short_name")
+    @classmethod
+    def _short_name(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_]{3,30}", value.strip()):
+            raise ConfigError(
+                f"MINIAPP_SHORT_NAME must be the Mini App's short name from @BotFather's "
+                f"/newapp (3-30 letters, digits or _): {value!r} (example: council)"
+            )
+        return value.strip()
 
     @field_validator("webhook_secret", "metrics_token")
     @classmethod

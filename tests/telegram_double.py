@@ -177,6 +177,11 @@ def parse_html(text: str) -> str:
     return "".join(out)
 
 
+def _has_web_app(markup: dict[str, Any] | None) -> bool:
+    rows = (markup or {}).get("inline_keyboard", [])
+    return any("web_app" in button for row in rows for button in row)
+
+
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -252,6 +257,7 @@ class TelegramDouble(BaseRequest):
         # chats that answer every call with an error (or raise it: a timeout) until mended
         self.broken: dict[int, ApiError | Exception] = {}
         self.commands: dict[tuple[str, str | None], list[dict[str, str]]] = {}
+        self.menu_buttons: dict[Any, Any] = {}  # setChatMenuButton: chat id (None: default)
         self._ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(5000))
         # what getUpdates hands out (`deliver`), kept until an offset passes it, as Telegram
         # does; `offsets` are the offsets asked with, in order
@@ -404,6 +410,16 @@ class TelegramDouble(BaseRequest):
         self.commands[(scope, params.get("language_code"))] = commands
         return True
 
+    def api_setChatMenuButton(self, params: dict[str, Any]) -> bool:
+        button = params.get("menu_button")
+        if isinstance(button, str):
+            button = json.loads(button)
+        web_app = button and button.get("type") == "web_app"
+        if web_app and not (button.get("text") and button["web_app"]["url"].startswith("https://")):
+            raise bad_request("BUTTON_TYPE_INVALID")
+        self.menu_buttons[params.get("chat_id")] = button
+        return True
+
     def api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         chat_id = int(params["chat_id"])
         self._check_present(chat_id)
@@ -437,6 +453,8 @@ class TelegramDouble(BaseRequest):
         raw = params["text"]
         text = self._text(raw, params.get("parse_mode"), TEXT_LIMIT)
         markup = self._markup(params.get("reply_markup"))
+        if chat_id < 0 and _has_web_app(markup):
+            raise bad_request("BUTTON_TYPE_INVALID")  # web_app buttons: private chats only
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
         sent = self._store(chat_id, raw, text, markup, params.get("message_thread_id"), reply_to)
         return self._message_json(sent)

@@ -32,6 +32,7 @@ from bot.core.observe import FAILURES, bind_log, update_kind
 from bot.core.runtime import runtime_of
 from bot.web.health import Readiness
 from bot.web.public import routes as public_routes
+from bot.web.miniapp.routes import routes as miniapp_routes
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,7 @@ def create_app(
             Route("/metrics", metrics),
             # the opt-in public pages of groups (`/public on`): GET /p/<slug>
             *public_routes(application),
+            *miniapp_routes(application),
         ],
         lifespan=lifespan,
     )

@@ -1,0 +1,128 @@
+"""The Mini App's routes on `minga serve`'s Starlette app.
+
+- `GET /app`: the shell (`base.html`), no data: Telegram opens it, and its script fetches
+  the rest with `initData` in the `X-Telegram-Init-Data` header.
+- `GET /app/groups`: the chooser of the person's groups (private chats' menu button).
+- `GET /app/page/<key>?g=<token>`: one page of a group, an HTML fragment.
+- `POST /app/do/<key>?g=<token>`: a coordinator's action (form fields), answered with the
+  page again and a notice. It needs the same header: a cross-site form cannot send one, and a
+  script elsewhere cannot without a CORS preflight this server never grants.
+
+401: initData missing, forged or older than 24 h; 404: no such group token or page;
+403: a stranger to the group, or a member on a coordinators' page or action.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from bot.app import MingaApp
+from bot.core.i18n import N_, Translator, translator
+from bot.core.runtime import Runtime, runtime_of
+from bot.dashboard import service
+from bot.dashboard.links import bot_token
+from bot.dashboard.tokens import group_token
+from bot.web.miniapp import access
+from bot.web.miniapp.access import INIT_DATA_HEADER, Refused, Viewer
+from bot.web.miniapp.pages import PAGES, Page
+from bot.web.miniapp.views import render
+
+log = logging.getLogger(__name__)
+
+NO_PAGE = N_("That page does not exist. Go back to the overview.")
+HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def fragment(html: str, tr: Translator, status: int = 200) -> HTMLResponse:
+    headers = HEADERS | {"Content-Language": tr.lang.replace("_", "-")}
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def refused(runtime: Runtime, error: Refused) -> HTMLResponse:
+    tr = error.tr or translator(runtime.settings.default_language)
+    return fragment(render("refused.html", message=tr.gettext(error.message)), tr, error.status)
+
+
+def page_path(key: str, token: str) -> str:
+    return f"page/{key}?g={quote(token)}"
+
+
+def page_html(viewer: Viewer, page: Page, values: dict[str, Any], **extra: Any) -> str:
+    tr = viewer.tr
+    tabs = [
+        {"path": page_path(p.key, viewer.token), "title": tr.gettext(p.title), "on": p is page}
+        for p in PAGES.values()
+        if viewer.coordinator or not p.coordinators_only
+    ]
+    return render(
+        page.template,
+        group_title=viewer.group.title,
+        tabs=tabs,
+        other_groups=tr.gettext("Other groups"),
+        notice=extra.get("notice"),
+        notice_bad=extra.get("notice_bad", False),
+        coordinator=viewer.coordinator,
+        token=viewer.token,
+        **values,
+    )
+
+
+def routes(application: MingaApp) -> list[Route]:
+    runtime = runtime_of(application)
+
+    async def shell(request: Request) -> Response:
+        html = render("base.html", lang=runtime.settings.default_language.replace("_", "-"))
+        return HTMLResponse(html, headers=HEADERS)
+
+    async def groups(request: Request) -> Response:
+        try:
+            user = access.person(runtime, request.headers.get(INIT_DATA_HEADER))
+        except Refused as error:
+            return refused(runtime, error)
+        tr = await access.chooser_language(runtime, user)
+        async with runtime.db() as session:
+            found = await service.groups_of(session, user.id)
+        key = bot_token(runtime.settings)
+        html = render(
+            "groups.html",
+            title=tr.gettext("Your groups"),
+            empty=tr.gettext(
+                "You are not in any group with me yet. Add me to your group, then open this again."
+            ),
+            groups=[
+                {"title": g.title, "path": page_path("overview", group_token(key, g.id))}
+                for g in found
+            ],
+        )
+        return fragment(html, tr)
+
+    async def viewer_of(request: Request) -> Viewer:
+        user = access.person(runtime, request.headers.get(INIT_DATA_HEADER))
+        return await access.viewer(runtime, user, request.query_params.get("g"))
+
+    async def page(request: Request) -> Response:
+        try:
+            viewer = await viewer_of(request)
+        except Refused as error:
+            return refused(runtime, error)
+        found = PAGES.get(request.path_params["key"])
+        if found is None:
+            return refused(runtime, Refused(404, NO_PAGE, viewer.tr))
+        if found.coordinators_only and not viewer.coordinator:
+            return refused(runtime, Refused(403, access.COORDINATORS_ONLY, viewer.tr))
+        async with runtime.db() as session:
+            values = await found.load(session, viewer, runtime.clock.now())
+        return fragment(page_html(viewer, found, values), viewer.tr)
+
+    return [
+        Route("/app", shell),
+        Route("/app/", shell),
+        Route("/app/groups", groups),
+        Route("/app/page/{key:str}", page),
+    ]

@@ -1,0 +1,193 @@
+"""The coordinators' Mini App on `minga serve`'s Starlette app (issue 22), through httpx's
+ASGITransport around the real Application and the Telegram double, on SQLite and PostgreSQL:
+who may read what (initData checked, the role resolved on the server), the chooser, the
+shell, and /dashboard's button."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.app import publish_menus
+from bot.dashboard.tokens import group_token
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, TOKEN, seed_group
+from tests.updates import TChat, TUser, private_chat
+from tests.web.miniapp import PUBLIC_URL, SHORT_NAME, MiniApp, init_data, start_web, token_of
+
+SUR = TChat(-1001000000002, "supergroup", "Huerta del Sur")
+ZOE = TUser(199, "Zoe", "zoe_x", "es")
+
+
+@pytest.fixture
+async def mini(engine: Any, database: Any, clock: Any) -> AsyncIterator[MiniApp]:
+    bot, asgi = await start_web(engine, database.url, clock)
+    transport = httpx.ASGITransport(app=asgi)
+    async with httpx.AsyncClient(transport=transport, base_url="http://minga") as client:
+        yield MiniApp(bot, client)
+    await bot.app.shutdown()
+
+
+async def seed_sur(mini: MiniApp) -> str:
+    """JOAO's other group, where Luis and Ana are not."""
+    bot = mini.bot
+    bot.group(SUR)
+    await bot.feed(bot.u.my_chat_member(SUR, JOAO, "left", "member"))
+    bot.tg.set_admins(SUR.id, (JOAO, "creator"))
+    return await token_of(bot, SUR)
+
+
+async def test_the_shell_loads_telegrams_script_only_and_follows_the_theme(mini: MiniApp) -> None:
+    page = await mini.get("/app")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert html.count("<script src=") == 1
+    assert '<script src="https://telegram.org/js/telegram-web-app.js"></script>' in html
+    assert "var(--tg-theme-bg-color" in html and "var(--tg-theme-button-color" in html
+    assert "X-Telegram-Init-Data" in html and "@font-face" not in html
+    assert 'name="viewport"' in html and len(page.content) < 20_000
+
+
+async def test_a_coordinator_and_a_member_open_their_group(mini: MiniApp) -> None:
+    await seed_group(mini.bot, LUIS)
+    token = await token_of(mini.bot, NORTE)
+    for person in (ANA, LUIS):
+        page = await mini.get(f"/app/page/overview?g={token}", person)
+        assert page.status_code == 200, page.text
+        assert "Vecinos del Barrio Norte" in page.text
+        assert "Todavía no hay nada" in page.text  # a group with no data: a friendly word
+        assert page.headers["content-language"] == "es"
+        assert page.headers["cache-control"] == "no-store"
+
+
+async def test_a_stranger_gets_403_and_a_member_cannot_read_another_group(mini: MiniApp) -> None:
+    await seed_group(mini.bot, LUIS)
+    norte = await token_of(mini.bot, NORTE)
+    sur = await seed_sur(mini)
+    stranger = await mini.get(f"/app/page/overview?g={norte}", ZOE)
+    assert stranger.status_code == 403
+    assert "Solo quienes son parte de este grupo" in stranger.text
+    assert "Vecinos" not in stranger.text
+    # Luis is in NORTE, not in SUR; João the other way round
+    assert (await mini.get(f"/app/page/overview?g={sur}", LUIS)).status_code == 403
+    assert (await mini.get(f"/app/page/overview?g={norte}", JOAO)).status_code == 403
+    assert (await mini.get(f"/app/page/overview?g={sur}", JOAO)).status_code == 200
+    # SUR's signature on NORTE's number opens nothing
+    forged = norte.split("_")[0] + "_" + sur.split("_", 1)[1]
+    assert (await mini.get(f"/app/page/overview?g={forged}", LUIS)).status_code == 404
+
+
+async def test_a_member_who_left_is_a_stranger(mini: MiniApp) -> None:
+    await seed_group(mini.bot, LUIS)
+    token = await token_of(mini.bot, NORTE)
+    await mini.bot.feed(mini.bot.u.chat_member(NORTE, LUIS, LUIS, "member", "left"))
+    assert (await mini.get(f"/app/page/overview?g={token}", LUIS)).status_code == 403
+
+
+async def test_missing_forged_or_expired_init_data_is_401(mini: MiniApp) -> None:
+    await seed_group(mini.bot, LUIS)
+    token = await token_of(mini.bot, NORTE)
+    path = f"/app/page/overview?g={token}"
+    missing = await mini.get(path)
+    assert missing.status_code == 401 and "Abre esta página desde Telegram" in missing.text
+    forged = init_data(ANA, mini.bot.now(), bot_token="654321:ANOTHER-bot")
+    assert (await mini.get(path, raw=forged)).status_code == 401
+    old = init_data(ANA, mini.bot.now() - timedelta(hours=24, seconds=1))
+    assert (await mini.get(path, raw=old)).status_code == 401
+    tampered = init_data(LUIS, mini.bot.now()).replace(str(LUIS.id), str(ANA.id))
+    assert (await mini.get(path, raw=tampered)).status_code == 401
+    assert (await mini.get("/app/groups", raw="")).status_code == 401
+    # the day after it was signed, the same initData no longer opens anything
+    fresh = init_data(ANA, mini.bot.now())
+    assert (await mini.get(path, raw=fresh)).status_code == 200
+    mini.bot.clock.advance(hours=24, seconds=1)
+    assert (await mini.get(path, raw=fresh)).status_code == 401
+
+
+async def test_a_bad_token_or_page_is_404_in_the_persons_language(mini: MiniApp) -> None:
+    await seed_group(mini.bot, LUIS)
+    token = await token_of(mini.bot, NORTE)
+    bad = await mini.get("/app/page/overview?g=g999_AAAAAAAAAAAAAAAA", MARY)
+    assert bad.status_code == 404 and "That group link is not valid" in bad.text
+    assert (await mini.get("/app/page/overview", ANA)).status_code == 404
+    unknown = await mini.get(f"/app/page/nothing?g={token}", ANA)
+    assert unknown.status_code == 404 and "Esa página no existe" in unknown.text
+    # a group the bot has left opens nothing
+    assert (
+        await mini.get(f"/app/page/overview?g={group_token(TOKEN, 10**6)}", ANA)
+    ).status_code == 404
+
+
+async def test_the_page_speaks_the_persons_language_else_the_groups(mini: MiniApp) -> None:
+    await seed_group(mini.bot, LUIS, MARY)
+    token = await token_of(mini.bot, NORTE)
+    # Mary's Telegram is in English, but she never chose: the group's Spanish
+    page = await mini.get(f"/app/page/overview?g={token}", MARY)
+    assert page.headers["content-language"] == "es" and "Resumen" in page.text
+    await mini.bot.feed(mini.bot.u.command(private_chat(MARY), MARY, "/language en"))
+    page = await mini.get(f"/app/page/overview?g={token}", MARY)
+    assert page.headers["content-language"] == "en" and "Overview" in page.text
+
+
+async def test_the_chooser_lists_the_persons_groups(mini: MiniApp) -> None:
+    await seed_group(mini.bot, LUIS, JOAO)
+    await seed_sur(mini)
+    page = await mini.get("/app/groups", JOAO)
+    assert page.status_code == 200
+    assert "Huerta del Sur" in page.text and "Vecinos del Barrio Norte" in page.text
+    assert page.headers["content-language"] == "pt-BR" and "Seus grupos" in page.text
+    only = await mini.get("/app/groups", LUIS)
+    assert "Vecinos" in only.text and "Huerta" not in only.text
+    assert await token_of(mini.bot, NORTE) in only.text
+    nobody = await mini.get("/app/groups", ZOE)
+    assert nobody.status_code == 200 and "Todavía no estás en ningún grupo" in nobody.text
+
+
+async def test_dashboard_in_a_group_answers_one_link_to_the_mini_app(mini: MiniApp) -> None:
+    bot = mini.bot
+    await seed_group(bot, LUIS)
+    token = await token_of(bot, NORTE)
+    before = len(bot.tg.sent(NORTE.id))
+    await bot.feed(bot.u.command(NORTE, LUIS, "/dashboard"))
+    [answer] = bot.tg.sent(NORTE.id)[before:]
+    assert "Vecinos del Barrio Norte" in answer.text
+    [[(label, url)]] = answer.buttons
+    assert label == "📊 Abrir el tablero"
+    assert url == f"https://t.me/minga_test_bot/{SHORT_NAME}?startapp={token}"
+    # a redelivered update answers nothing more
+    update = bot.u.command(NORTE, LUIS, "/dashboard")
+    await bot.feed(update)
+    await bot.feed(update)
+    assert len(bot.tg.sent(NORTE.id)) == before + 2
+
+
+async def test_dashboard_in_private_opens_the_chooser_and_the_menu_button_too(
+    mini: MiniApp,
+) -> None:
+    bot = mini.bot
+    await bot.feed(bot.u.command(private_chat(LUIS), LUIS, "/dashboard"))
+    sent = bot.tg.last(LUIS.id)
+    markup = sent.markup or {}
+    [[button]] = markup["inline_keyboard"]
+    assert button["web_app"] == {"url": f"{PUBLIC_URL}/app"}
+    await publish_menus(bot.app)
+    menu = bot.tg.menu_buttons[None]
+    assert menu["type"] == "web_app" and menu["web_app"]["url"] == f"{PUBLIC_URL}/app"
+
+
+async def test_dashboard_says_what_the_operator_must_set(
+    engine: Any, database: Any, clock: Any
+) -> None:
+    bot, _asgi = await start_web(engine, database.url, clock, miniapp_short_name=None)
+    try:
+        await seed_group(bot, LUIS)
+        await bot.feed(bot.u.command(NORTE, LUIS, "/dashboard"))
+        answer = bot.tg.last(NORTE.id)
+        assert "MINIAPP_SHORT_NAME" in answer.text and not answer.buttons
+        await publish_menus(bot.app)
+        assert bot.tg.menu_buttons  # PUBLIC_URL is there: the menu button opens the chooser
+    finally:
+        await bot.app.shutdown()
