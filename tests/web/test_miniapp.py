@@ -191,3 +191,133 @@ async def test_dashboard_says_what_the_operator_must_set(
         assert bot.tg.menu_buttons  # PUBLIC_URL is there: the menu button opens the chooser
     finally:
         await bot.app.shutdown()
+
+
+# -- the overview with data, and coordinators' actions ---------------------------------------
+
+
+async def seed_council(mini: MiniApp) -> str:
+    """Ana coordinates NORTE; Luis and João are members; Luis's commitment is overdue, Ana's
+    is due later, João's has no date; a proposal is open that only Ana has voted on."""
+    bot = mini.bot
+    await seed_group(bot, LUIS, JOAO)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/commit Repartir volantes by 2d"))
+    await bot.feed(bot.u.command(NORTE, ANA, "/commit Pintar el mural by 20d"))
+    await bot.feed(bot.u.command(NORTE, JOAO, "/commit Conseguir sillas"))
+    bot.clock.advance(days=3)  # Luis's is overdue now
+    await bot.feed(bot.u.command(NORTE, ANA, "/propose Hacer la feria en marzo"))
+    vote = bot.tg.last(NORTE.id)
+    data = next(d for row in vote.buttons for t, d in row if d)
+    await bot.feed(bot.u.callback(ANA, bot.tg.message_json(NORTE.id, vote.message_id), data))
+    return await token_of(bot, NORTE)
+
+
+async def test_the_overview_shows_commitments_overdue_first_the_chart_and_votes(
+    mini: MiniApp,
+) -> None:
+    token = await seed_council(mini)
+    page = await mini.get(f"/app/page/overview?g={token}", ANA)
+    html = page.text
+    assert page.status_code == 200
+    assert "Todavía no hay nada" not in html
+    assert html.index("Atrasados") < html.index("Repartir volantes") < html.index("Pintar el mural")
+    assert "Conseguir sillas" in html and "Más adelante o sin fecha" in html
+    assert "<svg" in html and "Compromisos en las últimas 8 semanas" in html
+    assert "Hacer la feria en marzo" in html and "Falta votar:" in html
+    missing = html[html.index("Falta votar:") :].split("</div>")[0]
+    assert "Luis" in missing and "João" in missing and "Ana" not in missing
+    assert html.count('data-post="do/done') == 3  # a coordinator may close each
+    assert len(page.content) < 100_000
+
+
+async def test_a_member_sees_their_own_commitments_and_no_buttons(mini: MiniApp) -> None:
+    token = await seed_council(mini)
+    html = (await mini.get(f"/app/page/overview?g={token}", LUIS)).text
+    assert "Repartir volantes" in html and "Tus compromisos" in html
+    assert "Pintar el mural" not in html and "Conseguir sillas" not in html
+    assert "data-post" not in html
+    assert "Hacer la feria en marzo" in html  # the group's open votes are for everyone
+
+
+async def test_a_coordinator_marks_a_commitment_done_and_the_group_is_told_once(
+    mini: MiniApp,
+) -> None:
+    from sqlalchemy import select
+
+    from bot.commitments.models import Commitment
+
+    token = await seed_council(mini)
+    before = len(mini.bot.tg.sent(NORTE.id))
+    done = await mini.post(f"/app/do/done?g={token}", {"number": "1"}, ANA)
+    assert done.status_code == 200, done.text
+    assert "#1 está hecho. Ya le avisé al grupo." in done.text
+    [told] = mini.bot.tg.sent(NORTE.id)[before:]
+    assert "Ana marcó #1 como hecho (desde el tablero)" in told.text
+    assert "Repartir volantes" in told.text
+    status = await mini.bot.scalar(select(Commitment.status).where(Commitment.number == 1))
+    assert status == "done"
+    # a second click (or a replayed request) changes nothing and says nothing in the group
+    again = await mini.post(f"/app/do/done?g={token}", {"number": "1"}, ANA)
+    assert again.status_code == 200 and "ya estaba cerrado" in again.text.lower()
+    assert len(mini.bot.tg.sent(NORTE.id)) == before + 1
+
+
+async def test_members_strangers_and_forged_requests_cannot_change_anything(
+    mini: MiniApp,
+) -> None:
+    from sqlalchemy import select
+
+    from bot.commitments.models import Commitment
+
+    token = await seed_council(mini)
+    before = len(mini.bot.tg.sent(NORTE.id))
+    path = f"/app/do/done?g={token}"
+    # Luis owns #1, but the dashboard's actions are the coordinators'
+    assert (await mini.post(path, {"number": "1"}, LUIS)).status_code == 403
+    assert (await mini.post(path, {"number": "1"}, ZOE)).status_code == 403
+    assert (await mini.post(path, {"number": "1"})).status_code == 401
+    forged = init_data(ANA, mini.bot.now(), bot_token="654321:ANOTHER-bot")
+    assert (await mini.post(path, {"number": "1"}, raw=forged)).status_code == 401
+    assert (await mini.post(f"/app/do/nothing?g={token}", {"number": "1"}, ANA)).status_code == 404
+    statuses = await mini.bot.scalars(select(Commitment.status))
+    assert set(statuses) == {"open"}
+    assert len(mini.bot.tg.sent(NORTE.id)) == before
+
+
+async def test_a_new_due_date_from_the_page_and_a_bad_one(mini: MiniApp) -> None:
+    from sqlalchemy import select
+
+    from bot.commitments.models import Commitment
+
+    token = await seed_council(mini)
+    path = f"/app/do/due?g={token}"
+    before = len(mini.bot.tg.sent(NORTE.id))
+    bad = await mini.post(path, {"number": "3", "due": "cuando se pueda"}, ANA)
+    assert bad.status_code == 400
+    assert "No entendí la fecha “cuando se pueda”" in bad.text and "viernes 18:00" in bad.text
+    empty = await mini.post(path, {"number": "3", "due": ""}, ANA)
+    assert empty.status_code == 400 and "viernes 18:00" in empty.text
+    nothing = await mini.post(path, {"number": "99", "due": "viernes"}, ANA)
+    assert nothing.status_code == 400 and "No hay un compromiso #99" in nothing.text
+    assert (await mini.post(path, {"due": "viernes"}, ANA)).status_code == 400
+    assert len(mini.bot.tg.sent(NORTE.id)) == before
+    assert await mini.bot.scalar(select(Commitment.due_at).where(Commitment.number == 3)) is None
+    good = await mini.post(path, {"number": "3", "due": "viernes 18:00"}, ANA)
+    assert good.status_code == 200 and "#3 ahora vence" in good.text
+    [told] = mini.bot.tg.sent(NORTE.id)[before:]
+    assert "Ana le puso una nueva fecha a #3" in told.text and "Conseguir sillas" in told.text
+    assert await mini.bot.scalar(select(Commitment.due_at).where(Commitment.number == 3))
+
+
+async def test_an_announcement_telegram_refuses_now_is_kept_for_the_tick(mini: MiniApp) -> None:
+    from tests.telegram_double import server_error
+
+    token = await seed_council(mini)
+    before = len(mini.bot.tg.sent(NORTE.id))
+    mini.bot.tg.fail_next("sendMessage", server_error())
+    done = await mini.post(f"/app/do/done?g={token}", {"number": "2"}, ANA)
+    assert done.status_code == 200 and "#2 está hecho" in done.text
+    assert len(mini.bot.tg.sent(NORTE.id)) == before
+    await mini.bot.tick(minutes=1)
+    told = [s for s in mini.bot.tg.sent(NORTE.id)[before:] if "marcó #2 como hecho" in s.text]
+    assert len(told) == 1 and "Pintar el mural" in told[0].text

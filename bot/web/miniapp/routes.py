@@ -14,15 +14,18 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from bot.app import MingaApp
+from bot.core import outbox
+from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.runtime import Runtime, runtime_of
 from bot.dashboard import service
@@ -30,18 +33,21 @@ from bot.dashboard.links import bot_token
 from bot.dashboard.tokens import group_token
 from bot.web.miniapp import access
 from bot.web.miniapp.access import INIT_DATA_HEADER, Refused, Viewer
+from bot.web.miniapp.actions import ACTIONS
 from bot.web.miniapp.pages import PAGES, Page
 from bot.web.miniapp.views import render
 
 log = logging.getLogger(__name__)
 
 NO_PAGE = N_("That page does not exist. Go back to the overview.")
+FORM = "application/x-www-form-urlencoded"
+MAX_FORM = 4096
 HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
-def fragment(html: str, tr: Translator, status: int = 200) -> HTMLResponse:
+def fragment(body: str, tr: Translator, status: int = 200) -> HTMLResponse:
     headers = HEADERS | {"Content-Language": tr.lang.replace("_", "-")}
-    return HTMLResponse(html, status_code=status, headers=headers)
+    return HTMLResponse(body, status_code=status, headers=headers)
 
 
 def refused(runtime: Runtime, error: Refused) -> HTMLResponse:
@@ -73,12 +79,22 @@ def page_html(viewer: Viewer, page: Page, values: dict[str, Any], **extra: Any) 
     )
 
 
+async def read_form(request: Request) -> dict[str, str]:
+    """The action's fields: a small urlencoded form (anything else reads as empty)."""
+    if not request.headers.get("content-type", "").startswith(FORM):
+        return {}
+    body = await request.body()
+    if len(body) > MAX_FORM:
+        return {}
+    return {k: v for k, v in parse_qsl(body.decode("utf-8", "replace"))}
+
+
 def routes(application: MingaApp) -> list[Route]:
     runtime = runtime_of(application)
 
     async def shell(request: Request) -> Response:
-        html = render("base.html", lang=runtime.settings.default_language.replace("_", "-"))
-        return HTMLResponse(html, headers=HEADERS)
+        body = render("base.html", lang=runtime.settings.default_language.replace("_", "-"))
+        return HTMLResponse(body, headers=HEADERS)
 
     async def groups(request: Request) -> Response:
         try:
@@ -89,7 +105,7 @@ def routes(application: MingaApp) -> list[Route]:
         async with runtime.db() as session:
             found = await service.groups_of(session, user.id)
         key = bot_token(runtime.settings)
-        html = render(
+        body = render(
             "groups.html",
             title=tr.gettext("Your groups"),
             empty=tr.gettext(
@@ -100,7 +116,7 @@ def routes(application: MingaApp) -> list[Route]:
                 for g in found
             ],
         )
-        return fragment(html, tr)
+        return fragment(body, tr)
 
     async def viewer_of(request: Request) -> Viewer:
         user = access.person(runtime, request.headers.get(INIT_DATA_HEADER))
@@ -120,9 +136,43 @@ def routes(application: MingaApp) -> list[Route]:
             values = await found.load(session, viewer, runtime.clock.now())
         return fragment(page_html(viewer, found, values), viewer.tr)
 
+    async def act(request: Request) -> Response:
+        """A coordinator's action: one transaction (the change and its announcement in the
+        outbox), the announcement sent after the commit, and the page again with a notice."""
+        try:
+            viewer = await viewer_of(request)
+        except Refused as error:
+            return refused(runtime, error)
+        found = ACTIONS.get(request.path_params["key"])
+        if found is None:
+            return refused(runtime, Refused(404, NO_PAGE, viewer.tr))
+        if not viewer.coordinator:
+            return refused(runtime, Refused(403, access.COORDINATORS_ONLY, viewer.tr))
+        action, page_key = found
+        form = await read_form(request)
+        now = runtime.clock.now()
+        items: list[outbox.Outgoing] = []
+        status, bad = 200, False
+        try:
+            async with runtime.db() as session:
+                notice, items = await action(session, viewer, form, now)
+                if items:
+                    await outbox.store(session, items, None, runtime.instance, now)
+        except DomainError as error:  # rolled back: nothing changed, nothing is announced
+            # its arguments come escaped for Telegram's HTML; the template escapes them again
+            notice, status, bad, items = html.unescape(error.render(viewer.tr)), 400, True, []
+        for item in items:
+            await outbox.deliver(runtime, item)
+        page = PAGES[page_key]
+        async with runtime.db() as session:
+            values = await page.load(session, viewer, runtime.clock.now())
+        body = page_html(viewer, page, values, notice=notice, notice_bad=bad)
+        return fragment(body, viewer.tr, status)
+
     return [
         Route("/app", shell),
         Route("/app/", shell),
         Route("/app/groups", groups),
         Route("/app/page/{key:str}", page),
+        Route("/app/do/{key:str}", act, methods=["POST"]),
     ]

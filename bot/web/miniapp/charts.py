@@ -1,0 +1,60 @@
+"""Charts as inline SVG, drawn on the server from plain values (no script, no library: a
+few hundred bytes a chart, readable on a cheap phone). Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+DONE, OPEN, LATE = "#2e9e5b", "#7aa7d6", "#d9473f"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # under the bar: the week's last day
+    done: int
+    open: int
+    late: int
+
+
+def weeks_svg(bars: Sequence[Bar], title: str, legend: tuple[str, str, str]) -> Markup:
+    """Stacked bars, one a week: done (bottom), overdue, open. `legend`: the three words."""
+    width, height, top, bottom = 320, 150, 8, 34
+    tallest = max((b.done + b.open + b.late for b in bars), default=0) or 1
+    step = width / max(len(bars), 1)
+    scale = (height - top - bottom) / tallest
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+        f'class="chart"><title>{escape(title)}</title>'
+    ]
+    base = height - bottom
+    for i, bar in enumerate(bars):
+        x = i * step + step * 0.2
+        w = step * 0.6
+        y = base
+        for value, colour in ((bar.done, DONE), (bar.late, LATE), (bar.open, OPEN)):
+            if value:
+                h = value * scale
+                y -= h
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
+                    f'fill="{colour}"><title>{value}</title></rect>'
+                )
+        parts.append(
+            f'<text x="{x + w / 2:.1f}" y="{base + 12}" font-size="9" text-anchor="middle" '
+            f'fill="currentColor">{escape(bar.label)}</text>'
+        )
+    x = 4.0
+    for word, colour in zip(legend, (DONE, LATE, OPEN), strict=True):
+        parts.append(f'<rect x="{x:.0f}" y="{height - 10}" width="8" height="8" fill="{colour}"/>')
+        parts.append(
+            f'<text x="{x + 11:.0f}" y="{height - 3}" font-size="9" fill="currentColor">'
+            f"{escape(word)}</text>"
+        )
+        x += 11 + 6 * len(word) + 12
+    parts.append("</svg>")
+    return Markup("".join(parts))
