@@ -277,3 +277,36 @@ async def decision_of_source(session: AsyncSession, kind: str, source_id: int) -
     if kind != "vote":
         return None
     return await session.scalar(select(Decision.number).where(Decision.vote_id == source_id))
+
+
+async def decision_votes(
+    session: AsyncSession, group_id: int, numbers: Sequence[int]
+) -> dict[int, int]:
+    """Decision number → the vote that made it (agreements from minutes have none)."""
+    if not numbers:
+        return {}
+    rows = await session.execute(
+        select(Decision.number, Decision.vote_id).where(
+            Decision.group_id == group_id,
+            Decision.number.in_(list(numbers)),
+            Decision.vote_id.is_not(None),
+        )
+    )
+    return {number: vote_id for number, vote_id in rows.tuples() if vote_id is not None}
+
+
+async def commitments_of_votes(
+    session: AsyncSession, vote_ids: Sequence[int]
+) -> dict[int, list[Commitment]]:
+    """The commitments each vote's decision produced ("➕ Turn into commitment")."""
+    found: dict[int, list[Commitment]] = {vote_id: [] for vote_id in vote_ids}
+    if not vote_ids:
+        return found
+    rows = await session.scalars(
+        select(Commitment)
+        .where(Commitment.source_kind == "vote", Commitment.source_id.in_(list(vote_ids)))
+        .order_by(Commitment.number)
+    )
+    for commitment in rows:
+        found[commitment.source_id].append(commitment)  # type: ignore[index]
+    return found

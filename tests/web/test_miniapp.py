@@ -321,3 +321,41 @@ async def test_an_announcement_telegram_refuses_now_is_kept_for_the_tick(mini: M
     await mini.bot.tick(minutes=1)
     told = [s for s in mini.bot.tg.sent(NORTE.id)[before:] if "marcó #2 como hecho" in s.text]
     assert len(told) == 1 and "Pintar el mural" in told[0].text
+
+
+async def test_the_decision_log_shows_positions_reasons_and_what_came_of_it(
+    mini: MiniApp,
+) -> None:
+    from datetime import timedelta as span
+
+    from sqlalchemy import select
+
+    from bot.core.db import as_utc
+    from bot.votes.models import Vote
+    from tests.votes.helpers import open_vote, press, reply_to
+
+    bot = mini.bot
+    await seed_group(bot, LUIS, JOAO)
+    token = await token_of(bot, NORTE)
+    empty = await mini.get(f"/app/page/decisions?g={token}", LUIS)
+    assert empty.status_code == 200 and "Todavía no hay decisiones" in empty.text
+    _, message = await open_vote(bot, "/propose Pintar el mural closes 2 horas", by=LUIS)
+    await press(bot, ANA, message, 0)
+    await press(bot, LUIS, message, 0)
+    await press(bot, JOAO, message, 2)
+    await bot.feed(reply_to(bot, message, JOAO, "No hay <presupuesto> este mes"))
+    closes_at = as_utc(await bot.scalar(select(Vote.closes_at)))
+    await bot.tick(closes_at + span(seconds=1))
+    result = bot.tg.last(NORTE.id)
+    data = result.button_data[0]
+    await bot.feed(bot.u.callback(LUIS, bot.tg.message_json(NORTE.id, result.message_id), data))
+
+    page = await mini.get(f"/app/page/decisions?g={token}", LUIS)
+    html = page.text
+    assert page.status_code == 200
+    assert "#1</b> Pintar el mural" in html
+    assert "De acuerdo: 2 — Ana, Luis" in html or "2 — Ana, Luis" in html
+    assert "João" in html and "No hay &lt;presupuesto&gt; este mes" in html
+    assert "Compromisos que salieron de aquí" in html and "#1 Pintar el mural —" in html
+    assert 'class="on" aria-current="page">Decisiones' in html
+    assert (await mini.get(f"/app/page/decisions?g={token}", ZOE)).status_code == 403

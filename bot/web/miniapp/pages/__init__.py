@@ -40,10 +40,11 @@ class Page:
 
 
 def _pages() -> list[Page]:
-    from bot.web.miniapp.pages import overview
+    from bot.web.miniapp.pages import decisions, overview
 
     return [
         Page("overview", N_("Overview"), "overview.html", overview.load),
+        Page("decisions", N_("Decisions"), "decisions.html", decisions.load),
     ]
 
 
