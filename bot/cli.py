@@ -147,7 +147,7 @@ def migrate(settings: Settings, *, apart: bool = False) -> int | None:
     return in_child(apply)
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, *, web: bool = False) -> int:
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
         return fail(
             "BOT_TOKEN is not set. Get a token from @BotFather, then: BOT_TOKEN=123456:ABC-xyz "
@@ -192,8 +192,13 @@ def run(settings: Settings) -> int:
         safe_url(settings.database_url),
         type(loop).__module__.split(".")[0],
     )
+    polling = serve(application, ALLOWED_UPDATES, concurrency=CONCURRENT_UPDATES)
+    if web:  # the web server of `minga serve` beside polling (the Mini App, health)
+        from bot.web.commands import beside_polling
+
+        polling = beside_polling(application, settings, polling)
     try:
-        loop.run_until_complete(serve(application, ALLOWED_UPDATES, concurrency=CONCURRENT_UPDATES))
+        loop.run_until_complete(polling)
     except InvalidToken:
         return fail(rejected, EXIT_CONFIG)
     except NetworkError as exc:
@@ -237,7 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="minga", description="Minga: a Telegram bot that turns a group chat into a council."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="apply migrations, then run the bot (long polling)")
+    run_parser = sub.add_parser("run", help="apply migrations, then run the bot (long polling)")
+    run_parser.add_argument(
+        "--web",
+        action="store_true",
+        help="also serve the web pages (the Mini App) on LISTEN_HOST:LISTEN_PORT",
+    )
     sub.add_parser("migrate", help="apply database migrations and exit")
     add_web_commands(sub)
     args = parser.parse_args(argv)
@@ -266,4 +276,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         if status is None:
             print("minga: the database is up to date")
         return status or 0
-    return run(settings)
+    return run(settings, web=args.web)

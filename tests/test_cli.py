@@ -203,6 +203,57 @@ def test_minga_run_migrates_polls_answers_and_stops_on_sigterm(
             process.wait()
 
 
+def test_minga_run_web_serves_the_mini_app_beside_polling(
+    tmp_path: Path, bot_api: BotApiServer
+) -> None:
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+    env = clean | {
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": f"http://127.0.0.1:{bot_api.server_port}",
+        "LISTEN_HOST": "127.0.0.1",
+        "LISTEN_PORT": str(port),
+        "PUBLIC_URL": "https://minga.example.org",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--web"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        page, deadline = None, time.monotonic() + 30
+        while page is None and time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/app", timeout=2) as answer:
+                    page = answer.read().decode()
+            except OSError:
+                time.sleep(0.1)
+        assert page is not None and "telegram-web-app.js" in page
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/app/groups", timeout=2)
+        assert refused.value.code == 401  # no initData
+        while time.monotonic() < deadline and "sendMessage" not in bot_api.methods():
+            time.sleep(0.1)
+        assert "sendMessage" in bot_api.methods()  # and it polls as `minga run` does
+        menu = [p for m, p in bot_api.calls if m == "setChatMenuButton"]
+        assert menu and "https://minga.example.org/app" in str(menu[0])
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=10)
+        assert time.monotonic() - started < 10
+        assert process.returncode == 0, output
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 # -- a Bot API that is not there, or that rejects the token ------------------------------
 
 SECRET = "TEST-token-for-the-double"  # the part of TOKEN after the bot's id

@@ -90,15 +90,16 @@ def metrics_app(application: MingaApp) -> Starlette:
 def create_app(
     application: MingaApp,
     *,
-    secret: str,
-    path: str,
+    secret: str | None,
+    path: str | None,
     metrics_token: str | None = None,
     manage: bool = True,
     start_tick: bool = True,
 ) -> Starlette:
     """The webhook app around `application` (built with `polling=False`). With `manage` the
-    app's lifespan initializes and starts the Application and the tick, and stops them."""
-    expected = secret.encode()
+    app's lifespan initializes and starts the Application and the tick, and stops them.
+    Without a `secret` (`minga run --web`: polling gets the updates) there is no webhook route."""
+    expected = (secret or "").encode()
     readiness = Readiness(runtime_of(application).engine)
     slots = asyncio.Semaphore(CONCURRENT_UPDATES)
     counts = observe.metrics()  # from here on this process counts
@@ -174,9 +175,10 @@ def create_app(
         finally:
             await stop(application)
 
+    webhook = [Route(path, telegram, methods=["POST"])] if secret and path else []
     return Starlette(
         routes=[
-            Route(path, telegram, methods=["POST"]),
+            *webhook,
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -44,6 +44,46 @@ async def webhook_in_use(application: MingaApp) -> str | None:
     await bot.initialize()
     info = await bot.get_webhook_info()
     return info.url or None
+
+
+async def beside_polling(
+    application: MingaApp, settings: Settings, polling: Awaitable[None]
+) -> None:
+    """`minga run --web`: the same HTTP server as `minga serve` (the Mini App, health,
+    metrics with `METRICS_TOKEN`), without the webhook route, while `polling` runs; polling
+    owns SIGTERM, and when it ends the server stops taking requests and finishes its own."""
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    app = create_app(application, secret=None, path=None, metrics_token=token, manage=False)
+
+    class Beside(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Generator[None, None, None]:
+            yield
+
+    server = Beside(
+        uvicorn.Config(
+            app,
+            host=settings.listen_host,
+            port=settings.listen_port,
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=2,
+            proxy_headers=True,
+        )
+    )
+    log.info("Minga serves its web pages on %s:%s", settings.listen_host, settings.listen_port)
+    web = asyncio.ensure_future(server.serve())
+    try:
+        await polling
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(BaseException):
+            await web
 
 
 def _request(settings: Settings) -> BaseRequest:
