@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import publish_menus
 from bot.dashboard.tokens import group_token
-from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, TOKEN, seed_group
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, TOKEN, Bot, seed_group
 from tests.updates import TChat, TUser, private_chat
 from tests.web.miniapp import PUBLIC_URL, SHORT_NAME, MiniApp, init_data, start_web, token_of
 
@@ -196,10 +196,9 @@ async def test_dashboard_says_what_the_operator_must_set(
 # -- the overview with data, and coordinators' actions ---------------------------------------
 
 
-async def seed_council(mini: MiniApp) -> str:
+async def seed_council(bot: Bot) -> str:
     """Ana coordinates NORTE; Luis and João are members; Luis's commitment is overdue, Ana's
     is due later, João's has no date; a proposal is open that only Ana has voted on."""
-    bot = mini.bot
     await seed_group(bot, LUIS, JOAO)
     await bot.feed(bot.u.command(NORTE, LUIS, "/commit Repartir volantes by 2d"))
     await bot.feed(bot.u.command(NORTE, ANA, "/commit Pintar el mural by 20d"))
@@ -215,7 +214,7 @@ async def seed_council(mini: MiniApp) -> str:
 async def test_the_overview_shows_commitments_overdue_first_the_chart_and_votes(
     mini: MiniApp,
 ) -> None:
-    token = await seed_council(mini)
+    token = await seed_council(mini.bot)
     page = await mini.get(f"/app/page/overview?g={token}", ANA)
     html = page.text
     assert page.status_code == 200
@@ -228,10 +227,11 @@ async def test_the_overview_shows_commitments_overdue_first_the_chart_and_votes(
     assert "Luis" in missing and "João" in missing and "Ana" not in missing
     assert html.count('data-post="do/done') == 3  # a coordinator may close each
     assert len(page.content) < 100_000
+    assert "<tg-" not in html  # Telegram's own entities stay in Telegram
 
 
 async def test_a_member_sees_their_own_commitments_and_no_buttons(mini: MiniApp) -> None:
-    token = await seed_council(mini)
+    token = await seed_council(mini.bot)
     html = (await mini.get(f"/app/page/overview?g={token}", LUIS)).text
     assert "Repartir volantes" in html and "Tus compromisos" in html
     assert "Pintar el mural" not in html and "Conseguir sillas" not in html
@@ -246,7 +246,7 @@ async def test_a_coordinator_marks_a_commitment_done_and_the_group_is_told_once(
 
     from bot.commitments.models import Commitment
 
-    token = await seed_council(mini)
+    token = await seed_council(mini.bot)
     before = len(mini.bot.tg.sent(NORTE.id))
     done = await mini.post(f"/app/do/done?g={token}", {"number": "1"}, ANA)
     assert done.status_code == 200, done.text
@@ -269,7 +269,7 @@ async def test_members_strangers_and_forged_requests_cannot_change_anything(
 
     from bot.commitments.models import Commitment
 
-    token = await seed_council(mini)
+    token = await seed_council(mini.bot)
     before = len(mini.bot.tg.sent(NORTE.id))
     path = f"/app/do/done?g={token}"
     # Luis owns #1, but the dashboard's actions are the coordinators'
@@ -289,7 +289,7 @@ async def test_a_new_due_date_from_the_page_and_a_bad_one(mini: MiniApp) -> None
 
     from bot.commitments.models import Commitment
 
-    token = await seed_council(mini)
+    token = await seed_council(mini.bot)
     path = f"/app/do/due?g={token}"
     before = len(mini.bot.tg.sent(NORTE.id))
     bad = await mini.post(path, {"number": "3", "due": "cuando se pueda"}, ANA)
@@ -312,7 +312,7 @@ async def test_a_new_due_date_from_the_page_and_a_bad_one(mini: MiniApp) -> None
 async def test_an_announcement_telegram_refuses_now_is_kept_for_the_tick(mini: MiniApp) -> None:
     from tests.telegram_double import server_error
 
-    token = await seed_council(mini)
+    token = await seed_council(mini.bot)
     before = len(mini.bot.tg.sent(NORTE.id))
     mini.bot.tg.fail_next("sendMessage", server_error())
     done = await mini.post(f"/app/do/done?g={token}", {"number": "2"}, ANA)

@@ -114,7 +114,7 @@ def _week(tr: Any, local: Local, now: datetime, back: int) -> str:
 
 def _meeting(tr: Any, local: Local, meeting: Any) -> str:
     starts = as_utc(meeting.starts_at) or local.now
-    return f"{meeting.title} — {local.moment(tr, starts, relative=True)}"
+    return f"{meeting.title} — {local.moment(tr, starts)}"
 
 
 def _item(
@@ -122,7 +122,7 @@ def _item(
 ) -> dict[str, Any]:
     names = ", ".join(person_name(o.person.first_name, o.person.last_name) for o in owners)
     due_at = as_utc(c.due_at)
-    due = local.moment(tr, due_at, relative=True) if due_at else tr.gettext("no date")
+    due = local.moment(tr, due_at) if due_at else tr.gettext("no date")
     active = c.status in (Status.OPEN, Status.BLOCKED)
     return {
         "number": c.number,
@@ -131,5 +131,6 @@ def _item(
         "due": due,
         "progress": c.progress,
         "blocked": tr.gettext("⛔ Blocked") if c.status == Status.BLOCKED else "",
+        "late": active and due_at is not None and due_at < local.now,
         "can_change": viewer.coordinator and active,
     }
