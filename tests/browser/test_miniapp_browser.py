@@ -10,8 +10,9 @@ from sqlalchemy import select
 from bot.commitments.models import Commitment
 from tests.browser.conftest import Served, fits, screenshot
 from tests.conftest import ANA, JOAO, LUIS, NORTE, seed_group
+from tests.updates import private_chat
 from tests.web.miniapp import token_of
-from tests.web.test_miniapp import seed_council
+from tests.web.test_miniapp import seed_council, seed_decision
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +35,23 @@ async def test_the_overview_and_the_decision_log_at_360_px(served: Served) -> No
     assert "Todavía no hay decisiones" in text  # the proposal is still open
     assert await fits(page)
     await screenshot(page, "decisions-empty")
+
+
+async def test_the_decision_log_with_positions_reasons_and_commitments(served: Served) -> None:
+    bot = served.bot
+    await seed_group(bot, LUIS, JOAO)
+    await seed_decision(bot)
+    await bot.feed(bot.u.command(private_chat(JOAO), JOAO, "/language pt"))  # his own choice
+    page = await served.open(JOAO, await token_of(bot, NORTE))
+    await page.wait_for_selector("nav a.on")
+    await page.locator("nav a", has_text="Decisões").click()
+    await page.locator("#d1").wait_for()
+    text = await page.inner_text("#d1")  # in João's Portuguese; the group's words as written
+    assert "Pintar el mural" in text and "Ana, Luis" in text
+    assert "No hay <presupuesto> este mes" in text
+    assert "#1 Pintar el mural" in text.split("Compromissos que saíram daqui")[-1]
+    assert await fits(page)
+    await screenshot(page, "decisions")
 
 
 async def test_a_coordinator_marks_a_commitment_done_and_the_group_hears_it(

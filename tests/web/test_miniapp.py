@@ -323,9 +323,9 @@ async def test_an_announcement_telegram_refuses_now_is_kept_for_the_tick(mini: M
     assert len(told) == 1 and "Pintar el mural" in told[0].text
 
 
-async def test_the_decision_log_shows_positions_reasons_and_what_came_of_it(
-    mini: MiniApp,
-) -> None:
+async def seed_decision(bot: Bot) -> None:
+    """Luis's proposal passes (Ana and Luis agree, João disagrees with a reason) and Luis turns
+    it into commitment #1."""
     from datetime import timedelta as span
 
     from sqlalchemy import select
@@ -334,11 +334,6 @@ async def test_the_decision_log_shows_positions_reasons_and_what_came_of_it(
     from bot.votes.models import Vote
     from tests.votes.helpers import open_vote, press, reply_to
 
-    bot = mini.bot
-    await seed_group(bot, LUIS, JOAO)
-    token = await token_of(bot, NORTE)
-    empty = await mini.get(f"/app/page/decisions?g={token}", LUIS)
-    assert empty.status_code == 200 and "Todavía no hay decisiones" in empty.text
     _, message = await open_vote(bot, "/propose Pintar el mural closes 2 horas", by=LUIS)
     await press(bot, ANA, message, 0)
     await press(bot, LUIS, message, 0)
@@ -350,12 +345,47 @@ async def test_the_decision_log_shows_positions_reasons_and_what_came_of_it(
     data = result.button_data[0]
     await bot.feed(bot.u.callback(LUIS, bot.tg.message_json(NORTE.id, result.message_id), data))
 
+
+async def test_the_decision_log_shows_positions_reasons_and_what_came_of_it(
+    mini: MiniApp,
+) -> None:
+    bot = mini.bot
+    await seed_group(bot, LUIS, JOAO)
+    token = await token_of(bot, NORTE)
+    empty = await mini.get(f"/app/page/decisions?g={token}", LUIS)
+    assert empty.status_code == 200 and "Todavía no hay decisiones" in empty.text
+    await seed_decision(bot)
+
     page = await mini.get(f"/app/page/decisions?g={token}", LUIS)
     html = page.text
     assert page.status_code == 200
     assert "#1</b> Pintar el mural" in html
-    assert "De acuerdo: 2 — Ana, Luis" in html or "2 — Ana, Luis" in html
+    assert "De acuerdo: 2 — Ana, Luis" in html
     assert "João" in html and "No hay &lt;presupuesto&gt; este mes" in html
     assert "Compromisos que salieron de aquí" in html and "#1 Pintar el mural —" in html
     assert 'class="on" aria-current="page">Decisiones' in html
     assert (await mini.get(f"/app/page/decisions?g={token}", ZOE)).status_code == 403
+
+
+async def test_two_clicks_at_once_mark_done_and_announce_once(mini: MiniApp) -> None:
+    import asyncio
+
+    token = await seed_council(mini.bot)
+    before = len(mini.bot.tg.sent(NORTE.id))
+    path = f"/app/do/done?g={token}"
+    first, second = await asyncio.gather(
+        mini.post(path, {"number": "2"}, ANA), mini.post(path, {"number": "2"}, ANA)
+    )
+    assert {first.status_code, second.status_code} == {200}
+    notices = sorted(["está hecho" in r.text for r in (first, second)])
+    assert notices == [False, True]  # one did it, the other found it closed
+    assert len(mini.bot.tg.sent(NORTE.id)) == before + 1
+
+
+async def test_hostile_text_is_shown_as_text(mini: MiniApp) -> None:
+    bot = mini.bot
+    await seed_group(bot, LUIS)
+    token = await token_of(bot, NORTE)
+    await bot.feed(bot.u.command(NORTE, LUIS, '/commit <script>alert("x")</script> & <b>'))
+    html = (await mini.get(f"/app/page/overview?g={token}", ANA)).text
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
