@@ -49,6 +49,11 @@ async def test_the_shell_loads_telegrams_script_only_and_follows_the_theme(mini:
     assert "var(--tg-theme-bg-color" in html and "var(--tg-theme-button-color" in html
     assert "X-Telegram-Init-Data" in html and "@font-face" not in html
     assert 'name="viewport"' in html and len(page.content) < 20_000
+    policy = page.headers["content-security-policy"]
+    assert "connect-src 'self'" in policy and "script-src 'nonce-" in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in html
+    assert (await mini.get("/app")).headers["content-security-policy"] != policy  # fresh
 
 
 async def test_a_coordinator_and_a_member_open_their_group(mini: MiniApp) -> None:
