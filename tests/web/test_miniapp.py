@@ -394,3 +394,19 @@ async def test_hostile_text_is_shown_as_text(mini: MiniApp) -> None:
     await bot.feed(bot.u.command(NORTE, LUIS, '/commit <script>alert("x")</script> & <b>'))
     html = (await mini.get(f"/app/page/overview?g={token}", ANA)).text
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+async def test_an_observer_reads_as_a_member_and_a_group_the_bot_left_is_gone(
+    mini: MiniApp,
+) -> None:
+    bot = mini.bot
+    await seed_group(bot, LUIS, MARY)
+    token = await token_of(bot, NORTE)
+    await bot.feed(bot.u.command(NORTE, ANA, "/observer add @luis_o"))
+    page = await mini.get(f"/app/page/overview?g={token}", LUIS)
+    assert page.status_code == 200 and "data-post" not in page.text
+    assert (await mini.post(f"/app/do/done?g={token}", {"number": "1"}, LUIS)).status_code == 403
+    await bot.feed(bot.u.my_chat_member(NORTE, ANA, "member", "left"))
+    gone = await mini.get(f"/app/page/overview?g={token}", ANA)
+    assert gone.status_code == 404 and "Ese enlace de grupo no es válido" in gone.text
+    assert "Vecinos" not in (await mini.get("/app/groups", ANA)).text
