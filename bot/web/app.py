@@ -31,8 +31,8 @@ from bot.core import observe
 from bot.core.observe import FAILURES, bind_log, update_kind
 from bot.core.runtime import runtime_of
 from bot.web.health import Readiness
-from bot.web.public import routes as public_routes
 from bot.web.miniapp.routes import routes as miniapp_routes
+from bot.web.public import routes as public_routes
 
 log = logging.getLogger(__name__)
 
