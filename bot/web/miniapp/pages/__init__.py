@@ -40,11 +40,20 @@ class Page:
 
 
 def _pages() -> list[Page]:
-    from bot.web.miniapp.pages import decisions, overview
+    from bot.web.miniapp.pages import (
+        actors,
+        decisions,
+        lessons,
+        overview,
+        participation,
+    )
 
     return [
         Page("overview", N_("Overview"), "overview.html", overview.load),
         Page("decisions", N_("Decisions"), "decisions.html", decisions.load),
+        Page("actors", N_("Actor map"), "actors.html", actors.load),
+        Page("participation", N_("Participation"), "participation.html", participation.load),
+        Page("lessons", N_("Lessons"), "lessons.html", lessons.load),
     ]
 
 
