@@ -203,3 +203,15 @@ async def _stream(
 def export_bytes(path: IO[bytes]) -> bytes:
     path.seek(0)
     return path.read()
+
+
+async def group_export_json(
+    session: AsyncSession, group_id: int, now: datetime, out: IO[bytes]
+) -> None:
+    """Write the group's export as its one JSON document alone (the Mini App's download): the
+    very document of `group_export`'s zip, taken out of it, so both never differ."""
+    with tempfile.TemporaryFile() as packed:
+        await group_export(session, group_id, now, packed)
+        packed.seek(0)
+        with zipfile.ZipFile(packed) as archive, archive.open(EXPORT_JSON) as entry:
+            shutil.copyfileobj(entry, out)

@@ -1,22 +1,27 @@
-"""The Mini App's actor map, participation and lessons pages (issue 22), through
+"""The Mini App's actor map, participation, lessons and downloads pages (issue 22), through
 httpx's ASGITransport around the real Application and the Telegram double, on SQLite and
-PostgreSQL: what a coordinator, a member and a stranger see, and the friendly empty states."""
+PostgreSQL: what a coordinator, a member and a stranger see, the friendly empty states, and
+the group's export as a zip and as one JSON document for coordinators only."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
+from bot.privacy import copies
 from tests.actors.test_actors import fill
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
 from tests.web.miniapp import MiniApp, start_web, token_of
 from tests.web.test_miniapp import ZOE
 
-PAGES = ("actors", "participation", "lessons")
+PAGES = ("actors", "participation", "lessons", "downloads")
 
 
 @pytest.fixture
@@ -60,6 +65,7 @@ async def test_every_new_page_has_a_friendly_empty_state(mini: MiniApp) -> None:
         ("actors", "Todavía no hay perfiles de actores"),
         ("participation", "Todavía no hay actividad en los últimos 30 días"),
         ("lessons", "Todavía no hay revisiones cerradas"),
+        ("downloads", "Los datos del grupo"),
     ):
         page = await mini.get(f"/app/page/{key}?g={token}", ANA)
         assert page.status_code == 200, (key, page.text)
@@ -67,21 +73,26 @@ async def test_every_new_page_has_a_friendly_empty_state(mini: MiniApp) -> None:
         assert "Vecinos del Barrio Norte" in page.text
 
 
-async def test_the_tabs_show_the_new_pages_to_everyone(mini: MiniApp) -> None:
+async def test_the_tabs_show_downloads_to_coordinators_only(mini: MiniApp) -> None:
     token = await seed_coalition(mini.bot)
     coordinator = (await mini.get(f"/app/page/actors?g={token}", ANA)).text
     member = (await mini.get(f"/app/page/actors?g={token}", LUIS)).text
     for title in ("Mapa de actores", "Participación", "Aprendizajes"):
         assert title in coordinator and title in member
+    assert "Descargas" in coordinator and "Descargas" not in member
 
 
-async def test_strangers_get_403_on_every_page_and_nobody_else(mini: MiniApp) -> None:
+async def test_strangers_get_403_on_every_page_and_members_on_downloads(mini: MiniApp) -> None:
     token = await seed_coalition(mini.bot)
     for key in PAGES:
         page = await mini.get(f"/app/page/{key}?g={token}", ZOE)
         assert page.status_code == 403 and "Pintar" not in page.text, key
     for key in ("actors", "participation", "lessons"):
         assert (await mini.get(f"/app/page/{key}?g={token}", LUIS)).status_code == 200
+    refused = await mini.get(f"/app/page/downloads?g={token}", LUIS)
+    assert (
+        refused.status_code == 403 and "Solo las coordinadoras y los coordinadores" in refused.text
+    )
     assert (await mini.get(f"/app/page/actors?g={token}")).status_code == 401
 
 
@@ -156,3 +167,86 @@ async def test_the_page_follows_the_persons_language(mini: MiniApp) -> None:
     await mini.bot.feed(mini.bot.u.command(private_chat(MARY), MARY, "/language en"))
     html = (await mini.get(f"/app/page/lessons?g={token}", MARY)).text
     assert "What got in the way?" in html and "Lessons" in html
+
+
+# -- downloads -------------------------------------------------------------------------------
+
+
+async def ask(mini: MiniApp, token: str, kind: str, who: Any) -> httpx.Response:
+    return await mini.post(f"/app/download/{kind}?g={token}", {}, who)
+
+
+async def test_a_coordinator_downloads_the_zip_of_csv_files(mini: MiniApp) -> None:
+    token = await seed_coalition(mini.bot)
+    page = (await mini.get(f"/app/page/downloads?g={token}", ANA)).text
+    assert 'data-download="download/zip?g=' in page and 'data-download="download/json' in page
+    answer = await ask(mini, token, "zip", ANA)
+    assert answer.status_code == 200, answer.text
+    link = answer.json()
+    assert link["name"] == "minga-group.zip" and link["url"].startswith("file/")
+    got = await mini.client.get(f"/app/{link['url']}")  # no header: a plain link
+    assert got.status_code == 200, got.text
+    assert got.headers["content-type"] == "application/zip"
+    assert got.headers["content-disposition"] == 'attachment; filename="minga-group.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(got.content))
+    names = set(archive.namelist())
+    for table in ("commitments", "commitment_owners", "votes", "positions", "reviews"):
+        assert f"{table}.csv" in names, table
+    assert copies.EXPORT_JSON in names
+    assert "Pintar el mural" in archive.read("commitments.csv").decode()
+
+
+async def test_the_json_download_is_the_document_of_export(mini: MiniApp) -> None:
+    token = await seed_coalition(mini.bot)
+    link = (await ask(mini, token, "json", ANA)).json()
+    assert link["name"] == "minga-group.json"
+    got = await mini.client.get(f"/app/{link['url']}")
+    assert got.status_code == 200 and got.headers["content-type"] == "application/json"
+    document = json.loads(got.content)
+    assert document["schema"] == copies.EXPORT_SCHEMA and document["group"]["title"]
+    tables = document["tables"]
+    assert [c["text"] for c in tables["commitments"]] == ["Pintar el mural"]
+    assert tables["positions"] and tables["commitment_owners"] and tables["reviews"]
+    assert {m["first_name"] for m in tables["members"]} >= {"Ana", "Luis", "João", "Mary"}
+    # the same document as in the zip of the same moment
+    zipped = await mini.client.get(f"/app/{(await ask(mini, token, 'zip', ANA)).json()['url']}")
+    inside = json.loads(zipfile.ZipFile(io.BytesIO(zipped.content)).read(copies.EXPORT_JSON))
+    assert inside == document
+
+
+async def test_members_and_strangers_get_403_and_no_link(mini: MiniApp) -> None:
+    token = await seed_coalition(mini.bot)
+    for who in (LUIS, ZOE):
+        for kind in ("zip", "json"):
+            answer = await ask(mini, token, kind, who)
+            assert answer.status_code == 403, (who, kind)
+            assert "file/" not in answer.text
+    assert (await ask(mini, token, "zip", None)).status_code == 401
+    assert (await ask(mini, token, "csv", ANA)).status_code == 404
+    assert (await mini.get(f"/app/download/zip?g={token}", ANA)).status_code == 405
+
+
+async def test_a_link_expires_and_cannot_be_forged_or_reused_by_the_demoted(
+    mini: MiniApp,
+) -> None:
+    token = await seed_coalition(mini.bot)
+    url = (await ask(mini, token, "zip", ANA)).json()["url"]
+    group_id, person_id, kind, until, mac = url.removeprefix("file/").split(".")
+    # another person's or another kind's link with Ana's signature opens nothing
+    for forged in (
+        f"{group_id}.{LUIS.id}.{kind}.{until}.{mac}",
+        f"{group_id}.{person_id}.json.{until}.{mac}",
+        f"{group_id}.{person_id}.{kind}.{int(until) + 3600}.{mac}",
+        "nonsense",
+    ):
+        refused = await mini.client.get(f"/app/file/{forged}")
+        assert refused.status_code == 403, forged
+        assert "PK" not in refused.text[:2]
+    mini.bot.clock.advance(minutes=6)
+    expired = await mini.client.get(f"/app/{url}")
+    assert expired.status_code == 403 and "venció" in expired.text
+    # a fresh link, then Ana leaves the group: the link no longer opens
+    url = (await ask(mini, token, "zip", ANA)).json()["url"]
+    mini.bot.tg.set_admins(NORTE.id, (MARY, "creator"))
+    await mini.bot.feed(mini.bot.u.chat_member(NORTE, ANA, ANA, "creator", "left"))
+    assert (await mini.client.get(f"/app/{url}")).status_code == 403

@@ -32,7 +32,7 @@ from bot.core.runtime import Runtime, runtime_of
 from bot.dashboard import service
 from bot.dashboard.links import bot_token
 from bot.dashboard.tokens import group_token
-from bot.web.miniapp import access
+from bot.web.miniapp import access, downloads
 from bot.web.miniapp.access import INIT_DATA_HEADER, Refused, Viewer
 from bot.web.miniapp.actions import ACTIONS
 from bot.web.miniapp.pages import PAGES, Page
@@ -189,4 +189,5 @@ def routes(application: MingaApp) -> list[Route]:
         Route("/app/groups", groups),
         Route("/app/page/{key:str}", page),
         Route("/app/do/{key:str}", act, methods=["POST"]),
+        *downloads.routes(runtime, refused),
     ]

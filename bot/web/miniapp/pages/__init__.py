@@ -43,6 +43,7 @@ def _pages() -> list[Page]:
     from bot.web.miniapp.pages import (
         actors,
         decisions,
+        downloads,
         lessons,
         overview,
         participation,
@@ -54,6 +55,13 @@ def _pages() -> list[Page]:
         Page("actors", N_("Actor map"), "actors.html", actors.load),
         Page("participation", N_("Participation"), "participation.html", participation.load),
         Page("lessons", N_("Lessons"), "lessons.html", lessons.load),
+        Page(
+            "downloads",
+            N_("Downloads"),
+            "downloads.html",
+            downloads.load,
+            coordinators_only=True,
+        ),
     ]
 
 
