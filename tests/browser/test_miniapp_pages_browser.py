@@ -61,7 +61,7 @@ async def test_a_member_sees_the_groups_figures_and_no_downloads(served: Served)
     await page.wait_for_selector("nav a.on")
     assert await page.get_by_role("link", name="Descargas").count() == 0
     text = await tab(page, "Participación")
-    assert "Tú" in text and "Por sector" in text
+    assert "Tú" in text and "Gini" in text and "Por sector" not in text
     assert "João" not in text and "Mary" not in text
     assert await fits(page)
     await screenshot(page, "participation-member")

@@ -142,10 +142,13 @@ async def test_participation_for_a_member_is_the_groups_figures_and_their_own_ro
     assert "Gini" in html and "<svg" in html
     mine = html[html.index('id="mine"') :].split("</p>")[0]
     assert "🗳 1 · 🤝 1/0" in mine
-    # nobody else's name: the bars and rows are by sector, the silent only counted
+    # nobody else's name: the silent are only counted
     assert "João" not in html and "Mary" not in html and "Ana" not in html
     assert "2 integrantes llevan cuatro semanas en silencio" in html
-    assert "Comunidad / barrio" in html and "Sin perfil" in html
+    # the chart: their bar and the average member's, no sectors (a sector of one is a person)
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    assert ">Tú</text>" in chart and ">Promedio</text>" in chart
+    assert "Comunidad / barrio" not in html and "Academia" not in html and "Por persona" not in html
 
 
 async def test_lessons_show_the_summary_the_subject_and_the_answers(mini: MiniApp) -> None:

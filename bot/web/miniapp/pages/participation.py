@@ -2,9 +2,10 @@
 commitments taken and done, meetings attended), with the Gini coefficient, the share of the
 most active fifth, and the silent members, drawn as bars on the server.
 
-Coordinators see everyone by name (as `/participation`, a coordinators' command, shows
-them). A member sees the group's figures — totals, by sector, the inequality figures, how
-many are silent — and their own row only: nobody else's name or count."""
+Coordinators see everyone by name and by sector (as `/participation`, a coordinators'
+command, shows them). A member sees the group's figures — the totals, the average member, the
+inequality figures, how many are silent — and their own row only: nobody else's name or count
+(not by sector either: a sector of one member would be that person's row)."""
 
 from __future__ import annotations
 
@@ -55,10 +56,13 @@ async def load(session: AsyncSession, viewer: Viewer, now: datetime) -> dict[str
         (names.get(key or "", tr.gettext("No profile")), metrics)
         for key, metrics in sorted(result.per_sector().items(), key=lambda kv: kv[0] or "~")
     ]
+    mine = [m for p, _, m in result.rows if p.id == viewer.person_id]
     if coordinator:
         shown = [(person_name(p.first_name, p.last_name), m) for p, _, m in result.rows]
-    else:
-        shown = [(name, m) for name, m in sectors]
+    else:  # no sectors: a sector of one would be someone else's row
+        n = max(len(result.rows), 1)
+        average = {key: round(value / n) for key, value in total.items()}
+        shown = [(tr.gettext("You"), mine[0] if mine else {}), (tr.gettext("Average"), average)]
     legend = (tr.gettext("messages"), tr.gettext("votes"), tr.gettext("commitments"))
     legend += (tr.gettext("meetings"),)
     chart = rows_svg(
@@ -66,7 +70,6 @@ async def load(session: AsyncSession, viewer: Viewer, now: datetime) -> dict[str
         tr.gettext("Participation, last 30 days"),
         legend,
     )
-    mine = [m for p, _, m in result.rows if p.id == viewer.person_id]
     return {
         "has_data": sum(activity) > 0,
         "empty": tr.gettext(
@@ -77,8 +80,10 @@ async def load(session: AsyncSession, viewer: Viewer, now: datetime) -> dict[str
         "legend": tr.gettext("💬 messages · 🗳 votes · 🤝 commitments taken/done · 📅 meetings"),
         "total": _figures(tr, total),
         "chart": chart,
-        "people_title": tr.gettext("By person") if coordinator else tr.gettext("By sector"),
-        "people": [{"name": name, "figures": _figures(tr, m)} for name, m in shown],
+        "people_title": tr.gettext("By person"),
+        "people": [{"name": name, "figures": _figures(tr, m)} for name, m in shown]
+        if coordinator
+        else [],
         "sectors_title": tr.gettext("By sector"),
         "sectors": [{"name": name, "figures": _figures(tr, m)} for name, m in sectors]
         if coordinator
