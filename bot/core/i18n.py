@@ -8,7 +8,6 @@ descriptions, error messages). Named `{placeholders}` are filled after translati
 from __future__ import annotations
 
 import gettext as _gettext
-import io
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -17,8 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from bot.core.pofile import translations
 
 LANGUAGES = ("es", "pt_BR", "en")
 DOMAIN = "minga"
@@ -59,12 +57,7 @@ def _load(lang: str) -> _gettext.NullTranslations:
     path = catalog_path(lang)
     if not path.exists():
         return _gettext.NullTranslations()
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    return _gettext.GNUTranslations(buf)
+    return translations(path)
 
 
 @dataclass(frozen=True)

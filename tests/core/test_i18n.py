@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gettext
+import io
 import re
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.core.i18n import LANGUAGES, catalog_path, normalize_language, translator
+from bot.core.pofile import mo_image
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
@@ -121,3 +125,78 @@ def test_no_translation_hides_inside_an_f_string() -> None:
         if hidden.search(line)
     ]
     assert offenders == []
+
+
+def babel_translations(po: str, lang: str) -> dict[object, str]:
+    """What Babel's `read_po` and `write_mo` make of `po` (the header left out: Babel writes
+    its own)."""
+    buf = io.BytesIO()
+    write_mo(buf, read_po(io.StringIO(po), locale=lang))
+    return {
+        k: v
+        for k, v in gettext.GNUTranslations(io.BytesIO(buf.getvalue()))._catalog.items()
+        if k != ""
+    }
+
+
+def our_translations(po: str) -> dict[object, str]:
+    found = gettext.GNUTranslations(io.BytesIO(mo_image(po)))._catalog
+    return {k: v for k, v in found.items() if k != ""}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_bot_reads_each_catalog_as_babel_does(lang: str) -> None:
+    po = catalog_path(lang).read_text(encoding="utf-8")
+    assert our_translations(po) == babel_translations(po, lang)
+    assert len(our_translations(po)) > 500
+
+
+def test_the_catalog_reader_follows_babel_on_the_odd_entries() -> None:
+    po = r"""msgid ""
+msgstr ""
+"Plural-Forms: nplurals=2; plural=(n != 1);\n"
+"Content-Type: text/plain; charset=utf-8\n"
+
+#, python-brace-format
+msgid "Hello {name}"
+msgstr "Hola {name}"
+
+#: bot/x.py:3
+msgid ""
+"a long "
+"one, with \"quotes\"\n"
+"and \\ a tab\t"
+msgstr ""
+"una larga, "
+"con “comillas”\n"
+msgctxt "menu"
+msgid "Open"
+msgstr "Abrir"
+
+msgid "{n} vote"
+msgid_plural "{n} votes"
+msgstr[0] "{n} voto"
+msgstr[1] "{n} votos"
+
+msgid "half done"
+msgid_plural "halves done"
+msgstr[0] "mitad"
+msgstr[1] ""
+
+#, fuzzy
+msgid "Unsure"
+msgstr "Inseguro"
+
+msgid "Untranslated"
+msgstr ""
+
+#~ msgid "Old"
+#~ msgstr "Viejo"
+"""
+    ours = our_translations(po)
+    assert ours == babel_translations(po, "es")
+    assert ours["Hello {name}"] == "Hola {name}"
+    assert ("{n} vote", 1) in ours and "Unsure" not in ours and "Old" not in ours
+    reader = gettext.GNUTranslations(io.BytesIO(mo_image(po)))
+    assert reader.pgettext("menu", "Open") == "Abrir"
+    assert reader.ngettext("{n} vote", "{n} votes", 2) == "{n} votos"
