@@ -1,5 +1,6 @@
 """What `minga run` loads before it polls: the chart's libraries wait for the first chart, the
-webhook's and the metrics' for `minga serve`, no test tool is imported, and Alembic is not
+webhook's and the metrics' for `minga serve`, Babel's date formatting for the first moment
+shown, the SQLite driver for a SQLite database, no test tool is imported, and Alembic is not
 imported when the database is already at the head revision."""
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from sqlalchemy import text
 from tests.conftest import TOKEN, Database
 
 # what the `minga run` path on SQLite must not import: each is loaded where it is used (a chart,
-# `minga serve`, a migration to apply, a PostgreSQL database) or never (httpx's own command line
-# and what it drags in where the test tools are installed; the test tools themselves)
+# `minga serve`, a migration to apply, a PostgreSQL database, a moment shown) or never (httpx's
+# own command line and what it drags in where the test tools are installed; the test tools
+# themselves; Babel's catalog machinery, which the tests and the catalog tools use)
 NOT_AT_START = (
     "matplotlib",
     "numpy",
@@ -34,6 +36,8 @@ NOT_AT_START = (
     "click",
     "pytest",
     "icalendar",
+    "babel.dates",
+    "babel.messages",
 )
 
 PROGRAM = f"""
@@ -45,21 +49,40 @@ from bot.core import polling, timegrammar
 from bot.web import commands
 import bot.migrate
 
-build_application(Settings(bot_token={TOKEN!r}, database_url="sqlite:///:memory:", _env_file=None))
+build_application(Settings(bot_token={TOKEN!r}, database_url=sys.argv[1], _env_file=None))
 print(" ".join(sorted(m for m in {NOT_AT_START!r} if sys.modules.get(m) is not None)))
 compiled = (timegrammar._days_at_start, timegrammar._time_pattern, timegrammar._duration_patterns)
 print(" ".join(str(each.cache_info().currsize) for each in compiled))
 """
 
 
-def test_the_run_path_imports_no_chart_webhook_metrics_migration_or_test_library() -> None:
+def loaded_at_start(database_url: str) -> tuple[list[str], list[str]]:
+    """What of NOT_AT_START the `minga run` path imports, and the sizes of timegrammar's caches."""
     result = subprocess.run(
-        [sys.executable, "-c", PROGRAM], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PROGRAM, database_url], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     loaded, patterns = result.stdout.splitlines()
-    assert loaded.split() == []
-    assert patterns.split() == ["0", "0", "0"]  # timegrammar compiles its patterns on first use
+    return loaded.split(), patterns.split()
+
+
+def test_the_run_path_imports_no_chart_webhook_metrics_migration_or_test_library() -> None:
+    loaded, patterns = loaded_at_start("sqlite:///:memory:")
+    assert loaded == []
+    assert patterns == ["0", "0", "0"]  # timegrammar compiles its patterns on first use
+
+
+def test_on_postgresql_the_run_path_imports_no_sqlite_driver() -> None:
+    # building the bot opens no connection: the database need not exist
+    program = PROGRAM.replace(repr(NOT_AT_START), repr(("sqlite3", "aiosqlite")))
+    result = subprocess.run(
+        [sys.executable, "-c", program, "postgresql://minga@127.0.0.1:1/none"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ""
 
 
 def test_drawing_a_chart_imports_them() -> None:

@@ -26,7 +26,6 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
-from bot.core import sqlite_driver
 from bot.core.clock import EXECUTION_OPTION, Clock
 
 log = logging.getLogger(__name__)
@@ -74,6 +73,9 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
+        # imported here: PostgreSQL never needs sqlite3 and aiosqlite (about 2 MiB)
+        from bot.core import sqlite_driver
+
         if url.startswith("sqlite+aiosqlite") and sqlite_driver.adapted():
             kwargs.setdefault("module", sqlite_driver.dbapi())
         kwargs.setdefault("pool_reset_on_return", None)  # see _on_reset

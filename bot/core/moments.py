@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_skeleton, format_timedelta, get_timezone_location
-
 from bot.core.i18n import Translator
 
-# the Babel locale of each language: Latin American Spanish, Brazilian Portuguese
+# the Babel locale of each language: Latin American Spanish, Brazilian Portuguese. Babel itself
+# (its date formatting and locale data) is imported by the first moment shown, not at start:
+# an idle bot shows none (half a MiB)
 LOCALES = {"es": "es_419", "pt_BR": "pt_BR", "en": "en"}
 
 
@@ -45,12 +44,16 @@ def day(tr: Translator, at: datetime, timezone: str, now: datetime) -> str:
 def _date(locale: str, on: date, this_year: bool) -> str:
     # a digest shows hundreds of moments, mostly on a few days: Babel takes a third of a
     # millisecond for each
+    from babel.dates import format_skeleton  # on first use (see LOCALES)
+
     at = datetime(on.year, on.month, on.day)
     return format_skeleton("MMMEd" if this_year else "yMMMEd", at, locale=locale)
 
 
 @functools.cache
 def _date_time_pattern(locale: str) -> str:
+    from babel import Locale  # on first use (see LOCALES)
+
     return Locale.parse(locale).datetime_formats["medium"]  # "{1}, {0}": the date, the time
 
 
@@ -79,6 +82,8 @@ def hint(tr: Translator, at: datetime, timezone: str, now: datetime) -> str:
         delta, granularity, threshold = timedelta(days=days), "day", 1000.0
     else:
         delta, granularity, threshold = at - now, "minute", 0.85
+    from babel.dates import format_timedelta  # on first use (see LOCALES)
+
     words = format_timedelta(
         delta, granularity=granularity, threshold=threshold, add_direction=True, locale=locale
     )
@@ -87,6 +92,8 @@ def hint(tr: Translator, at: datetime, timezone: str, now: datetime) -> str:
 
 def zone(tr: Translator, timezone: str) -> str:
     """A time zone by its city, in the reader's language: `hora de Buenos Aires`."""
+    from babel.dates import get_timezone_location  # on first use (see LOCALES)
+
     city = get_timezone_location(ZoneInfo(timezone), locale=_locale(tr), return_city=True)
     return tr.gettext("{city} time", city=city)
 
