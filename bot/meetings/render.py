@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from babel.dates import get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import N_, Translator
@@ -245,6 +244,8 @@ def help_details(
 
 
 def _weekday_name(tr: Translator, weekday: int) -> str:
+    from babel.dates import get_day_names  # on first use: an idle bot shows no date
+
     return get_day_names("wide", locale=LOCALES.get(tr.lang, "es_419"))[weekday]
 
 
