@@ -27,7 +27,7 @@ COMMANDS = [
     CommandSpec(
         "propose", N_("Propose something: agree, abstain, disagree or block"), topic="votes"
     ),
-    CommandSpec("poll", N_("A poll: /poll question | option | option"), topic="votes"),
+    CommandSpec("poll", N_("A poll (also “ranked” or “score”)"), topic="votes"),
     CommandSpec("votes", N_("Open votes and their deadlines"), topic="votes"),
     CommandSpec("decisions", N_("The decision log"), topic="votes"),
     CommandSpec("decision", N_("One decision with positions and reasons"), topic="votes"),

@@ -81,6 +81,29 @@ async def test_the_commitments_page_names_the_call_in_its_reader_s_word(
     assert not any(f"{other} — " in shown.text for other in others)
 
 
+@pytest.mark.parametrize(
+    ("lang", "ranked", "score"),
+    [
+        ("es", "preferencial", "puntaje"),
+        ("pt_BR", "preferencial", "pontuação"),
+        ("en", "ranked", "score"),
+    ],
+)
+async def test_the_votes_page_names_ranked_and_score_polls_in_words_the_parser_takes(
+    bot: Bot, lang: str, ranked: str, score: str
+) -> None:
+    from bot.votes.rules import RANKED_WORDS, SCORE_WORDS
+
+    await add_bot(bot)
+    async with bot.db() as session:
+        await session.execute(update(Group).values(language=lang))
+    await bot.feed(bot.u.command(NORTE, ANA, "/help"))
+    shown = short(bot.tg.last(NORTE.id))
+    await press(bot, LUIS, NORTE, shown, topic_button(shown, "🗳"))
+    assert f"“{ranked}”" in shown.text and f"“{score}”" in shown.text
+    assert ranked in RANKED_WORDS and score in SCORE_WORDS
+
+
 async def test_help_addressed_to_the_bot_by_name_works(bot: Bot) -> None:
     await add_bot(bot)
     await bot.feed(bot.u.command(NORTE, ANA, "/help@minga_test_bot"))
