@@ -20,7 +20,7 @@ from bot.groups.api import target_person
 from bot.monitoring import chart, render, service
 from bot.monitoring.facts import collect
 from bot.monitoring.views import CommitmentLine, DecisionLine, DigestView, RecognitionLine
-from bot.votes.rules import OutcomeKind
+from bot.votes.rules import outcome_word
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +84,7 @@ def digest_text(
 
 
 def _outcome(tr: Translator, outcome: str) -> str:
-    labels = {
-        OutcomeKind.PASSED: N_("passed"),
-        OutcomeKind.NOT_PASSED: N_("not passed"),
-        OutcomeKind.BLOCKED: N_("blocked"),
-        OutcomeKind.NO_QUORUM: N_("no quorum"),
-        OutcomeKind.WINNER: N_("decided"),
-        OutcomeKind.TIE: N_("tie"),
-        OutcomeKind.NO_VOTES: N_("nobody voted"),
-        OutcomeKind.AGREED: N_("agreed at a meeting"),
-    }
-    return tr.gettext(labels.get(outcome, N_("decided")))
+    return tr.gettext(outcome_word(outcome))
 
 
 def _state(tr: Translator, c: service.DecisionCommitment) -> str:

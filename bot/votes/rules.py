@@ -65,6 +65,24 @@ class OutcomeKind(StrEnum):
     AGREED = "agreed"
 
 
+# how the digest and the Mini App's decision log name an outcome in a word
+OUTCOME_WORDS: dict[str, str] = {
+    OutcomeKind.PASSED: N_("passed"),
+    OutcomeKind.NOT_PASSED: N_("not passed"),
+    OutcomeKind.BLOCKED: N_("blocked"),
+    OutcomeKind.NO_QUORUM: N_("no quorum"),
+    OutcomeKind.WINNER: N_("decided"),
+    OutcomeKind.TIE: N_("tie"),
+    OutcomeKind.NO_VOTES: N_("nobody voted"),
+    OutcomeKind.AGREED: N_("agreed at a meeting"),
+}
+
+
+def outcome_word(outcome: str) -> str:
+    """The untranslated word for `outcome` (translate it with the reader's catalog)."""
+    return OUTCOME_WORDS.get(outcome, N_("decided"))
+
+
 # Option words at the end of a command: English in every group, the others only in their
 # language (`fecha` closes a vote in Portuguese, but is the word "date" in Spanish).
 CLOSES_WORDS_IN = {

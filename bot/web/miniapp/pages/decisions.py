@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.commitments.render import status_label
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import Translator
 from bot.core.moments import Local
 from bot.core.people import person_name
 from bot.votes import decisions as log
 from bot.votes import rules, service
 from bot.votes.render import option_labels
-from bot.votes.rules import OutcomeKind
 from bot.votes.views import VoteView
 
 if TYPE_CHECKING:
@@ -23,16 +22,6 @@ if TYPE_CHECKING:
     from bot.web.miniapp.access import Viewer
 
 LIMIT = 30
-OUTCOMES = {  # as the digest names them
-    OutcomeKind.PASSED: N_("passed"),
-    OutcomeKind.NOT_PASSED: N_("not passed"),
-    OutcomeKind.BLOCKED: N_("blocked"),
-    OutcomeKind.NO_QUORUM: N_("no quorum"),
-    OutcomeKind.WINNER: N_("decided"),
-    OutcomeKind.TIE: N_("tie"),
-    OutcomeKind.NO_VOTES: N_("nobody voted"),
-    OutcomeKind.AGREED: N_("agreed at a meeting"),
-}
 
 
 async def load(session: AsyncSession, viewer: Viewer, now: datetime) -> dict[str, Any]:
@@ -50,7 +39,7 @@ async def load(session: AsyncSession, viewer: Viewer, now: datetime) -> dict[str
                 "number": line.number,
                 "question": line.question,
                 "when": local.day(tr, line.decided_at),
-                "outcome": tr.gettext(OUTCOMES.get(line.outcome, N_("decided"))),
+                "outcome": tr.gettext(rules.outcome_word(line.outcome)),
                 "winners": ", ".join(line.winners),
                 "positions": _positions(tr, view) if view is not None else [],
                 "reasons": _reasons(tr, view) if view is not None else [],
