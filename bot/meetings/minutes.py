@@ -150,7 +150,13 @@ async def task_changed(
             .join(MinuteTask, MinuteTask.decision_id == Decision.id)
             .join(Minutes, Minutes.id == MinuteTask.minutes_id)
             .join(Meeting, Meeting.id == Minutes.meeting_id)
-            .where(MinuteTask.commitment_id == commitment.id)
+            # by the commitment's source, the minutes (every Todo of them tells their first
+            # agreement): the Todo taken, and the attempts a review re-planned it as
+            .where(
+                MinuteTask.minutes_id == commitment.source_id,
+                Meeting.group_id == commitment.group_id,
+            )
+            .limit(1)
         )
     ).first()
     if row is None:

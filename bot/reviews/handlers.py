@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, MessageEntity
 from bot.commitments import api as commitments_api
 from bot.commitments import changes, grammar
 from bot.commitments import service as commitments
+from bot.commitments.kinds import Change
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
@@ -222,10 +223,20 @@ async def _replan_commitment(turn: Turn, item: ReviewSubject) -> None:
     due = grammar.read_due(
         text, tz=turn.identity.timezone, now=now, example=N_("viernes 18:00 @ana")
     )
+    # a commitment that came from a decision stays the decision's (its log lists the new
+    # attempt, and those who agreed hear of the re-plan); any other comes from the review
+    source_kind, source_id = (
+        (original.source_kind, original.source_id)
+        if original.source_kind is not None and original.source_id is not None
+        else ("review", item.id)
+    )
     created = await changes.create_commitment(
         turn.session, turn.group_id, original.text, owners, due, [], turn.user.id,
-        source_kind="review", source_id=item.id, now=now,
+        source_kind=source_kind, source_id=source_id, now=now,
     )  # fmt: skip
+    await commitments.state_changed(
+        turn.session, turn.runtime.hooks, created, Change.REPLANNED, now
+    )
 
     attempt = await service.record_attempt(
         turn.session, COMMITMENT, original.id, created.id, item.review_id

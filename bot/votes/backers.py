@@ -27,7 +27,7 @@ from bot.commitments.service import owners_of
 from bot.core.db import as_utc, insert_for
 from bot.core.quiet import QuietHours, release_time
 from bot.groups.models import Group, Person
-from bot.votes.models import BackersLine, BackersNote, Decision, Position, Vote, VoteCommitment
+from bot.votes.models import BackersLine, BackersNote, Decision, Position, Vote
 from bot.votes.rules import AGREE
 
 LEASE = timedelta(minutes=2)  # a process showing a note holds it this long at most
@@ -98,10 +98,11 @@ async def vote_changed(
         return
     row = (
         await session.execute(
+            # by the commitment's source, the vote: the one the vote was turned into, and the
+            # attempts a review re-planned it as (they keep the source)
             select(Decision.id, Decision.message_id, Vote.message_id, Vote.thread_id, Vote.id)
             .join(Vote, Vote.id == Decision.vote_id)
-            .join(VoteCommitment, VoteCommitment.vote_id == Vote.id)
-            .where(VoteCommitment.commitment_id == commitment.id)
+            .where(Vote.id == commitment.source_id, Vote.group_id == commitment.group_id)
         )
     ).first()
     if row is None:

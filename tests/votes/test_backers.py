@@ -237,3 +237,37 @@ async def test_flood_control_on_an_edit_waits_for_the_next_tick(bot: Bot) -> Non
     await bot.tick(seconds=25)
     [note] = notes(bot)
     assert "hecho por Luis" in note.text
+
+
+async def test_a_review_s_re_plan_stays_the_decision_s_and_its_backers_hear_of_it(
+    bot: Bot,
+) -> None:
+    await committed(bot)
+    await bot.feed(bot.u.command(NORTE, LUIS, "/commitment 1 due mañana 18:00"))
+    await bot.tick(hours=24 * 10)  # ten days late: the overdue line, and a review opens
+    await bot.tick(minutes=1)
+    [review] = [m for m in bot.tg.sent(NORTE.id) if m.text.startswith("🔁 Revisemos")]
+    [[(_, data)]] = review.buttons
+    await bot.feed(bot.u.callback(ANA, bot.tg.message_json(NORTE.id, review.message_id), data))
+    prompt = bot.tg.last(NORTE.id)
+    assert prompt.text.startswith("🔁 Replanificar #1")
+    before = len(notes(bot))
+    await bot.feed(
+        bot.u.message(
+            NORTE, ANA, "sábado 10:00", reply_to=bot.tg.message_json(NORTE.id, prompt.message_id)
+        )
+    )
+    again = await bot.scalar(select(Commitment).where(Commitment.number == 2))
+    original = await bot.scalar(select(Commitment).where(Commitment.number == 1))
+    assert (again.source_kind, again.source_id) == (original.source_kind, original.source_id)
+    await bot.tick(seconds=1)
+    # the day's reply (it told the overdue) is edited: the new attempt is re-planned
+    assert len(notes(bot)) == before
+    assert "#2 Pintar el mural se reprogramó para" in notes(bot)[-1].text
+    assert "#1 Pintar el mural está atrasado" in notes(bot)[-1].text
+    # the decision's commitments (the Mini App's decision log, the digest) include the attempt
+    from bot.votes.decisions import commitments_of_votes
+
+    async with bot.db() as session:
+        produced = await commitments_of_votes(session, [original.source_id])
+    assert [c.number for c in produced[original.source_id]] == [1, 2]
