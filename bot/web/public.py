@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -25,8 +23,8 @@ from bot.core.i18n import Translator, normalize_language, translator
 from bot.core.runtime import runtime_of
 from bot.publicpage import render, service
 from bot.publicpage.views import PageView
+from bot.web.miniapp.views import environment
 
-TEMPLATES = Path(__file__).parent / "templates"
 SECURITY = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
     "X-Content-Type-Options": "nosniff",
@@ -35,17 +33,6 @@ SECURITY = {
 
 
 @functools.cache
-def environment() -> jinja2.Environment:
-    """The public page's templates (the one Jinja environment of this module)."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
 def _language(request: Request, default: str) -> str:
     """For a slug no group has: the first of es / pt / en the browser asks for."""
     for part in request.headers.get("accept-language", "").split(","):
