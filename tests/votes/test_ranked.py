@@ -36,7 +36,7 @@ async def test_members_rank_the_options_and_instant_runoff_decides(bot: Bot) -> 
     vote, message = await open_vote(bot, QUESTION)
     assert vote.kind == "ranked" and vote.options == ["Plaza", "Escuela", "Parque"]
     assert message.text.startswith(
-        "🔢 Encuesta por orden: toca las opciones en tu orden de preferencia\n"
+        "🔢 Encuesta preferencial: toca las opciones en tu orden de preferencia\n"
         "¿Qué arreglamos primero?\n\n1. Plaza\n2. Escuela\n3. Parque"
     )
     assert [[label for label, _ in row] for row in message.buttons] == [
@@ -70,10 +70,10 @@ async def test_members_rank_the_options_and_instant_runoff_decides(bot: Bot) -> 
     result = bot.tg.last(NORTE.id).text
     assert result.startswith("🗳 Decisión #1: ¿Qué arreglamos primero?\n🏆 Ganó: “Parque”\n")
     assert (
-        "Ronda 1: Plaza 1 · Escuela 1 · Parque 2 — sale: “Escuela”\n"
-        "Ronda 2: Plaza 2 · Parque 2 — sale: “Plaza”\n"
-        "Ronda 3: Parque 2 · 2 boletas agotadas\n"
-        "“Parque” tiene 2 de las 2 boletas que siguen contando: mayoría.\n"
+        "Ronda 1: Plaza 1 · Escuela 1 · Parque 2 — fuera: “Escuela”\n"
+        "Ronda 2: Plaza 2 · Parque 2 — fuera: “Plaza”\n"
+        "Ronda 3: Parque 2 · 2 boletas ya sin opciones\n"
+        "“Parque” tiene 2 de las 2 boletas que siguen en juego: mayoría.\n"
         "Votaron: 4 de 4 integrantes."
     ) in result
     assert "• Luis (Escuela › Plaza): La escuela se llueve" in result
@@ -87,7 +87,7 @@ async def test_members_rank_the_options_and_instant_runoff_decides(bot: Bot) -> 
     assert "¿Qué arreglamos primero? — 🏆 Ganó: “Parque”" in bot.tg.last(NORTE.id).text
     await bot.feed(bot.u.command(NORTE, LUIS, "/decision 1"))
     page = bot.tg.last(NORTE.id).text
-    assert "Ronda 2: Plaza 2 · Parque 2 — sale: “Plaza”" in page
+    assert "Ronda 2: Plaza 2 · Parque 2 — fuera: “Plaza”" in page
     assert "Luis: Escuela › Plaza" in page and "João: Parque › Escuela" in page
 
     # a stale button on the closed vote
@@ -108,8 +108,8 @@ async def test_start_over_clears_only_your_order(bot: Bot) -> None:
     await press(bot, LUIS, message, START_OVER)
     await press(bot, LUIS, message, "Parque")
     assert bot.tg.toasts()[3:] == [
-        "Tu orden quedó borrado: toca las opciones otra vez, primero tu favorita.",
-        "Todavía no tienes orden: toca las opciones, primero tu favorita.",
+        "Borré tu orden: toca las opciones otra vez, empezando por tu favorita.",
+        "Todavía no ordenaste ninguna opción: tócalas empezando por tu favorita.",
         "Tu orden: 1. Parque",
     ]
     assert await ranking(bot, LUIS) == 3
@@ -178,8 +178,8 @@ async def test_observers_and_proxies_cannot_rank(bot: Bot) -> None:
         )
     )
     assert bot.tg.last(NORTE.id).text == (
-        "Un orden de preferencia o un puntaje solo lo da cada integrante con los botones de la "
-        "votación, así que no se puede registrar por otra persona."
+        "Cada integrante da su orden de preferencia o sus puntajes con los botones de la "
+        "votación; no se pueden registrar por otra persona."
     )
     assert await bot.scalar(select(Position.id)) is None
     # a forged button: another kind's, or an option it does not have
@@ -208,19 +208,19 @@ async def test_the_quorum_counts_people_with_a_ballot(bot: Bot) -> None:
     [
         (
             "/poll ranked ¿Qué primero? | Plaza",
-            "Una encuesta necesita al menos dos opciones, separadas por |. Ejemplo: /poll ranked "
-            "¿Qué arreglamos primero? | Plaza | Escuela | Parque cierra 48h",
+            "Una encuesta necesita al menos dos opciones, separadas por |. Ejemplo: "
+            "/poll preferencial ¿Qué arreglamos primero? | Plaza | Escuela | Parque cierra 48h",
         ),
         (
             "/poll ranked ¿Qué primero? | Plaza | PLAZA",
-            "La opción “PLAZA” está dos veces; cada una debe ser distinta. Ejemplo: /poll ranked "
-            "¿Qué arreglamos primero? | Plaza | Escuela | Parque cierra 48h",
+            "La opción “PLAZA” está dos veces; cada una debe ser distinta. Ejemplo: "
+            "/poll preferencial ¿Qué arreglamos primero? | Plaza | Escuela | Parque cierra 48h",
         ),
         (
             "/poll ranked Q | " + " | ".join(f"o{i}" for i in range(10)),
-            "Una encuesta por orden o por puntaje puede tener hasta 9 opciones; esta tiene 10.",
+            "Una encuesta preferencial o por puntaje puede tener hasta 9 opciones; esta tiene 10.",
         ),
-        ("/poll ranked multi Q | a | b", "no puede ser múltiple ni nativa"),
+        ("/poll ranked multi Q | a | b", "no puede ser de opción múltiple ni nativa de Telegram"),
     ],
 )
 async def test_bad_ranked_polls_get_one_sentence_and_an_example(

@@ -40,7 +40,7 @@ async def test_members_score_each_option_and_the_best_mean_wins_at_the_deadline(
     vote, message = await open_vote(bot, QUESTION + " closes 48h")
     assert vote.kind == "score"
     assert message.text.startswith(
-        "⭐ Encuesta por puntaje: dale a cada opción de 0 a 5\n¿Qué taller hacemos?\n\n"
+        "⭐ Encuesta por puntaje: dale a cada opción un puntaje de 0 a 5\n¿Qué taller hacemos?\n\n"
         "Huerta: — (0 puntajes)\nMurga: — (0 puntajes)\nRadio: — (0 puntajes)"
     )
     rows = [[label for label, _ in row] for row in message.buttons]
@@ -148,18 +148,18 @@ async def test_observers_and_forged_scores_are_refused(bot: Bot) -> None:
     [
         (
             "/poll score Talleres | Huerta | huerta",
-            "La opción “huerta” está dos veces; cada una debe ser distinta. Ejemplo: /poll score "
+            "La opción “huerta” está dos veces; cada una debe ser distinta. Ejemplo: /poll puntaje "
             "¿Qué taller hacemos? | Huerta | Murga | Radio cierra 48h",
         ),
         (
             "/poll score Talleres |",
-            "Una encuesta necesita al menos dos opciones, separadas por |. Ejemplo: /poll score",
+            "Una encuesta necesita al menos dos opciones, separadas por |. Ejemplo: /poll puntaje",
         ),
         (
             "/poll score Q | " + " | ".join(f"t{i}" for i in range(12)),
             "puede tener hasta 9 opciones; esta tiene 12.",
         ),
-        ("/poll native score Q | a | b", "no puede ser múltiple ni nativa"),
+        ("/poll native score Q | a | b", "no puede ser de opción múltiple ni nativa de Telegram"),
     ],
 )
 async def test_bad_score_polls_get_one_sentence_and_an_example(
