@@ -136,8 +136,8 @@ async def test_bad_repetitions_get_one_sentence_and_an_example(bot: Bot) -> None
     await bot.feed(bot.u.command(NORTE, ANA, "/rules quiet 22:00-08:00"))
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting semanal jueves 23:00 | Asamblea"))
     assert bot.tg.last(NORTE.id).text == (
-        "Las 23:00 caen en las horas de silencio del grupo (22:00-08:00): elige una hora "
-        "fuera de ellas, así: /meeting semanal jueves 19:00 | Asamblea barrial"
+        "Las 23:00 están dentro de las horas de silencio del grupo (22:00-08:00): elige una "
+        "hora fuera de ese horario, así: /meeting semanal jueves 19:00 | Asamblea barrial"
     )
     await bot.feed(bot.u.command(NORTE, LUIS, WEEKLY))
     assert bot.tg.last(NORTE.id).text.startswith("Solo la coordinación puede hacer eso.")
@@ -165,7 +165,7 @@ async def test_stop_keeps_the_announced_one_and_makes_no_more(bot: Bot) -> None:
     await bot.feed(bot.u.command(NORTE, ANA, "/meeting stop 1"))
     assert bot.tg.last(NORTE.id).text == (
         "🔁 Asamblea barrial ya no se repetirá.\n"
-        "La que ya se anunció, jue, 3 dic, 19:00, se mantiene; para suspenderla: /meeting cancel"
+        "La que ya se anunció, jue, 3 dic, 19:00, se mantiene; para cancelarla: /meeting cancel"
     )
     update = bot.u.command(NORTE, ANA, "/meeting stop 1")
     await bot.feed(update, update)  # again, and the same update twice
@@ -271,7 +271,7 @@ def test_help_shows_a_repeating_meeting() -> None:
 
     assert HELP.details is not None
     lines = HELP.details(translator("pt_BR"))
-    assert "Uma reunião que se repete (coordenação), até /meeting stop:" in lines
+    assert "Uma reunião que se repete (só a coordenação), até /meeting stop:" in lines
     assert "/meeting mensal primeiro sábado 10:00 | Assembleia do bairro" in lines
 
 
