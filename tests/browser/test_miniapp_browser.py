@@ -62,13 +62,13 @@ async def test_a_coordinator_marks_a_commitment_done_and_the_group_hears_it(
     before = len(bot.tg.sent(NORTE.id))
     page = await served.open(ANA, token)
     card = page.locator("#c1")
-    await card.get_by_role("button", name="✅ Marcar hecho").click()
+    await card.get_by_role("button", name="✅ Marcar como hecho").click()
     notice = page.locator("p.notice")
     await notice.wait_for()
     assert "#1 está hecho. Ya le avisé al grupo." in await notice.inner_text()
     assert await page.locator("#c1").count() == 1  # now under "done in the last 7 days"
     [told] = bot.tg.sent(NORTE.id)[before:]
-    assert "Ana marcó #1 como hecho (desde el tablero)" in told.text
+    assert "Ana marcó #1 como hecho (desde el panel)" in told.text
     assert await bot.scalar(select(Commitment.status).where(Commitment.number == 1)) == "done"
     assert await fits(page)
     await screenshot(page, "overview-after-done")

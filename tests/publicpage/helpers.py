@@ -25,7 +25,7 @@ async def slug_of(bot: Bot) -> str:
     return await bot.scalar(select(PublicPage.slug))
 
 
-async def consent(bot: Bot, user: TUser, label: str = "Nómbrame") -> str | None:
+async def consent(bot: Bot, user: TUser, label: str = "Mostrar mi nombre") -> str | None:
     """`user` opens `/profile public` in private and presses `label`; the toast."""
     me = private_chat(user)
     await bot.feed(bot.u.command(me, user, "/profile public"))

@@ -29,7 +29,7 @@ async def test_a_coordinator_publishes_the_page_and_it_shows_the_groups_record(
     slug = await slug_of(pbot)
     assert re.fullmatch(r"vecinos-del-barrio-norte-[0-9a-f]{4}", slug)
     assert text.startswith(f"🌐 Página pública: activa. Dirección: {BASE}/p/{slug}")
-    assert "Se pide a los buscadores que no la muestren" in text
+    assert "Les pedimos a los buscadores que no la muestren" in text
     page = await client.get(f"/p/{slug}")
     assert page.status_code == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
@@ -48,10 +48,10 @@ async def test_a_coordinator_publishes_the_page_and_it_shows_the_groups_record(
     assert '<b>25 %</b>Compromisos cumplidos <span class="meta">1 de 4</span>' in html
     assert "<b>100 %</b>Entregados a tiempo" in html
     # the commitments: status, progress, due date, responsible
-    assert "#2 Conseguir pintura" in html and "Avance: 50 % · Fecha: dom, 20 dic" in html
+    assert "#2 Conseguir pintura" in html and "Avance: 50 % · Plazo: dom, 20 dic" in html
     assert "Responsable: Junta Vecinal Norte" in html  # João's organization
     assert "Responsable: Luis" in html  # he said yes
-    assert "Responsable: una persona integrante" in html  # Mary said nothing
+    assert "Responsable: alguien del grupo" in html  # Mary said nothing
     assert '<span class="st st-done">Hecho</span> #1 Pintar el mural' in html
     # a 304 for a browser that has it already
     again = await client.get(f"/p/{slug}", headers={"if-none-match": page.headers["etag"]})
@@ -67,12 +67,12 @@ async def test_no_name_or_username_appears_without_a_yes(
     for hidden in ("Mary", "João", "Joao", "joao_sp", "ana_barrio", ">Ana", " Ana"):
         assert hidden not in html, hidden
     # not even where the group's own words named them
-    assert "#4 Hablar con una persona integrante y una persona integrante sobre la feria" in html
+    assert "#4 Hablar con alguien del grupo y alguien del grupo sobre la feria" in html
     # no vote of a person, no counts, no reasons
     for private in ("A favor", "En contra", "Abstención", "votos", "Bloqueo"):
         assert private not in html, private
     # Luis changes his mind: gone from the page at once
-    assert await consent(pbot, LUIS, "No me nombres") == (
+    assert await consent(pbot, LUIS, "No mostrarlo") == (
         "Listo: tu nombre no aparecerá en las páginas públicas."
     )
     html = (await client.get(f"/p/{await slug_of(pbot)}")).text
@@ -86,13 +86,13 @@ async def test_profile_public_says_no_by_default_and_the_buttons_change_it(pbot:
     await pbot.feed(pbot.u.command(me, LUIS, "/profile public"))
     shown = pbot.tg.last(LUIS.id)
     assert "🌐 Páginas públicas: tu nombre nunca aparece" in shown.text
-    assert [t for row in shown.buttons for t, _ in row] == ["Nómbrame", "✓ No me nombres"]
+    assert [t for row in shown.buttons for t, _ in row] == ["Mostrar mi nombre", "✓ No mostrarlo"]
     press = pbot.u.callback(LUIS, pbot.tg.message_json(LUIS.id, shown.message_id), "act:pub:1")
     await pbot.feed(press)
     await pbot.feed(press)  # delivered twice: one change
     shown = pbot.tg.messages[(LUIS.id, shown.message_id)]
     assert "🌐 Páginas públicas: tu nombre puede aparecer" in shown.text
-    assert [t for row in shown.buttons for t, _ in row] == ["✓ Nómbrame", "No me nombres"]
+    assert [t for row in shown.buttons for t, _ in row] == ["✓ Mostrar mi nombre", "No mostrarlo"]
     assert shown.edits == 1
     profile = await pbot.scalar(select(Profile).where(Profile.person_id == LUIS.id))
     assert profile.public_name_at is not None

@@ -160,7 +160,7 @@ async def test_dashboard_in_a_group_answers_one_link_to_the_mini_app(mini: MiniA
     [answer] = bot.tg.sent(NORTE.id)[before:]
     assert "Vecinos del Barrio Norte" in answer.text
     [[(label, url)]] = answer.buttons
-    assert label == "📊 Abrir el tablero"
+    assert label == "📊 Abrir el panel"
     assert url == f"https://t.me/minga_test_bot/{SHORT_NAME}?startapp={token}"
     # a redelivered update answers nothing more
     update = bot.u.command(NORTE, LUIS, "/dashboard")
@@ -257,7 +257,7 @@ async def test_a_coordinator_marks_a_commitment_done_and_the_group_is_told_once(
     assert done.status_code == 200, done.text
     assert "#1 está hecho. Ya le avisé al grupo." in done.text
     [told] = mini.bot.tg.sent(NORTE.id)[before:]
-    assert "Ana marcó #1 como hecho (desde el tablero)" in told.text
+    assert "Ana marcó #1 como hecho (desde el panel)" in told.text
     assert "Repartir volantes" in told.text
     status = await mini.bot.scalar(select(Commitment.status).where(Commitment.number == 1))
     assert status == "done"

@@ -90,9 +90,7 @@ async def test_strangers_get_403_on_every_page_and_members_on_downloads(mini: Mi
     for key in ("actors", "participation", "lessons"):
         assert (await mini.get(f"/app/page/{key}?g={token}", LUIS)).status_code == 200
     refused = await mini.get(f"/app/page/downloads?g={token}", LUIS)
-    assert (
-        refused.status_code == 403 and "Solo las coordinadoras y los coordinadores" in refused.text
-    )
+    assert refused.status_code == 403 and "Solo la coordinación puede hacer eso." in refused.text
     assert (await mini.get(f"/app/page/actors?g={token}")).status_code == 401
 
 
