@@ -28,7 +28,7 @@ async def minutes(bot: Bot, text: str) -> tuple[object, dict]:
 
 
 def notes(bot: Bot) -> list:
-    return [m for m in bot.tg.sent(NORTE.id) if "Novedades de" in m.text]
+    return [m for m in bot.tg.sent(NORTE.id) if "Novedades sobre" in m.text]
 
 
 async def test_a_todo_of_an_agreed_meeting_tells_those_who_came(bot: Bot) -> None:
@@ -50,8 +50,8 @@ async def test_a_todo_of_an_agreed_meeting_tells_those_who_came(bot: Bot) -> Non
     await bot.tick(seconds=1)
     [note] = notes(bot)
     assert note.reply_to == receipt.message_id
-    assert "Novedades de “pintar la plaza el sábado”" in note.text
-    assert "#1 comprar pintura se abandonó" in note.text
+    assert "Novedades sobre “pintar la plaza el sábado”" in note.text
+    assert "#1 comprar pintura se descartó" in note.text
     assert "Para quienes estuvieron de acuerdo: Mary, João" in note.text
 
 

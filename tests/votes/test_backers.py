@@ -15,7 +15,7 @@ from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group
 from tests.telegram_double import Sent, bad_request, forbidden, retry_after, server_error
 from tests.votes.test_to_commitment import passed, turn_into
 
-UPDATE = "Novedades de “Pintar el mural”"
+UPDATE = "Novedades sobre “Pintar el mural”"
 
 
 async def committed(bot: Bot) -> tuple[Sent, Sent]:
@@ -36,7 +36,7 @@ def done_press(bot: Bot, user, card: Sent, update_id: int | None = None) -> dict
 
 
 def notes(bot: Bot) -> list[Sent]:
-    return [m for m in bot.tg.sent(NORTE.id) if "Novedades de" in m.text]
+    return [m for m in bot.tg.sent(NORTE.id) if "Novedades sobre" in m.text]
 
 
 async def test_the_backers_get_one_reply_under_the_result_edited_the_same_day(bot: Bot) -> None:
