@@ -1,7 +1,7 @@
 """Positions a coordinator records for a member who is not in the chat (a phone call, a
 meeting): `/vote @name agree [reason]` or `/vote "Doña Rosa" disagree`, replying to the vote.
 The position counts as the member's own (quorum included), shows who recorded it and when,
-and the member's own later click replaces it (`positions._CHOOSE` clears `recorded_by`).
+and the member's own later click replaces it (`positions._CAST` clears `recorded_by`).
 The reading of the command is pure; `record` writes (holding the vote, as clicks do)."""
 
 from __future__ import annotations

@@ -299,3 +299,32 @@ async def test_closing_while_a_click_is_in_flight_counts_that_click(bot: Bot, mo
     decision = await bot.scalar(select(Decision))
     assert (decision.voters, decision.counts[0]) == (2, 2)  # João's position is in the decision
     assert "Tu voto: ✅ De acuerdo" in bot.tg.toasts()[-1]
+
+
+async def test_a_click_the_vote_cannot_take_changes_nothing_and_says_why(bot: Bot) -> None:
+    # the click is one statement that takes the position only from an open vote of the group
+    # with that option; when it takes nothing, a second read says why (positions.cast)
+    await seed_group(bot, LUIS)
+    ranked, _ = await open_vote(bot, "/poll ranked ¿Qué primero? | Plaza | Escuela")
+    poll, message = await open_vote(bot, "/poll multi Q | a | b | c")
+    shown = bot.tg.message_json(NORTE.id, message.message_id)
+    await press(bot, LUIS, message, 0)  # a position: what follows would update it
+    stale = "Este botón ya no funciona. Envía el comando de nuevo."
+    for data in (
+        f"vote:c:{poll.id}:3",  # a poll of 3 (a proposal has 4)
+        f"vote:c:{poll.id}:99",
+        f"vote:c:{poll.id}:-1",
+        f"vote:c:{ranked.id}:0",  # a ranked vote's positions are no clicks
+    ):
+        await bot.feed(bot.u.callback(LUIS, shown, data))
+    assert bot.tg.toasts() == ["Tu voto: a"] + [stale] * 4
+    await press(bot, LUIS, message, 0)  # a toggle: unticked
+    assert bot.tg.toasts()[-1] == "Ahora no tienes ninguna opción marcada."
+    assert await bot.scalar(select(Position.choices).where(Position.vote_id == poll.id)) == 0
+    await press(bot, LUIS, message, 2)
+    await bot.feed(bot.u.command(NORTE, ANA, "/close", reply_to=shown))
+    await bot.feed(bot.u.callback(LUIS, shown, f"vote:c:{poll.id}:1"))  # a stale message
+    assert bot.tg.toasts()[-1] == "Esta votación está cerrada. Mira el resultado con /decisions"
+    async with bot.db() as session:
+        rows = (await session.execute(select(Position.vote_id, Position.choices))).all()
+    assert rows == [(poll.id, 1 << 2)]
