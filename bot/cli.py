@@ -12,10 +12,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.core import secrets
 
 EXIT_CONFIG = 2  # a setting is missing or wrong
@@ -32,15 +31,6 @@ def fail(message: str, status: int, token: str | None = None) -> int:
 
 def load_settings() -> Settings:
     return Settings()
-
-
-def describe(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    cause = (error.get("ctx") or {}).get("error")
-    if cause is not None:
-        return str(cause)
-    field = ".".join(str(part) for part in error.get("loc", ())).upper()
-    return f"{field}: {error.get('msg')}"
 
 
 def safe_url(url: str) -> str:
@@ -254,8 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-    except ValidationError as exc:
-        return fail(describe(exc), EXIT_CONFIG)
+    except ConfigError as exc:
+        return fail(str(exc), EXIT_CONFIG)
 
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
