@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
+from functools import cache
 from typing import Any
 
+import httpx
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import (
@@ -18,7 +21,7 @@ from telegram import (
 )
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import (
     actors,
@@ -88,6 +91,21 @@ def file_url(api_url: str) -> str:
     return api_url.removesuffix("/bot") + "/file/bot"
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    # httpx's own: certifi's CA bundle, SSL_CERT_FILE / SSL_CERT_DIR when they are set
+    return httpx.create_ssl_context()
+
+
+def telegram_request(*, updates: bool = False) -> HTTPXRequest:
+    """One of PTB's two HTTP clients to the Bot API (`updates`: the one for getUpdates, one
+    connection), as PTB's builder makes them, but both with one TLS context: each httpx client
+    otherwise loads the whole CA bundle into a context of its own (0.8 MiB, issue 17)."""
+    if updates:
+        return HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": _tls()})
+    return HTTPXRequest(httpx_kwargs={"verify": _tls()})
+
+
 def build_application(
     settings: Settings,
     request: BaseRequest | None = None,
@@ -120,7 +138,11 @@ def build_application(
     )
     if not polling:
         builder = builder.updater(None)
-    if request is not None:
+    if request is None:
+        builder = builder.request(telegram_request())
+        if polling:
+            builder = builder.get_updates_request(telegram_request(updates=True))
+    else:
         builder = builder.request(request)
         if polling:
             builder = builder.get_updates_request(request)

@@ -88,6 +88,25 @@ def test_on_postgresql_the_run_path_imports_no_sqlite_driver() -> None:
     assert result.stdout.splitlines()[0] == ""
 
 
+async def test_both_bot_api_clients_share_one_tls_context_that_checks_certificates() -> None:
+    import ssl
+
+    from bot.app import build_application
+    from bot.core.runtime import runtime_of
+    from tests.conftest import make_settings
+
+    application = build_application(make_settings("sqlite:///:memory:"))
+    updates, calls = application.bot._request  # PTB's: (getUpdates, every other method)
+    contexts = {id(r._client._transport._pool._ssl_context) for r in (updates, calls)}
+    tls = calls._client._transport._pool._ssl_context
+    assert len(contexts) == 1
+    assert tls.verify_mode is ssl.CERT_REQUIRED and tls.check_hostname
+    # as PTB's builder makes them: one connection for the long poll, a pool for the rest
+    assert updates._client._transport._pool._max_connections == 1
+    assert calls._client._transport._pool._max_connections == 256
+    await runtime_of(application).engine.dispose()
+
+
 def test_drawing_a_chart_imports_them() -> None:
     program = (
         "import sys\n"
