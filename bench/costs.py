@@ -5,25 +5,29 @@
 Through the real Application in this process (as bench/updates.py), with the Telegram test
 double as the Bot API: one group of 40 members with a coordinator and an open proposal, then,
 for each kind — plain chatter, a click on the proposal's buttons, /commit, /status, a reaction
-on the proposal — `--updates` updates of that kind one after the other, from members picked at
-random. The SQL statements are counted with SQLAlchemy's `before_cursor_execute` event on the
-engine: what goes through a cursor, transaction control (SQLite's BEGIN IMMEDIATE, savepoints)
-counted apart; a COMMIT is no statement there, nor PostgreSQL's BEGIN. The Bot API calls
-by the double, which records each (`--statements` prints the SQL of the last update of each
-kind). A click also asks for a coalesced edit of the vote message
-(a JobQueue job, at most one per group every 3 s): that job is run after the clicks and its
-cost printed on its own line, per job. On a fresh SQLite file and, with `--pg`, on a fresh
-PostgreSQL database made next to the one given (dropped at the end). Issue 19's goal: at most
-3 statements and 2 Bot API calls per handled click or command.
+on the proposal, a new member joining — `--updates` updates of that kind one after the other,
+from members picked at random (the joining ones new each time), with the mean wall time each
+took in this one process (`ms`: to compare kinds with each other, on one machine). The SQL
+statements are counted with SQLAlchemy's `before_cursor_execute` event on the engine: what
+goes through a cursor, transaction control (SQLite's BEGIN IMMEDIATE, savepoints) counted
+apart; a COMMIT is no statement there, nor PostgreSQL's BEGIN. The Bot API calls by the
+double, which records each (`--statements` prints the SQL of the last update of each kind). A
+click also asks for a coalesced edit of the vote message (a JobQueue job, at most one per group
+every 3 s): that job is run after the clicks and its cost printed on its own line, per job. On
+a fresh SQLite file and, with `--pg`, on a fresh PostgreSQL database made next to the one
+given (dropped at the end). Issue 19's goal: at most 3 statements and 2 Bot API calls per
+handled click or command.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import random
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -105,15 +109,22 @@ async def run(url: str, count: int, show: bool) -> list[str]:
         "reaction": lambda p: u.reaction(
             GROUP, p, vote.message_id, [rng.choice(("👍", "👎", "❤"))]
         ),
+        # a new member joins (bench/e2e.py's mix has them): a person never seen before each time
+        "join": lambda p: u.chat_member(GROUP, (new := next(newcomers)), new, "left", "member"),
     }
+    newcomers = (TUser(50_000 + n, f"Nueva {n}", f"nueva{n}") for n in itertools.count())
     counts = Counts(engine)
-    lines = [f"{'kind':10} {'SQL':>5} {'+ tx':>5} {'Bot API':>8}  calls by method (per update)"]
+    lines = [
+        f"{'kind':10} {'SQL':>5} {'+ tx':>5} {'Bot API':>8} {'ms':>6}  calls by method (per update)"
+    ]
 
     async def measured(name: str, n: int, work: Callable[[], Awaitable[Any]]) -> None:
         before = (counts.statements, counts.control, len(tg.calls))
+        started = time.perf_counter()
         await work()
+        seconds = time.perf_counter() - started
         done = counts.statements - before[0], counts.control - before[1]
-        lines.append(row(name, *done, tg.calls[before[2] :], n))
+        lines.append(row(name, *done, tg.calls[before[2] :], n, seconds))
         if show:
             lines.extend(f"    {statement}" for statement in counts.seen)
 
@@ -146,7 +157,9 @@ async def run(url: str, count: int, show: bool) -> list[str]:
     return lines
 
 
-def row(kind: str, statements: int, control: int, calls: list[Any], count: int) -> str:
+def row(
+    kind: str, statements: int, control: int, calls: list[Any], count: int, seconds: float
+) -> str:
     methods = Counter(call.method for call in calls)
     detail = ", ".join(f"{m} {n / count:.2f}" for m, n in methods.most_common()) or "none"
     sql, api = statements / count, len(calls) / count
@@ -154,7 +167,8 @@ def row(kind: str, statements: int, control: int, calls: list[Any], count: int) 
     verdict = ""
     if goal:
         verdict = "  ✓" if sql <= goal[0] and api <= goal[1] else "  ✗ (goal ≤ 3 SQL, ≤ 2 calls)"
-    return f"{kind:10} {sql:5.1f} {control / count:5.1f} {api:8.2f}  {detail}{verdict}"
+    ms = 1000 * seconds / count
+    return f"{kind:10} {sql:5.1f} {control / count:5.1f} {api:8.2f} {ms:6.2f}  {detail}{verdict}"
 
 
 def main() -> None:
