@@ -159,7 +159,7 @@ async def commit(turn: Turn) -> None:
     else:
         raise DomainError(NEEDS_OWNER, example=N_("/commit Pintar el mural @ana by sábado"))
     replied = turn.replied
-    commitment = await changes.create_commitment(
+    created = await changes.create(
         turn.session,
         turn.group_id,
         draft.text,
@@ -171,7 +171,9 @@ async def commit(turn: Turn) -> None:
         context_text=(replied.text or replied.caption) if replied else None,
         now=now,
     )
-    await show_card(turn, commitment)
+    view = views.created_view(created)  # what it stored: nothing to read back
+    text = render.card_text(turn.tr, view, turn.local)
+    _post_card(turn, created.commitment.id, text, render.card_markup(turn.tr, view))
 
 
 # -- /mine ----------------------------------------------------------------------------------

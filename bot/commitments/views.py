@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.commitments import lists, offers, render, service
+from bot.commitments.kinds import Status
 from bot.core.db import as_utc
 from bot.core.people import person_name
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from bot.commitments.changes import Created
     from bot.commitments.models import Commitment
     from bot.groups.models import Group
 
@@ -39,6 +41,31 @@ async def load_view(
             render.DeclineView(person_name(p.first_name, p.last_name), reason)
             for p, reason in declined
         ],
+    )
+
+
+def created_view(created: Created) -> render.CardView:
+    """The first card of a commitment just made, from what was stored (`changes.create`):
+    what `load_view` would read back. Nobody has declined it, nor blocked it, yet."""
+    commitment = created.commitment
+    return render.CardView(
+        id=commitment.id,
+        number=commitment.number,
+        text=commitment.text,
+        owners=[
+            render.OwnerView(
+                o.person_id, person_name(o.first_name, o.last_name), o.accepted, o.present
+            )
+            for o in created.owners
+        ],
+        due_at=as_utc(commitment.due_at),
+        status=Status.OPEN,
+        progress=0,
+        resources=[
+            render.ResourceView(r.type, r.description, r.quantity) for r in created.resources
+        ],
+        context_text=commitment.context_text,
+        declined=[],
     )
 
 

@@ -8,13 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.commitments import changes, service
+from bot.commitments import changes, service, views
 from bot.commitments.grammar import OwnerSpec, ResourceSpec
 from bot.commitments.models import Commitment, CommitmentOwner, CommitmentResource
 from bot.core.errors import DomainError
 from bot.core.i18n import translator
+from bot.core.people import PersonInfo
+from bot.groups import service as groups
 from bot.groups.models import Group
-from tests.conftest import ANA, JOAO, LUIS, NORTE, Bot, seed_group
+from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, seed_group
 
 NOW = datetime(2030, 3, 15, 12, 0, tzinfo=UTC)
 
@@ -60,6 +62,37 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
     assert refused.value.render(translator("es")).startswith(
         "Escribe qué vas a hacer después del comando, por ejemplo: /commit "
     )
+
+
+async def test_the_first_card_shows_what_a_new_commitment_stored(bot: Bot) -> None:
+    """/commit renders its card from what it inserted (changes.create), not from a read
+    back: the same view as load_view's, owner by owner (pending, gone from the group, never
+    in it) and resource by resource."""
+    await seed_group(bot, LUIS, JOAO, MARY)
+    await bot.feed(bot.u.chat_member(NORTE, JOAO, JOAO, "member", "left"))
+    stranger = PersonInfo(105, "Rosa", "Pérez")  # known, never a member of this group
+    group = await gid(bot)
+    async with bot.db() as session:
+        await groups.upsert_person(session, stranger, bot.now())
+        created = await changes.create(
+            session,
+            group,
+            "Pintar el mural",
+            [OwnerSpec(MARY.id, accepted=False), LUIS.id, JOAO.id, OwnerSpec(stranger.id, False)],
+            NOW,
+            [ResourceSpec("material", "pintura", 4), ResourceSpec("human", "dos manos")],
+            LUIS.id,
+            context_text="¿quién pinta?",
+            now=bot.now(),
+        )
+        shown = views.created_view(created)
+        assert shown == await views.load_view(session, created.commitment)
+    assert [(o.id, o.accepted, o.present) for o in shown.owners] == [
+        (MARY.id, False, True),
+        (LUIS.id, True, True),
+        (JOAO.id, True, False),
+        (stranger.id, False, False),
+    ]
 
 
 async def test_completion_rate(bot: Bot) -> None:
