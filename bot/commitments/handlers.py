@@ -20,6 +20,7 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.messenger import Messenger
 from bot.core.people import is_person, person_info, person_name
+from bot.core.reading import command_end, mentions
 from bot.core.runtime import BotContext
 from bot.core.turn import Mention, Turn, handler
 from bot.groups import service as groups
@@ -146,7 +147,15 @@ def _owners(people: list[int], sender: int | None, coordinator: bool) -> list[gr
 # -- /commit --------------------------------------------------------------------------------
 
 
-@handler(groups_only=True, knows_role=True)
+def _names_someone(update: Update) -> bool:
+    """Whether a /commit names owners: only then does the sender's role matter (a
+    coordinator assigns, a member's others are asked to accept); one without names is the
+    sender's own, so its role is not looked up."""
+    message = update.effective_message
+    return bool(mentions(message, command_end(message)))
+
+
+@handler(groups_only=True, knows_role=_names_someone)
 async def commit(turn: Turn) -> None:
     body, names, people = await _mentions(turn)
     now = turn.now

@@ -257,6 +257,8 @@ def handler_key(fn: TurnHandler) -> str:
 
 # True, or a test of the command's arguments: `lambda args: bool(args)` = "to change, not to look"
 CoordinatorRule = bool | Callable[[list[str]], bool]
+# True, or a test of the update: whether this one's handling can depend on the sender's role
+RoleRule = bool | Callable[[Update], bool]
 
 
 def handler(
@@ -264,7 +266,7 @@ def handler(
     coordinator: CoordinatorRule = False,
     groups_only: bool = False,
     register: bool = True,
-    knows_role: bool = False,
+    knows_role: RoleRule = False,
 ) -> Callable[[TurnHandler], Callable[[Update, BotContext], Awaitable[None]]]:
     """Wrap a feature handler in the transaction, permission and delivery rules above.
 
@@ -272,7 +274,9 @@ def handler(
     group's admins, and no Telegram call happens inside a transaction. `register=False` skips
     registering the chat and sender (for service messages about the chat itself).
     `knows_role=True`: anyone may use it, and the handler is told whether the sender is a
-    coordinator (`turn.coordinator`), for actions that owners and coordinators may take.
+    coordinator (`turn.coordinator`), for actions that owners and coordinators may take; a
+    test of the update instead of True looks the role up only for the updates it passes
+    (the lookup is a read before the transaction, sometimes a call to Telegram).
     """
 
     def wrap(fn: TurnHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
@@ -303,7 +307,7 @@ async def handle(
     coordinator: CoordinatorRule = False,
     groups_only: bool = False,
     register: bool = True,
-    knows_role: bool = False,
+    knows_role: RoleRule = False,
 ) -> None:
     runtime = context.runtime
     chat = update.effective_chat
@@ -316,7 +320,7 @@ async def handle(
     role = False
     if groups_only and chat.type == ChatType.PRIVATE:
         refusal = DomainError(GROUPS_ONLY)
-    elif needs_coordinator or knows_role:
+    elif needs_coordinator or (knows_role(update) if callable(knows_role) else knows_role):
         message = update.effective_message
         sender_chat = message.sender_chat if message and not update.callback_query else None
         role = await is_coordinator(runtime, chat, update.effective_user, sender_chat)

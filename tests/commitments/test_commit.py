@@ -118,6 +118,18 @@ async def test_a_coordinator_assigns_without_asking(bot: Bot) -> None:
     assert "cmt:ok:" not in " ".join(card.button_data)
 
 
+async def test_only_a_commit_naming_someone_asks_who_coordinates(bot: Bot) -> None:
+    await seed_group(bot, LUIS)
+    asked = len(bot.tg.calls_of("getChatAdministrators"))
+    await commit(bot, ANA, "/commit Barrer la vereda")  # her own: her role changes nothing
+    assert await owners(bot) == {ANA.id: True}
+    assert len(bot.tg.calls_of("getChatAdministrators")) == asked
+    # naming someone: Ana coordinates (she created the group), so Luis owns it at once
+    await commit(bot, ANA, "/commit Pintar el mural @luis_o")
+    assert await owners(bot, 2) == {LUIS.id: True}
+    assert len(bot.tg.calls_of("getChatAdministrators")) == asked + 1
+
+
 async def test_an_unknown_username_gets_how_to_mention_them(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO)
     rosa = TUser(301, "Rosa", "rosa_h", "es")
