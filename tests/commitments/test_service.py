@@ -3,14 +3,21 @@ completion_rate (monitoring's /status)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commitments import changes, service, views
 from bot.commitments.grammar import OwnerSpec, ResourceSpec
-from bot.commitments.models import Commitment, CommitmentOwner, CommitmentResource
+from bot.commitments.models import (
+    Commitment,
+    CommitmentEvent,
+    CommitmentOwner,
+    CommitmentResource,
+)
 from bot.core.errors import DomainError
 from bot.core.i18n import translator
 from bot.core.people import PersonInfo
@@ -93,6 +100,44 @@ async def test_the_first_card_shows_what_a_new_commitment_stored(bot: Bot) -> No
         (JOAO.id, True, False),
         (stranger.id, False, False),
     ]
+
+
+async def test_a_number_taken_meanwhile_is_taken_again_in_the_same_transaction(bot: Bot) -> None:
+    """PostgreSQL: two commitments at once read the same highest number; the second's INSERT
+    waits for the first transaction, then (ON CONFLICT DO NOTHING) takes nothing, and its
+    transaction goes on to the next number with its owners and history."""
+    if bot.engine.dialect.name != "postgresql":
+        pytest.skip("on SQLite writers take turns: a number is never taken meanwhile")
+    await seed_group(bot, LUIS, JOAO)
+    group = await gid(bot)
+    sessions = bot.runtime.sessions
+
+    async def make(session: AsyncSession, what: str, owner: int) -> changes.Created:
+        return await changes.create(session, group, what, [owner], None, [], owner, now=bot.now())
+
+    first, second = sessions(), sessions()
+    try:
+        await make(first, "Uno", LUIS.id)  # number 1, not committed yet
+        pid = await second.scalar(text("SELECT pg_backend_pid()"))
+        later = asyncio.create_task(make(second, "Dos", JOAO.id))
+        waiting = text(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid AND wait_event_type = 'Lock'"
+        )
+        async with sessions() as watch:  # until the second waits on the first's number
+            while not later.done() and not await watch.scalar(waiting, {"pid": pid}):
+                pass
+        assert not later.done()
+        await first.commit()
+        made = await later
+        await second.commit()
+    finally:
+        await first.close()
+        await second.close()
+    assert made.commitment.number == 2
+    assert [(o.person_id, o.accepted) for o in made.owners] == [(JOAO.id, True)]
+    numbered = select(Commitment.text).order_by(Commitment.number)
+    assert await bot.scalars(numbered) == ["Uno", "Dos"]
+    assert len(await bot.scalars(select(CommitmentEvent.id))) == 2
 
 
 async def test_completion_rate(bot: Bot) -> None:
