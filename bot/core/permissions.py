@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat, User
 from telegram.constants import ChatType
@@ -29,23 +29,14 @@ async def invalidate_admins(session: AsyncSession, chat_id: int) -> None:
     await session.execute(delete(AdminCache).where(AdminCache.chat_id == chat_id))
 
 
-async def _cached_admins(
-    session: AsyncSession, runtime: Runtime, chat_id: int
-) -> tuple[AdminCache | None, bool]:
-    """(the cached row, whether it is still fresh)."""
-    cached = await session.get(AdminCache, chat_id)
-    fresh_after = runtime.clock.now() - timedelta(seconds=runtime.settings.admin_cache_seconds)
-    return cached, cached is not None and as_utc(cached.fetched_at) > fresh_after
-
-
-async def _fetch_admins(runtime: Runtime, chat_id: int, cached: AdminCache | None) -> set[int]:
+async def _fetch_admins(runtime: Runtime, chat_id: int, cached: list[int] | None) -> set[int]:
     """Ask Telegram (outside any transaction), then store the answer."""
     try:
         admins = await runtime.messenger.bot.get_chat_administrators(chat_id)
     except TelegramError as exc:
         line = describe(exc) or f"telegram getChatAdministrators failed for chat {chat_id}: {exc}"
         log.warning("%s; the administrators known stay as they were", line)
-        return set(cached.user_ids) if cached is not None else set()
+        return set(cached) if cached is not None else set()
     ids = sorted(admin.user.id for admin in admins)
     async with runtime.db() as session:
         stmt = insert_for(session, AdminCache).values(chat_id=chat_id, user_ids=ids)
@@ -70,12 +61,22 @@ async def is_coordinator(
         return True
     if user is None or user.is_bot:
         return False
+    admins = AdminCache.__table__.c
+    roles = [has_role(chat.id, user.id) for has_role in runtime.role_checks]
     async with runtime.db() as session:  # one short read: roles and the cached admin list
-        for has_role in runtime.role_checks:
-            if await has_role(session, chat.id, user.id):
-                return True
-        cached, fresh = await _cached_admins(session, runtime, chat.id)
-    if fresh:
-        assert cached is not None
-        return user.id in cached.user_ids
+        row = (
+            await session.execute(
+                select(
+                    or_(*roles) if roles else false(),
+                    select(admins.user_ids).where(admins.chat_id == chat.id).scalar_subquery(),
+                    select(admins.fetched_at).where(admins.chat_id == chat.id).scalar_subquery(),
+                )
+            )
+        ).one()
+    has_role, cached, fetched_at = row
+    if has_role:
+        return True
+    fresh_after = runtime.clock.now() - timedelta(seconds=runtime.settings.admin_cache_seconds)
+    if cached is not None and as_utc(fetched_at) > fresh_after:
+        return user.id in cached
     return user.id in await _fetch_admins(runtime, chat.id, cached)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -51,8 +52,9 @@ class Identity:
 
 # (session, update, settings, now) -> Identity; the groups feature registers the real one
 IdentifyFn = Callable[[AsyncSession, "Update", Settings, datetime], Awaitable[Identity]]
-# (session, chat_id, user_id) -> has a Minga role that makes them a coordinator
-RoleCheck = Callable[[AsyncSession, int, int], Awaitable[bool]]
+# (chat_id, user_id) -> the SQL condition "has a Minga role that makes them a coordinator",
+# read with the cached admin list in one statement (core.permissions)
+RoleCheck = Callable[[int, int], ColumnElement[bool]]
 
 
 async def identify_nobody(

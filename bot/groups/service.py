@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import ColumnElement, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import insert_for
@@ -421,8 +421,10 @@ async def set_role(
     return result.rowcount == 1
 
 
-async def has_coordinator_role(session: AsyncSession, chat_id: int, user_id: int) -> bool:
-    found = await session.scalar(
+def has_coordinator_role(chat_id: int, user_id: int) -> ColumnElement[bool]:
+    """The condition that the user has the coordinator role in the chat's group (for
+    `core.permissions`, which reads it with the cached admin list in one statement)."""
+    return (
         select(Membership.id)
         .join(Group, Group.id == Membership.group_id)
         .where(
@@ -431,8 +433,8 @@ async def has_coordinator_role(session: AsyncSession, chat_id: int, user_id: int
             Membership.role == COORDINATOR,
             Membership.left_at.is_(None),
         )
+        .exists()
     )
-    return found is not None
 
 
 async def coordinators(session: AsyncSession, group_id: int) -> list[Person]:
