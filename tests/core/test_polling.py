@@ -165,7 +165,7 @@ async def test_a_turn_that_met_a_locked_database_is_run_again_not_confirmed_lost
 
     await seed_group(bot, LUIS)
     bot.runtime.retries = set()
-    real, failures = changes.create_commitment, []
+    real, failures = changes.create, []
 
     async def locked_once(*args: Any, **kwargs: Any) -> Any:
         if not failures:
@@ -173,7 +173,7 @@ async def test_a_turn_that_met_a_locked_database_is_run_again_not_confirmed_lost
             raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(changes, "create_commitment", locked_once)
+    monkeypatch.setattr(changes, "create", locked_once)
     card = bot.u.command(NORTE, LUIS, "/commit Pintar el mural by viernes")
     bot.tg.deliver(card)
     stop = asyncio.Event()
