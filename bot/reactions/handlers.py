@@ -66,7 +66,9 @@ async def reaction_changed(turn: Turn) -> None:
     else:
         return
     tokens = [reaction_token(r) for r in change.new_reaction]
-    await service.reactions_arrive(turn.session, turn.group_id, turn.now)
+    notice_id = await service.reactions_arrive(
+        turn.session, turn.group_id, change.message_id, turn.now
+    )
     await service.record_reaction(
         turn.session,
         turn.group_id,
@@ -77,9 +79,9 @@ async def reaction_changed(turn: Turn) -> None:
         at=change.date,
         now=turn.now,
     )
-    if change.user is not None and not change.user.is_bot:
+    if notice_id is not None and change.user is not None and not change.user.is_bot:
         await notices.acknowledge_by_reaction(
-            turn.session, turn.group_id, change.message_id, change.user.id, tokens
+            turn.session, turn.group_id, notice_id, change.user.id, tokens
         )
 
 
@@ -90,7 +92,7 @@ async def reaction_counted(turn: Turn) -> None:
     assert change is not None
     if turn.identity.group_id is None:
         return
-    await service.reactions_arrive(turn.session, turn.group_id, turn.now)
+    await service.reactions_arrive(turn.session, turn.group_id, change.message_id, turn.now)
     counts: dict[str, int] = {}
     for item in change.reactions:
         token = reaction_token(item.type)

@@ -138,16 +138,13 @@ async def latest_notice(session: AsyncSession, group_id: int) -> Notice | None:
 
 
 async def acknowledge_by_reaction(
-    session: AsyncSession, group_id: int, message_id: int, person_id: int, tokens: Iterable[str]
+    session: AsyncSession, group_id: int, notice_id: int, person_id: int, tokens: Iterable[str]
 ) -> bool:
-    """A reaction on a notice with a "seen" emoji acknowledges it (removing it later does not
-    un-see it)."""
-    notice = await notice_at(session, group_id, message_id)
-    if notice is None:
-        return False
+    """A reaction on a notice (`notice_id`, found by `service.reactions_arrive`) with a "seen"
+    emoji acknowledges it (removing it later does not un-see it)."""
     if not set(seen_emoji(await position_map(session, group_id))) & set(tokens):
         return False
-    return await acknowledge(session, notice.id, person_id, "reaction")
+    return await acknowledge(session, notice_id, person_id, "reaction")
 
 
 async def pending(session: AsyncSession, notice: Notice) -> list[Who]:

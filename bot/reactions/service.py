@@ -12,12 +12,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import as_utc, insert_for
 from bot.groups.models import Group, Membership, Person
-from bot.reactions.models import CHAT, USER, ReactionCount, ReactionSettings, ReactionState
+from bot.reactions.models import (
+    CHAT,
+    USER,
+    Notice,
+    ReactionCount,
+    ReactionSettings,
+    ReactionState,
+)
 from bot.reactions.positions import DEFAULT_MAP, Reacted, Tally, Who, compute_tally
 
 
@@ -244,9 +251,42 @@ async def note_bot_rights(
     return told.rowcount == 1 and not already_told
 
 
-async def reactions_arrive(session: AsyncSession, group_id: int, now: datetime) -> None:
-    """Telegram only sends reactions to admin bots: one arriving proves the bot is admin
-    (a lost `my_chat_member` update must not leave the tallies flagged as incomplete)."""
+# Built once: every reaction asks it. Whether the bot is known to be admin, and the notice
+# posted as the message reacted to, if it is one (None, None: neither).
+_SETTINGS, _NOTICES = ReactionSettings.__table__.c, Notice.__table__.c
+_ON_ARRIVAL = select(
+    select(_SETTINGS.bot_admin)
+    .where(_SETTINGS.group_id == bindparam("group_id"))
+    .scalar_subquery()
+    .label("bot_admin"),
+    select(_NOTICES.id)
+    .where(
+        _NOTICES.group_id == bindparam("group_id"), _NOTICES.message_id == bindparam("message_id")
+    )
+    .limit(1)
+    .scalar_subquery()
+    .label("notice_id"),
+)
+
+
+async def reactions_arrive(
+    session: AsyncSession, group_id: int, message_id: int, now: datetime
+) -> int | None:
+    """Reactions on `message_id` arrive. Telegram only sends reactions to admin bots: one
+    arriving proves the bot is admin (a lost `my_chat_member` update must not leave the
+    tallies flagged as incomplete). Returns the notice posted as that message, if it is one.
+
+    One read on the common path (the bot known as admin): the settings row is written only
+    when it says otherwise, by the same conditional write as always."""
+    row = (
+        await session.execute(_ON_ARRIVAL, {"group_id": group_id, "message_id": message_id})
+    ).one()
+    if not row.bot_admin:
+        await _admin_proved(session, group_id, now)
+    return row.notice_id
+
+
+async def _admin_proved(session: AsyncSession, group_id: int, now: datetime) -> None:
     await ensure_settings(session, group_id)
     await session.execute(
         update(ReactionSettings)
