@@ -181,15 +181,21 @@ async def register(
 ) -> tuple[GroupSettings | None, str | None, str | None]:
     """Everything seen in one update: (the group's settings, the person's chosen language,
     their role in the group)."""
+    group: GroupSettings | None = None  # registered already and unchanged
+    chosen: str | None = None
+    person_known = False  # registered already and unchanged
     if person is not None and chat.type in ("group", "supergroup"):
-        known = await _known(session, chat, person)
-        if known is not None:
-            return known
+        seen = await _known(session, chat, person)
+        if seen.all is not None:
+            return seen.all
+        group, person_known, chosen = seen.group, seen.person, seen.chosen
     private = chat.type == "private"
-    chosen = await upsert_person(session, person, now, private=private) if person else None
+    if person is not None and not person_known:
+        chosen = await upsert_person(session, person, now, private=private)
     if chat.type not in ("group", "supergroup"):
         return None, chosen, None
-    group = await _moved(session, chat) if chat.type == "group" else None
+    if group is None and chat.type == "group":
+        group = await _moved(session, chat)
     if group is None:
         # a new group starts in the language of the first person we meet there, and on the
         # time of the place that language most likely means (a Portuguese speaker: São Paulo)
@@ -218,16 +224,20 @@ _KNOWN = (
         _GROUP.title,
         _GROUP.type,
         _GROUP.active,
+        _GROUP.left_at.label("group_left_at"),
+        _GROUP.not_found,
+        _PERSON.id.label("person_id"),
         _PERSON.first_name,
         _PERSON.last_name,
         _PERSON.username,
         _PERSON.language_code,
         _PERSON.language.label("chosen"),
+        _MEMBERSHIP.id.label("membership_id"),
         _MEMBERSHIP.left_at,
         _MEMBERSHIP.role,
     )
     .select_from(
-        Group.__table__.join(Person.__table__, _PERSON.id == bindparam("person_id")).join(
+        Group.__table__.outerjoin(Person.__table__, _PERSON.id == bindparam("person_id")).outerjoin(
             Membership.__table__,
             (_MEMBERSHIP.group_id == _GROUP.id) & (_MEMBERSHIP.person_id == _PERSON.id),
         )
@@ -236,25 +246,43 @@ _KNOWN = (
 )
 
 
-async def _known(
-    session: AsyncSession, chat: ChatInfo, person: PersonInfo
-) -> tuple[GroupSettings, str | None, str | None] | None:
+@dataclass(frozen=True)
+class _Seen:
+    """What `_KNOWN` found registered already and unchanged."""
+
+    # the group, the person and the membership all: `register`'s answer, with no write
+    all: tuple[GroupSettings, str | None, str | None] | None = None
+    # the group as an upsert would leave it (title, type, active, not given up on)
+    group: GroupSettings | None = None
+    person: bool = False  # the person as an upsert would leave them (but for `updated_at`)
+    chosen: str | None = None  # then their chosen language
+
+
+async def _known(session: AsyncSession, chat: ChatInfo, person: PersonInfo) -> _Seen:
     """The common case in one read and no write: a group, a person and a membership all
-    registered already and unchanged. None when anything must be written (then `register`
-    upserts as usual). Every update passes here: writing the group's row each time would make
-    concurrent updates of one group queue on its row lock."""
+    registered already and unchanged (`all`). Else what of them needs no write: the group's
+    and the person's rows that an upsert would leave as they are (a newcomer in a known
+    group: the person and the membership are written, not the group). Every update passes
+    here: writing the group's row each time would make concurrent updates of one group
+    queue on its row lock."""
     row = (await session.execute(_KNOWN, {"person_id": person.id, "chat_id": chat.chat_id})).first()
-    if (
-        row is None
-        or row.left_at is not None
-        or not row.active
-        or (row.title, row.type) != (chat.title, chat.type)
-        or (row.first_name, row.last_name, row.username, row.language_code)
-        != (person.first_name, person.last_name, person.username, person.language_code)
-    ):
-        return None
+    if row is None:
+        return _Seen()
+    group_same = row.active and (row.title, row.type) == (chat.title, chat.type)
+    person_same = row.person_id is not None and (
+        row.first_name,
+        row.last_name,
+        row.username,
+        row.language_code,
+    ) == (person.first_name, person.last_name, person.username, person.language_code)
     group = GroupSettings(id=row.id, language=row.language, timezone=row.timezone, active=True)
-    return group, row.chosen, row.role
+    if group_same and person_same and row.membership_id is not None and row.left_at is None:
+        return _Seen(all=(group, row.chosen, row.role))
+    return _Seen(
+        group=group if group_same and row.group_left_at is None and not row.not_found else None,
+        person=person_same,
+        chosen=row.chosen if person_same else None,
+    )
 
 
 async def member_left(session: AsyncSession, chat_id: int, person_id: int, now: datetime) -> None:
