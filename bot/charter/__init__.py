@@ -5,23 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot.charter import delivery, handlers, render
 from bot.charter.callbacks import Accept
 from bot.core.i18n import N_, CommandSpec, HelpTopic
 from bot.core.runtime import runtime_of
 from bot.core.turn import command
+from bot.groups.api import MEMBERS_JOINED
 from bot.votes import api as votes
-
-# after the groups feature (group 0) has registered the newcomers
-WELCOME_GROUP = 1
 
 COMMANDS = [
     CommandSpec(
@@ -50,10 +42,5 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             CallbackQueryHandler(handlers.accept, pattern=Accept.pattern()),
         ]
     )
-    application.add_handlers(
-        [
-            ChatMemberHandler(handlers.member_joined, ChatMemberHandler.CHAT_MEMBER),
-            MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, handlers.members_joined),
-        ],
-        group=WELCOME_GROUP,
-    )
+    # newcomers are queued for a welcome in the groups feature's turn that registers them
+    runtime.hooks.add(MEMBERS_JOINED, handlers.welcome_later)

@@ -16,7 +16,7 @@ from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, translator
 from bot.core.messenger import Messenger
-from bot.core.people import is_person, is_present, mention, person_name
+from bot.core.people import is_person, mention, person_name
 from bot.core.quiet import BadQuietRange, QuietHours, release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick, for_each
@@ -247,23 +247,9 @@ async def accept(turn: Turn) -> None:
 # -- newcomers ----------------------------------------------------------------------------
 
 
-@handler()
-async def member_joined(turn: Turn) -> None:
-    change = turn.update.chat_member
-    assert change is not None
-    old, new = change.old_chat_member, change.new_chat_member
-    if is_present(new) and not is_present(old) and is_person(new.user):
-        await _welcome_later(turn, [new.user.id])
-
-
-@handler()
-async def members_joined(turn: Turn) -> None:
-    message = turn.message
-    assert message is not None
-    await _welcome_later(turn, [u.id for u in message.new_chat_members if is_person(u)])
-
-
-async def _welcome_later(turn: Turn, person_ids: list[int]) -> None:
+async def welcome_later(turn: Turn, person_ids: list[int]) -> None:
+    """Newcomers (`groups.api.MEMBERS_JOINED`, in the turn that registers them: a
+    `chat_member` update or the `new_chat_members` service message) wait for a welcome."""
     if not await service.queue_welcome(turn.session, turn.group_id, person_ids, turn.now):
         return
     job_queue, runtime, group_id = turn.context.job_queue, turn.runtime, turn.group_id

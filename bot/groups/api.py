@@ -1,5 +1,6 @@
-"""What other features may ask of groups from their handlers: whom a command is about; and
-`START_LINES`, the hook by which the features above add their lines to a private /start."""
+"""What other features may ask of groups from their handlers: whom a command is about;
+`START_LINES`, the hook by which the features above add their lines to a private /start; and
+`MEMBERS_JOINED`, by which they hear of newcomers in the turn that registers them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from bot.groups import service
 
 # (turn of a private /start) -> lines for the person, in turn.tr's language (may be none)
 START_LINES: Hook[Callable[[Turn], Awaitable[list[str]]]] = Hook("groups.start_lines")
+# (turn of a membership update, the people who have just joined its group): called in the
+# turn's own transaction, after their memberships are written (the charter queues welcomes)
+MEMBERS_JOINED: Hook[Callable[[Turn, list[int]], Awaitable[None]]] = Hook("groups.members_joined")
 
 
 async def register_person(turn: Turn, user: User) -> int:

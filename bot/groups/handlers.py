@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from telegram import Chat, Update
+from telegram import Chat, Update, User
 
 from bot.config import Settings
 from bot.core.callbacks import STALE_BUTTON
@@ -20,7 +20,7 @@ from bot.core.runtime import Identity
 from bot.core.said import Said
 from bot.core.turn import Turn, handler
 from bot.groups import guide, offline, render, roles, service
-from bot.groups.api import START_LINES, register_person, target_person
+from bot.groups.api import MEMBERS_JOINED, START_LINES, register_person, target_person
 from bot.groups.callbacks import (
     ChangeZone,
     HelpIndex,
@@ -145,10 +145,12 @@ async def member_update(turn: Turn) -> None:
         return
     if is_present(new):
         await service.upsert_membership(
-            turn.session, turn.group_id, await register_person(turn, new.user), turn.now
+            turn.session, turn.group_id, await _newcomer(turn, new.user), turn.now
         )
         if new.status in ADMINS:  # an admin coordinates, and a coordinator is no observer
             await roles.stop_observing(turn.session, turn.group_id, new.user.id)
+        if not is_present(old):
+            await _joined(turn, [new.user.id])
     else:
         await service.member_left(turn.session, turn.chat.id, new.user.id, turn.now)
 
@@ -158,11 +160,31 @@ async def members_joined(turn: Turn) -> None:
     """`new_chat_members` service message: seen even when the bot is not admin."""
     message = turn.message
     assert message is not None
+    joined = []
     for user in message.new_chat_members:
         if is_person(user):
             await service.upsert_membership(
-                turn.session, turn.group_id, await register_person(turn, user), turn.now
+                turn.session, turn.group_id, await _newcomer(turn, user), turn.now
             )
+            joined.append(user.id)
+    await _joined(turn, joined)
+
+
+async def _newcomer(turn: Turn, user: User) -> int:
+    """Register someone in the group's members (their id): unless they are the update's own
+    sender, as the update tells of them — whom the turn has registered already (`identify`)."""
+    sender = turn.user
+    if sender is None or sender.id != user.id or person_info(sender) != person_info(user):
+        await register_person(turn, user)
+    return user.id
+
+
+async def _joined(turn: Turn, person_ids: list[int]) -> None:
+    """Newcomers registered: the features that greet them hear of it in the same turn (one
+    transaction for the membership and, say, the charter's welcome queue)."""
+    if person_ids:
+        for hear in turn.runtime.hooks.of(MEMBERS_JOINED):
+            await hear(turn, person_ids)
 
 
 @handler()
