@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import BigInteger, DateTime, exists, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -221,15 +221,20 @@ async def person(session: AsyncSession, person_id: int | None) -> Person | None:
 async def queue_welcome(
     session: AsyncSession, group_id: int, person_ids: list[int], now: datetime
 ) -> bool:
-    """Newcomers wait for a welcome, if the group has a charter to show them."""
-    if not person_ids or await current(session, group_id) is None:
-        return False
-
+    """Newcomers wait for a welcome, if the group has a charter to show them: True if one
+    of them is waiting anew (one statement each: the charter is asked in the insert)."""
+    queued = False
+    has_charter = exists().where(CharterVersion.group_id == group_id)
     for person_id in person_ids:
-        stmt = insert_for(session, Welcome).values(
-            group_id=group_id, person_id=person_id, joined_at=now
+        row = select(
+            literal(group_id, BigInteger),
+            literal(person_id, BigInteger),
+            literal(now, DateTime(timezone=True)),
+        ).where(has_charter)
+        stmt = insert_for(session, Welcome).from_select(
+            [Welcome.group_id, Welcome.person_id, Welcome.joined_at], row
         )
-        await session.execute(
+        result = await session.execute(
             stmt.on_conflict_do_update(
                 index_elements=[Welcome.group_id, Welcome.person_id],
                 set_={"joined_at": now, "welcomed_at": None},
@@ -238,7 +243,8 @@ async def queue_welcome(
                 where=Welcome.joined_at < now - REJOIN_AFTER,
             )
         )
-    return True
+        queued = queued or result.rowcount == 1
+    return queued
 
 
 async def groups_with_due_welcomes(session: AsyncSession, now: datetime) -> list[int]:
