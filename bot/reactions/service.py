@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import as_utc, insert_for
@@ -86,6 +87,27 @@ class Actor:
     name: str | None = None
 
 
+def _latest_upsert(model: type[ReactionState] | type[ReactionCount], keys: tuple[str, ...]) -> Any:
+    """`_store_latest`'s statement for `model`, as text built once: the same on SQLite and
+    PostgreSQL, and SQLAlchemy 2.0 cannot cache a dialect INSERT … ON CONFLICT (it would
+    compile it for every reaction). The binds carry the columns' types (JSON, time zones)."""
+    table = model.__table__
+    values = tuple(c.name for c in table.columns if c.name not in keys and c.name != "id")
+    columns = keys + values
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in values)
+        + f" WHERE {table.name}.update_id < excluded.update_id"
+    )
+    return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
+
+
+_STATE_UPSERT = _latest_upsert(ReactionState, ("group_id", "message_id", "actor_id"))
+_COUNT_UPSERT = _latest_upsert(ReactionCount, ("group_id", "message_id"))
+
+
 async def record_reaction(
     session: AsyncSession,
     group_id: int,
@@ -112,7 +134,7 @@ async def record_reaction(
         "actor_name": actor.name,
     }
     keys = {"group_id": group_id, "message_id": message_id, "actor_id": actor.id}
-    return await _store_latest(session, ReactionState, keys, values, update_id)
+    return await _store_latest(session, _STATE_UPSERT, keys | values)
 
 
 async def record_counts(
@@ -128,25 +150,13 @@ async def record_counts(
     """Store the latest anonymous counts on a message (an older update changes nothing)."""
     values = {"counts": counts, "update_id": update_id, "counted_at": at, "updated_at": now}
     keys = {"group_id": group_id, "message_id": message_id}
-    return await _store_latest(session, ReactionCount, keys, values, update_id)
+    return await _store_latest(session, _COUNT_UPSERT, keys | values)
 
 
-async def _store_latest(
-    session: AsyncSession,
-    model: type[ReactionState] | type[ReactionCount],
-    keys: dict[str, int],
-    values: dict[str, object],
-    update_id: int,
-) -> bool:
-    """Insert the row at `keys`, or replace its `values` when an earlier update stored them
+async def _store_latest(session: AsyncSession, upsert: Any, row: dict[str, object]) -> bool:
+    """Insert the row at its keys, or replace its values when an earlier update stored them
     (updates may be handled out of order: the latest wins). True if the row changed."""
-    stmt = insert_for(session, model).values(**keys, **values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[getattr(model, key) for key in keys],
-        set_=values,
-        where=model.update_id < update_id,
-    )
-    result = await session.execute(stmt)
+    result = await session.execute(upsert, row)
     return result.rowcount == 1
 
 
