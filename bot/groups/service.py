@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import ColumnElement, bindparam, func, select, text, update
+from sqlalchemy import Boolean, ColumnElement, DateTime, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import insert_for
@@ -123,25 +123,45 @@ async def _moved(session: AsyncSession, chat: ChatInfo) -> GroupSettings | None:
     return GroupSettings(id=row.id, language=row.language, timezone=row.timezone, active=True)
 
 
+# Upserts as text, the same on SQLite and PostgreSQL: SQLAlchemy 2.0 cannot cache a dialect
+# INSERT … ON CONFLICT and would compile it anew for every newcomer (see votes.positions)
+_PERSON_UPSERT = (
+    "INSERT INTO persons (id, first_name, last_name, username, language_code, "
+    "has_private_chat, created_at, updated_at) VALUES (:id, :first_name, :last_name, "
+    ":username, :language_code, :has_private_chat, :now, :now) ON CONFLICT (id) DO UPDATE SET "
+    "first_name = excluded.first_name, last_name = excluded.last_name, "
+    "username = excluded.username, language_code = excluded.language_code, "
+    "updated_at = excluded.updated_at{private} RETURNING language"
+)
+_NOW = bindparam("now", type_=DateTime(timezone=True))
+_UPSERT_PERSON = {
+    private: text(
+        _PERSON_UPSERT.format(
+            private=", has_private_chat = excluded.has_private_chat" if private else ""
+        )
+    ).bindparams(_NOW, bindparam("has_private_chat", type_=Boolean()))
+    for private in (False, True)
+}
+
+
 async def upsert_person(
     session: AsyncSession, person: PersonInfo, now: datetime, *, private: bool = False
 ) -> str | None:
     """Register or refresh a person; returns their chosen language, if any. `private`: they
     wrote to the bot in private (/start, a deep link...), so it may write to them there."""
-    values: dict[str, object] = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "username": person.username,
-        "language_code": person.language_code,
-        "updated_at": now,
-    }
-    if private:
-        values["has_private_chat"] = True
-    stmt = insert_for(session, Person).values(id=person.id, created_at=now, **values)
-    stmt = stmt.on_conflict_do_update(index_elements=[Person.id], set_=values).returning(
-        Person.language
+    result = await session.execute(
+        _UPSERT_PERSON[private],
+        {
+            "id": person.id,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "username": person.username,
+            "language_code": person.language_code,
+            "has_private_chat": private,
+            "now": now,
+        },
     )
-    return (await session.execute(stmt)).scalar_one()
+    return result.scalar_one()
 
 
 async def set_private_chat(session: AsyncSession, person_id: int, value: bool = True) -> None:
@@ -154,19 +174,21 @@ async def set_private_chat(session: AsyncSession, person_id: int, value: bool = 
     )
 
 
+_UPSERT_MEMBERSHIP = text(
+    "INSERT INTO memberships (group_id, person_id, role, joined_at) "
+    f"VALUES (:group_id, :person_id, '{MEMBER}', :now) "
+    "ON CONFLICT (group_id, person_id) DO UPDATE SET left_at = NULL, "
+    "joined_at = excluded.joined_at WHERE memberships.left_at IS NOT NULL"
+).bindparams(_NOW)
+
+
 async def upsert_membership(
     session: AsyncSession, group_id: int, person_id: int, now: datetime
 ) -> None:
     """The person is in the group (again, if they had left)."""
-    stmt = insert_for(session, Membership).values(
-        group_id=group_id, person_id=person_id, role=MEMBER, joined_at=now
+    await session.execute(
+        _UPSERT_MEMBERSHIP, {"group_id": group_id, "person_id": person_id, "now": now}
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Membership.group_id, Membership.person_id],
-        set_={"left_at": None, "joined_at": now},
-        where=Membership.left_at.is_not(None),
-    )
-    await session.execute(stmt)
 
 
 async def register(
