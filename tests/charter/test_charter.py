@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from bot.charter.handlers import send_welcomes
 from bot.charter.models import CharterAcceptance, CharterBoard, Welcome
 from bot.charter.service import WELCOME_DELAY
-from bot.groups.models import Group
+from bot.core.models import ProcessedUpdate
+from bot.groups.models import Group, Membership, Person
 from tests.charter.helpers import versions, write_charter
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, next_local, seed_group
 from tests.updates import TUser
@@ -290,6 +291,25 @@ async def test_newcomers_joining_together_get_one_welcome(bot: Bot) -> None:
 
     await bot.tick(minutes=1)  # the tick finds nobody more to welcome
     assert [m for m in bot.tg.sent(NORTE.id)[before:] if m.text.startswith("👋")] == [welcome]
+
+
+async def test_a_newcomer_is_a_member_and_waits_for_the_welcome_in_one_turn(bot: Bot) -> None:
+    await seed_group(bot, LUIS, JOAO)
+    await write_charter(bot)
+    rosa = TUser(301, "Rosa", "rosa_h", "es")
+    joined = bot.u.chat_member(NORTE, rosa, rosa, "left", "member")
+    await bot.feed(joined)
+    # the membership and the welcome's row, recorded under one handled update
+    handled = await bot.scalars(
+        select(ProcessedUpdate.handler).where(ProcessedUpdate.update_id == joined["update_id"])
+    )
+    assert handled == ["groups.member_update"]
+    membership = await bot.scalar(select(Membership).where(Membership.person_id == rosa.id))
+    assert membership is not None and membership.left_at is None
+    waiting = await bot.scalar(select(Welcome).where(Welcome.person_id == rosa.id))
+    assert waiting is not None and waiting.welcomed_at is None
+    person = await bot.scalar(select(Person).where(Person.id == rosa.id))
+    assert (person.first_name, person.username, person.language_code) == ("Rosa", "rosa_h", "es")
 
 
 async def test_no_charter_no_welcome(bot: Bot) -> None:
