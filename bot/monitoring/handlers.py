@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 
 from bot.actors.labels import SECTOR_LABELS
-from bot.commitments.service import completion_rate
 from bot.core.errors import DomainError
 from bot.core.faults import log_failure
 from bot.core.i18n import N_, Translator, translator
@@ -19,6 +18,7 @@ from bot.core.turn import Turn, handler
 from bot.groups.api import target_person
 from bot.monitoring import chart, render, service
 from bot.monitoring.facts import collect
+from bot.monitoring.facts import status as status_now
 from bot.monitoring.views import CommitmentLine, DecisionLine, DigestView, RecognitionLine
 from bot.votes.rules import outcome_word
 
@@ -182,19 +182,17 @@ async def recognize(turn: Turn) -> None:
 
 @handler(groups_only=True)
 async def status(turn: Turn) -> None:
-    now = turn.now
-    facts = (await collect(turn.session, [turn.group_id], now - service.WEEK, now))[turn.group_id]
-    completion = await completion_rate(turn.session, turn.group_id, now - timedelta(days=30), now)
+    shown = await status_now(turn.session, turn.group_id, turn.now)
     turn.reply(
         render.status(
             turn.tr,
             local=turn.local,
-            overdue=len(facts.overdue),
-            due_soon=len(facts.due_next),
-            waiting=len(facts.waiting),
-            next_meeting=facts.meetings_coming[0] if facts.meetings_coming else None,
-            completion=completion,
-            open_votes=len(facts.open_votes),
+            overdue=shown.overdue,
+            due_soon=shown.due_soon,
+            waiting=shown.waiting,
+            next_meeting=shown.next_meeting,
+            completion=shown.completion,
+            open_votes=shown.open_votes,
         )
     )
 

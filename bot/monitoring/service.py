@@ -38,6 +38,7 @@ from bot.monitoring.views import (
 CATCH_UP = timedelta(days=1)  # a digest missed while the bot was down is still sent this late
 LATE_AFTER = timedelta(minutes=15)
 WEEK = timedelta(days=7)
+COMPLETION_WINDOW = timedelta(days=30)  # /status: done on the due dates of the last 30 days
 MAX_REASON = 300
 RECOGNIZE_EXAMPLE = N_("/recognize @ana por organizar la feria")
 
@@ -284,6 +285,18 @@ class Facts:
             or self.recognitions
             or self.new_actors
         )
+
+
+@dataclass(frozen=True)
+class StatusNow:
+    """What /status tells about one group now (facts.status reads it in one statement)."""
+
+    open_votes: int
+    overdue: int  # to do, accepted by someone, due before now
+    due_soon: int  # to do, accepted by someone, due in the coming week
+    waiting: int  # to do, due before the coming week ends, nobody accepted it
+    next_meeting: MeetingComing | None  # the first confirmed one of the coming week
+    completion: float | None  # as commitments.service.completion_rate, the last 30 days
 
 
 # -- the chart ------------------------------------------------------------------------------

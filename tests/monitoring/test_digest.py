@@ -418,6 +418,105 @@ async def test_status_now(bot: Bot) -> None:
     assert "✅ Cumplimiento de lo que vencía en los últimos 30 días: 0%" in shown
 
 
+async def test_status_reads_what_the_digest_facts_say_in_one_statement(bot: Bot) -> None:
+    """/status's one statement agrees with the digest's facts and completion_rate, at moments
+    before, during and after the commitments' due dates and the meetings."""
+    from bot.commitments.models import BLOCKED, DONE, DROPPED, OPEN, Commitment, CommitmentOwner
+    from bot.commitments.service import completion_rate
+    from bot.groups.models import Group
+    from bot.meetings.models import CANCELLED, CONFIRMED, HELD, POLLING, Meeting
+    from bot.monitoring.views import MeetingComing
+    from bot.votes.models import Vote
+
+    await seed_group(bot, LUIS, JOAO, MARY)
+    now, hour = bot.now(), timedelta(hours=1)
+    async with bot.db() as session:
+        gid = await session.scalar(select(Group.id))
+        plans = [  # (status, due in hours from now, owners: person → accepted)
+            (OPEN, -30, {LUIS.id: True}),
+            (OPEN, -50, {JOAO.id: False}),  # nobody accepted: waiting, never overdue
+            (OPEN, 20, {MARY.id: True, JOAO.id: False}),
+            (OPEN, 100, {}),
+            (BLOCKED, 5, {LUIS.id: True}),
+            (BLOCKED, -200, {MARY.id: True}),
+            (DONE, -10, {LUIS.id: True}),
+            (DONE, -400, {}),
+            (DROPPED, -20, {JOAO.id: True}),
+            (OPEN, None, {MARY.id: True}),
+            (OPEN, 24 * 9, {LUIS.id: True}),
+            (OPEN, -24 * 40, {LUIS.id: True}),
+        ]
+        for number, (status, due, owners) in enumerate(plans, start=1):
+            due_at = None if due is None else now + due * hour
+            done_at = due_at if status == DONE else None
+            commitment = Commitment(
+                group_id=gid, number=number, text=f"Tarea {number}", status=status,
+                due_at=due_at, done_at=done_at, created_at=now - 50 * 24 * hour,
+            )  # fmt: skip
+            session.add(commitment)
+            await session.flush()
+            for person, accepted in owners.items():
+                session.add(
+                    CommitmentOwner(
+                        commitment_id=commitment.id, person_id=person,
+                        accepted_at=now - 60 * 24 * hour if accepted else None,
+                    )
+                )  # fmt: skip
+        for title, status, at in (
+            ("Asamblea", CONFIRMED, 30),
+            ("Antes", CONFIRMED, 10),
+            ("Otra a la vez", CONFIRMED, 10),
+            ("Sin confirmar", POLLING, 2),
+            ("Cancelada", CANCELLED, 3),
+            ("Hecha", HELD, -5),
+            ("Lejana", CONFIRMED, 24 * 8),
+        ):
+            session.add(
+                Meeting(group_id=gid, title=title, status=status, starts_at=now + at * hour)
+            )
+        for closes, closed in ((48, None), (72, None), (-24, now - 24 * hour)):
+            session.add(
+                Vote(
+                    group_id=gid, kind="poll", question="¿?", options=["a", "b"],
+                    closes_at=now + closes * hour, closed_at=closed,
+                )
+            )  # fmt: skip
+    moments = [now + h * hour for h in (-24 * 45, -60, -12, 0, 6, 11, 21, 31, 24 * 7, 24 * 12)]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    seen = {}
+    for moment in moments:
+        async with bot.db() as session:
+            facts_now = (await facts.collect(session, [gid], moment - service.WEEK, moment))[gid]
+            rate = await completion_rate(session, gid, moment - timedelta(days=30), moment)
+            event.listen(bot.engine.sync_engine, "before_cursor_execute", count)
+            try:
+                shown = await facts.status(session, gid, moment)
+            finally:
+                event.remove(bot.engine.sync_engine, "before_cursor_execute", count)
+        assert shown == service.StatusNow(
+            open_votes=len(facts_now.open_votes),
+            overdue=len(facts_now.overdue),
+            due_soon=len(facts_now.due_next),
+            waiting=len(facts_now.waiting),
+            next_meeting=facts_now.meetings_coming[0] if facts_now.meetings_coming else None,
+            completion=rate,
+        ), moment
+        seen[moment] = shown
+    assert len(statements) == len(moments)  # one statement each
+    assert seen[now] == service.StatusNow(
+        open_votes=2,
+        overdue=3,  # #1, #6 and #12 (weeks late); #2 is nobody's yet
+        due_soon=2,  # #3 and #5
+        waiting=2,  # #2 and #4
+        next_meeting=MeetingComing("Antes", now + 10 * hour),
+        completion=0.5,  # #7 and #8 done of #1, #6, #7 and #8
+    )
+
+
 async def test_votes_and_decisions_in_the_digest(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, LUIS, "/propose Pintar el mural el sábado"))
