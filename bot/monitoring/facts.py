@@ -58,8 +58,7 @@ async def collect(
 ) -> ByGroup:
     """The facts of many groups for the period [start, now) and the week after `now`.
 
-    A fixed number of queries for the whole batch, whatever its size: one per fact in `GATHER`
-    (and one for the owners of the commitments found, if any).
+    A fixed number of queries for the whole batch, whatever its size: one per fact in `GATHER`.
     """
     facts = {gid: Facts() for gid in group_ids}
     ids = list(group_ids)
@@ -266,50 +265,47 @@ async def _commitments(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
     """Commitments done in the period (their owners thanked), overdue now, or due in the
-    coming week, or — when nobody accepted them — waiting for those asked; then their owners,
-    in one more query when there are any. Only owners who accepted are named as owners."""
+    coming week, or — when nobody accepted them — waiting for those asked; with their owners,
+    in the same query (one row per owner, in the order they were added). Only owners who
+    accepted are named as owners."""
     rows = (
-        (
-            await session.execute(
-                select(
-                    Commitment.id,
-                    Commitment.group_id,
-                    Commitment.number,
-                    Commitment.text,
-                    Commitment.status,
-                    Commitment.due_at,
-                    Commitment.done_at,
-                )
-                .where(
-                    Commitment.group_id.in_(ids),
-                    or_(
-                        and_(
-                            Commitment.status == DONE,
-                            Commitment.done_at >= start,
-                            Commitment.done_at < now,
-                        ),
-                        and_(Commitment.status.in_(ACTIVE), Commitment.due_at < now + WEEK),
-                    ),
-                )
-                .order_by(Commitment.due_at, Commitment.number)
+        await session.execute(
+            select(
+                Commitment.id,
+                Commitment.group_id,
+                Commitment.number,
+                Commitment.text,
+                Commitment.status,
+                Commitment.due_at,
+                Commitment.done_at,
+                CommitmentOwner.accepted_at,
+                *_NAMED,
             )
+            .outerjoin(CommitmentOwner, CommitmentOwner.commitment_id == Commitment.id)
+            .outerjoin(Person, Person.id == CommitmentOwner.person_id)
+            .where(
+                Commitment.group_id.in_(ids),
+                or_(
+                    and_(
+                        Commitment.status == DONE,
+                        Commitment.done_at >= start,
+                        Commitment.done_at < now,
+                    ),
+                    and_(Commitment.status.in_(ACTIVE), Commitment.due_at < now + WEEK),
+                ),
+            )
+            .order_by(Commitment.due_at, Commitment.number, Commitment.id, CommitmentOwner.id)
         )
-        .tuples()
-        .all()
-    )
+    ).tuples()
+    found: dict[int, tuple[int, int, str, str, datetime | None, datetime | None]] = {}
     owners: dict[int, list[Named]] = defaultdict(list)
     asked: dict[int, list[Named]] = defaultdict(list)  # not accepted (yet): not theirs
-    if rows:
-        for commitment_id, accepted_at, *person in (
-            await session.execute(
-                select(CommitmentOwner.commitment_id, CommitmentOwner.accepted_at, *_NAMED)
-                .join(Person, Person.id == CommitmentOwner.person_id)
-                .where(CommitmentOwner.commitment_id.in_([r[0] for r in rows]))
-                .order_by(CommitmentOwner.id)
-            )
-        ).tuples():
-            (owners if accepted_at is not None else asked)[commitment_id].append(Named(*person))
-    for cid, gid, number, text, status, due_at, done_at in rows:
+    for cid, gid, number, text, status, due_at, done_at, accepted_at, *person in rows:
+        if cid not in found:
+            found[cid] = (gid, number, text, status, due_at, done_at)
+        if person[0] is not None:  # None: no owner
+            (owners if accepted_at is not None else asked)[cid].append(Named(*person))
+    for cid, (gid, number, text, status, due_at, done_at) in found.items():
         moment = as_utc(done_at or due_at) or now
         fact = CommitmentFact(number, text, tuple(owners[cid]), moment, tuple(asked[cid]))
         if status == DONE:
