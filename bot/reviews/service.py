@@ -14,11 +14,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
@@ -346,15 +344,13 @@ async def open_periodic(session: AsyncSession, group_id: int, now: datetime) -> 
 async def counts_between(
     session: AsyncSession, group_ids: list[int], start: datetime, end: datetime
 ) -> dict[int, tuple[int, int]]:
-    """(opened, closed) reviews per group in [start, end), for the digest."""
-
-    async def per_group(moment: InstrumentedAttribute[Any]) -> dict[int, int]:
-        rows = await session.execute(
-            select(Review.group_id, func.count())
-            .where(Review.group_id.in_(group_ids), moment >= start, moment < end)
-            .group_by(Review.group_id)
-        )
-        return dict(rows.tuples().all())
-
-    opened, closed = await per_group(Review.opened_at), await per_group(Review.closed_at)
-    return {g: (opened.get(g, 0), closed.get(g, 0)) for g in group_ids}
+    """(opened, closed) reviews per group in [start, end), for the digest: one query."""
+    opened = and_(Review.opened_at >= start, Review.opened_at < end)
+    closed = and_(Review.closed_at >= start, Review.closed_at < end)
+    rows = await session.execute(
+        select(Review.group_id, func.count().filter(opened), func.count().filter(closed))
+        .where(Review.group_id.in_(group_ids), or_(opened, closed))
+        .group_by(Review.group_id)
+    )
+    counts = {g: (o, c) for g, o, c in rows.tuples()}
+    return {g: counts.get(g, (0, 0)) for g in group_ids}
