@@ -77,16 +77,22 @@ def _present(ids: list[int]) -> ColumnElement[bool]:
 async def _members(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
-    """How many members each group has now, and how many of them are asked to accept the chat
-    rules (`groups.roles.accepting`)."""
-    for gid, count, asked in (
+    """How many members each group has now, how many of them decide (not observers:
+    `groups.roles.deciding`) and how many are asked to accept the chat rules
+    (`groups.roles.accepting`)."""
+    for gid, count, deciders, asked in (
         await session.execute(
-            select(Membership.group_id, func.count(), func.count().filter(accepting()))
+            select(
+                Membership.group_id,
+                func.count(),
+                func.count().filter(deciding()),
+                func.count().filter(accepting()),
+            )
             .where(_present(ids))
             .group_by(Membership.group_id)
         )
     ).tuples():
-        facts[gid].members, facts[gid].accepting = count, asked
+        facts[gid].members, facts[gid].deciders, facts[gid].accepting = count, deciders, asked
 
 
 async def _charter(
@@ -124,42 +130,36 @@ async def _charter(
         facts[gid].charter = CharterStanding(number, count, facts[gid].accepting)
 
 
-async def _meetings_held(
+async def _meetings(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
-    """Meetings held in the period, with how many attended."""
-    held = (
-        select(Meeting.group_id, Meeting.title, Meeting.starts_at, func.count(Attendance.id))
+    """Meetings held in the period, with how many attended, and the confirmed meetings of the
+    coming week, in one query (in order of time; the id orders two at the same time, so /status
+    shows the first of them too)."""
+    meetings = (
+        select(
+            Meeting.group_id,
+            Meeting.status,
+            Meeting.title,
+            Meeting.starts_at,
+            func.count(Attendance.id),
+        )
         .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
         .where(
             Meeting.group_id.in_(ids),
             Meeting.status.in_((CONFIRMED, HELD)),
             Meeting.starts_at >= start,
-            Meeting.starts_at < now,
-        )
-        .group_by(Meeting.id, Meeting.group_id, Meeting.title, Meeting.starts_at)
-        .order_by(Meeting.starts_at)
-    )
-    for gid, title, starts_at, count in (await session.execute(held)).tuples():
-        facts[gid].meetings_held.append(MeetingHeld(title, as_utc(starts_at) or now, count))
-
-
-async def _meetings_coming(
-    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
-) -> None:
-    """Confirmed meetings of the coming week."""
-    coming = (
-        select(Meeting.group_id, Meeting.title, Meeting.starts_at)
-        .where(
-            Meeting.group_id.in_(ids),
-            Meeting.status == CONFIRMED,
-            Meeting.starts_at >= now,
             Meeting.starts_at < now + WEEK,
         )
-        .order_by(Meeting.starts_at, Meeting.id)  # /status shows the first: the same one
+        .group_by(Meeting.id, Meeting.group_id, Meeting.status, Meeting.title, Meeting.starts_at)
+        .order_by(Meeting.starts_at, Meeting.id)
     )
-    for gid, title, starts_at in (await session.execute(coming)).tuples():
-        facts[gid].meetings_coming.append(MeetingComing(title, as_utc(starts_at) or now))
+    for gid, status, title, starts_at, count in (await session.execute(meetings)).tuples():
+        at = as_utc(starts_at) or now
+        if at < now:
+            facts[gid].meetings_held.append(MeetingHeld(title, at, count))
+        elif status == CONFIRMED:
+            facts[gid].meetings_coming.append(MeetingComing(title, at))
 
 
 async def _attendees(
@@ -225,36 +225,27 @@ async def _recognitions(
         facts[gid].recognitions.append(RecognitionFact(Named(*to), by, reason))
 
 
-async def _new_actors(
+async def _actors(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
-    """Members whose actor profile is new in the period."""
-    for gid, count in (
-        await session.execute(
-            select(Membership.group_id, func.count())
-            .join(Profile, Profile.person_id == Membership.person_id)
-            .where(_present(ids), Profile.created_at >= start)
-            .group_by(Membership.group_id)
-        )
-    ).tuples():
-        facts[gid].new_actors = count
-
-
-async def _missing_sectors(
-    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
-) -> None:
-    """The sectors no member's profile is from, for groups that use profiles."""
+    """Members whose actor profile is new in the period, and the sectors no member's profile is
+    from, for groups that use profiles: one row per group and sector."""
     sectors: dict[int, set[str]] = defaultdict(set)
     profiled: set[int] = set()
-    for gid, sector in (
+    for gid, sector, new in (
         await session.execute(
-            select(Membership.group_id, Profile.sector)
+            select(
+                Membership.group_id,
+                Profile.sector,
+                func.count().filter(Profile.created_at >= start),
+            )
             .join(Profile, Profile.person_id == Membership.person_id)
             .where(_present(ids))
-            .distinct()
+            .group_by(Membership.group_id, Profile.sector)
         )
     ).tuples():
         profiled.add(gid)
+        facts[gid].new_actors += new
         if sector:
             sectors[gid].add(sector)
     for gid in profiled:  # only groups that use profiles get the nudge
@@ -323,18 +314,8 @@ async def _commitments(
 async def _open_votes(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
-    """Open votes, with how many members who decide (not observers) have not voted yet."""
-    deciders = dict(
-        (
-            await session.execute(
-                select(Membership.group_id, func.count())
-                .where(_present(ids), deciding())
-                .group_by(Membership.group_id)
-            )
-        )
-        .tuples()
-        .all()
-    )
+    """Open votes, with how many members who decide (not observers) have not voted yet (reads
+    `deciders`)."""
     # counted per open vote of the batch (the positions' primary key starts with vote_id), not
     # grouped over every position of every vote ever held
     voted = (
@@ -353,7 +334,7 @@ async def _open_votes(
     ).all()
     rows.sort(key=lambda row: (row.closes_at is None, row.closes_at or now))
     for gid, question, closes_at, count in rows:
-        missing = max(0, deciders.get(gid, 0) - count)
+        missing = max(0, facts[gid].deciders - count)
         facts[gid].open_votes.append(OpenVote(question, as_utc(closes_at) or now, missing))
 
 
@@ -408,18 +389,17 @@ async def _reviews(
 
 Gather = Callable[[AsyncSession, list[int], datetime, datetime, ByGroup], Awaitable[None]]
 
-# In this order: `members` first (notices, open votes and the conversation read it); the
+# In this order: `members` first (notices, open votes and the conversation read it, and open
+# votes `deciders`); the
 # people thanked are named in the order attendees, owners of what was done, voters.
 GATHER: tuple[Gather, ...] = (
     _members,
     _charter,
-    _meetings_held,
-    _meetings_coming,
+    _meetings,
     _attendees,
     _notices,
     _recognitions,
-    _new_actors,
-    _missing_sectors,
+    _actors,
     _commitments,
     decided.decisions,
     _open_votes,
@@ -433,7 +413,7 @@ GATHER: tuple[Gather, ...] = (
 
 # Built once. The group's commitments counted with FILTER, one row even when it has none; its
 # open votes and its next meeting as scalar subqueries of the same row. The same rules as the
-# digest's facts (`_commitments`, `_meetings_coming`, `_open_votes`) and as
+# digest's facts (`_commitments`, `_meetings`, `_open_votes`) and as
 # commitments.service.completion_rate: to do and due before the coming week ends, a commitment
 # nobody accepted is waiting, never overdue; the completion counts what fell due in the window,
 # not dropped, done or accepted by someone.

@@ -250,6 +250,7 @@ class Facts:
     """What a digest (or /status) says about one group, as plain values."""
 
     members: int = 0
+    deciders: int = 0  # of them, those who decide (not observers)
     accepting: int = 0  # of them, those asked to accept the chat rules
     charter: CharterStanding | None = None
     meetings_held: list[MeetingHeld] = field(default_factory=list)
