@@ -134,46 +134,46 @@ async def _meetings(
     session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
 ) -> None:
     """Meetings held in the period, with how many attended, and the confirmed meetings of the
-    coming week, in one query (in order of time; the id orders two at the same time, so /status
+    coming week; and who attended a meeting of the period, to thank them. One query, a row per
+    meeting and attendee, in order of time (the id orders two at the same time, so /status
     shows the first of them too)."""
-    meetings = (
+    rows = (
         select(
+            Meeting.id,
             Meeting.group_id,
             Meeting.status,
             Meeting.title,
             Meeting.starts_at,
-            func.count(Attendance.id),
+            Attendance.id,
+            *_NAMED,
         )
         .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
+        .outerjoin(Person, Person.id == Attendance.person_id)
         .where(
             Meeting.group_id.in_(ids),
-            Meeting.status.in_((CONFIRMED, HELD)),
             Meeting.starts_at >= start,
             Meeting.starts_at < now + WEEK,
         )
-        .group_by(Meeting.id, Meeting.group_id, Meeting.status, Meeting.title, Meeting.starts_at)
-        .order_by(Meeting.starts_at, Meeting.id)
+        .order_by(Meeting.starts_at, Meeting.id, Attendance.id)
     )
-    for gid, status, title, starts_at, count in (await session.execute(meetings)).tuples():
-        at = as_utc(starts_at) or now
+    found: dict[int, tuple[int, str, str, datetime]] = {}
+    attended: dict[int, int] = defaultdict(int)
+    for mid, gid, status, title, starts_at, attendance, *person in (
+        await session.execute(rows)
+    ).tuples():
+        if mid not in found:
+            found[mid] = (gid, status, title, as_utc(starts_at) or now)
+        if attendance is None:
+            continue
+        attended[mid] += 1
+        if found[mid][3] < now and person[0] is not None:  # of the period, whatever its status
+            facts[gid].thanked.setdefault(person[0], Named(*person))
+    for mid, (gid, status, title, at) in found.items():
         if at < now:
-            facts[gid].meetings_held.append(MeetingHeld(title, at, count))
+            if status in (CONFIRMED, HELD):
+                facts[gid].meetings_held.append(MeetingHeld(title, at, attended[mid]))
         elif status == CONFIRMED:
             facts[gid].meetings_coming.append(MeetingComing(title, at))
-
-
-async def _attendees(
-    session: AsyncSession, ids: list[int], start: datetime, now: datetime, facts: ByGroup
-) -> None:
-    """Who attended a meeting of the period, to thank them."""
-    attended = (
-        select(Meeting.group_id, *_NAMED)
-        .join(Attendance, Attendance.meeting_id == Meeting.id)
-        .join(Person, Person.id == Attendance.person_id)
-        .where(Meeting.group_id.in_(ids), Meeting.starts_at >= start, Meeting.starts_at < now)
-    )
-    for gid, *person in (await session.execute(attended)).tuples():
-        facts[gid].thanked.setdefault(person[0], Named(*person))
 
 
 async def _notices(
@@ -396,7 +396,6 @@ GATHER: tuple[Gather, ...] = (
     _members,
     _charter,
     _meetings,
-    _attendees,
     _notices,
     _recognitions,
     _actors,
