@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import Callback
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Skip(Callback):
     prefix = "act:skip"
     step: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Sector(Callback):
     prefix = "act:sec"
     sector: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PublicName(Callback):
     """`/profile public`: 1 = they may be named on public pages, 0 = not."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import Callback
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Answer(Callback):
     """A member answers call `call`: `in` = 1 ("I'm in"), 0 ("I can't")."""
 
@@ -16,7 +15,7 @@ class Answer(Callback):
     willing: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ToCommitment(Callback):
     """The volunteers of call `call` become one commitment."""
 

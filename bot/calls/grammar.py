@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 
 MAX_TARGET = 10  # the volunteers become one commitment, which has at most 10 owners
 MAX_TEXT = 500
@@ -16,7 +15,7 @@ BAD_TARGET = N_("A call asks for 1 to {limit} people, for example: {example}")
 TOO_LONG = N_("Please keep the call under {limit} characters, for example: {example}")
 
 
-@dataclass(frozen=True)
+@frozen
 class CallSpec:
     text: str
     target: int

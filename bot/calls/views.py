@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.records import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Volunteer:
     person_id: int
     first_name: str
     last_name: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class CallView:
     id: int
     text: str

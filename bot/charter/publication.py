@@ -17,7 +17,6 @@ has accepted the version it shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, or_, select, true, update
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.charter.models import CharterAcceptance, CharterBoard, CharterVersion
 from bot.core.db import as_utc, insert_for
 from bot.core.people import person_name
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 
 LEASE = timedelta(minutes=2)  # a process showing a version holds the board this long at most
@@ -148,7 +148,7 @@ async def record_notice(
 # -- what to show ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """One version's change, as the notice names it."""
 
@@ -158,7 +158,7 @@ class Change:
     by_vote: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Publication:
     """What showing the group's newest version takes, read in one transaction."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
@@ -14,6 +13,7 @@ from bot.core.i18n import N_, Translator
 from bot.core.messenger import TEXT_LIMIT, split_text, utf16_len
 from bot.core.moments import Local
 from bot.core.people import mention, person_name
+from bot.core.records import frozen
 from bot.core.text import shorten
 
 EXAMPLES = (  # in the reader's language (the command words stay)
@@ -27,7 +27,7 @@ EXAMPLES = (  # in the reader's language (the command words stay)
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class CharterView:
     """Plain values of one version, for rendering."""
 
@@ -125,7 +125,7 @@ def no_charter(tr: Translator) -> str:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class ChangeLine:
     """One version's change, as a notice names it."""
 

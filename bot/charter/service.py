@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import BigInteger, DateTime, exists, func, literal, select, update
@@ -14,6 +13,7 @@ from bot.charter.models import CharterAcceptance, CharterVersion, Welcome
 from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 from bot.groups.roles import accepting
 from bot.votes import rules
@@ -133,7 +133,7 @@ def _rule_number(value: str, count: int) -> int:
     return number
 
 
-@dataclass(frozen=True)
+@frozen
 class Acceptance:
     status: str  # accepted | already | outdated | unknown
     version: CharterVersion | None  # the version accepted, or the current one when outdated
@@ -303,7 +303,7 @@ AMENDMENT_SECTIONS = {**{s: s for s in SECTIONS}, "add": RULE_ADDED}
 AMENDMENT_EXAMPLE = N_("/rules propose add Respetamos los turnos para hablar closes 48h")
 
 
-@dataclass(frozen=True)
+@frozen
 class NewAmendment:
     section: str  # a charter section or `rule_added`
     text: str

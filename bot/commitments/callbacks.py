@@ -3,61 +3,60 @@ chat the button is in, and the presser's right to change it is checked on every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import Callback
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Done(Callback):
     prefix = "cmt:done"
     commitment_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class AskProgress(Callback):
     prefix = "cmt:prog"
     commitment_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class SetProgress(Callback):
     prefix = "cmt:pct"
     commitment_id: int
     percent: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Back(Callback):
     prefix = "cmt:back"
     commitment_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Block(Callback):
     prefix = "cmt:block"
     commitment_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Resume(Callback):
     prefix = "cmt:go"
     commitment_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Help(Callback):
     prefix = "cmt:help"
     commitment_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Accept(Callback):
     prefix = "cmt:ok"
     commitment_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Decline(Callback):
     """ "I can't": a person asked to take it declines (in the group or in private)."""
 
@@ -65,7 +64,7 @@ class Decline(Callback):
     commitment_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Page(Callback):
     """A page of the board; `person_id` 0 = everyone's."""
 

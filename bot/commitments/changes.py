@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, TextClause, bindparam, func, insert, or_, select, text, update
@@ -23,6 +22,7 @@ from bot.commitments.models import (
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 from bot.groups.models import Person
 
 MAX_OWNERS = 10
@@ -34,7 +34,7 @@ PROGRESS_STEPS = (25, 50, 75)
 # -- creating -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class NewOwner:
     """An owner of a commitment just made, as its card shows them."""
 
@@ -45,7 +45,7 @@ class NewOwner:
     present: bool  # a member of the group now
 
 
-@dataclass(frozen=True)
+@frozen
 class Created:
     """A new commitment with its owners (in the order given) and resources, as stored: what
     its first card shows, without reading them back."""

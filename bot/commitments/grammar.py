@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, time
 
 from bot.commitments.kinds import HUMAN, MATERIAL, SYMBOLIC
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 from bot.core.timeparse import parse_deadline, reads_as_time, refusing
 
 MAX_TEXT = 300
@@ -73,14 +74,14 @@ _QUANTITY = re.compile(r"^(\d{1,7})\s+(\S.*)$")
 _MARKER = re.compile(MARK + r"(\d+)" + MARK)
 
 
-@dataclass(frozen=True)
+@frozen
 class ResourceSpec:
     type: str
     description: str
     quantity: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class OwnerSpec:
     """An owner a command names; one a member named who is not themself must accept."""
 
@@ -88,7 +89,7 @@ class OwnerSpec:
     accepted: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class Draft:
     text: str
     due_at: datetime | None

@@ -4,7 +4,6 @@ one message, with its page buttons."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
@@ -16,6 +15,7 @@ from bot.commitments.render import CommitmentView, owner_names, short, waiting_f
 from bot.core.i18n import N_, Translator
 from bot.core.messenger import utf16_len
 from bot.core.moments import Local
+from bot.core.records import frozen
 
 PAGE_ITEMS = 25
 PAGE_BUDGET = 3500  # UTF-16 units of lines per page: the headers and footer fit in the rest
@@ -23,7 +23,7 @@ MINE_LIMIT = 30  # lines of /mine: one message, the most urgent first
 START_SHOWN = 3  # open commitments a private /start names
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class LineView(CommitmentView):
     done_at: datetime | None = None
     timezone: str | None = None  # its group's, when lines of several groups are shown

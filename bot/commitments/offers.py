@@ -6,7 +6,6 @@ and the coordinators once its due date passed with nobody having accepted it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, select, update
@@ -25,6 +24,7 @@ from bot.commitments.models import (
 from bot.commitments.service import accepted_by_someone
 from bot.core.db import as_utc, insert_for
 from bot.core.models import AdminCache
+from bot.core.records import frozen
 from bot.groups.models import Group, Person
 from bot.groups.service import coordinators
 
@@ -161,7 +161,7 @@ async def by_private_ask(
 # -- the private question --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class DueAsk:
     commitment_id: int
     person_id: int
@@ -245,7 +245,7 @@ async def ask_sent(
 # -- past due with nobody having accepted it -------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class DueNotice:
     commitment_id: int
     group_id: int

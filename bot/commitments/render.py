@@ -4,7 +4,6 @@ and the plain values they are said from. The lists (/mine, the board) are lists.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
@@ -16,12 +15,13 @@ from bot.commitments.grammar import COMMIT_EXAMPLE
 from bot.commitments.kinds import ACTIVE, Status
 from bot.core.i18n import N_, Translator
 from bot.core.moments import Local
+from bot.core.records import frozen
 from bot.core.text import in_one_line
 
 TEXT_SHORT = 70
 
 
-@dataclass(frozen=True)
+@frozen
 class OwnerView:
     id: int
     name: str
@@ -29,14 +29,14 @@ class OwnerView:
     present: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class ResourceView:
     type: str
     description: str
     quantity: int | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class CommitmentView:
     """What a card and a line of a list both show of a commitment."""
 
@@ -63,7 +63,7 @@ class CommitmentView:
         return self.active and not any(o.accepted for o in self.owners)
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class CardView(CommitmentView):
     id: int
     resources: Sequence[ResourceView] = ()
@@ -72,7 +72,7 @@ class CardView(CommitmentView):
     declined: Sequence[DeclineView] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class DeclineView:
     """Someone asked to take it who said they cannot, and why (if they said)."""
 
@@ -80,7 +80,7 @@ class DeclineView:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class EventView:
     at: datetime
     who: str | None

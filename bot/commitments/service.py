@@ -6,7 +6,7 @@ that are due (and the record of those sent). Creating and changing are `changes.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
@@ -25,6 +25,7 @@ from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.hooks import Hook, Hooks
 from bot.core.i18n import N_
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 
 REMIND_BEFORE = timedelta(hours=24)
@@ -103,7 +104,7 @@ async def record_card(session: AsyncSession, commitment_id: int, message_id: int
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Owner:
     person: Person
     accepted: bool
@@ -204,7 +205,7 @@ async def for_person(
     return [(c, g) for c, g in rows.tuples()]
 
 
-@dataclass(frozen=True)
+@frozen
 class Board:
     overdue: list[Commitment]
     this_week: list[Commitment]
@@ -299,7 +300,7 @@ async def completion_rate(
 # -- reminders ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class DueReminder:
     commitment_id: int
     group_id: int

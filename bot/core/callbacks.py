@@ -2,7 +2,7 @@
 
 Each feature's buttons are small frozen dataclasses deriving from `Callback`:
 
-    @dataclass(frozen=True)
+    @frozen
     class SetLanguage(Callback):
         prefix = "grp:lang"
         lang: str
@@ -22,6 +22,7 @@ from typing import ClassVar, Self
 
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 
 MAX_BYTES = 64
 STALE_BUTTON = N_("This button no longer works. Send the command again.")
@@ -32,7 +33,7 @@ class StaleButton(ValueError):
     """The button's data is not one this version of the bot understands."""
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class Callback:
     prefix: ClassVar[str]
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from bot.core.records import frozen
+
 F = TypeVar("F")
 
 
-@dataclass(frozen=True)
+@frozen
 class Hook(Generic[F]):
     name: str  # "<feature>.<what>", e.g. "votes.amendment_passed"
 

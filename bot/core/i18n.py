@@ -10,13 +10,13 @@ from __future__ import annotations
 import gettext as _gettext
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from bot.core.pofile import translations
+from bot.core.records import frozen
 
 LANGUAGES = ("es", "pt_BR", "en")
 DOMAIN = "minga"
@@ -60,7 +60,7 @@ def _load(lang: str) -> _gettext.NullTranslations:
     return translations(path)
 
 
-@dataclass(frozen=True)
+@frozen
 class Translator:
     """The strings of one language. Keyword arguments fill `{placeholders}` after translation."""
 
@@ -109,7 +109,7 @@ def speaking() -> Translator:
     return Translator(_speaking.get())
 
 
-@dataclass(frozen=True)
+@frozen
 class CommandSpec:
     """A command as users see it in /help and in Telegram's command menu."""
 
@@ -128,7 +128,7 @@ def _no_details(tr: Translator) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
+@frozen
 class HelpTopic:
     """A topic of /help, declared by the feature it is about (its `register()` adds it to
     `runtime.help_topics`): a button in /help's short list, and the page that button shows —

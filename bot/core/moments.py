@@ -12,11 +12,11 @@ alone; `zone()` names a time zone by its city (`hora de Buenos Aires`).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import Translator
+from bot.core.records import frozen
 
 # the Babel locale of each language: Latin American Spanish, Brazilian Portuguese. Babel itself
 # (its date formatting and locale data) is imported by the first moment shown, not at start:
@@ -98,7 +98,7 @@ def zone(tr: Translator, timezone: str) -> str:
     return tr.gettext("{city} time", city=city)
 
 
-@dataclass(frozen=True)
+@frozen
 class Local:
     """A group's here and now — its time zone and the present moment: all that showing a
     moment needs (`turn.local` in a handler, `Local(group.timezone, tick.now)` in due work)."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.core.records import frozen
+
 if TYPE_CHECKING:
     from prometheus_client import Counter, Histogram
 
@@ -38,7 +39,7 @@ HANDLER: ContextVar[str | None] = ContextVar("minga_handler", default=None)
 FAILURES: ContextVar[list[BaseException] | None] = ContextVar("minga_failures", default=None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Metrics:
     updates: Counter
     update_seconds: Histogram

@@ -35,6 +35,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 from bot.core.faults import describe, log_failure
 from bot.core.messenger import retry_seconds
 from bot.core.models import OutboxMessage
+from bot.core.records import frozen
 
 if TYPE_CHECKING:
     from bot.core.runtime import Runtime
@@ -127,7 +128,7 @@ async def store(
         item.row_id = row.id
 
 
-@dataclass(frozen=True)
+@frozen
 class _Row:
     id: int
     chat_id: int

@@ -7,11 +7,11 @@ time), so services, renderers and handlers may all use it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
 from bot.core.i18n import N_, speaking
+from bot.core.records import frozen
 
 if TYPE_CHECKING:
     from telegram import ChatMember, User
@@ -32,7 +32,7 @@ ADMINS = frozenset({OWNER, ADMINISTRATOR})
 PRESENT = ADMINS | {MEMBER, RESTRICTED}
 
 
-@dataclass(frozen=True)
+@frozen
 class PersonInfo:
     """What is stored of a Telegram person."""
 

@@ -16,7 +16,6 @@ answer.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,7 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.messenger import Messenger
 from bot.core.models import TimeQuestion
+from bot.core.records import frozen
 from bot.core.timeparse import UnsureTime, answered
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ NOT_YOURS = N_("Only the person who wrote it can answer this.")
 ANSWERED = N_("That was answered already.")
 
 
-@dataclass(frozen=True)
+@frozen
 class PickTime(Callback):
     prefix = "core:when"
     question: int

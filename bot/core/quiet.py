@@ -7,9 +7,10 @@ midnight (22:00-08:00). Stored as minutes after midnight, start and end.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from bot.core.records import frozen
 
 _RANGE = re.compile(
     r"^\s*(\d{1,2})(?::(\d{2}))?\s*(?:-|–|a|to|até|ate|hasta)\s*(\d{1,2})(?::(\d{2}))?\s*$"
@@ -20,7 +21,7 @@ class BadQuietRange(ValueError):
     """Not a range of two times of day like 22:00-08:00."""
 
 
-@dataclass(frozen=True)
+@frozen
 class QuietHours:
     start: int  # minutes after midnight, 0..1439
     end: int

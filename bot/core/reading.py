@@ -3,9 +3,9 @@ command's arguments begin (entities count UTF-16 units; Python indexes code poin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from telegram import Message, MessageEntity
+
+from bot.core.records import frozen
 
 
 def replied_to(message: Message | None) -> Message | None:
@@ -17,7 +17,7 @@ def replied_to(message: Message | None) -> Message | None:
     return replied
 
 
-@dataclass(frozen=True)
+@frozen
 class Mention:
     """A mention in a message's text: an `@username`, or a text mention (`entity.user` is
     the person, who may have no username). `start`, `end`: where it stands (Python indices);

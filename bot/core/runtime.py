@@ -24,6 +24,7 @@ from bot.core.clock import Clock
 from bot.core.db import session_scope
 from bot.core.hooks import Hooks
 from bot.core.i18n import CommandSpec, HelpTopic, normalize_language
+from bot.core.records import frozen
 from bot.core.said import MessageHook
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 RUNTIME_KEY = "minga"
 
 
-@dataclass(frozen=True)
+@frozen
 class Identity:
     """Who and where an update is, as the database knows it after registering them."""
 

@@ -7,13 +7,14 @@ import `telegram`, can take and return it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.records import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class Said:
     """One plain message of a registered member: which update, where and who (row ids)."""
 

@@ -26,6 +26,7 @@ from bot.core.db import insert_for
 from bot.core.faults import log_failure
 from bot.core.models import OutboxMessage, ProcessedUpdate, TimeQuestion, WorkClaim
 from bot.core.observe import count_work
+from bot.core.records import frozen
 
 if TYPE_CHECKING:
     from telegram.ext import JobQueue
@@ -47,7 +48,7 @@ OUTBOX_RETENTION = timedelta(days=3)
 QUESTION_RETENTION = timedelta(days=7)  # a question about a time, answered or not
 
 
-@dataclass(frozen=True)
+@frozen
 class Tick:
     runtime: Runtime
     now: datetime

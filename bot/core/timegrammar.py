@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, time, timedelta
 from functools import cache
 
+from bot.core.records import frozen
 from bot.core.timewords import (
     AND_A_HALF,
     BARE_PARTS,
@@ -41,7 +41,7 @@ MAX_LENGTH = 80  # longer text is not a time phrase; also bounds the regex work
 # --- days ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Day:
     """A day as said: its candidate days, earliest first (the first whose moment is ahead of
     now wins, else the last; a fixed day has one candidate, so it is kept even when past)."""
@@ -197,7 +197,7 @@ def _splits(text: str) -> Iterator[tuple[Day | None, str]]:
 # --- times of day --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class At:
     """A time of day as said."""
 

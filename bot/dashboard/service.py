@@ -3,15 +3,14 @@ membership and language, and the groups a person may open. Plain values out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupInfo:
     id: int
     chat_id: int
@@ -21,7 +20,7 @@ class GroupInfo:
     timezone: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Seat:
     """The viewer in one group: their Minga role there (None: not a member) and their own
     language choice (None: they never chose one)."""

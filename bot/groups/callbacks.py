@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import Callback
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class SetLanguage(Callback):
     prefix = "grp:lang"
     lang: str
 
 
-@dataclass(frozen=True)
+@frozen
 class SetZone(Callback):
     """One of the common time zones the greeting offers (`groups.service.CommonZone.key`)."""
 
@@ -21,7 +20,7 @@ class SetZone(Callback):
     key: str
 
 
-@dataclass(frozen=True)
+@frozen
 class SetZoneAsAdmin(SetZone):
     """The same, under a greeting sent when the bot was added as an admin (so it does not
     ask to be made one)."""
@@ -29,7 +28,7 @@ class SetZoneAsAdmin(SetZone):
     prefix = "grp:tza"
 
 
-@dataclass(frozen=True)
+@frozen
 class ChangeZone(Callback):
     """One of the common time zones under `/timezone`'s answer."""
 
@@ -37,7 +36,7 @@ class ChangeZone(Callback):
     key: str
 
 
-@dataclass(frozen=True)
+@frozen
 class HelpPage(Callback):
     """A topic of /help (`HelpTopic.key`): the message shows that topic's page."""
 
@@ -45,7 +44,7 @@ class HelpPage(Callback):
     key: str
 
 
-@dataclass(frozen=True)
+@frozen
 class HelpIndex(Callback):
     """Back from a topic's page to /help's short list."""
 

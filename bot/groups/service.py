@@ -5,7 +5,6 @@ Plain async functions of an `AsyncSession` and plain values; nothing here knows 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -18,12 +17,13 @@ from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language
 from bot.core.people import PersonInfo
 from bot.core.quiet import QuietHours
+from bot.core.records import frozen
 from bot.groups.models import COORDINATOR, MEMBER, Group, Membership, Person
 
 TIMEZONE_EXAMPLE = "America/Bogota"
 
 
-@dataclass(frozen=True)
+@frozen
 class CommonZone:
     key: str  # what its button carries
     zone: str  # the IANA time zone
@@ -52,14 +52,14 @@ def first_timezone(language: str, default: str) -> str:
     return "America/Sao_Paulo" if language == "pt_BR" else default
 
 
-@dataclass(frozen=True)
+@frozen
 class ChatInfo:
     chat_id: int
     type: str
     title: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupSettings:
     id: int
     language: str
@@ -268,7 +268,7 @@ _KNOWN = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class _Seen:
     """What `_KNOWN` found registered already and unchanged."""
 

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import Callback
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class SlotAnswer(Callback):
     prefix = "mtg:ans"
     slot_id: int
     answer: str  # an Answer: y | m | n
 
 
-@dataclass(frozen=True)
+@frozen
 class Attended(Callback):
     prefix = "mtg:att"
     meeting_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class TakeTask(Callback):
     prefix = "mtg:todo"
     minutes_id: int

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -25,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.core import timeparse
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 from bot.core.timewords import WEEKDAYS, normalize
 
 
@@ -61,7 +61,7 @@ LAST_EXAMPLE = N_("/meeting monthly last friday 19:00 | Asamblea barrial")
 UNREADABLE = N_("I could not read when it repeats. Write it like one of these: {example} · {other}")
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     kind: Kind
     at: time  # local time of day
@@ -70,7 +70,7 @@ class Rule:
     day: int | None = None  # day of the month, 1-28
 
 
-@dataclass(frozen=True)
+@frozen
 class Request:
     rule: Rule
     title: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
@@ -11,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import N_, Translator
 from bot.core.moments import LOCALES, Local
+from bot.core.records import frozen
 from bot.core.text import in_one_line
 from bot.meetings.callbacks import Attended, SlotAnswer, TakeTask
 from bot.meetings.recurrence import Kind, Rule
@@ -19,7 +19,7 @@ from bot.meetings.statuses import Answer
 MARKS = {Answer.YES: "✅", Answer.MAYBE: "🤔", Answer.NO: "❌"}
 
 
-@dataclass(frozen=True)
+@frozen
 class SlotView:
     id: int
     position: int
@@ -294,7 +294,7 @@ def series_line(tr: Translator, rule: Rule) -> str:
     return tr.gettext("🔁 It repeats ({rule}) until /meeting stop.", rule=rule_text(tr, rule))
 
 
-@dataclass(frozen=True)
+@frozen
 class SeriesView:
     number: int
     title: str

@@ -10,7 +10,6 @@ Nothing here knows Telegram.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time
 
 from sqlalchemy import exists, func, select, update
@@ -20,6 +19,7 @@ from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.quiet import QuietHours
+from bot.core.records import frozen
 from bot.groups.models import Group
 from bot.meetings.models import CONFIRMED, Meeting, MeetingSeries, MeetingSlot
 from bot.meetings.recurrence import EXAMPLE, Kind, Request, Rule, local_day, next_after
@@ -37,7 +37,7 @@ def next_of(series: MeetingSeries, tz: str, after: datetime) -> datetime:
     return next_after(rule_of(series), after, tz, series.anchor)
 
 
-@dataclass(frozen=True)
+@frozen
 class Created:
     series: MeetingSeries
     first: Meeting

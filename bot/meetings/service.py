@@ -17,6 +17,7 @@ from bot.core import timeparse
 from bot.core.db import insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 from bot.groups.models import Person
 from bot.meetings.models import (
     ANSWERS,
@@ -44,7 +45,7 @@ SLOT_EXAMPLES = N_("jueves 19:00 @ Club Social · 15/12 10:00 · sexta 19h · ne
 USAGE_EXAMPLE = N_("/meeting Asamblea de barrio | jueves 19:00 @ Club Social | sábado 10hs @ Plaza")
 
 
-@dataclass(frozen=True)
+@frozen
 class SlotSpec:
     starts_at: datetime
     place: str | None

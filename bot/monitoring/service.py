@@ -18,6 +18,7 @@ from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.quiet import QuietHours
+from bot.core.records import frozen
 from bot.core.text import shorten
 from bot.groups.models import Group
 from bot.monitoring.models import (
@@ -110,7 +111,7 @@ async def save_settings(session: AsyncSession, group_id: int, **values: object) 
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class DueDigest:
     group_id: int
     chat_id: int
@@ -210,7 +211,7 @@ class Named(NamedTuple):
     last_name: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class CommitmentFact:
     number: int
     text: str
@@ -219,7 +220,7 @@ class CommitmentFact:
     asked: tuple[Named, ...] = ()  # asked to take it, not accepted (yet)
 
 
-@dataclass(frozen=True)
+@frozen
 class DecisionCommitment:
     """A commitment a decision became, and its state now."""
 
@@ -230,7 +231,7 @@ class DecisionCommitment:
     moved: bool = True  # still to do, or changed in the period
 
 
-@dataclass(frozen=True)
+@frozen
 class DecisionFact:
     number: int
     what: str  # the vote's question, or the agreement's text
@@ -238,7 +239,7 @@ class DecisionFact:
     commitments: list[DecisionCommitment] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class RecognitionFact:
     to: Named
     by: Named | None  # None when the giver is not known
@@ -288,7 +289,7 @@ class Facts:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class StatusNow:
     """What /status tells about one group now (facts.status reads it in one statement)."""
 
@@ -303,7 +304,7 @@ class StatusNow:
 # -- the chart ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class WeekBar:
     done: int
     open: int

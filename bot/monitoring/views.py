@@ -7,46 +7,46 @@ people become mentions and outcomes and sectors words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.moments import Local
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class MeetingHeld:
     title: str
     starts_at: datetime
     attended: int
 
 
-@dataclass(frozen=True)
+@frozen
 class MeetingComing:
     title: str
     starts_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class NoticePending:
     text: str
     missing: int  # members who have not acknowledged it
 
 
-@dataclass(frozen=True)
+@frozen
 class OpenVote:
     question: str
     closes_at: datetime
     missing: int  # members who have not voted
 
 
-@dataclass(frozen=True)
+@frozen
 class CharterStanding:
     version: int
     accepted: int  # by current members
     of: int  # the current members asked to accept it (no observers, no members offline)
 
 
-@dataclass(frozen=True)
+@frozen
 class DecisionLine:
     number: int
     what: str
@@ -54,7 +54,7 @@ class DecisionLine:
     commitments: tuple[tuple[int, str, str], ...] = ()  # (number, text, state in words)
 
 
-@dataclass(frozen=True)
+@frozen
 class CommitmentLine:
     number: int
     text: str
@@ -64,14 +64,14 @@ class CommitmentLine:
     asked_count: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class RecognitionLine:
     to: str  # a mention
     by: str | None  # a mention; None when the giver is not known
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class DigestView:
     """What one digest shows, section by section."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import Callback
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Forget(Callback):
     """/forgetme's answer: `yes` 1 or 0. `since` is when the person was first seen (epoch
     seconds): a press after the erasure, when the same account is a new person, is stale."""

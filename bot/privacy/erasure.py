@@ -32,6 +32,7 @@ from bot.actors.models import OfferedResource, Profile, ProfileForm
 from bot.commitments.kinds import ACTIVE
 from bot.commitments.models import Commitment, CommitmentEvent, CommitmentOwner
 from bot.core.models import OutboxMessage, TimeQuestion
+from bot.core.records import frozen
 from bot.groups.models import COORDINATOR, MEMBER, Group, Membership, Person
 from bot.privacy import schema
 from bot.reviews.models import ReviewAnswer
@@ -52,7 +53,7 @@ class GroupNote:
     no_coordinator: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Erasure:
     tombstone_id: int
     groups: list[GroupNote]

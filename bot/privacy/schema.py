@@ -10,7 +10,6 @@ reaction's actor, a time question's asker).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.sql.type_api import TypeEngine
 
 import bot.models  # noqa: F401  (every feature's tables on the metadata)
 from bot.core.db import Base
+from bot.core.records import frozen
 
 PERSONS = "persons"
 GROUPS = "groups"
@@ -54,7 +54,7 @@ def text_columns(table: Table) -> list[Column[Any]]:
     return [c for c in table.columns if is_text(c.type) or is_json(c.type)]
 
 
-@dataclass(frozen=True)
+@frozen
 class Path:
     """How the rows of `table` reach a group: the foreign keys followed, child to parent, up
     to a table with a `group_id` (`hops` empty: `table` has it itself)."""

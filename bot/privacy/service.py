@@ -3,7 +3,6 @@ after 90 days, and bookkeeping rows past their use are pruned."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -11,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actors.models import ProfileForm
 from bot.core.models import AdminCache, TimeQuestion
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 from bot.reactions.models import ReactionCount, ReactionState
 from bot.reviews.models import ReviewSubject
@@ -47,7 +47,7 @@ async def group_title(session: AsyncSession, group_id: int) -> str:
     return (await session.scalar(select(Group.title).where(Group.id == group_id))) or ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Expired:
     id: int
     chat_id: int

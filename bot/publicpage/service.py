@@ -6,7 +6,6 @@ Telegram or HTML; the web route only calls `page`."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, select
@@ -22,6 +21,7 @@ from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.people import person_name
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 from bot.publicpage import slugs, views
 from bot.publicpage.models import PublicPage
@@ -36,7 +36,7 @@ BAD_SLUG = N_("The address must be 3 to 40 lowercase letters, digits or dashes. 
 TAKEN = N_("The address “{slug}” is taken by another group. Try another, e.g. {example}")
 
 
-@dataclass(frozen=True)
+@frozen
 class State:
     slug: str | None
     published: bool
@@ -125,7 +125,7 @@ async def set_indexed(session: AsyncSession, group_id: int, indexed: bool, now: 
 # -- the page -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Lookup:
     """What `/p/<slug>` finds: the page, or None (never published, or taken down) with the
     language of the group the slug was, if any, for the 404."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from bot.commitments.kinds import Status
+from bot.core.records import frozen
 
 
 class Who(StrEnum):
@@ -22,13 +22,13 @@ class Who(StrEnum):
     MEMBER = "member"  # "a member": nothing they agreed to show
 
 
-@dataclass(frozen=True)
+@frozen
 class Responsible:
     who: Who
     value: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Owner:
     """An owner who accepted a commitment, with what their profile lets the page show."""
 
@@ -38,7 +38,7 @@ class Owner:
     sector: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class DecisionItem:
     number: int
     what: str
@@ -48,7 +48,7 @@ class DecisionItem:
     decided_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class CommitmentItem:
     number: int
     text: str
@@ -59,7 +59,7 @@ class CommitmentItem:
     responsible: tuple[Responsible, ...]  # empty: nobody has taken it on yet
 
 
-@dataclass(frozen=True)
+@frozen
 class Totals:
     counted: int  # commitments not dropped
     done: int
@@ -76,7 +76,7 @@ class Totals:
         return round(100 * self.on_time / self.done_with_due) if self.done_with_due else None
 
 
-@dataclass(frozen=True)
+@frozen
 class PageView:
     slug: str
     title: str

@@ -7,7 +7,6 @@ Plain async functions of an `AsyncSession` and plain values; nothing here knows 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 from bot.reactions.models import USER, Acknowledgement, Notice, ReactionSettings, ReactionState
 from bot.reactions.positions import (
@@ -174,7 +174,7 @@ async def notice_status(session: AsyncSession, notice: Notice) -> NoticeStatus:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class DueNotice:
     """A posted notice whose reminder is due (the group's quiet hours may still hold it)."""
 

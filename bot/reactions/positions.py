@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator
+from bot.core.records import frozen
 from bot.core.timeparse import BadTime, parse_duration
 
 # The emoji Telegram allows as reactions (Bot API, ReactionTypeEmoji.emoji), as the docs
@@ -183,7 +183,7 @@ def is_delay(text: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@frozen
 class Who:
     id: int
     first_name: str
@@ -191,7 +191,7 @@ class Who:
     is_group: bool = False  # an anonymous admin: the group itself
 
 
-@dataclass(frozen=True)
+@frozen
 class MeaningTally:
     """One meaning of the map on a message: its emoji and the people who reacted with one."""
 
@@ -204,7 +204,7 @@ class MeaningTally:
         return len(self.people)
 
 
-@dataclass(frozen=True)
+@frozen
 class Tally:
     """The positions on one message: per meaning, anonymous counts, who has not reacted."""
 
@@ -222,7 +222,7 @@ def _meaning_order(pairs: Sequence[tuple[str, str]]) -> list[str]:
     return list(dict.fromkeys(meaning for _, meaning in pairs))
 
 
-@dataclass(frozen=True)
+@frozen
 class NoticeStatus:
     notice_id: int
     acknowledged: int  # members still in the group who acknowledged
@@ -230,7 +230,7 @@ class NoticeStatus:
     reminded: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class NoticeReminder:
     """What a notice's reminder needs to be sent: where, in which language, to whom."""
 
@@ -242,7 +242,7 @@ class NoticeReminder:
     pending: tuple[Who, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Reacted:
     """One actor's current reactions on a message."""
 

@@ -9,7 +9,6 @@ a custom emoji, `paid` for a paid reaction. Only emoji on the group's position m
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.db import as_utc, insert_for
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 from bot.reactions.models import (
     CHAT,
@@ -29,7 +29,7 @@ from bot.reactions.models import (
 from bot.reactions.positions import DEFAULT_MAP, Reacted, Tally, Who, compute_tally
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupRef:
     id: int
     language: str
@@ -78,7 +78,7 @@ async def set_position_map(
 # -- recording reactions ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Actor:
     """Who reacted: a person (`kind` user) or a chat (an anonymous admin, a channel)."""
 

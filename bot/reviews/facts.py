@@ -8,10 +8,12 @@ knows that shape. It is the shape the first reviews wrote (the same keys, dateti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
+
+from bot.core.records import frozen
 
 COMMITMENT, MEETING, VOTE = "commitment", "meeting", "vote"  # ReviewSubject.subject_kind
 
@@ -27,7 +29,7 @@ class Why(StrEnum):
     MANUAL = "manual"  # any of them, named by a coordinator's /review
 
 
-@dataclass(frozen=True)
+@frozen
 class CommitmentFacts:
     kind: ClassVar[str] = COMMITMENT
 
@@ -41,7 +43,7 @@ class CommitmentFacts:
     why: Why  # OVERDUE, DROPPED, BLOCKED or MANUAL
 
 
-@dataclass(frozen=True)
+@frozen
 class MeetingFacts:
     kind: ClassVar[str] = MEETING
 
@@ -53,7 +55,7 @@ class MeetingFacts:
     why: Why  # ATTENDANCE or MANUAL
 
 
-@dataclass(frozen=True)
+@frozen
 class VoteFacts:
     kind: ClassVar[str] = VOTE
 

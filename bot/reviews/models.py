@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import column_now
 from bot.core.db import Base, RowId
+from bot.core.records import frozen
 from bot.reviews.facts import Facts, from_json
 
 AUTOMATIC = "automatic"
@@ -18,7 +18,7 @@ MANUAL = "manual"
 PERIODIC = "periodic"
 
 
-@dataclass(frozen=True)
+@frozen
 class Thresholds:
     """What counts as gone wrong, and how often the periodic review comes: a group's
     `ReviewSettings` row, or `DEFAULTS` for a group without one."""

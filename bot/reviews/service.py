@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 from bot.groups.models import Group, Person
 from bot.reviews.facts import Facts, to_json
 from bot.reviews.models import (
@@ -213,7 +213,7 @@ async def close(session: AsyncSession, review: Review, summary: str, now: dateti
         raise DomainError(N_("That review is already closed. See /lessons"))
 
 
-@dataclass(frozen=True)
+@frozen
 class Learnings:
     review: Review
     subjects: list[ReviewSubject]

@@ -17,7 +17,6 @@ new due date), so every process, and a process after a restart, judges alike. A 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -25,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commitments.models import CommitmentEvent
 from bot.core.db import as_utc
+from bot.core.records import frozen
 from bot.reviews.facts import COMMITMENT, CommitmentFacts, Facts, Why
 from bot.reviews.models import Review, ReviewSubject
 
@@ -41,7 +41,7 @@ def is_decision(facts: Facts) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Reviewed:
     """What the database says of some subjects' closed reviews and re-plans."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, func, select
@@ -26,6 +26,7 @@ from bot.commitments.models import (
 from bot.commitments.service import owners_of
 from bot.core.db import as_utc, insert_for
 from bot.core.people import person_name
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 from bot.groups.roles import deciding
 from bot.meetings.models import HELD, Attendance, Meeting, MeetingSlot, SlotAnswer
@@ -39,7 +40,7 @@ ATTENDANCE_WAIT = timedelta(days=1)  # attendance is judged a day after the meet
 LOOK_BACK = timedelta(days=30)
 
 
-@dataclass(frozen=True)
+@frozen
 class NewSubject:
     """Something a finder found gone wrong, not yet recorded."""
 

@@ -15,7 +15,6 @@ Plain async functions of an `AsyncSession` and plain values; nothing here knows 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +25,7 @@ from bot.commitments.models import Commitment
 from bot.commitments.service import owners_of
 from bot.core.db import as_utc, insert_for
 from bot.core.quiet import QuietHours, release_time
+from bot.core.records import frozen
 from bot.groups.models import Group, Person
 from bot.votes.models import BackersLine, BackersNote, Decision, Position, Vote
 from bot.votes.rules import AGREE
@@ -207,7 +207,7 @@ async def later(
 # -- what a note says -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class LineFacts:
     number: int
     text: str
@@ -217,7 +217,7 @@ class LineFacts:
     owners: list[Person]  # who accepted it
 
 
-@dataclass(frozen=True)
+@frozen
 class NoteFacts:
     chat_id: int
     language: str

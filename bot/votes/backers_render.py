@@ -3,27 +3,27 @@ today, in its latest state, and those who agreed with the decision (plain values
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
 from bot.core.i18n import Translator
 from bot.core.moments import Local
 from bot.core.people import mention, person_name
+from bot.core.records import frozen
 from bot.core.text import in_one_line
 
 PING_AT_MOST = 5  # more backers than this are named without a notification
 NAMED_AT_MOST = 10  # and beyond this, counted
 
 
-@dataclass(frozen=True)
+@frozen
 class Someone:
     id: int
     first_name: str
     last_name: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class NoteLine:
     number: int
     text: str
@@ -32,7 +32,7 @@ class NoteLine:
     owners: tuple[Someone, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class NoteView:
     number: int  # the decision's
     what: str

@@ -9,7 +9,6 @@ here knows Telegram.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import DateTime, bindparam, select, text, update
@@ -18,13 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc, insert_for
 from bot.core.errors import DomainError
+from bot.core.records import frozen
 from bot.votes import ballots
 from bot.votes.models import Position, Vote
 from bot.votes.positions import VOTE_CLOSED, hold_vote, mark_dirty
 from bot.votes.rules import VoteKind
 
 
-@dataclass(frozen=True)
+@frozen
 class Ballot:
     options: tuple[str, ...]
     choices: int  # the member's ballot now
@@ -32,7 +32,7 @@ class Ballot:
     rendered_at: datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class _Open:
     options: tuple[str, ...]
     dirty: bool

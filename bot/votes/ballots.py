@@ -25,9 +25,9 @@ are all out is exhausted and counts no more.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
+from bot.core.records import frozen
 from bot.votes import rules
 from bot.votes.rules import Outcome, OutcomeKind
 
@@ -61,14 +61,14 @@ def score_digit(choices: int, option: int) -> int:
 # -- instant runoff -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Round:
     counts: tuple[int | None, ...]  # per option; None: out before this round
     exhausted: int  # ballots with no option left
     eliminated: tuple[int, ...] = ()  # out after this round
 
 
-@dataclass(frozen=True)
+@frozen
 class Runoff:
     rounds: tuple[Round, ...]
     winners: tuple[int, ...]  # one, or the options tied to the end, or none (no ballots)

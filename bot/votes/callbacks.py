@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import Callback
+from bot.core.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Choose(Callback):
     """A member takes option `option` (0-based) of vote `vote`."""
 
@@ -16,7 +15,7 @@ class Choose(Callback):
     option: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ToCommitment(Callback):
     """Turn passed proposal `vote` into a commitment."""
 
@@ -24,7 +23,7 @@ class ToCommitment(Callback):
     vote: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Rank(Callback):
     """A member puts option `option` (0-based) next in their order on ranked vote `vote`."""
 
@@ -33,7 +32,7 @@ class Rank(Callback):
     option: int
 
 
-@dataclass(frozen=True)
+@frozen
 class StartOver(Callback):
     """A member clears their order on ranked vote `vote`."""
 
@@ -41,7 +40,7 @@ class StartOver(Callback):
     vote: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Score(Callback):
     """A member gives option `option` of score vote `vote` the score `score` (0..5); -1 only
     asks what they gave it."""

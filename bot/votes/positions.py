@@ -7,7 +7,6 @@ and plain values; nothing here knows Telegram.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, bindparam, column, select, text, update
@@ -17,6 +16,7 @@ from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 from bot.groups.models import OBSERVER, Membership
 from bot.votes.models import Position, Vote
 from bot.votes.rules import BALLOT_KINDS, MAX_OPTIONS, PROPOSAL_OPTIONS, VoteKind
@@ -27,7 +27,7 @@ NOT_CHOSEN = (VoteKind.NATIVE, *BALLOT_KINDS)
 VOTE_CLOSED = N_("This vote is closed. See the result with /decisions")
 
 
-@dataclass(frozen=True)
+@frozen
 class Cast:
     kind: str
     options: tuple[str, ...]

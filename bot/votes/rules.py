@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 from bot.core import timeparse
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
+from bot.core.records import frozen
 
 if TYPE_CHECKING:
     from bot.votes.ballots import Round
@@ -112,7 +112,7 @@ PROPOSAL_EXAMPLE = N_("/propose Pintar el mural el sábado closes 48h quorum 50%
 CLOSES_EXAMPLE = N_("closes 48h")
 
 
-@dataclass(frozen=True)
+@frozen
 class Tail:
     """What the options at the end of a command said; `text` is what remains before them."""
 
@@ -185,7 +185,7 @@ def parse_quorum(raw: str) -> int:
     return value
 
 
-@dataclass(frozen=True)
+@frozen
 class PollText:
     question: str
     options: tuple[str, ...]
@@ -284,7 +284,7 @@ def options_of(choices: int) -> list[int]:
     return [i for i in range(choices.bit_length()) if choices >> i & 1]
 
 
-@dataclass(frozen=True)
+@frozen
 class Stance:
     """One member's position as the rules see it."""
 
@@ -326,7 +326,7 @@ def quorum_met(voters: int, members: int, quorum: int | None) -> bool:
     return voters * 100 >= quorum * members
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     kind: OutcomeKind
     counts: tuple[int, ...]

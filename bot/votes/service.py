@@ -6,7 +6,6 @@ Plain async functions of an `AsyncSession` and plain values; nothing here knows 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, or_, select, update
@@ -16,6 +15,7 @@ from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
 from bot.core.people import person_name
+from bot.core.records import frozen
 from bot.groups.models import Group, Membership, Person
 from bot.groups.roles import deciding
 from bot.votes import rules
@@ -33,7 +33,7 @@ from bot.votes.views import Voter, VoteView
 EDIT_INTERVAL = timedelta(seconds=3)
 
 
-@dataclass(frozen=True)
+@frozen
 class NewVote:
     kind: VoteKind
     question: str

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.records import frozen
 from bot.votes import rules
 
 
@@ -12,7 +12,7 @@ def n_options(kind: str, options: list[str]) -> int:
     return rules.PROPOSAL_OPTIONS if kind == rules.VoteKind.PROPOSAL else len(options)
 
 
-@dataclass(frozen=True)
+@frozen
 class Voter:
     person_id: int
     first_name: str
@@ -25,7 +25,7 @@ class Voter:
     recorded_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class VoteView:
     id: int
     kind: str
@@ -62,7 +62,7 @@ class VoteView:
 AGREEMENT = "agreement"  # the kind of a DecisionLine that is no vote: a meeting's agreement
 
 
-@dataclass(frozen=True)
+@frozen
 class DecisionLine:
     number: int
     question: str

@@ -6,12 +6,12 @@ and Telegram admins; a membership for members). A stranger is refused with 403."
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from telegram import Chat, User
 
 from bot.core.i18n import N_, Msgid, Translator, normalize_language, translator
 from bot.core.permissions import is_coordinator
+from bot.core.records import frozen
 from bot.core.runtime import Runtime
 from bot.dashboard import service
 from bot.dashboard.links import bot_token
@@ -39,7 +39,7 @@ class Refused(Exception):
         self.status, self.message, self.tr = status, message, tr
 
 
-@dataclass(frozen=True)
+@frozen
 class Viewer:
     """A person looking at one group's pages, with what they may see and do."""
 

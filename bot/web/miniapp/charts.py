@@ -4,15 +4,16 @@ few hundred bytes a chart, readable on a cheap phone). Pure."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from markupsafe import Markup
 
+from bot.core.records import frozen
+
 DONE, OPEN, LATE = "#2e9e5b", "#7aa7d6", "#d9473f"
 
 
-@dataclass(frozen=True)
+@frozen
 class Bar:
     label: str  # under the bar: the week's last day
     done: int
@@ -64,7 +65,7 @@ def weeks_svg(bars: Sequence[Bar], title: str, legend: tuple[str, str, str]) -> 
 KINDS = ("#7aa7d6", "#e0a030", "#2e9e5b", "#9a6fc0")
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     label: str  # left of the bar: a name or a sector
     values: tuple[int, ...]  # one a kind of `KINDS`, stacked left to right

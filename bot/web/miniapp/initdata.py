@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl
+
+from bot.core.records import frozen
 
 MAX_AGE = timedelta(hours=24)
 SKEW = timedelta(minutes=5)
@@ -26,7 +27,7 @@ class InvalidInitData(Exception):
     """Why initData is refused (for the log; the person sees one sentence)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class WebAppUser:
     id: int
     first_name: str

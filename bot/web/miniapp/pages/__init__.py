@@ -16,11 +16,11 @@ shown again with its notice.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.core.i18n import N_
+from bot.core.records import frozen
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 Loader = Callable[["AsyncSession", "Viewer", datetime], Awaitable[dict[str, Any]]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Page:
     key: str  # letters: the URL and the tab
     title: str  # marked with N_()
