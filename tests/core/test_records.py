@@ -101,3 +101,19 @@ def test_a_class_with_no_fields_is_equal_to_its_own_kind():
 
     assert Nothing() == Nothing() and hash(Nothing()) == hash(Nothing())
     assert repr(Nothing()) == f"{Nothing.__qualname__}()"
+
+
+def test_the_bot_declares_its_frozen_classes_with_frozen():
+    """A new `@dataclass(frozen=True)` in `bot/` would bring its six compiled methods back."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "bot"
+    plain = re.compile(r"^\s*@(dataclasses\.)?dataclass\((?=[^)]*frozen=True)(?![^)]*slots=True)")
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if plain.match(line)
+    ]
+    assert offenders == []
