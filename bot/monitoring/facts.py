@@ -36,6 +36,7 @@ from bot.monitoring.service import (
     StatusNow,
 )
 from bot.monitoring.views import (
+    MAX_LINES,
     CharterStanding,
     MeetingComing,
     MeetingHeld,
@@ -258,7 +259,8 @@ async def _commitments(
     """Commitments done in the period (their owners thanked), overdue now, or due in the
     coming week, or — when nobody accepted them — waiting for those asked; with their owners,
     in the same query (one row per owner, in the order they were added). Only owners who
-    accepted are named as owners."""
+    accepted are named as owners. Each kind is counted, and only the first MAX_LINES of each
+    (all a digest lists) are built."""
     rows = (
         await session.execute(
             select(
@@ -267,9 +269,9 @@ async def _commitments(
                 Commitment.number,
                 Commitment.text,
                 Commitment.status,
-                Commitment.due_at,
-                Commitment.done_at,
-                CommitmentOwner.accepted_at,
+                func.coalesce(Commitment.done_at, Commitment.due_at),  # its moment
+                Commitment.due_at < now,  # late, when to do
+                CommitmentOwner.accepted_at.is_not(None),
                 *_NAMED,
             )
             .outerjoin(CommitmentOwner, CommitmentOwner.commitment_id == Commitment.id)
@@ -288,27 +290,49 @@ async def _commitments(
             .order_by(Commitment.due_at, Commitment.number, Commitment.id, CommitmentOwner.id)
         )
     ).tuples()
-    found: dict[int, tuple[int, int, str, str, datetime | None, datetime | None]] = {}
-    owners: dict[int, list[Named]] = defaultdict(list)
-    asked: dict[int, list[Named]] = defaultdict(list)  # not accepted (yet): not theirs
-    for cid, gid, number, text, status, due_at, done_at, accepted_at, *person in rows:
-        if cid not in found:
-            found[cid] = (gid, number, text, status, due_at, done_at)
+    # a commitment's rows come one after the other (its id is in the order): it is filed when
+    # the next one starts
+    current: tuple[int, int, str, str, datetime | None, bool | None] | None = None
+    owners: list[Named] = []
+    asked: list[Named] = []  # not accepted (yet): not theirs
+    last = None
+    for cid, gid, number, text, status, moment, late, accepted, *person in rows:
+        if cid != last:
+            if current is not None:
+                _file(facts[current[0]], current, owners, asked, now)
+            current, owners, asked, last = (gid, number, text, status, moment, late), [], [], cid
         if person[0] is not None:  # None: no owner
-            (owners if accepted_at is not None else asked)[cid].append(Named(*person))
-    for cid, (gid, number, text, status, due_at, done_at) in found.items():
-        moment = as_utc(done_at or due_at) or now
-        fact = CommitmentFact(number, text, tuple(owners[cid]), moment, tuple(asked[cid]))
-        if status == DONE:
-            facts[gid].completed.append(fact)
-            for person in fact.owners:
-                facts[gid].thanked.setdefault(person.id, person)
-        elif not fact.owners:  # nobody accepted it: waiting, never anyone's lateness
-            facts[gid].waiting.append(fact)
-        elif (as_utc(due_at) or now) < now:
-            facts[gid].overdue.append(fact)
-        else:
-            facts[gid].due_next.append(fact)
+            (owners if accepted else asked).append(Named(*person))
+    if current is not None:
+        _file(facts[current[0]], current, owners, asked, now)
+
+
+def _file(
+    facts: Facts,
+    commitment: tuple[int, int, str, str, datetime | None, bool | None],
+    owners: list[Named],
+    asked: list[Named],
+    now: datetime,
+) -> None:
+    """One commitment of `_commitments` counted in its kind, and built if the digest lists it."""
+    _, number, text, status, moment, late = commitment
+    if status == DONE:
+        for person in owners:
+            facts.thanked.setdefault(person.id, person)
+        facts.completed_count += 1
+        kind = facts.completed
+    elif not owners:  # nobody accepted it: waiting, never anyone's lateness
+        facts.waiting_count += 1
+        kind = facts.waiting
+    elif late:
+        facts.overdue_count += 1
+        kind = facts.overdue
+    else:
+        facts.due_next_count += 1
+        kind = facts.due_next
+    if len(kind) < MAX_LINES:
+        at = as_utc(moment) or now
+        kind.append(CommitmentFact(number, text, tuple(owners), at, tuple(asked)))
 
 
 async def _open_votes(

@@ -10,6 +10,7 @@ from bot.core.i18n import WEEKDAYS, Translator
 from bot.core.moments import Local
 from bot.core.text import in_one_line
 from bot.monitoring.views import (
+    MAX_LINES,
     CommitmentLine,
     DecisionLine,
     DigestView,
@@ -20,8 +21,6 @@ from bot.monitoring.views import (
 )
 
 T = TypeVar("T")
-
-MAX_LINES = 10  # of a long section; the rest are counted
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -51,13 +50,20 @@ def _titled(title: str, lines: list[str]) -> list[str]:
 
 
 def _listed(
-    tr: Translator, title: str, items: Sequence[T], line: Callable[[T], str], capped: bool = True
+    tr: Translator,
+    title: str,
+    items: Sequence[T],
+    line: Callable[[T], str],
+    capped: bool = True,
+    count: int | None = None,
 ) -> list[str]:
-    """A section of one line per item; a capped one shows MAX_LINES, then how many more."""
+    """A section of one line per item; a capped one shows MAX_LINES, then how many more.
+    `count`: how many there are, when `items` are only the first of them."""
     shown = items[:MAX_LINES] if capped else items
     lines = [line(item) for item in shown]
-    if len(items) > len(shown):
-        lines.append(tr.ngettext("…and {n} more", "…and {n} more", len(items) - len(shown)))
+    more = (len(items) if count is None else count) - len(shown)
+    if more > 0:
+        lines.append(tr.ngettext("…and {n} more", "…and {n} more", more))
     return _titled(title, lines)
 
 
@@ -109,7 +115,8 @@ def _waiting_for(tr: Translator, c: CommitmentLine) -> str:
 
 
 def _completed(tr: Translator, view: DigestView) -> list[str]:
-    return _listed(tr, tr.gettext("✅ Commitments done"), view.completed, _commitment)
+    title = tr.gettext("✅ Commitments done")
+    return _listed(tr, title, view.completed, _commitment, count=view.completed_count)
 
 
 def _overdue(tr: Translator, view: DigestView) -> list[str]:
@@ -117,7 +124,7 @@ def _overdue(tr: Translator, view: DigestView) -> list[str]:
         days = max(1, (view.now - c.moment).days)
         return _commitment(c) + " · " + tr.ngettext("{n} day late", "{n} days late", days)
 
-    return _listed(tr, tr.gettext("⏰ Overdue"), view.overdue, line)
+    return _listed(tr, tr.gettext("⏰ Overdue"), view.overdue, line, count=view.overdue_count)
 
 
 def _waiting(tr: Translator, view: DigestView) -> list[str]:
@@ -126,14 +133,16 @@ def _waiting(tr: Translator, view: DigestView) -> list[str]:
     def line(c: CommitmentLine) -> str:
         return f"{_commitment(c)} — {_waiting_for(tr, c)} · {view.local.moment(tr, c.moment)}"
 
-    return _listed(tr, tr.gettext("⏳ Waiting for someone to accept"), view.waiting, line)
+    title = tr.gettext("⏳ Waiting for someone to accept")
+    return _listed(tr, title, view.waiting, line, count=view.waiting_count)
 
 
 def _due_next(tr: Translator, view: DigestView) -> list[str]:
     def line(c: CommitmentLine) -> str:
         return _commitment(c) + " · " + view.local.moment(tr, c.moment)
 
-    return _listed(tr, tr.gettext("📌 Due in the coming week"), view.due_next, line)
+    title = tr.gettext("📌 Due in the coming week")
+    return _listed(tr, title, view.due_next, line, count=view.due_next_count)
 
 
 def _meetings_held(tr: Translator, view: DigestView) -> list[str]:

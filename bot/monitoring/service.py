@@ -261,10 +261,15 @@ class Facts:
     thanked: dict[int, Named] = field(default_factory=dict)  # attended, delivered or voted
     new_actors: int = 0
     missing_sectors: list[str] = field(default_factory=list)
+    # commitments: the first MAX_LINES of each kind (all a digest lists), and how many there are
     completed: list[CommitmentFact] = field(default_factory=list)
     overdue: list[CommitmentFact] = field(default_factory=list)
     due_next: list[CommitmentFact] = field(default_factory=list)
     waiting: list[CommitmentFact] = field(default_factory=list)  # to do, nobody accepted it
+    completed_count: int = 0
+    overdue_count: int = 0
+    due_next_count: int = 0
+    waiting_count: int = 0
     reviews_opened: int = 0
     reviews_closed: int = 0
     unequal: bool = False  # messages this week very unequally shared among members

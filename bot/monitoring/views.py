@@ -12,6 +12,8 @@ from datetime import datetime
 from bot.core.moments import Local
 from bot.core.records import frozen
 
+MAX_LINES = 10  # of a long section; the rest are counted ("…and 3 more")
+
 
 @frozen
 class MeetingHeld:
@@ -97,6 +99,12 @@ class DigestView:
     recognitions: tuple[RecognitionLine, ...]
     thanked: tuple[str, ...]  # mentions of who attended, delivered or voted
     waiting: tuple[CommitmentLine, ...] = ()  # to do, and nobody accepted it
+    # how many commitments each section has when more than its lines (the facts keep only
+    # the first MAX_LINES of each); None: as many as its lines
+    completed_count: int | None = None
+    overdue_count: int | None = None
+    due_next_count: int | None = None
+    waiting_count: int | None = None
 
     @property
     def local(self) -> Local:

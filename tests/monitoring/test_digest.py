@@ -390,6 +390,72 @@ async def test_commitments_in_the_digest_with_a_chart(bot: Bot) -> None:
     assert image.shape[0] > 100 and image.shape[1] > 100
 
 
+async def test_long_commitment_sections_list_ten_and_count_the_rest(bot: Bot) -> None:
+    """Each kind of commitment lists its first ten by due date, then how many more; the owners
+    of a done one not listed are thanked all the same."""
+    from bot.commitments.models import DONE, OPEN, Commitment, CommitmentOwner
+    from bot.groups.models import Group
+
+    await seed_group(bot, LUIS, JOAO, MARY)
+    now, hour = bot.now(), timedelta(hours=1)
+    plans = (  # (status, due in hours from now, owners: person → accepted), 13 of each kind
+        [(DONE, -150 + n, {LUIS.id: True}) for n in range(12)] + [(DONE, -100, {JOAO.id: True})]
+        + [(OPEN, -90 + n, {MARY.id: True, LUIS.id: False}) for n in range(13)]
+        + [(OPEN, 10 + n, {MARY.id: False, LUIS.id: False, JOAO.id: False, ANA.id: False})
+           for n in range(12)] + [(OPEN, 10, {})]
+        + [(OPEN, 50 + n, {LUIS.id: True}) for n in range(13)]
+    )  # fmt: skip
+    async with bot.db() as session:
+        gid = await session.scalar(select(Group.id))
+        for number, (status, due, owners) in enumerate(plans, start=1):
+            due_at = now + due * hour
+            commitment = Commitment(
+                group_id=gid, number=number, text=f"Tarea <{number}>", status=status,
+                due_at=due_at, done_at=now - hour if status == DONE else None,
+                created_at=now - 10 * 24 * hour,
+            )  # fmt: skip
+            session.add(commitment)
+            await session.flush()
+            for person, accepted in owners.items():
+                session.add(
+                    CommitmentOwner(
+                        commitment_id=commitment.id, person_id=person,
+                        accepted_at=now - 24 * hour if accepted else None,
+                    )
+                )  # fmt: skip
+                await session.flush()  # owners in the order they were added
+    await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
+    text = [m for m in bot.tg.sent(NORTE.id) if m.text.startswith("🗞")][-1].text
+    sections = {part.split("\n")[0]: part.split("\n")[1:] for part in text.split("\n\n")}
+    # the moments of those waiting and due depend on the day the test runs: cut off
+    shown = {title: [line.split(" · ")[0] for line in lines] for title, lines in sections.items()}
+    assert shown["✅ Compromisos cumplidos"] == [
+        *(f"• #{n} Tarea <{n}> — Luis" for n in range(1, 11)),
+        "…y 3 más",
+    ]
+    assert shown["⏰ Vencidos"] == [*(f"• #{n} Tarea <{n}> — Mary" for n in range(14, 24)),
+                                    "…y 3 más"]  # fmt: skip
+    assert sections["⏰ Vencidos"][0].endswith(" · 3 días de atraso")  # 90 hours
+    waiting = "⏳ esperando que Mary, Luis, João, +1 acepten"
+    assert shown["⏳ Esperando que alguien acepte"] == [
+        f"• #27 Tarea <27> — {waiting}",
+        "• #39 Tarea <39> — ⏳ nadie lo tomó todavía",  # due with #27, after it by number
+        *(f"• #{n} Tarea <{n}> — {waiting}" for n in range(28, 36)),
+        "…y 3 más",
+    ]
+    assert sections["⏳ Esperando que alguien acepte"][1] == (
+        "• #39 Tarea <39> — ⏳ nadie lo tomó todavía"
+        + sections["⏳ Esperando que alguien acepte"][0].removeprefix(
+            f"• #27 Tarea <27> — {waiting}"
+        )
+    )
+    assert shown["📌 Vencen en los próximos 7 días"] == [
+        *(f"• #{n} Tarea <{n}> — Luis" for n in range(40, 50)),
+        "…y 3 más",
+    ]
+    assert shown["🙌 Agradecimientos"] == ["• Por estar y hacer: Luis, João"]  # #13's João too
+
+
 async def test_no_chart_when_the_group_turned_it_off_or_has_nothing(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO, MARY)
     await bot.feed(bot.u.command(NORTE, ANA, "/digest now"))
@@ -499,12 +565,14 @@ async def test_status_reads_what_the_digest_facts_say_in_one_statement(bot: Bot)
                 event.remove(bot.engine.sync_engine, "before_cursor_execute", count)
         assert shown == service.StatusNow(
             open_votes=len(facts_now.open_votes),
-            overdue=len(facts_now.overdue),
-            due_soon=len(facts_now.due_next),
-            waiting=len(facts_now.waiting),
+            overdue=facts_now.overdue_count,
+            due_soon=facts_now.due_next_count,
+            waiting=facts_now.waiting_count,
             next_meeting=facts_now.meetings_coming[0] if facts_now.meetings_coming else None,
             completion=rate,
         ), moment
+        for kind in ("overdue", "due_next", "waiting"):  # all listed: fewer than MAX_LINES
+            assert len(getattr(facts_now, kind)) == getattr(facts_now, f"{kind}_count"), moment
         seen[moment] = shown
     assert len(statements) == len(moments)  # one statement each
     assert seen[now] == service.StatusNow(
