@@ -124,9 +124,22 @@ class DueDigest:
 
 
 async def due_digests(session: AsyncSession, now: datetime) -> list[DueDigest]:
-    """Active groups whose weekly digest is due (within the catch-up window) and not sent."""
+    """Active groups whose weekly digest is due (within the catch-up window) and not sent.
+    Read as plain columns, not ORM objects: every active group is read at each tick."""
     rows = await session.execute(
-        select(Group, DigestSettings)
+        select(
+            Group.id,
+            Group.chat_id,
+            Group.language,
+            Group.timezone,
+            Group.quiet_start,
+            Group.quiet_end,
+            Group.created_at,
+            DigestSettings.enabled,
+            DigestSettings.weekday,
+            DigestSettings.minute,
+            DigestSettings.chart,
+        )
         .outerjoin(DigestSettings, DigestSettings.group_id == Group.id)
         .where(Group.active.is_(True))
     )
@@ -139,25 +152,26 @@ async def due_digests(session: AsyncSession, now: datetime) -> list[DueDigest]:
         ).tuples()
     }
     due = []
-    for group, settings in rows.tuples():
-        if settings is not None and not settings.enabled:
+    for gid, chat_id, language, timezone, quiet_start, quiet_end, created_at, *settings in rows:
+        enabled, weekday, minute, chart = settings  # all None: the group never set them
+        if enabled is False:
             continue
-        weekday = settings.weekday if settings else DEFAULT_WEEKDAY
-        minute = settings.minute if settings else DEFAULT_MINUTE
-        at = last_due(now, group.timezone, weekday, minute)
-        period = period_of(at, group.timezone)
-        created = as_utc(group.created_at) or now
+        weekday = DEFAULT_WEEKDAY if weekday is None else weekday
+        minute = DEFAULT_MINUTE if minute is None else minute
+        at = last_due(now, timezone, weekday, minute)
+        period = period_of(at, timezone)
+        created = as_utc(created_at) or now
         # a group's first digest is the first one due after it arrived, not a catch-up
-        if now - at > CATCH_UP or (group.id, period) in sent or created > at:
+        if now - at > CATCH_UP or (gid, period) in sent or created > at:
             continue
         due.append(
             DueDigest(
-                group_id=group.id,
-                chat_id=group.chat_id,
-                language=group.language,
-                timezone=group.timezone,
-                quiet=QuietHours.of(group.quiet_start, group.quiet_end),
-                chart=settings.chart if settings else True,
+                group_id=gid,
+                chat_id=chat_id,
+                language=language,
+                timezone=timezone,
+                quiet=QuietHours.of(quiet_start, quiet_end),
+                chart=True if chart is None else chart,
                 due_at=at,
                 period=period,
             )
