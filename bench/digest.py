@@ -10,6 +10,11 @@ the build alone (Linux: the peak is reset after seeding), which should not grow 
 number of groups. On PostgreSQL the tables are analyzed after seeding, as autovacuum does in a
 deployment (without statistics the planner hash-joins whole tables). Default database: a
 temporary SQLite file.
+
+The first build of a process also pays for what is loaded once (Babel's locale data, the
+statements' compilation): `--repeat 2` shows the steady state too. `--keep` leaves the seeded
+tables for the next run with as many groups, so another checkout's bench can build on the same
+data, in turn with this one.
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.app import new_event_loop
 from bot.commitments.models import Commitment, CommitmentOwner
 from bot.config import normalize_database_url
 from bot.core.clock import SYSTEM
-from bot.core.db import create_engine, make_sessionmaker
+from bot.core.db import as_utc, create_engine, make_sessionmaker
 from bot.core.i18n import translator
 from bot.groups.models import Group, Membership, Person
 from bot.meetings.models import Attendance, Meeting
@@ -240,45 +246,78 @@ async def build(sessions, engine, now: datetime, groups: int) -> tuple[float, fl
     return time.perf_counter() - started, texts, queries, built
 
 
-async def run(url: str, groups: int) -> None:
+async def run(url: str, groups: int, repeat: int = 1, keep: bool = False) -> None:
     engine = create_engine(url)
     sessions = make_sessionmaker(engine, SYSTEM)
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.drop_all)
-        await conn.run_sync(metadata.create_all)
-    now = SYSTEM.now()
-    started = time.perf_counter()
-    await seed(sessions, groups, now)
-    seeded = time.perf_counter() - started
-    print(f"database: {url.split('://')[0]} · {groups} groups seeded in {seeded:.1f} s")
+    now = await seeded(sessions, groups)  # kept by an earlier run (--keep)
+    if now is None:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.drop_all)
+            await conn.run_sync(metadata.create_all)
+        now = SYSTEM.now()
+        started = time.perf_counter()
+        await seed(sessions, groups, now)
+        seeded_in = time.perf_counter() - started
+        print(f"database: {url.split('://')[0]} · {groups} groups seeded in {seeded_in:.1f} s")
+        if engine.dialect.name == "postgresql":
+            async with engine.connect() as conn:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await conn.execute(text("ANALYZE"))
+    else:
+        print(f"database: {url.split('://')[0]} · {groups} groups seeded by an earlier run")
     async with sessions() as session:
         assert await session.scalar(select(Group.id).order_by(Group.id.desc()).limit(1)) == groups
-    if engine.dialect.name == "postgresql":
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text("ANALYZE"))
-    before = _resident_peak(reset=True)
-    elapsed, texts, queries, built = await build(sessions, engine, now, groups)
-    peak = _resident_peak()
-    print(f"  digests built: {built} in {elapsed:.2f} s → {groups / elapsed:.0f} groups/s")
-    print(f"  of which the facts {elapsed - texts:.2f} s, the texts {texts:.2f} s")
-    print(f"  queries: {queries} ({queries / groups:.2f} per group, batches of {BATCH})")
-    if before is not None and peak is not None:
-        print(f"  peak resident memory while building: {peak:.1f} MiB (+{peak - before:.1f} MiB)")
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.drop_all)
+    rates = []
+    for _ in range(repeat):
+        before = _resident_peak(reset=True)
+        elapsed, texts, queries, built = await build(sessions, engine, now, groups)
+        peak = _resident_peak()
+        rates.append(groups / elapsed)
+        print(f"  digests built: {built} in {elapsed:.2f} s → {groups / elapsed:.0f} groups/s")
+        print(f"  of which the facts {elapsed - texts:.2f} s, the texts {texts:.2f} s")
+        print(f"  queries: {queries} ({queries / groups:.2f} per group, batches of {BATCH})")
+        if before is not None and peak is not None:
+            grew = peak - before
+            print(f"  peak resident memory while building: {peak:.1f} MiB (+{grew:.1f} MiB)")
+    if repeat > 1:
+        print(f"  groups/s over {repeat} builds: {min(rates):.0f}–{max(rates):.0f}")
+    if not keep:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.drop_all)
     await engine.dispose()
+
+
+async def seeded(sessions, groups: int) -> datetime | None:
+    """The moment an earlier run seeded exactly `groups` groups at, or None."""
+    try:
+        async with sessions() as session:
+            count = await session.scalar(select(func.count()).select_from(Group))
+            first = await session.scalar(select(Group.created_at).where(Group.id == 1))
+    except DBAPIError:  # no tables
+        return None
+    if count != groups or first is None:
+        return None
+    return as_utc(first) + timedelta(days=60)  # seeded 60 days after the groups arrived
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--groups", type=int, default=1000)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--repeat", type=int, default=1, help="build the digests this many times")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the seeded tables: a next run with as many groups builds on them (to compare "
+        "two versions of the code on the same data: run each checkout's bench in turn)",
+    )
     args = parser.parse_args()
+    if args.keep and not args.database_url:
+        parser.error("--keep needs --database-url")
     with tempfile.TemporaryDirectory() as tmp:
         url = normalize_database_url(args.database_url or f"sqlite:///{tmp}/digest.db")
         with asyncio.Runner(loop_factory=new_event_loop) as runner:  # as `minga run`
-            runner.run(run(url, args.groups))
+            runner.run(run(url, args.groups, args.repeat, args.keep))
     print(
         f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB"
     )
