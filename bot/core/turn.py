@@ -60,13 +60,38 @@ _CLAIM_UPDATE = text(
 ).bindparams(bindparam("processed_at", type_=DateTime(timezone=True)))
 
 
+# On PostgreSQL, the claim of an update that holds a lock (`@handler(hold=…)`): the shared
+# transaction-level advisory lock is taken by the same statement, before its row is written,
+# so a click is three statements there too. The statements after it see what the
+# transactions it waited for committed (each statement of a transaction has its own snapshot).
+_CLAIM_HOLDING = text(
+    "WITH hold AS (SELECT pg_advisory_xact_lock_shared(:space, CAST(:key AS integer))) "
+    "INSERT INTO processed_updates (update_id, handler, processed_at) "
+    "SELECT :update_id, :handler, :processed_at FROM hold "
+    "ON CONFLICT (update_id, handler) DO NOTHING"
+).bindparams(bindparam("processed_at", type_=DateTime(timezone=True)))
+
+# (space, key) of a shared advisory lock a handler's transaction holds from its first statement
+Hold = tuple[int, int]
+HoldRule = Callable[[Update], Hold | None]
+
+
 async def claim_update(
-    session: AsyncSession, update_id: int, now: datetime, handler: str = ""
+    session: AsyncSession,
+    update_id: int,
+    now: datetime,
+    handler: str = "",
+    hold: Hold | None = None,
 ) -> bool:
-    """Record `update_id` as handled by `handler` in this transaction; False if it was already."""
-    result = await session.execute(
-        _CLAIM_UPDATE, {"update_id": update_id, "handler": handler, "processed_at": now}
-    )
+    """Record `update_id` as handled by `handler` in this transaction; False if it was already.
+    With `hold`, on PostgreSQL, the transaction also holds that shared advisory lock (see
+    `_CLAIM_HOLDING`); SQLite has no such locks (its writers take turns)."""
+    params: dict[str, Any] = {"update_id": update_id, "handler": handler, "processed_at": now}
+    statement = _CLAIM_UPDATE
+    if hold is not None and session.get_bind().dialect.name == "postgresql":
+        statement = _CLAIM_HOLDING
+        params["space"], params["key"] = hold
+    result = await session.execute(statement, params)
     return result.rowcount == 1
 
 
@@ -85,6 +110,8 @@ class Turn:
     actions: list[Action] = field(default_factory=list)
     outgoing: list[outbox.Outgoing] = field(default_factory=list)  # stored before the commit
     answered: bool = False
+    # the lock `@handler(hold=…)` asked for is held (taken with the claim, on PostgreSQL)
+    held: bool = False
 
     # -- where and who ------------------------------------------------------------------
     @property
@@ -267,6 +294,7 @@ def handler(
     groups_only: bool = False,
     register: bool = True,
     knows_role: RoleRule = False,
+    hold: HoldRule | None = None,
 ) -> Callable[[TurnHandler], Callable[[Update, BotContext], Awaitable[None]]]:
     """Wrap a feature handler in the transaction, permission and delivery rules above.
 
@@ -277,6 +305,8 @@ def handler(
     coordinator (`turn.coordinator`), for actions that owners and coordinators may take; a
     test of the update instead of True looks the role up only for the updates it passes
     (the lookup is a read before the transaction, sometimes a call to Telegram).
+    `hold`: the shared advisory lock (or None) the update's transaction holds from its first
+    statement on, taken with the update's claim (`claim_update`); the turn says `held`.
     """
 
     def wrap(fn: TurnHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
@@ -292,6 +322,7 @@ def handler(
                 groups_only=groups_only,
                 register=register,
                 knows_role=knows_role,
+                hold=hold,
             )
 
         return run
@@ -308,6 +339,7 @@ async def handle(
     groups_only: bool = False,
     register: bool = True,
     knows_role: RoleRule = False,
+    hold: HoldRule | None = None,
 ) -> None:
     runtime = context.runtime
     chat = update.effective_chat
@@ -335,7 +367,8 @@ async def handle(
     if failure is None:
         try:
             async with runtime.db() as session:
-                turn = await _begin(session, update, context, key, identify, role)
+                held = hold(update) if hold is not None else None
+                turn = await _begin(session, update, context, key, identify, role, held)
                 if turn is None:
                     return
                 try:
@@ -410,16 +443,19 @@ async def _begin(
     key: str,
     identify: IdentifyFn,
     coordinator: bool,
+    hold: Hold | None = None,
 ) -> Turn | None:
-    """Record the update as handled by `key` and register its chat and sender: the turn, or
-    None when this handler has handled the update already (a redelivery)."""
+    """Record the update as handled by `key` (holding `hold`) and register its chat and sender:
+    the turn, or None when this handler has handled the update already (a redelivery)."""
     now = context.runtime.clock.now()
-    if not await claim_update(session, update.update_id, now, key):
+    if not await claim_update(session, update.update_id, now, key, hold):
         log.info("update %s was handled already by %s", update.update_id, key)
         return None
     identity = await identify(session, update, context.runtime.settings, now)
     tr = translator(identity.language)
-    return Turn(update, context, session, identity, tr, now, coordinator, key)
+    turn = Turn(update, context, session, identity, tr, now, coordinator, key)
+    turn.held = hold is not None
+    return turn
 
 
 class _Undo(Exception):

@@ -123,7 +123,17 @@ OBSERVERS_DO_NOT_VOTE = N_(
 )
 
 
-@handler()
+def _vote_pressed(update: Update) -> tuple[int, int] | None:
+    """The vote a click holds (with other clicks) from its transaction's first statement on;
+    None for a forged or outdated button (`choose` answers it, holding nothing)."""
+    query = update.callback_query
+    try:
+        return positions.shared_hold(Choose.parse(query.data if query else None).vote)
+    except StaleButton:
+        return None
+
+
+@handler(hold=_vote_pressed)
 async def choose(turn: Turn) -> None:
     pressed, person_id = pressed_in_group(turn, Choose)
     if turn.identity.role == OBSERVER:
@@ -136,6 +146,7 @@ async def choose(turn: Turn) -> None:
         pressed.option,
         turn.now,
         turn.update.update_id,
+        held=turn.held,
     )
     turn.toast(
         render.chosen_toast(turn.tr, result.kind, result.options, result.choices, result.changed)

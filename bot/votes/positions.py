@@ -137,12 +137,22 @@ _HOLD_SHARED = text("SELECT pg_advisory_xact_lock_shared(:space, CAST(:vote_id A
 _HOLD_ALONE = text("SELECT pg_advisory_xact_lock(:space, CAST(:vote_id AS integer))")
 
 
+_LOCK_KEYS = range(-(2**31), 2**31)  # a key of a two-key advisory lock is a PostgreSQL integer
+
+
+def shared_hold(vote_id: int) -> tuple[int, int] | None:
+    """The lock `hold_vote` takes together with other clicks, for a turn to take with its claim
+    (`bot.core.turn.claim_update`): the same lock, one statement fewer. None for an id no vote
+    can have (a forged button: nothing to hold)."""
+    return (_VOTE_LOCKS, vote_id) if vote_id in _LOCK_KEYS else None
+
+
 async def hold_vote(session: AsyncSession, vote_id: int, *, alone: bool = False) -> None:
     """Hold the vote until this transaction ends: `alone` for a refresh or the closing, else
     together with other clicks (PostgreSQL: an advisory lock; SQLite needs none, see above).
     It reads nothing: a caller reads the vote after holding it, so that it sees what the
     transactions it waited for committed (each statement sees what was committed before it)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql" and vote_id in _LOCK_KEYS:
         await session.execute(
             _HOLD_ALONE if alone else _HOLD_SHARED, {"space": _VOTE_LOCKS, "vote_id": vote_id}
         )
@@ -156,11 +166,14 @@ async def cast(
     option: int,
     now: datetime,
     update_id: int,
+    *,
+    held: bool = False,
 ) -> Cast:
     """Take `option` as the member's position (a multi-choice poll toggles it): one statement
-    (after holding the vote on PostgreSQL) when it changes, and once per refresh a second
-    that marks the vote dirty."""
-    await hold_vote(session, vote_id)
+    (after holding the vote on PostgreSQL, unless the transaction holds it already: `held`)
+    when it changes, and once per refresh a second that marks the vote dirty."""
+    if not held:
+        await hold_vote(session, vote_id)
     if not 0 <= option < max(PROPOSAL_OPTIONS, MAX_OPTIONS):  # no vote has more
         raise DomainError(STALE_BUTTON)
     params = {

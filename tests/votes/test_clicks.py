@@ -147,6 +147,7 @@ async def test_forged_and_foreign_buttons_get_a_toast(bot: Bot) -> None:
     for data in (
         f"vote:c:{vote.id}:9",
         f"vote:c:{vote.id + 50}:0",
+        "vote:c:99999999999:0",  # no vote's id, nor an advisory lock's key on PostgreSQL
         "vote:c:x:0",
         f"vote:c:{vote.id}",
     ):
@@ -157,7 +158,7 @@ async def test_forged_and_foreign_buttons_get_a_toast(bot: Bot) -> None:
     elsewhere = bot.tg.message_json(sur.id, bot.tg.last(sur.id).message_id)
     await bot.feed(bot.u.callback(MARY, elsewhere, f"vote:c:{vote.id}:0"))
     # (Barrio Sur speaks English: Mary added the bot there)
-    assert bot.tg.toasts() == [stale] * 4 + ["This button no longer works. Send the command again."]
+    assert bot.tg.toasts() == [stale] * 5 + ["This button no longer works. Send the command again."]
     assert await bot.scalar(select(func.count()).select_from(Position)) == 0
 
 
@@ -299,6 +300,41 @@ async def test_closing_while_a_click_is_in_flight_counts_that_click(bot: Bot, mo
     decision = await bot.scalar(select(Decision))
     assert (decision.voters, decision.counts[0]) == (2, 2)  # João's position is in the decision
     assert "Tu voto: ✅ De acuerdo" in bot.tg.toasts()[-1]
+
+
+async def test_a_click_during_a_refresh_waits_for_it_and_leaves_the_vote_dirty(
+    bot: Bot, monkeypatch
+) -> None:
+    # the click holds the vote from its first statement on (on PostgreSQL its claim takes the
+    # lock): it reads the dirty flag only after the refresh committed, so it marks the vote
+    # again and the next refresh shows it
+    from bot.votes.delivery import refresh
+
+    await seed_group(bot, LUIS, JOAO)
+    vote, message = await open_vote(bot, "/propose Pintar")
+    await press(bot, LUIS, message, 0)
+    inside, go_on = asyncio.Event(), asyncio.Event()
+    view = service.view
+
+    async def slow_view(*args, **kwargs):  # the refresh, paused after its claim
+        result = await view(*args, **kwargs)
+        inside.set()
+        await go_on.wait()
+        return result
+
+    monkeypatch.setattr(service, "view", slow_view)
+    now = bot.now() + timedelta(seconds=10)
+    refreshing = asyncio.create_task(refresh(bot.runtime, vote.id, now))
+    await asyncio.wait_for(inside.wait(), 5)
+    monkeypatch.setattr(service, "view", view)
+    clicking = asyncio.create_task(press(bot, JOAO, message, 2))
+    waited, _ = await waits_for_the_click(bot, clicking, refreshing, go_on)
+    assert waited  # for the refresh to commit
+    assert "👎 En desacuerdo: 0" in message.text  # the refresh read the tally before the click
+    assert await bot.scalar(select(Vote.dirty)) is True  # so the click marked the vote again
+    await refresh(bot.runtime, vote.id, now + service.EDIT_INTERVAL)
+    assert "👎 En desacuerdo: 1 — João" in message.text
+    assert await bot.scalar(select(Vote.dirty)) is False
 
 
 async def test_a_click_the_vote_cannot_take_changes_nothing_and_says_why(bot: Bot) -> None:
