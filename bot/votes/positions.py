@@ -69,10 +69,17 @@ _MARK_DIRTY = (
 # A click in one statement: the position is taken from the vote's row only when the vote is
 # this group's, open, one whose positions `cast` takes and has the option; a multi-choice poll
 # toggles (its toggles commute), any other takes a single choice from a newer update only (see
-# _UPSERT). It returns what the toast and the refresh need, or nothing: then `_EXPLAIN` says
-# why (a stale button, a closed vote, the same choice again, an older click handled late).
+# _UPSERT). It returns what the toast and the refresh need, with `changed` 0 when the member's
+# position stays as it was (the same choice again, an older click handled late: the row is
+# written with its own values, so that the same statement returns what counts), or nothing:
+# then `_EXPLAIN` says why (a stale button, a closed vote).
 # Subqueries in RETURNING: SQLite 3.40 here and in the image (python:3.11-slim, Debian 12).
 _MULTI = "(SELECT v.multi FROM votes v WHERE v.id = excluded.vote_id)"
+_TAKES_SINGLE = (
+    "((positions.choices != excluded.choices OR positions.recorded_by IS NOT NULL) "
+    "AND (positions.update_id IS NULL OR positions.update_id < excluded.update_id))"
+)
+_TAKES = f"({_MULTI} OR {_TAKES_SINGLE})"
 _OF_VOTE = "(SELECT v.{column} FROM votes v WHERE v.id = positions.vote_id) AS {column}"
 _CAST = (
     text(
@@ -84,17 +91,21 @@ _CAST = (
         "ELSE json_array_length(votes.options) END "
         "ON CONFLICT (vote_id, person_id) DO UPDATE SET choices = CASE WHEN {multi} "
         "THEN (positions.choices | excluded.choices) - (positions.choices & excluded.choices) "
-        "ELSE excluded.choices END, "
-        "updated_at = excluded.updated_at, update_id = excluded.update_id, "
-        "reason = CASE WHEN positions.recorded_by IS NULL THEN positions.reason END, "
-        "recorded_by = NULL, recorded_at = NULL "
-        "WHERE {multi} OR ((positions.choices != excluded.choices OR positions.recorded_by IS "
-        "NOT NULL) AND (positions.update_id IS NULL OR positions.update_id < excluded.update_id)) "
-        "RETURNING choices, {returning}".format(
+        "WHEN {takes_single} THEN excluded.choices ELSE positions.choices END, "
+        "updated_at = CASE WHEN {takes} THEN excluded.updated_at ELSE positions.updated_at END, "
+        "update_id = CASE WHEN {takes} THEN excluded.update_id ELSE positions.update_id END, "
+        "reason = CASE WHEN {takes} AND positions.recorded_by IS NOT NULL THEN NULL "
+        "ELSE positions.reason END, "
+        "recorded_by = CASE WHEN {takes} THEN NULL ELSE positions.recorded_by END, "
+        "recorded_at = CASE WHEN {takes} THEN NULL ELSE positions.recorded_at END "
+        "RETURNING choices, CASE WHEN update_id = :update_id THEN 1 ELSE 0 END AS changed, "
+        "{returning}".format(
             not_chosen=", ".join(f"'{kind}'" for kind in NOT_CHOSEN),
             proposal=VoteKind.PROPOSAL,
             proposal_options=PROPOSAL_OPTIONS,
             multi=_MULTI,
+            takes_single=_TAKES_SINGLE,
+            takes=_TAKES,
             returning=", ".join(
                 _OF_VOTE.format(column=column)
                 for column in ("kind", "options", "rendered_at", "dirty")
@@ -104,6 +115,7 @@ _CAST = (
     .bindparams(bindparam("updated_at", type_=DateTime(timezone=True)))
     .columns(
         column("choices", Integer),
+        column("changed", Integer),
         _VOTE.kind,
         _VOTE.options,
         _VOTE.rendered_at,
@@ -170,8 +182,9 @@ async def cast(
     held: bool = False,
 ) -> Cast:
     """Take `option` as the member's position (a multi-choice poll toggles it): one statement
-    (after holding the vote on PostgreSQL, unless the transaction holds it already: `held`)
-    when it changes, and once per refresh a second that marks the vote dirty."""
+    (after holding the vote on PostgreSQL, unless the transaction holds it already: `held`),
+    changed or not, and once per refresh a second that marks the vote dirty; a stale button or
+    a closed vote is a second that says which."""
     if not held:
         await hold_vote(session, vote_id)
     if not 0 <= option < max(PROPOSAL_OPTIONS, MAX_OPTIONS):  # no vote has more
@@ -188,6 +201,8 @@ async def cast(
     row = (await session.execute(_CAST, params)).first()
     if row is None:
         return await _unchanged(session, group_id, vote_id, person_id, option)
+    if not row.changed:  # the same again, or an older click handled late: what counts
+        return Cast(row.kind, tuple(row.options), row.choices, changed=False, rendered_at=None)
     # The vote is held (hold_vote): a vote read as dirty cannot be cleaned by a refresh before
     # this commits, so it need not be marked again, and a burst does not queue on its row.
     if not row.dirty:
@@ -204,8 +219,8 @@ async def cast(
 async def _unchanged(
     session: AsyncSession, group_id: int, vote_id: int, person_id: int, option: int
 ) -> Cast:
-    """`_CAST` took nothing: why. A stale button or a closed vote is the member's error; else it
-    was the same again, or an older click handled late: show what counts."""
+    """`_CAST` took nothing: why. A stale button or a closed vote is the member's error; else
+    (it cannot be, `_CAST` returns the unchanged position) show what counts."""
     row = (await session.execute(_EXPLAIN, {"vote_id": vote_id, "person_id": person_id})).first()
     if row is None or row.group_id != group_id or row.kind in NOT_CHOSEN:
         raise DomainError(STALE_BUTTON)

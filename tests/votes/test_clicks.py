@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from bot.app import build_application
 from bot.groups.models import Membership
@@ -183,6 +183,35 @@ async def test_an_older_click_handled_late_does_not_overwrite_a_newer_one(bot: B
     await bot.feed(newer, older)  # handled out of order (concurrent handling can do that)
     assert await bot.scalar(select(Position.choices)) == 1 << 2
     assert bot.tg.toasts()[-1] == "Ya elegiste: 👎 En desacuerdo"
+
+
+async def test_a_click_is_three_statements_changed_or_not(bot: Bot) -> None:
+    # issue 19: the update's claim (which holds the vote, on PostgreSQL), who is who, and the
+    # click, which returns the position also when it stays as it was
+    await seed_group(bot, LUIS)
+    _, message = await open_vote(bot, "/propose Pintar")
+    await press(bot, LUIS, message, 2)  # the vote is dirty from now on: no click marks it
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.split(None, 1)[0].upper() not in {"BEGIN", "SAVEPOINT", "RELEASE"}:
+            statements.append(statement)
+
+    event.listen(bot.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await press(bot, LUIS, message, 0)
+        changed = len(statements)
+        taken = await bot.scalar(select(Position.updated_at))
+        bot.clock.advance(timedelta(seconds=5))
+        before = len(statements)
+        await press(bot, LUIS, message, 0)  # the same again
+        same = len(statements) - before
+    finally:
+        event.remove(bot.engine.sync_engine, "before_cursor_execute", count)
+    assert (changed, same) == (3, 3)
+    assert bot.tg.toasts()[-2:] == ["Tu voto: ✅ De acuerdo", "Ya elegiste: ✅ De acuerdo"]
+    assert await bot.scalar(select(Position.choices)) == 1
+    assert await bot.scalar(select(Position.updated_at)) == taken  # as it was
 
 
 async def test_two_open_votes_of_a_group_share_the_edit_budget(bot: Bot) -> None:
