@@ -3,7 +3,10 @@
 BOT_TOKEN=… TELEGRAM_API_URL=http://127.0.0.1:8081/bot python bench/bare_bot.py
 
 A command handler that replies (quoting the command, as Minga does) and a callback handler
-that answers the button; nothing else, no database.
+that answers the button; nothing else, no database. With BARE_RATE_LIMITER=1 it sends through
+PTB's `AIORateLimiter` (Telegram's flood limits: 30 messages a second in all, 20 a minute in a
+group), as Minga does, so that a load which asks for more messages than Telegram allows is
+compared with a bot that keeps to them too.
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from __future__ import annotations
 import os
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
 
 COMMANDS = ("start", "help", "propose", "status", "commit")
 
@@ -27,12 +36,11 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def main() -> None:
-    application = (
-        Application.builder()
-        .token(os.environ["BOT_TOKEN"])
-        .base_url(os.environ["TELEGRAM_API_URL"])
-        .build()
-    )
+    builder = Application.builder().token(os.environ["BOT_TOKEN"])
+    builder = builder.base_url(os.environ["TELEGRAM_API_URL"])
+    if os.environ.get("BARE_RATE_LIMITER"):
+        builder = builder.rate_limiter(AIORateLimiter())
+    application = builder.build()
     application.add_handler(CommandHandler(COMMANDS, reply))
     application.add_handler(CallbackQueryHandler(answer))
     application.run_polling(allowed_updates=Update.ALL_TYPES)

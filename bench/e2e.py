@@ -2,7 +2,7 @@
 side by side in the same run with a bare PTB bot against the same kind of double.
 
     python bench/e2e.py [--pg postgresql://postgres@127.0.0.1:5432/test] [--updates 2000]
-        [--only chatter,clicks,mix,paced] [--paced-seconds 40] [--rate 30]
+        [--only chatter,clicks,mix,paced] [--paced-seconds 40] [--rate 30] [--limited-bare]
 
 The double is `tests/web/botapi.py` (the strict `tests/telegram_double.py` served over HTTP,
 with Telegram's getUpdates semantics: an update is kept until an offset passes it, a poll is
@@ -28,6 +28,14 @@ measured at the double: from the update being available to getUpdates to the bot
 process's (user + system) over the load, memory its RSS from /proc: idle is after the setup
 and a few quiet seconds, peak its high-water mark at the end. The machine is shared: compare
 the ratios, and note the load average printed with the table.
+
+Minga keeps to Telegram's flood limits (PTB's `AIORateLimiter`: 30 messages a second in all, 20
+a minute in a group); the bare bot does not, and the double does not enforce them. A load whose
+answers need more messages a second than that (the mix: a reply to each command, the welcomes of
+joins, the vote messages' edits) is then bounded for Minga by Telegram's limit, not by its own
+cost: the table's "messages to chats" row says how many sendMessage and editMessageText each bot
+sent per second of each load. `--limited-bare` also runs the bare bot through `AIORateLimiter`
+(`bench/bare_bot.py`, BARE_RATE_LIMITER=1) and adds its column and ratio.
 """
 
 from __future__ import annotations
@@ -68,6 +76,11 @@ class Load:
     cpu: float
     latencies: dict[str, list[float]]
     unanswered: int
+    sent: int = 0  # sendMessage and editMessageText calls during the load
+
+    @property
+    def sent_rate(self) -> float:
+        return self.sent / self.seconds
 
     @property
     def rate(self) -> float:
@@ -89,6 +102,7 @@ def run_load(
     confirmed the last one and answered every click and command (or stopped answering)."""
     ids = [u["update_id"] for u in updates]
     awaited = [i for i, u in zip(ids, updates, strict=True) if answer_key(u)]
+    sent_before = chat_messages(api)
     cpu, started = cpu_seconds(pid), time.monotonic()
     if rate is None:
         api.offer(updates)
@@ -117,7 +131,17 @@ def run_load(
             latency = api.answered[update_id] - api.available[update_id]
             latencies.setdefault(kind_of(update), []).append(latency)
             latencies.setdefault("answered", []).append(latency)
-    return Load(len(updates), ended - started, used, latencies, len(awaited) - answered)
+    sent = chat_messages(api) - sent_before
+    return Load(len(updates), ended - started, used, latencies, len(awaited) - answered, sent)
+
+
+CHAT_MESSAGES = frozenset({"sendMessage", "editMessageText"})
+
+
+def chat_messages(api: TimedApi) -> int:
+    """The messages sent or edited in chats so far: what Telegram's flood limits count."""
+    with api.lock:
+        return sum(1 for call in api.tg.calls if call.method in CHAT_MESSAGES)
 
 
 @dataclass
@@ -149,7 +173,7 @@ def measure(
                 raise SystemExit(f"e2e: {name} stopped; see {workdir / name}.log")
             figures.start = (api.inbox.first_poll or 0.0) - started
             run_load(api, process.pid, world.setup(api))
-            world.find_proposals(api, bare=name == "bare")
+            world.find_proposals(api, bare=name.startswith("bare"))
             time.sleep(SETTLE)
             figures.idle = rss_mib(process.pid)
             loads = {
@@ -208,6 +232,9 @@ def cells(f: Figures) -> dict[str, str]:
         row["paced"] = (
             f"click p50 {ms(load.p('click', 0.5))}, command p95 {ms(load.p('command', 0.95))}"
         )
+    drained = [name for name in ("chatter", "clicks", "mix") if name in f.loads]
+    if drained:
+        row["sent"] = ", ".join(f"{name} {f.loads[name].sent_rate:.0f}/s" for name in drained)
     row["memory"] = f"{f.idle:.0f} MiB / {f.peak:.0f} MiB"
     row["start"] = f"{f.start:.1f} s"
     missing = sum(load.unanswered for load in f.loads.values())
@@ -222,6 +249,8 @@ def ratio(ours: Figures, bare: Figures, row: str) -> str:
         return f"{ours.idle / bare.idle:.1f}×"
     if row == "start":
         return f"{ours.start / bare.start:.1f}×"
+    if row == "sent":
+        return "–"
     if row == "paced":
         a, b = ours.loads["paced"].p("command", 0.95), bare.loads["paced"].p("command", 0.95)
         return f"p95 {a / b:.1f}×" if a and b else "–"
@@ -235,6 +264,7 @@ TITLES = {
     "clicks": "vote clicks, drained",
     "mix": "realistic mix (70% chatter, 15% clicks, 5% reactions, 5% commands, 5% joins)",
     "paced": "paced at {rate:g} updates/s",
+    "sent": "messages to chats (sendMessage + editMessageText) per second of the drained loads",
     "memory": "idle memory / peak (RSS)",
     "start": "start to first getUpdates",
     "faults": "clicks and commands never answered; the bot's log",
@@ -242,17 +272,21 @@ TITLES = {
 
 
 def table(results: dict[str, Figures], args: argparse.Namespace) -> str:
-    bare = results["bare PTB"]
-    ours = {k: v for k, v in results.items() if k != "bare PTB"}
-    header = [*ours, "bare PTB", "Minga ÷ bare" + (" (" + ", ".join(ours) + ")")]
+    baselines = {k: v for k, v in results.items() if k.startswith("bare PTB")}
+    ours = {k: v for k, v in results.items() if k not in baselines}
+    header = [*ours, *baselines] + [
+        f"Minga ÷ {name}" + (" (" + ", ".join(ours) + ")") for name in baselines
+    ]
     lines = ["| load | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
     rendered = {name: cells(f) for name, f in results.items()}
     for row, title in TITLES.items():
         if not any(row in r for r in rendered.values()):
             continue
-        values = [rendered[name].get(row, "–") for name in [*ours, "bare PTB"]]
-        ratios = " / ".join(ratio(f, bare, row) for f in ours.values())
-        lines.append(f"| {title.format(rate=args.rate)} | " + " | ".join(values) + f" | {ratios} |")
+        values = [rendered[name].get(row, "–") for name in [*ours, *baselines]]
+        ratios = [
+            " / ".join(ratio(f, bare, row) for f in ours.values()) for bare in baselines.values()
+        ]
+        lines.append(f"| {title.format(rate=args.rate)} | " + " | ".join(values + ratios) + " |")
     return "\n".join(lines)
 
 
@@ -264,6 +298,11 @@ def main() -> None:
     parser.add_argument("--paced-seconds", type=float, default=40.0)
     parser.add_argument("--rate", type=float, default=30.0, help="updates/s of the paced load")
     parser.add_argument("--logs", metavar="DIR", help="keep the bots' logs (and SQLite file) here")
+    parser.add_argument(
+        "--limited-bare",
+        action="store_true",
+        help="also the bare bot through PTB's AIORateLimiter (Telegram's flood limits)",
+    )
     args = parser.parse_args()
     args.only = set(args.only.split(","))
     subprocess.run([sys.executable, "-m", "compileall", "-q", "bot"], check=True, cwd=ROOT)
@@ -273,6 +312,11 @@ def main() -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         bare = [sys.executable, str(ROOT / "bench" / "bare_bot.py")]
         results["bare PTB"] = measure("bare", bare, base_env(), workdir, args)
+        if args.limited_bare:
+            limited = base_env() | {"BARE_RATE_LIMITER": "1"}
+            results["bare PTB, rate-limited"] = measure(
+                "bare-limited", bare, limited, workdir, args
+            )
         sqlite = fresh("sqlite", "e2e", workdir)
         results["Minga SQLite"] = minga("sqlite", sqlite, workdir, args)
         if args.pg:
