@@ -18,7 +18,7 @@ from bot.core.turn import Turn, handler
 from bot.groups.api import target_person
 from bot.monitoring import chart, render, service
 from bot.monitoring.facts import collect
-from bot.monitoring.facts import status as status_now
+from bot.monitoring.status import status as status_now
 from bot.monitoring.views import CommitmentLine, DecisionLine, DigestView, RecognitionLine
 from bot.votes.rules import outcome_word
 

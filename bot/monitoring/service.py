@@ -310,7 +310,7 @@ class Facts:
 
 @frozen
 class StatusNow:
-    """What /status tells about one group now (facts.status reads it in one statement)."""
+    """What /status tells about one group now (`status.status` reads it in one statement)."""
 
     open_votes: int
     overdue: int  # to do, accepted by someone, due before now

@@ -12,6 +12,7 @@ from sqlalchemy import event, func, select
 from bot.core.clock import FrozenClock
 from bot.monitoring import facts, service
 from bot.monitoring.models import Digest, Recognition
+from bot.monitoring.status import status as status_now
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, Database, seed_group, start_bot
 from tests.telegram_double import retry_after
 from tests.updates import private_chat
@@ -560,7 +561,7 @@ async def test_status_reads_what_the_digest_facts_say_in_one_statement(bot: Bot)
             rate = await completion_rate(session, gid, moment - timedelta(days=30), moment)
             event.listen(bot.engine.sync_engine, "before_cursor_execute", count)
             try:
-                shown = await facts.status(session, gid, moment)
+                shown = await status_now(session, gid, moment)
             finally:
                 event.remove(bot.engine.sync_engine, "before_cursor_execute", count)
         assert shown == service.StatusNow(
