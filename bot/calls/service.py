@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.calls.grammar import MAX_TARGET
 from bot.calls.models import Call, CallAnswer
 from bot.calls.views import CallView, Volunteer
-from bot.commitments.changes import create_commitment
+from bot.commitments.creating import create_commitment
 from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardMarkup, MessageEntity, Update
 from telegram.error import BadRequest
 
-from bot.commitments import changes, grammar, lists, render, service, views
+from bot.commitments import changes, creating, grammar, lists, render, service, views
 from bot.commitments.callbacks import Page
 from bot.commitments.kinds import Change
 from bot.commitments.models import Commitment
@@ -168,7 +168,7 @@ async def commit(turn: Turn) -> None:
     else:
         raise DomainError(NEEDS_OWNER, example=N_("/commit Pintar el mural @ana by sábado"))
     replied = turn.replied
-    created = await changes.create(
+    created = await creating.create(
         turn.session,
         turn.group_id,
         draft.text,

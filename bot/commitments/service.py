@@ -1,6 +1,6 @@
 """Reading the commitments ledger, as plain async functions of an `AsyncSession`: one
 commitment, its owners, resources, history and cards, the lists and the board, the reminders
-that are due (and the record of those sent). Creating and changing are `changes.py`, the
+that are due (and the record of those sent). Creating is `creating.py`, changing `changes.py`, the
 `/commit` grammar `grammar.py`; other features reach both through this module."""
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from bot.core.people import person_name
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from bot.commitments.changes import Created
+    from bot.commitments.creating import Created
     from bot.commitments.models import Commitment
     from bot.groups.models import Group
 
@@ -45,7 +45,7 @@ async def load_view(
 
 
 def created_view(created: Created) -> render.CardView:
-    """The first card of a commitment just made, from what was stored (`changes.create`):
+    """The first card of a commitment just made, from what was stored (`creating.create`):
     what `load_view` would read back. Nobody has declined it, nor blocked it, yet."""
     commitment = created.commitment
     return render.CardView(

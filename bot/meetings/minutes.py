@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commitments.changes import create_commitment
+from bot.commitments.creating import create_commitment
 from bot.commitments.models import Commitment
 from bot.core.db import insert_for
 from bot.core.errors import DomainError

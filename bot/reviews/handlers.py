@@ -9,7 +9,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup, MessageEntity
 
 from bot.commitments import api as commitments_api
-from bot.commitments import changes, grammar
+from bot.commitments import creating, grammar
 from bot.commitments import service as commitments
 from bot.commitments.kinds import Change
 from bot.core.callbacks import STALE_BUTTON
@@ -230,7 +230,7 @@ async def _replan_commitment(turn: Turn, item: ReviewSubject) -> None:
         if original.source_kind is not None and original.source_id is not None
         else ("review", item.id)
     )
-    created = await changes.create_commitment(
+    created = await creating.create_commitment(
         turn.session, turn.group_id, original.text, owners, due, [], turn.user.id,
         source_kind=source_kind, source_id=source_id, now=now,
     )  # fmt: skip

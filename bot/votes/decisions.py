@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commitments.changes import create_commitment
+from bot.commitments.creating import create_commitment
 from bot.commitments.models import Commitment
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.db import as_utc, insert_for

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.commitments import changes
+from bot.commitments import creating
 from bot.commitments.models import Commitment
 from bot.groups.models import Group, Person
 from tests.commitments.helpers import commit, press
@@ -25,7 +25,7 @@ async def make(
     bot: Bot, text: str, owners: list[int], due: datetime | None, chat: TChat = NORTE
 ) -> Commitment:
     async with bot.db() as session:
-        return await changes.create_commitment(
+        return await creating.create_commitment(
             session, await group_id(bot, chat), text, owners, due, [], ANA.id, now=bot.now()
         )
 
@@ -112,7 +112,7 @@ async def test_a_board_of_200_is_paged_under_the_limit(bot: Bot) -> None:
     now = bot.now()
     async with bot.db() as session:
         for i in range(200):
-            await changes.create_commitment(
+            await creating.create_commitment(
                 session,
                 gid,
                 f"Tarea número {i + 1} con un texto bastante largo para llenar la línea " * 2,
@@ -159,7 +159,7 @@ async def test_mine_stays_one_message(bot: Bot) -> None:
     gid = await group_id(bot)
     async with bot.db() as session:
         for i in range(35):
-            await changes.create_commitment(
+            await creating.create_commitment(
                 session, gid, f"Tarea {i + 1}", [LUIS.id], None, [], ANA.id, now=bot.now()
             )
     await bot.feed(bot.u.command(NORTE, LUIS, "/mine"))

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.commitments import changes
+from bot.commitments import creating
 from bot.commitments.grammar import OwnerSpec
 from bot.commitments.models import Commitment, OwnerAsk, Reminder
 from bot.core.db import as_utc
@@ -32,7 +32,7 @@ async def offered(
     """`by`, a plain member, asked `asked` to take on "Pedir luminarias", now."""
     async with bot.db() as session:
         gid = await session.scalar(select(Group.id).where(Group.chat_id == NORTE.id))
-        return await changes.create_commitment(
+        return await creating.create_commitment(
             session,
             gid,
             "Pedir luminarias",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.commitments import changes
+from bot.commitments import changes, creating
 from bot.commitments.grammar import OwnerSpec
 from bot.commitments.models import Commitment, Reminder
 from bot.commitments.reminders import channel
@@ -25,7 +25,7 @@ SOON = DUE - timedelta(hours=24)
 async def make(bot: Bot, owners: list, due: datetime = DUE) -> Commitment:
     async with bot.db() as session:
         gid = await session.scalar(select(Group.id).where(Group.chat_id == NORTE.id))
-        return await changes.create_commitment(
+        return await creating.create_commitment(
             session, gid, "Repartir volantes", owners, due, [], ANA.id, now=bot.now()
         )
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commitments import changes, service, views
+from bot.commitments import changes, creating, service, views
 from bot.commitments.grammar import OwnerSpec, ResourceSpec
 from bot.commitments.models import (
     Commitment,
@@ -35,7 +35,7 @@ async def gid(bot: Bot) -> int:
 async def test_create_commitment_for_other_features(bot: Bot) -> None:
     await seed_group(bot, LUIS, JOAO)
     async with bot.db() as session:
-        made = await changes.create_commitment(
+        made = await creating.create_commitment(
             session,
             await gid(bot),
             "  Pedir el presupuesto   a la junta ",
@@ -63,7 +63,7 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
     assert (resource.type, resource.description) == ("symbolic", "aval de la junta")
     async with bot.db() as session:
         with pytest.raises(DomainError) as refused:
-            await changes.create_commitment(
+            await creating.create_commitment(
                 session, await gid(bot), " ", [LUIS.id], None, [], None, now=bot.now()
             )
     assert refused.value.render(translator("es")).startswith(
@@ -72,7 +72,7 @@ async def test_create_commitment_for_other_features(bot: Bot) -> None:
 
 
 async def test_the_first_card_shows_what_a_new_commitment_stored(bot: Bot) -> None:
-    """/commit renders its card from what it inserted (changes.create), not from a read
+    """/commit renders its card from what it inserted (creating.create), not from a read
     back: the same view as load_view's, owner by owner (pending, gone from the group, never
     in it) and resource by resource."""
     await seed_group(bot, LUIS, JOAO, MARY)
@@ -81,7 +81,7 @@ async def test_the_first_card_shows_what_a_new_commitment_stored(bot: Bot) -> No
     group = await gid(bot)
     async with bot.db() as session:
         await groups.upsert_person(session, stranger, bot.now())
-        created = await changes.create(
+        created = await creating.create(
             session,
             group,
             "Pintar el mural",
@@ -112,8 +112,8 @@ async def test_a_number_taken_meanwhile_is_taken_again_in_the_same_transaction(b
     group = await gid(bot)
     sessions = bot.runtime.sessions
 
-    async def make(session: AsyncSession, what: str, owner: int) -> changes.Created:
-        return await changes.create(session, group, what, [owner], None, [], owner, now=bot.now())
+    async def make(session: AsyncSession, what: str, owner: int) -> creating.Created:
+        return await creating.create(session, group, what, [owner], None, [], owner, now=bot.now())
 
     first, second = sessions(), sessions()
     try:
@@ -147,7 +147,7 @@ async def test_completion_rate(bot: Bot) -> None:
     async with bot.db() as session:
 
         async def make(text: str, due: datetime | None) -> Commitment:
-            return await changes.create_commitment(
+            return await creating.create_commitment(
                 session, group, text, [LUIS.id], due, [], ANA.id, now=NOW - 10 * day
             )
 

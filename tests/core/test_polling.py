@@ -199,11 +199,11 @@ async def test_a_turn_that_met_a_locked_database_is_run_again_not_confirmed_lost
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from bot.commitments import changes
+    from bot.commitments import creating
 
     await seed_group(bot, LUIS)
     bot.runtime.retries = set()
-    real, failures = changes.create, []
+    real, failures = creating.create, []
 
     async def locked_once(*args: Any, **kwargs: Any) -> Any:
         if not failures:
@@ -211,7 +211,7 @@ async def test_a_turn_that_met_a_locked_database_is_run_again_not_confirmed_lost
             raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(changes, "create", locked_once)
+    monkeypatch.setattr(creating, "create", locked_once)
     card = bot.u.command(NORTE, LUIS, "/commit Pintar el mural by viernes")
     bot.tg.deliver(card)
     stop = asyncio.Event()

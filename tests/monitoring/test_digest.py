@@ -340,7 +340,8 @@ async def test_the_facts_take_a_fixed_number_of_queries(bot: Bot) -> None:
 
 
 async def commitments_week(bot: Bot) -> datetime:
-    from bot.commitments.changes import create_commitment, mark_done
+    from bot.commitments.changes import mark_done
+    from bot.commitments.creating import create_commitment
     from bot.groups.models import Group
 
     due = await schedule_soon(bot)
@@ -636,7 +637,7 @@ async def test_a_week_of_activity_in_portuguese(bot: Bot) -> None:
 
 async def test_the_chart_never_counts_a_commitment_nobody_accepted_as_overdue(bot: Bot) -> None:
     # issue 17: "waiting for Raúl to accept" is nobody's lateness, in the chart's red bar too
-    from bot.commitments.changes import create_commitment
+    from bot.commitments.creating import create_commitment
     from bot.commitments.grammar import OwnerSpec
     from bot.groups.models import Group
     from bot.monitoring.service import WeekBar, chart_weeks

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from bot.commitments.changes import block, create_commitment, drop
+from bot.commitments.changes import block, drop
+from bot.commitments.creating import create_commitment
 from bot.commitments.models import Commitment
 from bot.meetings.models import Meeting
 from bot.reviews.models import Attempt, Review, ReviewAnswer, ReviewSubject
