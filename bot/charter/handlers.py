@@ -21,7 +21,7 @@ from bot.core.quiet import BadQuietRange, QuietHours, release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick, for_each
 from bot.core.turn import Turn, handler
-from bot.groups import service as groups
+from bot.groups import settings as group_settings
 from bot.groups.models import Group
 from bot.votes import api as votes
 
@@ -36,7 +36,7 @@ def _coordinator_only(args: list[str]) -> bool:
 
 
 async def _charter_messages(turn: Turn, version: CharterVersion) -> list[str]:
-    quiet, _ = await groups.quiet_hours(turn.session, turn.group_id)
+    quiet, _ = await group_settings.quiet_hours(turn.session, turn.group_id)
     return await delivery.charter_messages(
         turn.session, turn.tr, version, turn.group_id, turn.local, quiet
     )
@@ -152,11 +152,11 @@ async def change(turn: Turn, what: str, value: str) -> None:
 async def quiet(turn: Turn, value: str) -> None:
     value = value.strip()
     if value.lower() in {"off", "no", "none", "nada", "ninguna", "nenhuma", "desactivar"}:
-        await groups.set_quiet_hours(turn.session, turn.group_id, None)
+        await group_settings.set_quiet_hours(turn.session, turn.group_id, None)
         turn.reply(render.quiet_off(turn.tr))
         return
     if not value:
-        current, _ = await groups.quiet_hours(turn.session, turn.group_id)
+        current, _ = await group_settings.quiet_hours(turn.session, turn.group_id)
         if current is None:
             turn.reply(render.quiet_off(turn.tr) + "\n/rules quiet 22:00-08:00")
         else:
@@ -172,7 +172,7 @@ async def quiet(turn: Turn, value: str) -> None:
             ),
             value=value,
         ) from exc
-    await groups.set_quiet_hours(turn.session, turn.group_id, hours)
+    await group_settings.set_quiet_hours(turn.session, turn.group_id, hours)
     turn.reply(render.quiet_set(turn.tr, hours.label()))
 
 

@@ -14,7 +14,7 @@ class SetLanguage(Callback):
 
 @frozen
 class SetZone(Callback):
-    """One of the common time zones the greeting offers (`groups.service.CommonZone.key`)."""
+    """One of the common time zones the greeting offers (`groups.settings.CommonZone.key`)."""
 
     prefix = "grp:tz"
     key: str

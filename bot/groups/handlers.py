@@ -20,6 +20,7 @@ from bot.core.runtime import Identity
 from bot.core.said import Said
 from bot.core.turn import Turn, handler
 from bot.groups import guide, offline, render, roles, service
+from bot.groups import settings as group_settings
 from bot.groups.api import MEMBERS_JOINED, START_LINES, register_person, target_person
 from bot.groups.callbacks import (
     ChangeZone,
@@ -277,8 +278,8 @@ async def language_button(turn: Turn) -> None:
 async def _set_language(turn: Turn, raw: str) -> str:
     if turn.is_private:
         assert turn.user is not None
-        return await service.set_person_language(turn.session, turn.user.id, raw)
-    return await service.set_group_language(turn.session, turn.group_id, raw)
+        return await group_settings.set_person_language(turn.session, turn.user.id, raw)
+    return await group_settings.set_group_language(turn.session, turn.group_id, raw)
 
 
 @handler(coordinator=True, groups_only=True)
@@ -286,13 +287,13 @@ async def timezone(turn: Turn) -> None:
     zones = _zones(turn.identity.language)
     if not turn.args:
         zone = turn.identity.timezone
-        example = next((z for _, z, _ in zones if z != zone), service.TIMEZONE_EXAMPLE)
+        example = next((z for _, z, _ in zones if z != zone), group_settings.TIMEZONE_EXAMPLE)
         turn.reply(
             render.timezone_current(turn.tr, Local(zone, turn.now), example),
             render.zone_keyboard(zones, zone, ChangeZone),
         )
         return
-    zone = await service.set_group_timezone(turn.session, turn.group_id, turn.args[0])
+    zone = await group_settings.set_group_timezone(turn.session, turn.group_id, turn.args[0])
     turn.reply(render.timezone_set(turn.tr, Local(zone, turn.now)))
 
 
@@ -304,7 +305,7 @@ async def change_zone_button(turn: Turn) -> None:
     picked = next((zone for key, zone, _ in zones if key == choice.key), None)
     if picked is None:
         raise DomainError(STALE_BUTTON)
-    zone = await service.set_group_timezone(turn.session, turn.group_id, picked)
+    zone = await group_settings.set_group_timezone(turn.session, turn.group_id, picked)
     turn.edit(
         render.timezone_set(turn.tr, Local(zone, turn.now)),
         render.zone_keyboard(zones, zone, ChangeZone),
@@ -323,7 +324,7 @@ async def zone_button(turn: Turn) -> None:
     picked = next((zone for key, zone, _ in zones if key == choice.key), None)
     if picked is None:
         raise DomainError(STALE_BUTTON)
-    zone = await service.set_group_timezone(turn.session, turn.group_id, picked)
+    zone = await group_settings.set_group_timezone(turn.session, turn.group_id, picked)
     local = Local(zone, turn.now)
     turn.edit(
         render.greeting(turn.tr, turn.chat.title, local, admin=kind is SetZoneAsAdmin),
@@ -333,7 +334,7 @@ async def zone_button(turn: Turn) -> None:
 
 
 def _zones(language: str) -> list[tuple[str, str, str]]:
-    return [(z.key, z.zone, z.city) for z in service.COMMON_ZONES.get(language, ())]
+    return [(z.key, z.zone, z.city) for z in group_settings.COMMON_ZONES.get(language, ())]
 
 
 def _changes_roles(args: list[str]) -> bool:

@@ -8,7 +8,7 @@ from bot.core.messenger import Messenger
 from bot.core.people import is_person
 from bot.core.scheduler import Tick
 from bot.core.turn import Turn
-from bot.groups.service import quiet_hours
+from bot.groups.settings import quiet_hours
 from bot.meetings import recurrence, render, series, series_delivery
 from bot.meetings.models import MeetingSeries
 from bot.meetings.service import MAX_PLACE, MAX_TITLE

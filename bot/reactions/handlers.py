@@ -23,7 +23,7 @@ from bot.core.quiet import release_time
 from bot.core.runtime import BotContext, Runtime
 from bot.core.scheduler import Tick, run_once
 from bot.core.turn import Turn, handler, replied_to
-from bot.groups import service as groups_service
+from bot.groups import settings as group_settings
 from bot.reactions import notices, render, service
 from bot.reactions.callbacks import SeenNotice
 from bot.reactions.models import CHAT
@@ -292,7 +292,7 @@ async def send_reminders(tick: Tick) -> None:
     ready: list[int] = []
     async with runtime.db() as session:
         for due in await notices.due_reminders(session, tick.now):
-            quiet, zone = await groups_service.quiet_hours(session, due.group_id)
+            quiet, zone = await group_settings.quiet_hours(session, due.group_id)
             if release_time(due.remind_at, quiet, zone) <= tick.now:
                 ready.append(due.notice_id)
     for notice_id in ready:

@@ -24,7 +24,7 @@ from bot.core.moments import Local
 from bot.core.quiet import release_time
 from bot.core.runtime import Runtime
 from bot.core.scheduler import Tick, for_each, run_once
-from bot.groups import service as groups
+from bot.groups import settings as group_settings
 from bot.reactions.positions import meaning_label
 from bot.reactions.service import sense_check
 from bot.votes import decisions, positions, render, rules, service
@@ -204,7 +204,7 @@ async def remind_due(tick: Tick) -> None:
         if due_at > tick.now:
             return
         async with runtime.db() as session:
-            quiet, tz = await groups.quiet_hours(session, vote.group_id)
+            quiet, tz = await group_settings.quiet_hours(session, vote.group_id)
             if release_time(due_at, quiet, tz) > tick.now:
                 return
             if not await service.claim_reminder(session, vote.id, tick.now):

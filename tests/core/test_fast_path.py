@@ -115,7 +115,7 @@ async def test_postgresql_transactions_do_not_queue_in_the_process(database) -> 
 async def test_a_domain_error_undoes_the_handler_but_records_and_registers(bot: Bot) -> None:
     from bot.core.errors import DomainError
     from bot.core.turn import Turn, command, handler
-    from bot.groups.service import set_group_timezone
+    from bot.groups.settings import set_group_timezone
 
     @handler()
     async def half_done(turn: Turn) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.core.db import as_utc
 from bot.core.models import WorkClaim
 from bot.core.quiet import QuietHours
-from bot.groups.service import set_quiet_hours
+from bot.groups.settings import set_quiet_hours
 from bot.reactions.models import Acknowledgement, Notice, ReactionSettings
 from tests.conftest import ANA, JOAO, LUIS, MARY, NORTE, Bot, add_bot, seed_group
 from tests.telegram_double import Sent, forbidden
