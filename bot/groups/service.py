@@ -320,12 +320,6 @@ async def migrate(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> 
     return True
 
 
-async def get_group(session: AsyncSession, group_id: int) -> Group:
-    group = await session.get(Group, group_id)
-    assert group is not None
-    return group
-
-
 async def find_person_by_username(session: AsyncSession, username: str) -> Person | None:
     name = username.lstrip("@").lower()
     return await session.scalar(

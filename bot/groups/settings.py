@@ -47,10 +47,15 @@ def first_timezone(language: str, default: str) -> str:
     return "America/Sao_Paulo" if language == "pt_BR" else default
 
 
-async def set_group_language(session: AsyncSession, group_id: int, raw: str) -> str:
-    lang = parse_language(raw)
+async def get_group(session: AsyncSession, group_id: int) -> Group:
     group = await session.get(Group, group_id)
     assert group is not None
+    return group
+
+
+async def set_group_language(session: AsyncSession, group_id: int, raw: str) -> str:
+    lang = parse_language(raw)
+    group = await get_group(session, group_id)
     group.language = lang
     return lang
 
@@ -110,8 +115,7 @@ def parse_timezone(raw: str) -> str:
 
 async def set_group_timezone(session: AsyncSession, group_id: int, raw: str) -> str:
     zone = parse_timezone(raw)
-    group = await session.get(Group, group_id)
-    assert group is not None
+    group = await get_group(session, group_id)
     group.timezone = zone
     return zone
 
