@@ -6,14 +6,22 @@ it (the per-day message counts). Run one by one through `process_update`, each c
 transaction of its own — the processed-update row, the registration read, the counter upsert —
 and ten times the CPU a bare bot spends on it (issue 19).
 
-Under `minga run` the poller hands a fetched batch's chatter here first. `Chatter.split` picks
-it out by asking PTB's own handlers (so it is chatter exactly when the normal path would run the
-"seen" handler and nothing else), and `Chatter.absorb` handles it in one transaction of three
-statements whatever the batch's size: who of the senders is registered already and unchanged
-(one read), the processed-update rows of their messages under the seen handler's key (one
-multi-row insert, which returns the ones not handled before), and the counters of those (the
-features' batch hooks: one multi-row upsert). The rest — a first message, a changed name, a
-failure — goes the normal way, one update at a time.
+Under `minga run` the poller hands a fetched batch's chatter here first, found two ways:
+- most of it straight from Telegram's JSON (`heard_in`), before PTB parses it: a text message
+  in a group from a person, that is no command and no reply, is one that only the "seen"
+  handler takes — the other handlers that take messages want a reply, a private chat or a
+  service message (tests/core/test_chatter.py holds the list, and fails when a new one comes).
+  Parsing such a message into PTB's objects costs several times what counting it does, so what
+  is counted here is never parsed at all;
+- the rest of the batch is parsed, and `Chatter.split` picks its chatter out by asking PTB's
+  own handlers (so it is chatter exactly when the normal path would run the "seen" handler and
+  nothing else: a photo, say).
+`Chatter.absorb` handles both in one transaction of three statements whatever the batch's size:
+who of the senders is registered already and unchanged (one read), the processed-update rows of
+their messages under the seen handler's key (one multi-row insert, which returns the ones not
+handled before), and the counters of those (the features' batch hooks: one multi-row upsert).
+The rest — a first message, a changed name, a failure — is parsed if it was not, and goes the
+normal way, one update at a time.
 
 Nothing is lost or counted twice, because the processed-update rows are the same ones the
 normal path writes: a message absorbed here and then redelivered (a kill -9 before Telegram
@@ -46,7 +54,8 @@ from telegram.ext import (
 
 from bot.core.db import dialect_insert
 from bot.core.models import ProcessedUpdate
-from bot.core.people import is_person
+from bot.core.people import PersonInfo, is_person, person_from_json, person_info
+from bot.core.records import frozen
 from bot.core.said import Said
 
 if TYPE_CHECKING:
@@ -69,9 +78,60 @@ NEVER_A_PLAIN_MESSAGE = (
 )
 
 
-# the groups feature's part: of these updates, the ones whose chat and sender are registered
+@frozen
+class Heard:
+    """A plain group message as a batch of chatter reads it: which update, the chat, the sender."""
+
+    update_id: int
+    chat_id: int
+    chat_type: str
+    title: str | None
+    person: PersonInfo
+
+
+# the groups feature's part: of these messages, the ones whose chat and sender are registered
 # already and unchanged, as `Said` (one read for the whole batch)
-KnownFn = Callable[[AsyncSession, Sequence[Update]], Awaitable[list[Said]]]
+KnownFn = Callable[[AsyncSession, Sequence[Heard]], Awaitable[list[Said]]]
+
+
+def heard_in(raw: Any) -> Heard | None:
+    """An update as Telegram's JSON has it, when it is surely plain chatter: a new text message
+    (no command at its start, no reply) in a group, from a person (not a channel or an
+    anonymous administrator), and nothing else in the update. None for anything else, which
+    is parsed and split as usual: this only spares the parsing of the commonest update."""
+    message = raw.get("message")
+    if len(raw) != 2 or type(message) is not dict:
+        return None
+    chat, text = message.get("chat"), message.get("text")
+    if (
+        type(chat) is not dict
+        or chat.get("type") not in GROUP_TYPES
+        or type(text) is not str
+        or not text
+        or "reply_to_message" in message
+        or "sender_chat" in message
+    ):
+        return None
+    entities = message.get("entities")
+    if entities:
+        first = entities[0]
+        if type(first) is not dict or (
+            first.get("type") == "bot_command" and not first.get("offset")
+        ):
+            return None
+    person = person_from_json(message.get("from"))
+    chat_id, title = chat.get("id"), chat.get("title")
+    if person is None or type(chat_id) is not int or (title is not None and type(title) is not str):
+        return None
+    return Heard(raw["update_id"], chat_id, chat["type"], title, person)
+
+
+def heard_of(update: Update) -> Heard:
+    """A parsed update that `Chatter.split` found to be chatter."""
+    message = update.message
+    assert message is not None and message.from_user is not None
+    chat = message.chat
+    return Heard(update.update_id, chat.id, chat.type, chat.title, person_info(message.from_user))
 
 
 @dataclass
@@ -123,21 +183,18 @@ class Chatter:
         # name that carries any goes the normal way, through the edge
         return seen
 
-    async def absorb(
-        self, runtime: Runtime, updates: Sequence[Update]
-    ) -> tuple[set[int], list[Update]]:
-        """Handle `updates` (chatter) in one transaction: (the ids handled now or before, the
-        updates left for the normal path)."""
+    async def absorb(self, runtime: Runtime, heard: Sequence[Heard]) -> set[int]:
+        """Handle `heard` (chatter) in one transaction: the ids of those handled now or before;
+        the others are left for the normal path."""
         async with runtime.db() as session:
             now = runtime.clock.now()
-            said = await self.known(session, updates)
+            said = await self.known(session, heard)
             fresh = await claim_updates(session, [s.update_id for s in said], now, self.seen_key)
             new = [s for s in said if s.update_id in fresh]
             if new:
                 for hook in runtime.message_hooks:
                     await hook(session, new, now)
-        done = {s.update_id for s in said}
-        return done, [u for u in updates if u.update_id not in done]
+        return {s.update_id for s in said}
 
 
 async def claim_updates(

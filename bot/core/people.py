@@ -8,7 +8,7 @@ time), so services, renderers and handlers may all use it.
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core.i18n import N_, speaking
 from bot.core.records import frozen
@@ -54,12 +54,36 @@ def trim(name: str, limit: int = NAME_LIMIT) -> str:
 
 
 def person_info(user: User) -> PersonInfo:
+    return _stored(user.id, user.first_name, user.last_name, user.username, user.language_code)
+
+
+def person_from_json(data: Any) -> PersonInfo | None:
+    """`person_info` of a User as Telegram's JSON has it (bot.core.chatter reads plain messages
+    without PTB's parsing), when it is a person (`is_person`) and well formed; else None."""
+    if type(data) is not dict:
+        return None
+    user_id, first, is_bot = data.get("id"), data.get("first_name"), data.get("is_bot")
+    if type(user_id) is not int or type(first) is not str or is_bot is not False:
+        return None
+    rest = data.get("last_name"), data.get("username"), data.get("language_code")
+    if user_id == ANONYMOUS_ADMIN_ID or any(v is not None and type(v) is not str for v in rest):
+        return None
+    return _stored(user_id, first, *rest)
+
+
+def _stored(
+    user_id: int,
+    first_name: str,
+    last_name: str | None,
+    username: str | None,
+    language_code: str | None,
+) -> PersonInfo:
     return PersonInfo(
-        id=user.id,
-        first_name=trim(user.first_name),
-        last_name=trim(user.last_name) if user.last_name else None,
-        username=trim(user.username, 32) if user.username else None,
-        language_code=trim(user.language_code, 16) if user.language_code else None,
+        id=user_id,
+        first_name=trim(first_name),
+        last_name=trim(last_name) if last_name else None,
+        username=trim(username, 32) if username else None,
+        language_code=trim(language_code, 16) if language_code else None,
     )
 
 

@@ -14,7 +14,8 @@ batches wait in memory: a crash loses all of them. `Poller` instead
   hundred updates to get one;
 - parses only the updates it has not fetched before: the unfinished ones that come back are
   skipped by their `update_id` before PTB turns them into objects (a click's update, with the
-  vote message and its keyboard, takes about 0.2 ms to parse);
+  vote message and its keyboard, takes about 0.2 ms to parse); and plain chatter is read
+  straight from the JSON, never parsed unless it must go the normal way (bot.core.chatter);
 - handles at most `concurrency` updates at once.
 On SIGTERM or SIGINT (`serve`) it stops fetching at once (the long poll is cancelled), lets the
 updates under way finish for `grace` seconds with flood waits cut short (the outbox sends their
@@ -36,6 +37,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.core import outbox
+from bot.core.chatter import Heard, heard_in, heard_of
 from bot.core.messenger import retry_seconds
 from bot.core.observe import is_transient
 from bot.core.runtime import runtime_of
@@ -100,7 +102,7 @@ class Poller:
                 break
             failures = 0
             self._start_all(fetched)  # only the new ones (`_fetch`)
-            if not fetched and self.pending:
+            if not any(fetched) and self.pending:
                 # only unfinished ones came back, Telegram has nothing new: ask again when they
                 # are done, or in a moment (each answer brings them all again)
                 await self._until(stop, self._settle(SETTLE))
@@ -120,14 +122,16 @@ class Poller:
             return False
         return self.newest is None or update_id > self.newest
 
-    async def _fetch(self) -> list[Update]:
-        """The updates Telegram has from the offset on that were not fetched before, parsed.
-        With updates unfinished Telegram answers at once (it still has them); without, it holds
-        the request until one comes.
+    async def _fetch(self) -> tuple[list[tuple[Heard, Any]], list[Update]]:
+        """The updates Telegram has from the offset on that were not fetched before: (the plain
+        chatter read straight from the JSON, with its JSON: `bot.core.chatter.heard_in`; the
+        others, parsed). With updates unfinished Telegram answers at once (it still has them);
+        without, it holds the request until one comes.
 
-        This is `Bot.get_updates` without parsing what `_new` skips: `Bot._post` (PTB's one
-        way to the Bot API, through the rate limiter and the getUpdates client, which
-        `get_updates` and `do_api_request` both take; the latter warns for known methods)."""
+        This is `Bot.get_updates` without parsing what `_new` skips or `heard_in` reads:
+        `Bot._post` (PTB's one way to the Bot API, through the rate limiter and the getUpdates
+        client, which `get_updates` and `do_api_request` both take; the latter warns for known
+        methods)."""
         bot = self.application.bot
         timeout = 0 if self.pending else self.timeout
         data = {
@@ -137,41 +141,57 @@ class Poller:
             "allowed_updates": self.allowed_updates,
         }
         result = await bot._post("getUpdates", data, read_timeout=READ_MARGIN + timeout)
-        return [Update.de_json(raw, bot) for raw in result if self._new(raw["update_id"])]
+        lane = runtime_of(self.application).chatter is not None
+        heard: list[tuple[Heard, Any]] = []
+        parsed: list[Update] = []
+        for raw in result:
+            if not self._new(raw["update_id"]):
+                continue
+            plain = heard_in(raw) if lane else None
+            if plain is not None:
+                heard.append((plain, raw))
+            else:
+                parsed.append(Update.de_json(raw, bot))
+        return heard, parsed
 
-    def _start_all(self, fresh: list[Update]) -> None:
+    def _start_all(self, fetched: tuple[list[tuple[Heard, Any]], list[Update]]) -> None:
         """A batch's plain chatter as one task (bot.core.chatter), every other update as its own."""
+        heard, fresh = fetched
         chatter = runtime_of(self.application).chatter
         if chatter is not None and fresh:
             quiet, fresh = chatter.split(self.application, fresh)
-            if quiet:
-                task = asyncio.create_task(self._chatter(quiet), name="chatter")
-                for update in quiet:
-                    self.newest = max(self.newest or update.update_id, update.update_id)
-                    self.pending[update.update_id] = task
+            heard = heard + [(heard_of(update), update) for update in quiet]
+        if heard:
+            task = asyncio.create_task(self._chatter(heard), name="chatter")
+            for plain, _ in heard:
+                self.newest = max(self.newest or plain.update_id, plain.update_id)
+                self.pending[plain.update_id] = task
         for update in fresh:
             self._start(update)
 
-    async def _chatter(self, updates: list[Update]) -> None:
+    async def _chatter(self, heard: list[tuple[Heard, Any]]) -> None:
         """Take the chatter in one transaction; what it cannot take (a first message, a
-        changed name, a failure) is handled one update at a time, like any other."""
+        changed name, a failure) is parsed if it was not and handled one update at a time, like
+        any other."""
         runtime = runtime_of(self.application)
         assert runtime.chatter is not None
-        ids = [u.update_id for u in updates]
+        ids = [plain.update_id for plain, _ in heard]
         async with self.slots:
             self.started.update(ids)
             try:
-                done, left = await runtime.chatter.absorb(runtime, updates)
+                done = await runtime.chatter.absorb(runtime, [plain for plain, _ in heard])
             except Exception as exc:
                 if is_transient(exc):  # a locked SQLite file, a dropped connection
-                    log.warning("%s plain messages taken one by one: %s", len(updates), exc)
+                    log.warning("%s plain messages taken one by one: %s", len(heard), exc)
                 else:
-                    log.exception("%s plain messages taken one by one", len(updates))
-                done, left = set(), updates
+                    log.exception("%s plain messages taken one by one", len(heard))
+                done = set()
             finally:
                 self.started.difference_update(ids)
-        for update in left:
-            self._start(update)
+        bot = self.application.bot
+        for plain, update in heard:
+            if plain.update_id not in done:
+                self._start(update if isinstance(update, Update) else Update.de_json(update, bot))
         for update_id in done:
             self._finish(update_id)
 

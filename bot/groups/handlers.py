@@ -10,6 +10,7 @@ from telegram import Chat, Update, User
 
 from bot.config import Settings
 from bot.core.callbacks import STALE_BUTTON
+from bot.core.chatter import Heard
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.models import AdminCache
@@ -95,13 +96,16 @@ async def seen(turn: Turn) -> None:
         await hook(turn.session, said, turn.now)
 
 
-async def known(session: AsyncSession, updates: Sequence[Update]) -> list[Said]:
+async def known(session: AsyncSession, heard: Sequence[Heard]) -> list[Said]:
     """Of a batch's chatter, the messages whose chat and sender `seen` would only read."""
-    seen = []
-    for update in updates:
-        message = update.message
-        assert message is not None and message.from_user is not None
-        seen.append((update.update_id, chat_info(message.chat), person_info(message.from_user)))
+    seen = [
+        (
+            h.update_id,
+            service.ChatInfo(chat_id=h.chat_id, type=h.chat_type, title=h.title),
+            h.person,
+        )
+        for h in heard
+    ]
     return await known_members(session, seen)
 
 
