@@ -186,7 +186,7 @@ class Chatter:
     async def absorb(self, runtime: Runtime, heard: Sequence[Heard]) -> set[int]:
         """Handle `heard` (chatter) in one transaction: the ids of those handled now or before;
         the others are left for the normal path."""
-        async with runtime.db() as session:
+        async with runtime.db(short=True) as session:
             now = runtime.clock.now()
             said = await self.known(session, heard)
             fresh = await claim_updates(session, [s.update_id for s in said], now, self.seen_key)

@@ -12,6 +12,7 @@ import logging
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, overload
@@ -78,6 +79,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
         if url.startswith("sqlite+aiosqlite") and sqlite_driver.adapted():
             kwargs.setdefault("module", sqlite_driver.dbapi())
+            # its connections are used by the event loop's thread too, never by both at once
+            kwargs.setdefault("connect_args", {"check_same_thread": False})
         kwargs.setdefault("pool_reset_on_return", None)  # see _on_reset
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
@@ -171,13 +174,31 @@ class _Turns:
 # by pool: an engine and its copies with other execution options share one
 _SQLITE_TURNS: weakref.WeakKeyDictionary[Any, _Turns] = weakref.WeakKeyDictionary()
 TURN_WAIT_SECONDS = SQLITE_BUSY_TIMEOUT_MS / 1000
+# set for a `session_scope(short=True)`: this task's SQLite statements run on the event loop's
+# thread (bot.core.sqlite_driver); PostgreSQL ignores it
+ON_LOOP: ContextVar[bool] = ContextVar("minga_sqlite_on_loop", default=False)
 
 
 @asynccontextmanager
 async def session_scope(
+    sessions: async_sessionmaker[AsyncSession], *, short: bool = False
+) -> AsyncIterator[AsyncSession]:
+    """A session whose work is committed once at the end, or rolled back on any error.
+    `short`: a few indexed statements (an update's turn), which on SQLite run on the event
+    loop's thread (`bot.core.sqlite_driver`)."""
+    on_loop = ON_LOOP.set(True) if short and not ON_LOOP.get() else None
+    try:
+        async with _taking_turns(sessions) as session:
+            yield session
+    finally:
+        if on_loop is not None:
+            ON_LOOP.reset(on_loop)
+
+
+@asynccontextmanager
+async def _taking_turns(
     sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
-    """A session whose work is committed once at the end, or rolled back on any error."""
     bind = sessions.kw.get("bind")
     turns = _SQLITE_TURNS.get(bind.sync_engine.pool) if bind is not None else None
     task = asyncio.current_task()

@@ -22,6 +22,8 @@ from typing import Any
 
 from telegram.ext import JobQueue
 
+from bot.core.db import ON_LOOP
+
 log = logging.getLogger(__name__)
 
 
@@ -35,8 +37,11 @@ class MingaJobQueue(JobQueue[Any]):
 
     @staticmethod
     async def job_callback(job_queue: JobQueue[Any], job: Any) -> None:
-        """`Job.run` without its shield, so that a stop reaches the job's work."""
+        """`Job.run` without its shield, so that a stop reaches the job's work. A job is long
+        work: its SQLite statements keep to the driver's thread, even when an update's turn
+        (whose statements run on the event loop's: `bot.core.sqlite_driver`) scheduled it."""
         application = job_queue.application
+        ON_LOOP.set(False)  # in the job's own task: it reaches no other
         try:
             context = application.context_types.context.from_job(job, application)
             await context.refresh_data()

@@ -101,8 +101,10 @@ class Runtime:
     # file, a dropped connection), which the poller runs again instead of confirming
     retries: set[int] | None = None
 
-    def db(self) -> AbstractAsyncContextManager[AsyncSession]:
-        return session_scope(self.sessions)
+    def db(self, *, short: bool = False) -> AbstractAsyncContextManager[AsyncSession]:
+        """A transaction (`bot.core.db.session_scope`); `short` for an update's few indexed
+        statements."""
+        return session_scope(self.sessions, short=short)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -366,7 +366,7 @@ async def handle(
     doubt: UnsureTime | None = None
     if failure is None:
         try:
-            async with runtime.db() as session:
+            async with runtime.db(short=True) as session:
                 held = hold(update) if hold is not None else None
                 turn = await _begin(session, update, context, key, identify, role, held)
                 if turn is None:
@@ -387,7 +387,7 @@ async def handle(
         # cheaper on the common path than a savepoint per update); the update's record and
         # the registration of the chat and the sender are then made on their own, with the
         # error's sentence, or the question a time with two readings asks
-        async with runtime.db() as session:
+        async with runtime.db(short=True) as session:
             turn = await _begin(session, update, context, key, identify, role)
             if turn is None:
                 return

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
+import time
 from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.core import db, sqlite_driver
 from bot.core.clock import FrozenClock
-from bot.core.db import as_utc, create_engine, make_sessionmaker, session_scope
+from bot.core.db import ON_LOOP, as_utc, create_engine, make_sessionmaker, session_scope
+from bot.core.jobs import MingaJobQueue
 from bot.core.models import ProcessedUpdate
 from bot.core.turn import claim_update
 from bot.groups.models import Group, Membership, Person
 from tests.conftest import ANA, DEFAULT_NOW, LUIS, NORTE, Bot, add_bot, backends
+from tests.core.test_polling import until
 from tests.updates import TChat, TUser
 
 # the `database` fixture on PostgreSQL alone (skipped, like every PostgreSQL test, only where
@@ -240,9 +248,12 @@ async def test_a_postgresql_connection_the_server_closed_is_replaced_at_checkout
         await admin.dispose()
 
 
-async def test_sqlite_statements_run_with_sqlalchemys_semantics(tmp_path) -> None:
-    # the one-trip adapter (bot.core.sqlite_driver): rows, counts, last row id, executemany
+@pytest.mark.parametrize("on_loop", [False, True], ids=["on its thread", "on the loop's"])
+async def test_sqlite_statements_run_with_sqlalchemys_semantics(tmp_path, on_loop: bool) -> None:
+    # the one-trip adapter (bot.core.sqlite_driver): rows, counts, last row id, executemany,
+    # the same when a short session's statements run on the event loop's thread
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    token = ON_LOOP.set(on_loop)
     try:
         async with engine.begin() as conn:
             raw = await conn.get_raw_connection()
@@ -259,5 +270,102 @@ async def test_sqlite_statements_run_with_sqlalchemys_semantics(tmp_path) -> Non
             assert returned.scalar() == "z"
             streamed = await conn.stream(text("SELECT id FROM t ORDER BY id"))
             assert [row.id async for row in streamed] == [1, 2]
+        with pytest.raises(IntegrityError):  # an error, then a rollback, as on the thread
+            async with engine.begin() as conn:
+                await conn.execute(text("INSERT INTO t (id, name) VALUES (1, 'again')"))
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 2
+    finally:
+        ON_LOOP.reset(token)
+        await engine.dispose()
+
+
+async def thread_of_statements(session: Any) -> int:
+    """The thread SQLite ran this session's statement on."""
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).dbapi_connection
+    raw._connection._conn.create_function("thread_id", 0, threading.get_ident)
+    return await session.scalar(text("SELECT thread_id()"))
+
+
+async def test_a_short_sessions_sqlite_statements_run_on_the_event_loops_thread(tmp_path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'loop.db'}")
+    sessions = make_sessionmaker(engine, STILL)
+    try:
+        async with session_scope(sessions, short=True) as session:
+            assert await thread_of_statements(session) == threading.get_ident()
+        # long work (a job, the digest, an export) keeps to the driver's thread
+        async with session_scope(sessions) as session:
+            assert await thread_of_statements(session) != threading.get_ident()
+        # and so does a job that a turn scheduled (its task inherits the turn's context)
+        seen: list[int] = []
+
+        async def job(context: Any) -> None:
+            async with session_scope(sessions) as session:
+                seen.append(await thread_of_statements(session))
+
+        queue = SimpleNamespace(
+            application=SimpleNamespace(
+                context_types=SimpleNamespace(
+                    context=SimpleNamespace(
+                        from_job=lambda *_: SimpleNamespace(refresh_data=_nothing)
+                    )
+                )
+            )
+        )
+        async with session_scope(sessions, short=True):  # the task is made in the turn
+            later = asyncio.create_task(
+                MingaJobQueue.job_callback(queue, SimpleNamespace(callback=job))
+            )
+        await later
+        assert seen and seen[0] != threading.get_ident()
+    finally:
+        await engine.dispose()
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def test_a_short_session_never_holds_the_event_loop_for_another_process(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # another process (here, a connection of its own) holds SQLite's write lock: the short
+    # session's BEGIN, tried on the event loop's thread, does not wait there; it waits on the
+    # driver's thread, while the loop goes on — here, to let the other one finish
+    path = tmp_path / "locked.db"
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 120_000)  # SQLite would wait 2 minutes
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    sessions = make_sessionmaker(engine, STILL)
+    tried: list[bool] = []
+    held: list[float] = []  # how long each try held the event loop
+    begin_now = sqlite_driver._begin_now
+
+    def recorded(connection: Any, operation: str) -> bool:
+        started = time.monotonic()
+        tried.append(begin_now(connection, operation))
+        held.append(time.monotonic() - started)
+        return tried[-1]
+
+    monkeypatch.setattr(sqlite_driver, "_begin_now", recorded)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+
+        async def write() -> None:
+            async with session_scope(sessions, short=True) as session:
+                await session.execute(text("INSERT INTO t (id) VALUES (1)"))
+
+        writing = asyncio.create_task(write())
+        await until(lambda: tried == [False])  # the lock was taken: nothing began on the loop
+        other.execute("COMMIT")  # the loop runs on, so the other process can finish
+        other.close()
+        await writing
+        async with session_scope(sessions, short=True) as session:  # free again: on the loop
+            assert await session.scalar(text("SELECT count(*) FROM t")) == 1
+        assert tried == [False, True]
+        assert max(held) < 30  # not the busy timeout: the loop was never held waiting
     finally:
         await engine.dispose()
