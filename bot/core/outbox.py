@@ -246,7 +246,7 @@ async def _cut_short(runtime: Runtime, row: _Row, send: asyncio.Future[Any]) -> 
 
 async def _finish(runtime: Runtime, row: _Row, ids: list[int] | None) -> None:
     now = runtime.clock.now()
-    async with runtime.db() as session:
+    async with runtime.db(short=True) as session:
         marked = await session.execute(
             update(OutboxMessage)
             .where(
@@ -274,7 +274,7 @@ async def _later(runtime: Runtime, row: _Row, delay: timedelta, *, counts: bool)
         log.warning("outbox %s to %s given up after %s attempts", row.id, row.chat_id, attempts)
         await _finish(runtime, row, None)
         return
-    async with runtime.db() as session:
+    async with runtime.db(short=True) as session:
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == runtime.instance)

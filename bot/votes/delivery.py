@@ -71,7 +71,7 @@ def schedule_refresh(
 
 async def refresh(runtime: Runtime, vote_id: int, now: datetime) -> datetime | None:
     """Edit the vote message if it is dirty and the interval allows; else when to try again."""
-    async with runtime.db() as session:
+    async with runtime.db(short=True) as session:
         claimed, again = await service.claim_refresh(session, vote_id, now)
         v = await service.view(session, vote_id) if claimed else None
     if v is None or v.message_id is None:
