@@ -161,9 +161,11 @@ async def deliver(runtime: Runtime, item: Outgoing) -> None:
 
     task = asyncio.create_task(in_turn(), name=f"outbox-{row.id}")
     runtime.deliveries[row.chat_id] = task
+    runtime.delivering.add(task)
 
     def forget(done: asyncio.Task[None]) -> None:
         runtime.sending.discard(row.id)
+        runtime.delivering.discard(done)
         if runtime.deliveries.get(row.chat_id) is done:
             del runtime.deliveries[row.chat_id]
 
@@ -173,10 +175,10 @@ async def deliver(runtime: Runtime, item: Outgoing) -> None:
 async def settle(runtime: Runtime, grace: float) -> int:
     """At shutdown: let the deliveries under way end for `grace` seconds, then cancel the rest
     (their rows are given back by `release_mine`). Returns how many chats were cut short."""
-    tasks = list(runtime.deliveries.values())
+    tasks = list(runtime.delivering)  # every chat's, not only the last of each
     if tasks:
         await asyncio.wait(tasks, timeout=grace)
-    left = [task for task in runtime.deliveries.values() if not task.done()]
+    left = [task for task in runtime.delivering if not task.done()]
     for task in left:
         task.cancel()
     await asyncio.gather(*left, return_exceptions=True)

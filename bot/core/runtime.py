@@ -94,9 +94,11 @@ class Runtime:
     # outbox rows this process is sending right now (core.outbox), which its tick leaves alone
     sending: set[int] = field(default_factory=set)
     # `minga run` sends a turn's outbox rows after the turn, each chat's in order (the last
-    # delivery per chat); tests send them within the turn
+    # delivery per chat, which the next one waits for; and all of them, which a stop ends);
+    # tests send them within the turn
     send_after_turns: bool = False
     deliveries: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    delivering: set[asyncio.Task[None]] = field(default_factory=set)
     # under `minga run`: updates whose turn failed on a passing database error (a locked SQLite
     # file, a dropped connection), which the poller runs again instead of confirming
     retries: set[int] | None = None

@@ -196,3 +196,27 @@ async def test_a_send_still_unanswered_at_shutdown_is_left_for_the_next_start(bo
     del bot.tg.before["sendMessage"]
     await bot.tick(minutes=1)
     assert len(cards(bot)) == 1
+
+
+async def test_at_shutdown_every_delivery_of_a_chat_is_stopped_not_only_its_last(bot: Bot) -> None:
+    # a chat's deliveries queue behind one another: stopping only the last one left the first
+    # sending after its row was given back, so the next start sent that card a second time
+    # (bench/faults.py, SIGTERM with commands queued: "duplicated 2")
+    await seed_group(bot, LUIS)
+    bot.runtime.send_after_turns = True
+    late = asyncio.Event()
+
+    async def first_answered_late(params: dict[str, Any]) -> None:
+        if params["text"].startswith("📌 <b>#1</b>"):
+            await late.wait()
+
+    bot.tg.before["sendMessage"] = first_answered_late
+    await bot.feed(bot.u.command(NORTE, LUIS, COMMIT))
+    await bot.feed(bot.u.command(NORTE, LUIS, "/commit Traer las sillas by viernes"))
+    assert await outbox.settle(bot.runtime, 0) == 2  # both cut short: the one under way too
+    assert await outbox.release_mine(bot.runtime) == 2
+    late.set()  # Telegram would have answered the first now: nobody is asking any more
+    await bot.tick(minutes=1)  # the next start
+    await bot.tick(minutes=1)
+    shown = [m.text.split(" ")[1] for m in bot.tg.sent(NORTE.id) if m.text.startswith("📌")]
+    assert sorted(shown) == ["#1", "#2"]
