@@ -105,7 +105,8 @@ def heard_in(raw: Any) -> Heard | None:
     chat, text = message.get("chat"), message.get("text")
     if (
         type(chat) is not dict
-        or chat.get("type") not in GROUP_TYPES
+        or type(chat.get("type")) is not str
+        or chat["type"] not in GROUP_TYPES
         or type(text) is not str
         or not text
         or "reply_to_message" in message
@@ -113,6 +114,8 @@ def heard_in(raw: Any) -> Heard | None:
     ):
         return None
     entities = message.get("entities")
+    if entities is not None and type(entities) is not list:
+        return None
     if entities:
         first = entities[0]
         if type(first) is not dict or (

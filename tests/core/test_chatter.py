@@ -234,6 +234,19 @@ async def test_what_is_read_from_the_json_as_chatter_is_chatter_by_the_handlers_
     assert by_handlers == read | {"a photo"}
     for name in read:  # the same message, chat and sender either way (names cut to 64)
         assert heard_in(kinds[name]) == heard_of(parsed[name]), name
+    # JSON no Telegram sends (a proxy, a fake client) is left to the parsing, never a crash
+    plain = kinds["plain"]
+    odd = [
+        {
+            **plain,
+            "message": {**plain["message"], "chat": {**plain["message"]["chat"], "type": []}},
+        },
+        {**plain, "message": {**plain["message"], "entities": {"type": "bot_command"}}},
+        {**plain, "message": {**plain["message"], "entities": ["bot_command"]}},
+        {**plain, "message": {**plain["message"], "chat": {"type": "supergroup", "id": "x"}}},
+        {**plain, "message": "hola"},
+    ]
+    assert [heard_in(raw) for raw in odd] == [None] * len(odd)
 
 
 def test_a_person_read_from_the_json_is_the_one_read_from_the_parsed_user() -> None:
