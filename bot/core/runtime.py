@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.core.claims import Claim
 from bot.core.clock import Clock
 from bot.core.db import session_scope
 from bot.core.hooks import Hooks
@@ -51,15 +52,16 @@ class Identity:
     role: str | None = None
 
 
-# (session, update, settings, now) -> Identity; the groups feature registers the real one
-IdentifyFn = Callable[[AsyncSession, "Update", Settings, datetime], Awaitable[Identity]]
+# (session, update, settings, now, claim) -> Identity; the groups feature registers the real
+# one, which makes the update's claim with its first read (`claims.Claim.first`)
+IdentifyFn = Callable[[AsyncSession, "Update", Settings, datetime, Claim], Awaitable[Identity]]
 # (chat_id, user_id) -> the SQL condition "has a Minga role that makes them a coordinator",
 # read with the cached admin list in one statement (core.permissions)
 RoleCheck = Callable[[int, int], ColumnElement[bool]]
 
 
 async def identify_nobody(
-    session: AsyncSession, update: Update, settings: Settings, now: datetime
+    session: AsyncSession, update: Update, settings: Settings, now: datetime, claim: Claim
 ) -> Identity:
     user = update.effective_user
     lang = normalize_language(user.language_code if user else None) or settings.default_language

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
@@ -30,6 +29,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.core import outbox, questions
 from bot.core.callbacks import Callback
+from bot.core.claims import AlreadyHandled, Claim, Hold
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, Translator, translator
 from bot.core.messenger import Messenger
@@ -51,48 +51,7 @@ NOT_COORDINATOR = N_(
 GROUPS_ONLY = N_("That command works in a group. Add me to your group and try it there.")
 
 
-# The same text on SQLite and PostgreSQL. Written as text because SQLAlchemy 2.0 compiles a
-# dialect INSERT … ON CONFLICT anew on every execution (it is not cacheable), and this runs on
-# every update.
-_CLAIM_UPDATE = text(
-    "INSERT INTO processed_updates (update_id, handler, processed_at) "
-    "VALUES (:update_id, :handler, :processed_at) ON CONFLICT (update_id, handler) DO NOTHING"
-).bindparams(bindparam("processed_at", type_=DateTime(timezone=True)))
-
-
-# On PostgreSQL, the claim of an update that holds a lock (`@handler(hold=…)`): the shared
-# transaction-level advisory lock is taken by the same statement, before its row is written,
-# so a click is three statements there too. The statements after it see what the
-# transactions it waited for committed (each statement of a transaction has its own snapshot).
-_CLAIM_HOLDING = text(
-    "WITH hold AS (SELECT pg_advisory_xact_lock_shared(:space, CAST(:key AS integer))) "
-    "INSERT INTO processed_updates (update_id, handler, processed_at) "
-    "SELECT :update_id, :handler, :processed_at FROM hold "
-    "ON CONFLICT (update_id, handler) DO NOTHING"
-).bindparams(bindparam("processed_at", type_=DateTime(timezone=True)))
-
-# (space, key) of a shared advisory lock a handler's transaction holds from its first statement
-Hold = tuple[int, int]
 HoldRule = Callable[[Update], Hold | None]
-
-
-async def claim_update(
-    session: AsyncSession,
-    update_id: int,
-    now: datetime,
-    handler: str = "",
-    hold: Hold | None = None,
-) -> bool:
-    """Record `update_id` as handled by `handler` in this transaction; False if it was already.
-    With `hold`, on PostgreSQL, the transaction also holds that shared advisory lock (see
-    `_CLAIM_HOLDING`); SQLite has no such locks (its writers take turns)."""
-    params: dict[str, Any] = {"update_id": update_id, "handler": handler, "processed_at": now}
-    statement = _CLAIM_UPDATE
-    if hold is not None and session.get_bind().dialect.name == "postgresql":
-        statement = _CLAIM_HOLDING
-        params["space"], params["key"] = hold
-    result = await session.execute(statement, params)
-    return result.rowcount == 1
 
 
 @dataclass
@@ -306,7 +265,7 @@ def handler(
     test of the update instead of True looks the role up only for the updates it passes
     (the lookup is a read before the transaction, sometimes a call to Telegram).
     `hold`: the shared advisory lock (or None) the update's transaction holds from its first
-    statement on, taken with the update's claim (`claim_update`); the turn says `held`.
+    statement on, taken with the update's claim (`claims.Claim`); the turn says `held`.
     """
 
     def wrap(fn: TurnHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
@@ -448,10 +407,15 @@ async def _begin(
     """Record the update as handled by `key` (holding `hold`) and register its chat and sender:
     the turn, or None when this handler has handled the update already (a redelivery)."""
     now = context.runtime.clock.now()
-    if not await claim_update(session, update.update_id, now, key, hold):
+    claim = Claim(update.update_id, key, now, hold)
+    try:
+        # the claim is made with the registration's first read (`claims`), else here
+        identity = await identify(session, update, context.runtime.settings, now, claim)
+        await claim.make(session)
+    except AlreadyHandled:
         log.info("update %s was handled already by %s", update.update_id, key)
+        await session.rollback()  # whatever `identify` wrote before it knew
         return None
-    identity = await identify(session, update, context.runtime.settings, now)
     tr = translator(identity.language)
     turn = Turn(update, context, session, identity, tr, now, coordinator, key)
     turn.held = hold is not None

@@ -11,6 +11,7 @@ from telegram import Chat, Update, User
 from bot.config import Settings
 from bot.core.callbacks import STALE_BUTTON
 from bot.core.chatter import Heard
+from bot.core.claims import Claim
 from bot.core.errors import DomainError
 from bot.core.i18n import N_, normalize_language, translator
 from bot.core.models import AdminCache
@@ -43,7 +44,7 @@ def chat_info(chat: Chat) -> service.ChatInfo:
 
 
 async def identify(
-    session: AsyncSession, update: Update, settings: Settings, now: datetime
+    session: AsyncSession, update: Update, settings: Settings, now: datetime, claim: Claim
 ) -> Identity:
     """Register the chat and the sender of any handled update; resolve the chat's language.
 
@@ -63,6 +64,7 @@ async def identify(
         # membership changes are the membership handlers' to record: someone leaving is the
         # sender of their own leaving, and must not be registered back by it
         member=not _about_membership(update),
+        claim=claim,
     )
     if group is not None:
         return Identity(

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ColumnElement, DateTime, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.claims import Claim
 from bot.core.db import insert_for
 from bot.core.i18n import normalize_language
 from bot.core.people import PersonInfo
@@ -167,17 +168,21 @@ async def register(
     default_timezone: str,
     now: datetime,
     member: bool = True,
+    claim: Claim | None = None,
 ) -> tuple[GroupSettings | None, str | None, str | None]:
     """Everything seen in one update: (the group's settings, the person's chosen language,
-    their role in the group)."""
+    their role in the group). With `claim`, the update's claim is this transaction's first
+    statement, or rides on its first read (`claims.Claim.first`)."""
     group: GroupSettings | None = None  # registered already and unchanged
     chosen: str | None = None
     person_known = False  # registered already and unchanged
     if person is not None and chat.type in ("group", "supergroup"):
-        seen = await _known(session, chat, person)
+        seen = await _known(session, chat, person, claim)
         if seen.all is not None:
             return seen.all
         group, person_known, chosen = seen.group, seen.person, seen.chosen
+    elif claim is not None:
+        await claim.make(session)
     private = chat.type == "private"
     if person is not None and not person_known:
         chosen = await upsert_person(session, person, now, private=private)
@@ -247,14 +252,20 @@ class _Seen:
     chosen: str | None = None  # then their chosen language
 
 
-async def _known(session: AsyncSession, chat: ChatInfo, person: PersonInfo) -> _Seen:
+async def _known(
+    session: AsyncSession, chat: ChatInfo, person: PersonInfo, claim: Claim | None = None
+) -> _Seen:
     """The common case in one read and no write: a group, a person and a membership all
     registered already and unchanged (`all`). Else what of them needs no write: the group's
     and the person's rows that an upsert would leave as they are (a newcomer in a known
     group: the person and the membership are written, not the group). Every update passes
     here: writing the group's row each time would make concurrent updates of one group
     queue on its row lock."""
-    row = (await session.execute(_KNOWN, {"person_id": person.id, "chat_id": chat.chat_id})).first()
+    params = {"person_id": person.id, "chat_id": chat.chat_id}
+    if claim is not None:
+        row = await claim.first(session, _KNOWN, params)
+    else:
+        row = (await session.execute(_KNOWN, params)).first()
     if row is None:
         return _Seen()
     group_same = row.active and (row.title, row.type) == (chat.title, chat.type)

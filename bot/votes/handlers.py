@@ -13,6 +13,7 @@ from telegram.ext import filters
 
 from bot.commitments import api as commitments
 from bot.core.callbacks import STALE_BUTTON, Callback, StaleButton
+from bot.core.claims import claim_update
 from bot.core.db import as_utc
 from bot.core.errors import DomainError
 from bot.core.i18n import N_
@@ -20,7 +21,7 @@ from bot.core.messenger import Messenger
 from bot.core.people import is_person, person_info
 from bot.core.permissions import is_coordinator
 from bot.core.runtime import BotContext
-from bot.core.turn import Turn, claim_update, handler
+from bot.core.turn import Turn, handler
 from bot.groups import service as groups
 from bot.groups.models import OBSERVER
 from bot.votes import decisions as decision_log

@@ -154,7 +154,7 @@ _LOCK_KEYS = range(-(2**31), 2**31)  # a key of a two-key advisory lock is a Pos
 
 def shared_hold(vote_id: int) -> tuple[int, int] | None:
     """The lock `hold_vote` takes together with other clicks, for a turn to take with its claim
-    (`bot.core.turn.claim_update`): the same lock, one statement fewer. None for an id no vote
+    (`bot.core.claims.Claim`): the same lock, one statement fewer. None for an id no vote
     can have (a forged button: nothing to hold)."""
     return (_VOTE_LOCKS, vote_id) if vote_id in _LOCK_KEYS else None
 

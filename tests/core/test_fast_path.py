@@ -11,15 +11,15 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import db, sqlite_driver
+from bot.core.claims import AlreadyHandled, Claim, claim_update
 from bot.core.clock import FrozenClock
 from bot.core.db import ON_LOOP, as_utc, create_engine, make_sessionmaker, session_scope
 from bot.core.jobs import MingaJobQueue
 from bot.core.models import ProcessedUpdate
-from bot.core.turn import claim_update
 from bot.groups.models import Group, Membership, Person
 from tests.conftest import ANA, DEFAULT_NOW, LUIS, NORTE, Bot, add_bot, backends
 from tests.core.test_polling import until
@@ -47,6 +47,41 @@ async def test_the_claim_stores_the_time_as_utc_and_refuses_a_second_claim(bot: 
         )
     )
     assert older == 77
+
+
+async def test_a_claim_with_a_read_is_one_statement_on_postgresql(bot: Bot) -> None:
+    await add_bot(bot)
+    await bot.feed(bot.u.message(NORTE, LUIS, "hola"))
+    read = select(Group.id, Group.title).where(Group.chat_id == bindparam("chat_id"))
+    statements: list[str] = []
+    record = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    event.listen(bot.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with bot.db() as session:
+            row = await Claim(901, "t.read", bot.now()).first(session, read, {"chat_id": NORTE.id})
+            none = await Claim(902, "t.read", bot.now()).first(session, read, {"chat_id": 5})
+    finally:
+        event.remove(bot.engine.sync_engine, "before_cursor_execute", record)
+    assert row is not None and row.title == NORTE.title
+    assert none is None  # nothing read, and the update claimed all the same
+    work = [s for s in statements if s.split(None, 1)[0].upper() not in {"BEGIN", "COMMIT"}]
+    assert len(work) == (2 if bot.engine.dialect.name == "postgresql" else 4)
+    claimed = await bot.scalar(
+        select(func.count()).where(ProcessedUpdate.update_id.in_([901, 902]))
+    )
+    assert claimed == 2
+    async with bot.db() as session:  # a redelivery stops at its claim, the read unread
+        with pytest.raises(AlreadyHandled):
+            await Claim(901, "t.read", bot.now()).first(session, read, {"chat_id": NORTE.id})
+
+
+async def test_a_redelivered_command_is_answered_once_on_both_databases(bot: Bot) -> None:
+    await add_bot(bot)
+    update = bot.u.command(NORTE, LUIS, "/commit Llevar las sillas")
+    await bot.feed(update)
+    await bot.feed(update)  # the same update again: its claim, fused with the read, stops it
+    said = [s for s in bot.tg.sent(NORTE.id) if "Llevar las sillas" in s.text]
+    assert len(said) == 1
 
 
 async def person_updated_at(bot: Bot, user: TUser):

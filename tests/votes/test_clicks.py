@@ -185,9 +185,10 @@ async def test_an_older_click_handled_late_does_not_overwrite_a_newer_one(bot: B
     assert bot.tg.toasts()[-1] == "Ya elegiste: 👎 En desacuerdo"
 
 
-async def test_a_click_is_three_statements_changed_or_not(bot: Bot) -> None:
+async def test_a_click_is_at_most_three_statements_changed_or_not(bot: Bot) -> None:
     # issue 19: the update's claim (which holds the vote, on PostgreSQL), who is who, and the
-    # click, which returns the position also when it stays as it was
+    # click, which returns the position also when it stays as it was; on PostgreSQL the claim
+    # and who is who are one statement (bot.core.claims)
     await seed_group(bot, LUIS)
     _, message = await open_vote(bot, "/propose Pintar")
     await press(bot, LUIS, message, 2)  # the vote is dirty from now on: no click marks it
@@ -208,7 +209,8 @@ async def test_a_click_is_three_statements_changed_or_not(bot: Bot) -> None:
         same = len(statements) - before
     finally:
         event.remove(bot.engine.sync_engine, "before_cursor_execute", count)
-    assert (changed, same) == (3, 3)
+    expected = 2 if bot.engine.dialect.name == "postgresql" else 3
+    assert (changed, same) == (expected, expected)
     assert bot.tg.toasts()[-2:] == ["Tu voto: ✅ De acuerdo", "Ya elegiste: ✅ De acuerdo"]
     assert await bot.scalar(select(Position.choices)) == 1
     assert await bot.scalar(select(Position.updated_at)) == taken  # as it was
