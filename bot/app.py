@@ -49,6 +49,7 @@ from bot.core.i18n import LANGUAGES, N_, TELEGRAM_CODES, menu, translator
 from bot.core.jobs import MingaJobQueue
 from bot.core.messenger import Messenger
 from bot.core.observe import FAILURES, is_transient
+from bot.core.routing import route
 from bot.core.runtime import RUNTIME_KEY, BotContext, Runtime, runtime_of
 from bot.core.scheduler import Scheduler, prune_processed_updates
 from bot.core.turn import handler
@@ -190,6 +191,7 @@ def build_application(
     # last in group 0: a button no feature claims (an old bot version's) gets a toast
     application.add_handler(CallbackQueryHandler(_stale_button))
     application.add_error_handler(_on_error)
+    route(application)  # the handlers found by a look-up, not tried in turn (bot.core.routing)
     return application
 
 

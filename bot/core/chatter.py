@@ -56,6 +56,7 @@ from bot.core.db import dialect_insert
 from bot.core.models import ProcessedUpdate
 from bot.core.people import PersonInfo, is_person, person_from_json, person_info
 from bot.core.records import frozen
+from bot.core.routing import Router
 from bot.core.said import Said
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 # handlers that never take a new message with no command in it: buttons, membership changes,
 # reactions, polls — and commands, once the message is known not to start with one
 NEVER_A_PLAIN_MESSAGE = (
+    Router,  # of command and button handlers (bot.core.routing)
     CommandHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
