@@ -42,21 +42,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType, MessageEntityType
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
-    MessageReactionHandler,
-    PollAnswerHandler,
-    PollHandler,
-)
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.core.db import dialect_insert
 from bot.core.models import ProcessedUpdate
 from bot.core.people import PersonInfo, is_person, person_from_json, person_info
 from bot.core.records import frozen
-from bot.core.routing import Router
+from bot.core.routing import NO_MESSAGE, Router
 from bot.core.said import Said
 
 if TYPE_CHECKING:
@@ -73,10 +65,7 @@ NEVER_A_PLAIN_MESSAGE = (
     Router,  # of command and button handlers (bot.core.routing)
     CommandHandler,
     CallbackQueryHandler,
-    ChatMemberHandler,
-    MessageReactionHandler,
-    PollAnswerHandler,
-    PollHandler,
+    *NO_MESSAGE,
 )
 
 

@@ -123,7 +123,7 @@ def route(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 # handlers that take no message (so no command) and no button press: transparent to both runs
-_OTHER_UPDATES = (ChatMemberHandler, MessageReactionHandler, PollAnswerHandler, PollHandler)
+NO_MESSAGE = (ChatMemberHandler, MessageReactionHandler, PollAnswerHandler, PollHandler)
 
 
 def _routed(handlers: list[BaseHandler[Any, Any, Any]]) -> list[BaseHandler[Any, Any, Any]]:
@@ -155,7 +155,7 @@ def _routed(handlers: list[BaseHandler[Any, Any, Any]]) -> list[BaseHandler[Any,
             closed = True
             out.append(handler)
         else:
-            if not isinstance(handler, _OTHER_UPDATES):
+            if not isinstance(handler, NO_MESSAGE):
                 end_run()
             out.append(handler)
     end_run()
