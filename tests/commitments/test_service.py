@@ -103,9 +103,9 @@ async def test_the_first_card_shows_what_a_new_commitment_stored(bot: Bot) -> No
 
 
 async def test_a_number_taken_meanwhile_is_taken_again_in_the_same_transaction(bot: Bot) -> None:
-    """PostgreSQL: two commitments at once read the same highest number; the second's INSERT
-    waits for the first transaction, then (ON CONFLICT DO NOTHING) takes nothing, and its
-    transaction goes on to the next number with its owners and history."""
+    """PostgreSQL: two commitments of one group at once: the second waits for the first
+    transaction (the group's numbering lock), then takes the next number, with its owners and
+    history."""
     if bot.engine.dialect.name != "postgresql":
         pytest.skip("on SQLite writers take turns: a number is never taken meanwhile")
     await seed_group(bot, LUIS, JOAO)
